@@ -1,0 +1,42 @@
+# helm-vnp: every target sets up what it needs (virtual environment, pinned Helm binaries).
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HELM4   := .tools/bin/helm4
+HELMENV := HELM_DATA_HOME=$(CURDIR)/.tools/helm/data HELM_CONFIG_HOME=$(CURDIR)/.tools/helm/config HELM_CACHE_HOME=$(CURDIR)/.tools/helm/cache
+
+.PHONY: all venv tools test demo bench fuzz docs clean
+
+all: test
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(STAMP)
+
+$(HELM4): tools/fetch_helm.py
+	$(PY) tools/fetch_helm.py
+
+tools: $(HELM4)
+
+test: venv tools
+	$(BIN)/python -m pytest -q
+
+demo: venv tools
+	@$(BIN)/python examples/demo.py
+
+bench: venv tools
+	$(BIN)/python benchmarks/run.py
+
+fuzz: venv
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[fuzz]'
+	$(BIN)/python fuzz/run.py --seconds $${FUZZ_SECONDS:-300}
+
+docs: venv
+	$(BIN)/helm-vnp docs --write
+
+clean:
+	rm -rf $(VENV) .tools .bench-venv build *.egg-info

@@ -1,0 +1,112 @@
+"""The canonical, normalised configuration every other part of vnp reads.
+
+``helm_vnp.config.load_config`` turns values files and ``--set`` flags (either
+vCluster layout, legacy keys included) into one ``Policies`` dict of exactly
+this shape, with every default filled in, so generators and checks never look
+at raw user keys and never care which layout the user wrote.
+
+Plain dicts (TypedDict) rather than classes: they are what the generators
+emit and what ``helm-vnp config --dump`` prints, and they cost nothing to import.
+"""
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+
+class IPBlock(TypedDict):
+    cidr: str
+    except_: list[str]  # key is "except" in the dict; see IPBLOCK_EXCEPT
+
+
+IPBLOCK_EXCEPT = "except"
+
+
+class PublicEgress(TypedDict):
+    enabled: bool
+    # one ipBlock per address family; the first comes from the reference's
+    # cidr/except (v0.30: outgoingConnections.ipBlock, v0.31+: workload.publicEgress),
+    # the others from vnp's extension ``publicEgress.extraIpBlocks`` (IPv6 by default).
+    ipBlocks: list[dict]  # [{"cidr": str, "except": [str, ...]}]
+
+
+class Workload(TypedDict):
+    publicEgress: PublicEgress
+    ingress: list[dict]  # NetworkPolicyIngressRule, Kubernetes shape
+    egress: list[dict]  # NetworkPolicyEgressRule, Kubernetes shape
+
+
+class ControlPlane(TypedDict):
+    # label selector ({"matchLabels": {...}, "matchExpressions": [...]}) naming the
+    # release's control-plane pods; None -> no control-plane policy (vnp extension)
+    selector: dict | None
+    platform: bool  # egress to the loft platform (v0.30 outgoingConnections.platform)
+    ingress: list[dict]
+    egress: list[dict]
+
+
+class Dns(TypedDict):
+    # where the cluster DNS pods are and which *pod* ports they listen on
+    # (NetworkPolicy sees the pod port after DNAT: 53 kube-dns, 1053 vCluster, 5353 OpenShift)
+    ports: list[int]
+    peers: list[dict]  # NetworkPolicyPeer list, e.g. [{"namespaceSelector":..., "podSelector":...}]
+
+
+class NetworkPolicy(TypedDict):
+    enabled: bool
+    fallbackDns: str  # "" disables the fallback DNS egress rule
+    labels: dict[str, str]
+    annotations: dict[str, str]
+    dns: Dns
+    controlPlane: ControlPlane
+    workload: Workload
+
+
+class ResourceQuota(TypedDict):
+    enabled: bool  # "auto" already resolved
+    quota: dict[str, str]  # resource name -> quantity string, e.g. {"requests.cpu": "10"}
+    scopes: list[str]
+    scopeSelector: dict
+    labels: dict[str, str]
+    annotations: dict[str, str]
+
+
+class LimitRange(TypedDict):
+    enabled: bool  # "auto" already resolved
+    default: dict[str, str]
+    defaultRequest: dict[str, str]
+    min: dict[str, str]
+    max: dict[str, str]
+    labels: dict[str, str]
+    annotations: dict[str, str]
+
+
+class Exemption(TypedDict):
+    kind: str  # "Deployment", "*" for any
+    name: str  # object name, "*" for any
+
+
+class PodSecurity(TypedDict):
+    mode: Literal["enforce", "warn"]
+    exemptions: list[Exemption]
+
+
+class Policies(TypedDict):
+    # how the release's pods are selected: "podLabel" (inject RELEASE_LABEL into every
+    # pod template) or "workloadSelectors" (label nothing; use each workload's spec.selector)
+    selection: Literal["podLabel", "workloadSelectors"]
+    podSecurityStandard: Literal["", "privileged", "baseline", "restricted"]
+    podSecurityVersion: str  # "latest" or "v1.0" ... "v1.37"
+    podSecurity: PodSecurity
+    networkPolicy: NetworkPolicy
+    resourceQuota: ResourceQuota
+    limitRange: LimitRange
+
+
+# The one label vnp adds to every pod template the chart renders (value: release name).
+RELEASE_LABEL = "vnp.helm-plugin.io/release"
+# Labels on every object vnp generates; they tie the object to the release and
+# mark it as vnp's own (the post-renderer replaces, never duplicates, its own objects).
+GENERATED_BY_LABEL = "app.kubernetes.io/managed-by"
+GENERATED_BY_VALUE = "helm-vnp"
+# Helm 4 files each post-rendered document under this annotation.
+POSTRENDER_FILENAME_ANNOTATION = "postrenderer.helm.sh/postrender-filename"
