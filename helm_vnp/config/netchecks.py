@@ -1,0 +1,82 @@
+"""Checks JSON Schema cannot express, run as custom schema keywords (``x-vnp-check``).
+
+Each returns ``(path, message, hint)`` tuples relative to the checked value, so they are
+reported exactly like schema errors. Only ``ipaddress`` is imported: cheap.
+"""
+from __future__ import annotations
+
+import ipaddress
+from typing import Any, Iterator
+
+Finding = tuple  # (relative path list, message, hint or None)
+
+
+def parse_cidr(text: str):
+    """ip_network for a CIDR with an explicit prefix, or None."""
+    if not isinstance(text, str) or "/" not in text or "%" in text:
+        return None
+    try:
+        return ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        return None
+
+
+def check_cidr(value: Any) -> Iterator[Finding]:
+    if not isinstance(value, str) or value == "":
+        return
+    if "/" not in value:
+        hint = None
+        try:
+            addr = ipaddress.ip_address(value)
+            hint = f'did you mean "{value}/{addr.max_prefixlen}"?'
+        except ValueError:
+            pass
+        yield [], f'"{value}" is not a CIDR: the /prefix length is missing', hint
+        return
+    if parse_cidr(value) is not None:
+        return
+    try:
+        loose = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        yield [], f'"{value}" is not a valid CIDR', "expected e.g. 10.0.0.0/8 or 2001:db8::/32"
+        return
+    yield [], f'"{value}" is not a valid CIDR: host bits must be zero', f'did you mean "{loose}"?'
+
+
+def check_ip_block(value: Any) -> Iterator[Finding]:
+    if not isinstance(value, dict):
+        return
+    outer = parse_cidr(value.get("cidr"))
+    excepts = value.get("except")
+    if outer is None or not isinstance(excepts, list):
+        return
+    for i, item in enumerate(excepts):
+        inner = parse_cidr(item)
+        if inner is None:
+            continue
+        if inner.version != outer.version:
+            yield ["except", i], f'"{item}" is IPv{inner.version} but cidr {outer} is IPv{outer.version}', None
+        elif inner == outer or not inner.subnet_of(outer):
+            yield ["except", i], f'"{item}" is not strictly inside cidr {outer}', \
+                "each except entry must be a smaller range within cidr"
+
+
+def check_port_range(value: Any) -> Iterator[Finding]:
+    if not isinstance(value, dict):
+        return
+    port, end = value.get("port"), value.get("endPort")
+    if isinstance(port, int) and isinstance(end, int) and not isinstance(end, bool) and end < port:
+        yield ["endPort"], f"endPort {end} is smaller than port {port}", "endPort must be >= port"
+
+
+def check_ip_address(value: Any) -> Iterator[Finding]:
+    if not isinstance(value, str) or value == "":
+        return
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        yield [], f'"{value}" is not a valid IP address', None
+
+
+CHECKS = {"cidr": check_cidr, "ipBlock": check_ip_block, "portRange": check_port_range,
+          "ipAddress": check_ip_address}

@@ -1,0 +1,24 @@
+"""Dotted paths that name a place in the values (``a.b[2]["app.kubernetes.io/name"]``).
+
+One spelling everywhere: problems, ``LoadedConfig.origins`` and tests all use it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Union
+
+Segment = Union[str, int]
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def join(segments: Iterable[Segment]) -> str:
+    """Render path segments: keys joined by dots, list indexes as ``[i]``, odd keys quoted."""
+    out = ""
+    for seg in segments:
+        if isinstance(seg, int):
+            out += f"[{seg}]"
+        elif _PLAIN_KEY.match(seg):
+            out += f".{seg}" if out else seg
+        else:
+            out += '["' + seg.replace("\\", "\\\\").replace('"', '\\"') + '"]'
+    return out

@@ -1,0 +1,203 @@
+"""Reading the user's values: ``-f`` files (with line numbers) and ``--set*`` flags.
+
+Each source becomes plain data plus ``origins`` (dotted path -> (source, line)); the
+merged result keeps, for every path still present, the origin of the last source
+that set it, so a problem can always say where the bad value came from.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from helm_vnp.config.paths import join
+from helm_vnp.errors import Problem
+
+Origin = tuple  # (source name, line or None)
+
+
+@dataclass
+class Source:
+    """One contributor of values: a file, stdin or one --set* flag."""
+
+    name: str
+    data: dict = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)
+
+
+def read_file_bytes(path: str, stdin_bytes: bytes | None) -> tuple[str, bytes]:
+    """(display name, bytes) of a -f argument; ``-`` is the caller's stdin bytes."""
+    if path == "-":
+        return "<stdin>", stdin_bytes if stdin_bytes is not None else b""
+    with open(path, "rb") as fh:
+        return path, fh.read()
+
+
+def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
+    """Parse one values file (YAML 1.1 like Helm) keeping each key's line number."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", file=name, line=line,
+                              expected="a UTF-8 encoded YAML file")]
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")
+    yaml.version = (1, 1)
+    yaml.allow_duplicate_keys = False
+    try:
+        doc = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
+        return None, [Problem(f"invalid YAML: {what}", file=name, line=line)]
+    except YAMLError as exc:
+        return None, [Problem(f"invalid YAML: {exc}", file=name)]
+    if doc is None:
+        return Source(name), []
+    if not isinstance(doc, dict):
+        return None, [Problem(f"a values file must be a mapping of keys to values, not {_kind(doc)}", file=name,
+                              line=_node_line(doc), expected="a YAML mapping")]
+    src = Source(name)
+    src.data = _plain(doc, [], src.origins, name, 1)
+    return src, []
+
+
+def _node_line(node: Any) -> int | None:
+    lc = getattr(node, "lc", None)
+    return lc.line + 1 if lc is not None and lc.line is not None else None
+
+
+def _plain(node: Any, path: list, origins: dict, name: str, line: int | None) -> Any:
+    """ruamel's round-trip objects -> plain dict/list/scalars, recording each path's line."""
+    origins[join(path)] = (name, line)
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            try:
+                kline = node.lc.key(key)[0] + 1
+            except (KeyError, AttributeError, TypeError):
+                kline = line
+            skey = _scalar_key(key)
+            out[skey] = _plain(value, path + [skey], origins, name, kline)
+        return out
+    if isinstance(node, list):
+        out_list = []
+        for index, value in enumerate(node):
+            try:
+                iline = node.lc.item(index)[0] + 1
+            except (KeyError, AttributeError, TypeError, IndexError):
+                iline = line
+            out_list.append(_plain(value, path + [index], origins, name, iline))
+        return out_list
+    return _scalar(node)
+
+
+def _scalar_key(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return str(_scalar(key))
+
+
+def _scalar(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # tagged scalar
+        return str(value.value)
+    return str(value)  # dates and other YAML types: Helm sees them as strings
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string" if isinstance(value, str) else type(value).__name__
+
+
+def apply_set_flags(base: dict, flags: Sequence[tuple[str, str]]) -> tuple[dict, list[Source], list[Problem]]:
+    """Apply (flag, argument) pairs in order onto a copy of ``base`` like Helm's ParseInto."""
+    from helm_vnp.config.strvals import SetSyntaxError, parse_into
+
+    mode_of = {"--set": "set", "--set-string": "string", "--set-json": "json"}
+    data = _deepcopy(base)
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for flag, arg in flags:
+        trial = _deepcopy(data)
+        try:
+            assigned = parse_into(arg, trial, mode_of[flag])
+        except SetSyntaxError as exc:
+            problems.append(Problem(f"cannot parse {flag} {arg!r}: {exc}", file=flag,
+                                    expected="key=value pairs such as a.b=1,c[0].d=x"))
+            continue
+        data = trial
+        src = Source(flag)
+        for keypath in assigned:
+            _record_subtree(_get(data, keypath), keypath, src.origins, flag)
+        sources.append(src)
+    return data, sources, problems
+
+
+def _record_subtree(value: Any, path: list, origins: dict, name: str) -> None:
+    for i in range(1, len(path)):
+        origins.setdefault(join(path[:i]), (name, None))
+    origins[join(path)] = (name, None)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _record_subtree(v, path + [k], origins, name)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _record_subtree(v, path + [i], origins, name)
+
+
+def _get(data: Any, path: list) -> Any:
+    for seg in path:
+        data = data[seg]
+    return data
+
+
+def _deepcopy(value: Any) -> Any:
+    import copy
+
+    return copy.deepcopy(value)
+
+
+def final_origins(data: dict, sources: list[Source]) -> dict[str, Origin]:
+    """For every path in the merged data, where its value came from (last source wins)."""
+    out: dict[str, Origin] = {}
+
+    def walk(value: Any, path: list) -> None:
+        key = join(path)
+        for src in reversed(sources):
+            if key in src.origins:
+                out[key] = src.origins[key]
+                break
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, path + [k])
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, path + [i])
+
+    for k, v in data.items():
+        walk(v, [k])
+    return out
+
+
+def resolve(path: str) -> str:
+    """Absolute real path of a values file, for the cache key."""
+    return os.path.realpath(path)

@@ -1,0 +1,34 @@
+"""Objects vnp appends to a release: NetworkPolicies, a ResourceQuota, a LimitRange.
+
+Generators read only the normalised ``Policies`` (helm_vnp.config.model) and
+return plain dicts, always the same dict in the same key order for the same
+input, so the post-rendered stream is stable across runs and diffs cleanly.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from helm_vnp.config.model import Policies
+from helm_vnp.generate.limitrange import limit_range
+from helm_vnp.generate.networkpolicy import network_policies
+from helm_vnp.generate.resourcequota import resource_quota
+
+__all__ = ["generate_all"]
+
+
+def generate_all(
+    policies: Policies, release: str, namespace: str | None, workloads: Sequence[dict]
+) -> list[dict]:
+    """Every object to append, in order: NetworkPolicies, ResourceQuota, LimitRange.
+
+    ``workloads`` are ``{"kind", "name", "selector"}`` of the release's pod
+    controllers; used only in ``workloadSelectors`` mode, where a ``None``
+    selector means the workload cannot be selected and gets no policy (the
+    caller reports it).  ``namespace`` None leaves the namespace to Helm.
+    Nothing enabled -> [].
+    """
+    return (
+        network_policies(policies, release, namespace, workloads)
+        + resource_quota(policies, release, namespace)
+        + limit_range(policies, release, namespace)
+    )

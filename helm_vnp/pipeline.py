@@ -1,0 +1,118 @@
+"""Post-render as a function: stream bytes + policies -> output bytes.
+
+The same function backs ``vnp-postrender``, ``helm vnp template`` and the
+stream that ``lint`` and ``graph`` examine, so what is linted is exactly what
+would be installed.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from helm_vnp.config.model import (GENERATED_BY_LABEL, GENERATED_BY_VALUE, POSTRENDER_FILENAME_ANNOTATION,
+                                   RELEASE_LABEL)
+from helm_vnp.errors import Problem, VnpError
+from helm_vnp.stream import Document, split
+from helm_vnp.stream.workloads import POD_METADATA_PATH, is_workload
+
+HOOK_ANNOTATION = "helm.sh/hook"
+INSTANCE_LABEL = "app.kubernetes.io/instance"
+GENERATED_SOURCE = "helm-vnp/generated.yaml"
+
+
+@dataclass
+class Result:
+    output: bytes
+    docs: list[Document]  # the chart's documents as written out (labels added)
+    generated: list[dict]  # vnp's objects, as appended
+    warnings: list[str] = field(default_factory=list)
+    workloads: list[Document] = field(default_factory=list)
+
+
+def is_generated(doc: Document) -> bool:
+    """A document vnp generated on an earlier pass (it is replaced, never duplicated)."""
+    raw = doc.raw
+    if GENERATED_BY_VALUE.encode() not in raw:
+        return False
+    return doc.labels.get(GENERATED_BY_LABEL) == GENERATED_BY_VALUE and RELEASE_LABEL in doc.labels
+
+
+def infer_release(docs: list[Document]) -> str | None:
+    """The release name from the chart's ``app.kubernetes.io/instance`` labels (a convention)."""
+    names = Counter(d.labels.get(INSTANCE_LABEL) for d in docs if INSTANCE_LABEL.encode() in d.raw)
+    names.pop(None, None)
+    return names.most_common(1)[0][0] if names else None
+
+
+def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
+                source: str = "<stdin>") -> Result:
+    docs = [d for d in split(data, source)]
+    chart_docs = [d for d in docs if not is_generated(d)]
+    if release is None:
+        release = infer_release(chart_docs)
+        if release is None:
+            raise VnpError(Problem(
+                "cannot tell the release name: the post-renderer gets no release name from Helm",
+                hint="pass --post-renderer-args=--release=NAME, set VNP_RELEASE, or use `helm vnp install|upgrade|template`"))
+    _check_release_name(release)
+    warnings: list[str] = []
+    workloads = [d for d in chart_docs if d.kind in POD_METADATA_PATH and is_workload(d.kind, d.api_version)]
+    out_docs = chart_docs
+    if policies["selection"] == "podLabel" and _isolating(policies):
+        from helm_vnp.stream.label import label_documents
+        out_docs, label_warnings = label_documents(chart_docs, workloads, release)
+        warnings += label_warnings
+        workloads = [d for d in out_docs if d.kind in POD_METADATA_PATH and is_workload(d.kind, d.api_version)]
+    if policies["podSecurityStandard"] not in ("", "privileged"):
+        from helm_vnp.podsecurity import enforce
+        warnings += enforce(workloads, policies)
+    from helm_vnp.generate import generate_all
+    refs = _workload_refs(workloads, policies, warnings)
+    generated = generate_all(policies, release, namespace, refs)
+    output = _assemble(out_docs, generated)
+    return Result(output, out_docs, generated, warnings, workloads)
+
+
+def _isolating(policies: dict) -> bool:
+    return bool(policies["networkPolicy"]["enabled"])
+
+
+def _check_release_name(release: str) -> None:
+    import re
+    if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", release) or len(release) > 53:
+        raise VnpError(Problem(f"invalid release name {release!r}", path="--release",
+                               expected="a DNS-1123 label of at most 53 characters, as Helm requires"))
+
+
+def _workload_refs(workloads: list[Document], policies: dict, warnings: list[str]) -> list[dict]:
+    if policies["selection"] != "workloadSelectors" or not policies["networkPolicy"]["enabled"]:
+        return [{"kind": d.kind, "name": d.name, "selector": None} for d in workloads]
+    from helm_vnp.stream.workloads import selector_of
+    refs = []
+    for d in workloads:
+        sel = selector_of(d.obj, d.kind)
+        if sel is None:
+            warnings.append(f"{d.kind} {d.name}: no selector or pod labels to select its pods by; "
+                            "its pods are not isolated (selection: workloadSelectors)")
+        refs.append({"kind": d.kind, "name": d.name, "selector": sel})
+    return refs
+
+
+def _assemble(docs: list[Document], generated: list[dict]) -> bytes:
+    parts = [d.raw for d in docs]
+    if not generated:
+        return b"".join(parts)
+    from helm_vnp.emit import dump
+    helm4 = any(POSTRENDER_FILENAME_ANNOTATION.encode() in p for p in parts)
+    if parts and not parts[-1].endswith(b"\n"):
+        parts.append(b"\n")
+    for obj in generated:
+        if helm4:
+            meta = obj["metadata"]
+            ann = dict(meta.get("annotations") or {})
+            ann[POSTRENDER_FILENAME_ANNOTATION] = GENERATED_SOURCE
+            meta["annotations"] = dict(sorted(ann.items()))
+            parts.append(b"---\n" + dump(obj).encode("utf-8"))
+        else:
+            parts.append(f"---\n# Source: {GENERATED_SOURCE}\n".encode() + dump(obj).encode("utf-8"))
+    return b"".join(parts)

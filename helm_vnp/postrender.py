@@ -1,0 +1,139 @@
+"""The post-renderer Helm calls on every install, upgrade and template.
+
+stdin: the rendered stream; stdout: the same stream, each pod template
+carrying the release label, followed by the generated isolation objects.
+Fail-closed and atomic: on any error nothing is written to stdout, the
+message goes to stderr and, under Helm 4 (which discards a post-renderer's
+stderr), to Helm's own terminal as well.  Only what post-rendering needs is
+imported here; the CLI's heavy parts are never loaded on this path.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+USAGE = """usage: vnp-postrender [-f VALUES]... [--set K=V]... [--set-string K=V]... [--set-json K=JSON]...
+                      [--release NAME] [-n NAMESPACE]
+Reads a rendered Helm stream on stdin, writes it with vnp's isolation objects to stdout.
+Helm 4: --post-renderer vnp-postrender --post-renderer-args=-f --post-renderer-args=values.yaml \\
+        --post-renderer-args=--release=NAME
+Helm 3: --post-renderer vnp-postrender (on $PATH) with the same --post-renderer-args.
+Environment: VNP_VALUES (values files, separated by ':'), VNP_RELEASE, VNP_NAMESPACE.
+"""
+
+_VALUE_FLAGS = {"-f": "values", "--values": "values", "--set": "sets", "--set-string": "set_strings",
+                "--set-json": "set_jsons", "--release": "release", "-n": "namespace", "--namespace": "namespace"}
+
+
+class Options:
+    def __init__(self):
+        self.values: list[str] = []
+        self.sets: list[str] = []
+        self.set_strings: list[str] = []
+        self.set_jsons: list[str] = []
+        self.release: str | None = None
+        self.namespace: str | None = None
+
+
+def parse_args(argv: list[str]) -> Options:
+    """Helm-style flags (``--flag value`` or ``--flag=value``); small on purpose (start-up cost)."""
+    from helm_vnp.errors import VnpError
+
+    opts = Options()
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, value = arg.partition("=")
+        if name in _VALUE_FLAGS:
+            if not eq:
+                if i + 1 >= len(argv):
+                    raise VnpError(f"flag {name} needs a value")
+                value = argv[i + 1]
+                i += 1
+            attr = _VALUE_FLAGS[name]
+            if isinstance(getattr(opts, attr), list):
+                getattr(opts, attr).append(value)
+            else:
+                setattr(opts, attr, value)
+        elif arg in ("-h", "--help"):
+            sys.stdout.write(USAGE)
+            raise SystemExit(0)
+        elif arg == "--version":
+            from helm_vnp import __version__
+            sys.stdout.write(f"vnp-postrender {__version__}\n")
+            raise SystemExit(0)
+        else:
+            raise VnpError(f"unknown argument {arg!r} (see vnp-postrender --help)")
+        i += 1
+    if not opts.values and os.environ.get("VNP_VALUES"):
+        opts.values = [v for v in os.environ["VNP_VALUES"].split(os.pathsep) if v]
+    opts.release = opts.release or os.environ.get("VNP_RELEASE") or None
+    opts.namespace = opts.namespace or os.environ.get("VNP_NAMESPACE") or None
+    return opts
+
+
+def run(data: bytes, opts: Options) -> tuple[bytes, list[str]]:
+    """The whole post-render: (output bytes, warnings).  Raises VnpError."""
+    from helm_vnp.config import load_config
+    from helm_vnp.pipeline import post_render
+
+    loaded = load_config(opts.values, opts.sets, opts.set_strings, opts.set_jsons)
+    result = post_render(data, loaded.policies, opts.release, opts.namespace)
+    warnings = [w.render() for w in loaded.warnings] + result.warnings
+    return result.output, warnings
+
+
+def tell_user(text: str) -> None:
+    """Write to stderr and, under Helm 4 (which discards our stderr), to helm's own stderr."""
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    if os.environ.get("HELM_PLUGIN_NAME") and sys.platform.startswith("linux"):
+        try:
+            with open(f"/proc/{os.getppid()}/fd/2", "a", encoding="utf-8") as helm_stderr:
+                helm_stderr.write("vnp-postrender: " + text)
+        except OSError:
+            pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    from helm_vnp.errors import VnpError
+
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        opts = parse_args(argv)
+        data = sys.stdin.buffer.read()
+        output, warnings = run(data, opts)
+    except VnpError as exc:
+        tell_user(exc.render())
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except MemoryError:
+        tell_user("error: out of memory while post-rendering")
+        return 2
+    except RecursionError:
+        tell_user("error: input nests too deeply")
+        return 2
+    except Exception as exc:  # a bug of ours: still fail closed, without a traceback
+        tell_user(f"internal error: {type(exc).__name__}: {exc} (please report it; nothing was written)")
+        return 70
+    for w in warnings:
+        tell_user("warning: " + w)
+    try:
+        sys.stdout.buffer.write(output)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        try:
+            sys.stdout = None  # nothing more can be written; avoid a second error at exit
+        finally:
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,298 @@
+"""One document of a rendered stream: its bytes, where it came from, and
+what vnp needs to know about it, each read as cheaply as possible."""
+from __future__ import annotations
+
+import re
+
+from helm_vnp.stream import block
+from helm_vnp.stream.scalars import COMPLEX, scalar
+
+_NEXT_TOP = re.compile(rb"\n(?=[^ \t\r\n#])")
+_SOURCE = re.compile(rb"^# Source: ([^\r\n]+)", re.M)
+_SIGNIFICANT = re.compile(rb"^[ \t]*[^ \t\r\n#]", re.M)
+_UNSET = object()
+
+
+class Document:
+    """A segment of the stream (see ``split``) and lazily read facts about it."""
+
+    __slots__ = ("raw", "line", "source", "_top", "_meta", "_obj", "_body_start")
+
+    def __init__(self, raw: bytes, line: int, source: str = ""):
+        self.raw = raw
+        self.line = line  # line of raw's first byte in the source file (1-based)
+        self.source = source
+        self._top = None
+        self._meta = None
+        self._obj = _UNSET
+        self._body_start = None
+
+    # -- layout --------------------------------------------------------------
+    @property
+    def body_start(self) -> int:
+        """Offset of the document's content: after its ``---`` line, if any."""
+        if self._body_start is None:
+            start = 0
+            raw = self.raw
+            if raw.startswith(b"\xef\xbb\xbf"):
+                start = 3
+            if raw.startswith(b"---", start):
+                nl = raw.find(b"\n", start)
+                start = len(raw) if nl < 0 else nl + 1
+            self._body_start = start
+        return self._body_start
+
+    @property
+    def marker_has_content(self) -> bool:
+        """``--- {…}`` / ``--- !tag``: content on the marker line (not the fast path)."""
+        raw = self.raw
+        off = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        if not raw.startswith(b"---", off):
+            return False
+        rest = raw[off + 3:self.body_start].strip()
+        return bool(rest) and not rest.startswith(b"#")
+
+    @property
+    def is_empty(self) -> bool:
+        """Only comments, blank lines and markers: no YAML node at all."""
+        if self.marker_has_content:
+            return False
+        body = self.raw[self.body_start:]
+        for m in _SIGNIFICANT.finditer(body):
+            line_end = body.find(b"\n", m.start())
+            text = body[m.start():None if line_end < 0 else line_end].strip()
+            if text not in (b"...",):
+                return False
+        return True
+
+    @property
+    def object_line(self) -> int:
+        """Line (in the source) where the object's first content line is."""
+        m = _SIGNIFICANT.search(self.raw, self.body_start)
+        if m is None:
+            return self.line
+        return self.line + self.raw.count(b"\n", 0, m.start())
+
+    @property
+    def is_block_mapping(self) -> bool:
+        """True when the fast line readers apply (a block mapping at column 0)."""
+        if self.marker_has_content:
+            return False
+        m = _SIGNIFICANT.search(self.raw, self.body_start)
+        if m is None:
+            return False
+        return self.raw[m.start():m.start() + 1] not in (b" ", b"\t", b"{", b"[", b"-", b"&", b"!", b"*", b"%", b'"', b"'", b"|", b">", b"?")
+
+    # -- head ----------------------------------------------------------------
+    def _top_fields(self) -> dict:
+        if self._top is None:
+            top = {}
+            if self.is_block_mapping:
+                for key in ("apiVersion", "kind"):
+                    value = self._top_scalar(key)
+                    if value is COMPLEX:
+                        top = None
+                        break
+                    top[key] = value
+            elif self.is_empty:
+                top = {}
+            else:
+                top = None
+            if top is None:
+                obj = self.obj_or_none
+                top = {}
+                if isinstance(obj, dict):
+                    for key in ("apiVersion", "kind"):
+                        v = obj.get(key)
+                        top[key] = v if isinstance(v, str) else None
+            self._top = top
+        return self._top
+
+    def _find_top_key(self, key: bytes):
+        """Offset of the one top-level ``key:`` line; None if absent, COMPLEX if repeated."""
+        raw = self.raw
+        needle = b"\n" + key + b":"
+        start = self.body_start
+        hits = []
+        if raw.startswith(needle[1:], start):
+            hits.append(start)
+        i = raw.find(needle, max(start - 1, 0))
+        while i >= 0 and len(hits) < 2:
+            if i + 1 != start:
+                hits.append(i + 1)
+            i = raw.find(needle, i + 1)
+        if not hits:
+            return None
+        if len(hits) > 1:
+            return COMPLEX  # duplicate key: the parser decides
+        return hits[0]
+
+    def _top_scalar(self, key: str):
+        """The one-line value of a top-level ``key:`` (None if absent, COMPLEX if unclear)."""
+        raw = self.raw
+        at = self._find_top_key(key.encode())
+        if at is None or at is COMPLEX:
+            return at
+        at += len(key) + 1
+        nl = raw.find(b"\n", at)
+        rest = raw[at:len(raw) if nl < 0 else nl]
+        if rest[:1] not in (b"", b" ", b"\t", b"\r"):
+            return COMPLEX
+        try:
+            return scalar(rest.decode("utf-8"))
+        except UnicodeDecodeError:
+            return COMPLEX
+
+    @property
+    def kind(self) -> str | None:
+        v = self._top_fields().get("kind")
+        return v if isinstance(v, str) else None
+
+    @property
+    def api_version(self) -> str | None:
+        v = self._top_fields().get("apiVersion")
+        return v if isinstance(v, str) else None
+
+    def _metadata(self) -> dict:
+        """name, namespace, labels, annotations (plain strings) of the object."""
+        if self._meta is None:
+            if self.is_block_mapping:
+                meta = self._scan_metadata()
+            elif self.is_empty:
+                meta = {"name": None, "namespace": None, "labels": {}, "annotations": {}}
+            else:
+                meta = COMPLEX
+            if meta is COMPLEX:
+                obj = self.obj_or_none
+                m = obj.get("metadata") if isinstance(obj, dict) else None
+                m = m if isinstance(m, dict) else {}
+                meta = {
+                    "name": _str(m.get("name")),
+                    "namespace": _str(m.get("namespace")),
+                    "labels": _str_map(m.get("labels")),
+                    "annotations": _str_map(m.get("annotations")),
+                }
+            self._meta = meta
+        return self._meta
+
+    def _scan_metadata(self):
+        raw = self.raw
+        at = self._find_top_key(b"metadata")
+        if at is COMPLEX:
+            return COMPLEX
+        if at is None:
+            return {"name": None, "namespace": None, "labels": {}, "annotations": {}}
+        nl = raw.find(b"\n", at)
+        if nl < 0:
+            return COMPLEX
+        rest = raw[at + len(b"metadata:"):nl].strip()
+        if rest and not rest.startswith(b"#"):
+            return COMPLEX  # flow-style or inline metadata
+        start = nl + 1
+        nxt = _NEXT_TOP.search(raw, start)
+        end = len(raw) if nxt is None else nxt.start() + 1
+        lines = block.lines_of(raw[:end], start)
+        if lines is COMPLEX:
+            return COMPLEX
+        entries = block.entries(lines, 0, len(lines), 1)
+        if entries is COMPLEX:
+            return COMPLEX
+        meta = {"name": None, "namespace": None, "labels": {}, "annotations": {}}
+        for key in ("name", "namespace"):
+            e = entries.get(key)
+            if e is not None:
+                v = scalar(e.rest)
+                if v is COMPLEX:
+                    return COMPLEX
+                meta[key] = v
+        for key in ("labels", "annotations"):
+            e = entries.get(key)
+            if e is None:
+                continue
+            kind = block.block_value(lines, e)
+            if kind is COMPLEX:
+                return COMPLEX
+            if kind[0] == "inline":
+                if kind[1].split(" #")[0].strip() not in ("{}", ""):
+                    return COMPLEX
+                continue
+            sub = block.entries(lines, kind[1], kind[2], e.column + 1)
+            if sub is COMPLEX:
+                return COMPLEX
+            values = {}
+            for k, se in sub.items():
+                v = scalar(se.rest)
+                if v is COMPLEX or (v is None and any(lines[i].indent >= 0 for i in range(se.start, se.end))):
+                    return COMPLEX  # block scalars and multi-line values: ask the parser
+                values[k] = "" if v is None else v
+            meta[key] = values
+        return meta
+
+    @property
+    def name(self) -> str | None:
+        return self._metadata()["name"]
+
+    @property
+    def namespace(self) -> str | None:
+        return self._metadata()["namespace"]
+
+    @property
+    def labels(self) -> dict:
+        return self._metadata()["labels"]
+
+    @property
+    def annotations(self) -> dict:
+        return self._metadata()["annotations"]
+
+    @property
+    def source_file(self) -> str:
+        """The chart template this object came from: Helm 3's ``# Source:`` or Helm 4's annotation."""
+        m = _SOURCE.search(self.raw, 0, self.body_start + 4096 if self.body_start else 4096)
+        if m is not None:
+            return m.group(1).decode("utf-8", "replace").strip()
+        from helm_vnp.config.model import POSTRENDER_FILENAME_ANNOTATION
+        if POSTRENDER_FILENAME_ANNOTATION.encode() in self.raw:
+            return self.annotations.get(POSTRENDER_FILENAME_ANNOTATION, "")
+        return ""
+
+    # -- body ----------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return self.raw.decode("utf-8")
+
+    @property
+    def obj(self):
+        """The parsed document (dict, list, scalar or None); raises VnpError if it is not YAML."""
+        if self._obj is _UNSET:
+            from helm_vnp.errors import Problem, VnpError
+            from helm_vnp.stream.parse import load
+            try:
+                text = self.raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = self.line + self.raw.count(b"\n", 0, exc.start)
+                raise VnpError(Problem("invalid UTF-8 in the document", file=self.source, line=line)) from None
+            if "\x00" in text:
+                line = self.line + text.count("\n", 0, text.index("\x00"))
+                raise VnpError(Problem("NUL byte in the document", file=self.source, line=line))
+            self._obj = load(text, self.source, self.line)
+        return self._obj
+
+    @property
+    def obj_or_none(self):
+        try:
+            return self.obj
+        except Exception:
+            return None
+
+    def __repr__(self) -> str:
+        return f"<Document {self.kind}/{self.name} line {self.line}>"
+
+
+def _str(v) -> str | None:
+    return v if isinstance(v, str) else (None if v is None else str(v))
+
+
+def _str_map(v) -> dict:
+    if not isinstance(v, dict):
+        return {}
+    return {str(k): ("" if x is None else x if isinstance(x, str) else str(x)) for k, x in v.items()}

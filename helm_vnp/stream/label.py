@@ -1,0 +1,43 @@
+"""Put the release label on every pod template of the chart's workloads."""
+from __future__ import annotations
+
+from helm_vnp.config.model import RELEASE_LABEL
+from helm_vnp.stream.document import Document
+from helm_vnp.stream.labeler import apply, plan_block
+from helm_vnp.stream.scalars import COMPLEX
+from helm_vnp.stream.workloads import POD_METADATA_PATH
+
+HOOK_ANNOTATION = "helm.sh/hook"
+
+
+def label_documents(docs: list[Document], workloads: list[Document], release: str):
+    """(documents with labelled workloads, warnings).  Other documents are the same objects."""
+    targets = {id(d) for d in workloads}
+    out = []
+    warnings = []
+    for doc in docs:
+        if id(doc) not in targets:
+            out.append(doc)
+            continue
+        edits = plan(doc, release)
+        if edits:
+            doc = Document(apply(doc.raw, edits), doc.line, doc.source)
+            if doc.kind == "Job" and HOOK_ANNOTATION not in doc.annotations:
+                warnings.append(
+                    f"Job {doc.name}: its pod template gets the {RELEASE_LABEL} label; Job templates are "
+                    "immutable, so `helm upgrade` of an existing release fails on this Job (delete it first, "
+                    "make it a hook, or use policies.selection: workloadSelectors)")
+        out.append(doc)
+    return out, warnings
+
+
+def plan(doc: Document, release: str):
+    """Edits that label ``doc``'s pod template (fast line reader first, parser second)."""
+    path = POD_METADATA_PATH[doc.kind]
+    edits = COMPLEX
+    if doc.is_block_mapping:
+        edits = plan_block(doc.raw, doc.body_start, path, RELEASE_LABEL, release)
+    if edits is COMPLEX:
+        from helm_vnp.stream.nodes import plan_nodes
+        edits = plan_nodes(doc, path, RELEASE_LABEL, release)
+    return edits or []

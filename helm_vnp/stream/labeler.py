@@ -1,0 +1,124 @@
+"""Add one label to a workload's pod template, as a text edit.
+
+The edit keeps every other byte of the document: comments, key order,
+quoting and indentation stay as the chart wrote them.  The fast path reads
+block YAML by lines (``block``); anything else goes to the parser-based
+planner (``nodes``), which works from the exact positions a YAML parser
+reports.  Both return ``Edit``s; applying none means the label was there.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from helm_vnp.stream import block
+from helm_vnp.stream.scalars import COMPLEX, scalar
+
+
+@dataclass(frozen=True)
+class Edit:
+    offset: int  # byte offset in the document
+    delete: int  # bytes replaced
+    insert: bytes
+
+
+def quote(value: str) -> str:
+    """A double-quoted YAML scalar (JSON string syntax is valid YAML)."""
+    out = ['"']
+    for ch in value:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ch == "\x7f":
+            out.append("\\x%02x" % ord(ch))
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def apply(data: bytes, edits: list[Edit]) -> bytes:
+    if not edits:
+        return data
+    out = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: e.offset):
+        out.append(data[pos:e.offset])
+        out.append(e.insert)
+        pos = e.offset + e.delete
+    out.append(data[pos:])
+    return b"".join(out)
+
+
+def plan_block(data: bytes, body_start: int, path: tuple[str, ...], key: str, value: str):
+    """Edits that set ``key: value`` in the labels under ``path`` of block YAML, or COMPLEX.
+
+    Returns [] when the label is already set, None when the document has no such
+    pod template (e.g. ``spec.template`` missing).
+    """
+    lines = block.lines_of(data, body_start)
+    if lines is COMPLEX:
+        return COMPLEX
+    newline = b"\r\n" if data.find(b"\r\n", body_start) >= 0 else b"\n"
+    start, end, indent = 0, len(lines), 0
+    entry_line = f"{key}: {quote(value)}"
+    for depth, name in enumerate(path):
+        found = block.entries(lines, start, end, indent)
+        if found is COMPLEX:
+            return COMPLEX
+        entry = found.get(name)
+        if entry is None:
+            if name != "metadata" or depth == 0 and len(path) > 1:
+                return None  # no pod template here
+            # template without metadata: add "metadata:\n  labels:\n    key: value"
+            col = _column(lines, start, end, found)
+            if col is None:
+                return COMPLEX
+            pad = " " * col
+            text = (pad + "metadata:").encode() + newline + (pad + "  labels:").encode() + newline \
+                + (pad + "    " + entry_line).encode("utf-8") + newline
+            return [Edit(lines[_first_entry(found)].offset, 0, text)]
+        kind = block.block_value(lines, entry)
+        if kind is COMPLEX or kind[0] != "block":
+            return COMPLEX
+        start, end, indent = kind[1], kind[2], entry.column + 1
+    # at the pod template's metadata mapping
+    meta = block.entries(lines, start, end, indent)
+    if meta is COMPLEX or not meta:
+        return COMPLEX
+    labels = meta.get("labels")
+    if labels is None:
+        col = meta[next(iter(meta))].column
+        pad = " " * col
+        text = (pad + "labels:").encode() + newline + (pad + "  " + entry_line).encode("utf-8") + newline
+        return [Edit(lines[_first_entry(meta)].offset, 0, text)]
+    kind = block.block_value(lines, labels)
+    if kind is COMPLEX:
+        return COMPLEX
+    if kind[0] == "inline":
+        rest = kind[1].split(" #", 1)[0].strip()
+        if rest == "{}":
+            line = lines[kind[2]]
+            raw = line.raw
+            at = raw.find(b"{}", raw.find(b":") + 1 if kind[2] == labels.index else 0)
+            return [Edit(line.offset + at, 2, ("{" + entry_line + "}").encode("utf-8"))]
+        return COMPLEX
+    found = block.entries(lines, kind[1], kind[2], labels.column + 1)
+    if found is COMPLEX or not found:
+        return COMPLEX
+    if key in found:
+        current = scalar(found[key].rest)
+        if current == value:
+            return []
+        return COMPLEX  # a different value: the parser-based planner replaces it
+    first = found[next(iter(found))]
+    text = (" " * first.column + entry_line).encode("utf-8") + newline
+    return [Edit(lines[first.index].offset, 0, text)]
+
+
+def _first_entry(found: dict) -> int:
+    return min(e.index for e in found.values())
+
+
+def _column(lines, start, end, found) -> int | None:
+    if found:
+        return found[next(iter(found))].column
+    return None

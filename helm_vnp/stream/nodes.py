@@ -1,0 +1,166 @@
+"""Plan the label edit from a real parse, for documents the line reader declines.
+
+Flow style (JSON documents), anchors, aliases, odd indentation: the parser's
+node positions say exactly where to write.  The document must parse first,
+so a broken document fails here with file and line instead of passing on.
+"""
+from __future__ import annotations
+
+from helm_vnp.errors import Problem, VnpError
+from helm_vnp.stream.document import Document
+from helm_vnp.stream.labeler import Edit, quote
+
+
+def plan_nodes(doc: Document, path: tuple[str, ...], key: str, value: str):
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+    from helm_vnp.stream.parse import compose
+
+    doc.obj  # full parse: duplicate keys, bad YAML, alias bombs are reported here
+    text = doc.raw.decode("utf-8")
+    root = compose(text, doc.source, doc.line)
+    pos = _Positions(text)
+    entry = f"{quote(key)}: {quote(value)}"
+
+    def fail(why: str, node) -> VnpError:
+        line = doc.line + node.start_mark.line if node is not None else doc.line
+        return VnpError(Problem(f"{doc.kind} {doc.name}: cannot add the {key} label: {why}", file=doc.source,
+                                line=line, hint="use policies.selection: workloadSelectors for this chart"))
+
+    node = root
+    for depth, name in enumerate(path):
+        if not isinstance(node, MappingNode):
+            return None
+        _no_merge(node, fail)
+        child = _get(node, name)
+        if child is None:
+            if name != "metadata":
+                return None  # no pod template
+            return [_add_entry(node, pos, "metadata", "{" + f'"labels": {{{entry}}}' + "}", entry, fail, nested=True)]
+        if _anchored(text, child, pos):
+            raise fail(f"'{name}' carries a YAML anchor or alias", child)
+        node = child
+        if isinstance(node, ScalarNode) and name == "metadata" and node.value in ("", "~", "null", "Null", "NULL"):
+            return [_replace(node, pos, " {" + f'"labels": {{{entry}}}' + "}" if node.start_mark.index == node.end_mark.index else "{" + f'"labels": {{{entry}}}' + "}")]
+    if not isinstance(node, MappingNode):
+        raise fail("the pod template's metadata is not a mapping", node)
+    _no_merge(node, fail)
+    labels = _get(node, "labels")
+    if labels is None:
+        return [_add_entry(node, pos, "labels", "{" + entry + "}", entry, fail, nested=False)]
+    if isinstance(labels, ScalarNode):
+        if labels.tag.endswith(":null") or labels.value in ("", "~", "null", "Null", "NULL"):
+            empty = labels.start_mark.index == labels.end_mark.index
+            return [_replace(labels, pos, (" {" if empty else "{") + entry + "}")]
+        raise fail("the pod template's labels are not a mapping", labels)
+    if not isinstance(labels, MappingNode):
+        raise fail("the pod template's labels are not a mapping", labels)
+    if _is_alias(text, labels, pos, node):
+        # an alias: write the labels out in place (the anchor and its other uses stay as they are)
+        items = ", ".join(f"{quote(str(k.value))}: {quote(str(v.value))}" for k, v in labels.value if k.value != key)
+        return [_replace_alias(text, node, labels, pos, "{" + entry + (", " + items if items else "") + "}")]
+    if _anchored(text, labels, pos):
+        raise fail("the labels mapping carries a YAML anchor used elsewhere", labels)
+    _no_merge(labels, fail)
+    for k, v in labels.value:
+        if isinstance(k, ScalarNode) and k.value == key:
+            if isinstance(v, ScalarNode) and v.value == value:
+                return []
+            return [_replace(v, pos, quote(value))]
+    return [_insert_first(labels, pos, entry, fail)]
+
+
+class _Positions:
+    """Character index / line -> byte offset in the document."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ascii = text.isascii()
+
+    def byte(self, index: int) -> int:
+        return index if self.ascii else len(self.text[:index].encode("utf-8"))
+
+    def line_start(self, index: int) -> int:
+        return self.text.rfind("\n", 0, index) + 1
+
+
+def _get(mapping, name: str):
+    for k, v in mapping.value:
+        if getattr(k, "value", None) == name and k.tag.endswith(":str"):
+            return v
+    return None
+
+
+def _no_merge(mapping, fail) -> None:
+    for k, _ in mapping.value:
+        if getattr(k, "tag", "").endswith(":merge") or getattr(k, "value", None) == "<<":
+            raise fail("a YAML merge key (<<) is on the pod template path", k)
+
+
+def _before(text: str, node, pos: _Positions) -> str:
+    """Text between the preceding ':' and the node (where anchors/tags/aliases stand)."""
+    start = node.start_mark.index
+    colon = text.rfind(":", 0, start)
+    return text[colon + 1:start]
+
+
+def _anchored(text: str, node, pos) -> bool:
+    return "&" in _before(text, node, pos) or text[node.start_mark.index:node.start_mark.index + 1] in ("&", "*")
+
+
+def _is_alias(text: str, node, pos, parent) -> bool:
+    # an alias node is the anchored node itself: its marks point at the anchor's definition,
+    # which lies before the parent mapping's start (or outside the parent's span)
+    return not (parent.start_mark.index <= node.start_mark.index <= parent.end_mark.index) \
+        if parent.end_mark is not None else False
+
+
+def _replace_alias(text: str, parent, labels, pos, new: str) -> Edit:
+    # find the "labels:" key in the parent and the "*name" after it
+    for k, v in parent.value:
+        if v is labels:
+            star = text.find("*", k.end_mark.index)
+            end = star + 1
+            while end < len(text) and not text[end].isspace() and text[end] not in ",}]":
+                end += 1
+            return Edit(pos.byte(star), pos.byte(end) - pos.byte(star), new.encode("utf-8"))
+    raise AssertionError("labels not found in parent")
+
+
+def _replace(node, pos: _Positions, new: str) -> Edit:
+    a, b = pos.byte(node.start_mark.index), pos.byte(node.end_mark.index)
+    return Edit(a, b - a, new.encode("utf-8"))
+
+
+def _insert_first(mapping, pos: _Positions, entry: str, fail) -> Edit:
+    if mapping.flow_style:
+        brace = mapping.start_mark.index  # points at '{'
+        sep = ", " if mapping.value else ""
+        return Edit(pos.byte(brace + 1), 0, (entry + sep).encode("utf-8"))
+    first_key = mapping.value[0][0]
+    col = first_key.start_mark.column
+    start = pos.line_start(first_key.start_mark.index)
+    if first_key.start_mark.index - start != col or pos.text[start:first_key.start_mark.index].strip():
+        raise fail("the mapping's first key does not start its line", first_key)
+    newline = "\r\n" if pos.text.find("\r\n") >= 0 else "\n"
+    return Edit(pos.byte(start), 0, (" " * col + entry + newline).encode("utf-8"))
+
+
+def _add_entry(mapping, pos, name: str, flow_value: str, entry: str, fail, nested: bool) -> Edit:
+    if mapping.flow_style or not mapping.value:
+        if not mapping.value and not mapping.flow_style:
+            raise fail("empty mapping on the pod template path", mapping)
+        sep = ", " if mapping.value else ""
+        return Edit(pos.byte(mapping.start_mark.index + 1), 0, f"{quote(name)}: {flow_value}{sep}".encode("utf-8"))
+    first_key = mapping.value[0][0]
+    col = first_key.start_mark.column
+    start = pos.line_start(first_key.start_mark.index)
+    if pos.text[start:first_key.start_mark.index].strip():
+        raise fail("the mapping's first key does not start its line", first_key)
+    newline = "\r\n" if pos.text.find("\r\n") >= 0 else "\n"
+    pad = " " * col
+    if nested:
+        text = f"{pad}metadata:{newline}{pad}  labels:{newline}{pad}    {entry}{newline}"
+    else:
+        text = f"{pad}labels:{newline}{pad}  {entry}{newline}"
+    return Edit(pos.byte(start), 0, text.encode("utf-8"))

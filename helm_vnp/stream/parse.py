@@ -1,0 +1,122 @@
+"""Parse one document safely, only when somebody needs its body.
+
+YAML tags never construct objects: every node becomes a dict, list, str,
+int, float, bool or None.  Two things real charts contain that stock safe
+loaders refuse are accepted: the YAML 1.1 ``=`` value scalar
+(kube-prometheus-stack's CRDs) and unknown tags.  Alias bombs are refused
+before anything expands them.  Errors are ``VnpError``s naming file and line.
+"""
+from __future__ import annotations
+
+from helm_vnp.errors import Problem, VnpError
+
+# Expanded size (nodes, counting every alias use) beyond which a document is refused.
+MAX_EXPANDED_NODES = 1_000_000
+
+_yaml = None
+
+
+def _loader():
+    global _yaml
+    if _yaml is None:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.constructor import SafeConstructor
+
+        class Constructor(SafeConstructor):
+            """Safe constructor that maps every tag to its plain node type."""
+
+        def plain(constructor, node):
+            from ruamel.yaml.nodes import MappingNode, SequenceNode
+            if isinstance(node, MappingNode):
+                return SafeConstructor.construct_yaml_map(constructor, node)
+            if isinstance(node, SequenceNode):
+                return SafeConstructor.construct_yaml_seq(constructor, node)
+            return constructor.construct_scalar(node)
+
+        Constructor.add_constructor("tag:yaml.org,2002:value", lambda c, n: c.construct_scalar(n))
+        Constructor.add_constructor(None, plain)
+        for tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:set",
+                    "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs"):
+            Constructor.add_constructor(tag, plain)
+        try:
+            y = YAML(typ="safe", pure=False)
+            y.Constructor = Constructor
+            y.compose("a: 1")
+        except Exception:  # no C extension: the pure parser gives the same nodes
+            y = YAML(typ="safe", pure=True)
+            y.Constructor = Constructor
+        _yaml = y
+    return _yaml
+
+
+def compose(text: str, file: str = "", line: int = 1):
+    """The node tree of one document (None for an empty one), with positions."""
+    y = _loader()
+    try:
+        return y.compose(text)
+    except RecursionError:
+        raise VnpError(Problem("document nests too deeply to be a Kubernetes object", file=file, line=line))
+    except Exception as exc:  # ruamel's errors all carry marks; report them as input errors
+        raise VnpError(_problem(exc, file, line)) from None
+
+
+def load(text: str, file: str = "", line: int = 1):
+    """The document as plain Python data."""
+    node = compose(text, file, line)
+    if node is None:
+        return None
+    _check_expansion(node, file, line)
+    y = _loader()
+    try:
+        constructor = y.constructor
+        data = constructor.construct_document(node)
+    except RecursionError:
+        raise VnpError(Problem("document nests too deeply to be a Kubernetes object", file=file, line=line))
+    except Exception as exc:
+        raise VnpError(_problem(exc, file, line)) from None
+    return data
+
+
+def _check_expansion(root, file: str, line: int) -> None:
+    """Refuse documents whose aliases would expand past MAX_EXPANDED_NODES (billion laughs)."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    size: dict[int, int] = {}
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in size and not done:
+            continue
+        if isinstance(node, MappingNode):
+            children = [c for pair in node.value for c in pair]
+        elif isinstance(node, SequenceNode):
+            children = list(node.value)
+        else:
+            size[key] = 1
+            continue
+        if not done:
+            size[key] = -1  # in progress (a recursive alias shows as -1)
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+            continue
+        total = 1
+        for c in children:
+            s = size.get(id(c), 1)
+            if s < 0:
+                raise VnpError(Problem("recursive alias: the document refers to itself", file=file, line=line))
+            total += s
+            if total > MAX_EXPANDED_NODES:
+                raise VnpError(Problem(
+                    f"aliases expand this document past {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); refused",
+                    file=file, line=line))
+        size[key] = total
+
+
+def _problem(exc: Exception, file: str, line: int) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = line + mark.line if mark is not None else line
+    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    msg = f"invalid YAML: {what}" + (f" ({context})" if context and context not in str(what) else "")
+    return Problem(msg, file=file, line=where)

@@ -1,0 +1,1 @@
+"""Tests of helm_vnp.generate (a package so its helpers import relatively)."""
