@@ -201,3 +201,9 @@ def final_origins(data: dict, sources: list[Source]) -> dict[str, Origin]:
 def resolve(path: str) -> str:
     """Absolute real path of a values file, for the cache key."""
     return os.path.realpath(path)
+
+
+def set_flags(sets: Sequence[str], set_strings: Sequence[str], set_jsons: Sequence[str]) -> list[tuple[str, str]]:
+    """The --set* flags as (flag, argument) in the order Helm applies them."""
+    return ([("--set-json", a) for a in set_jsons] + [("--set", a) for a in sets]
+            + [("--set-string", a) for a in set_strings])

@@ -116,12 +116,12 @@ def _translate(err, locate) -> list[tuple[Problem, bool]]:
             out.append(mk(f'unknown key "{key}"', seg=path + [key], expected="one of " + ", ".join(allowed),
                           hint=hint, value=inst[key]))
         return out
+    if "propertyNames" in err.relative_schema_path:  # inst is the offending key itself
+        exp = _expected(schema)
+        return [mk(f"invalid key {show(inst)}: expected {exp}", seg=path + [inst], expected=exp)]
     custom_msg = schema.get("x-vnp-messages", {}).get(kw)
     if custom_msg:
         return [mk(custom_msg, expected=_expected(schema))]
-    if kw == "propertyNames":
-        exp = _expected(err.validator_value)
-        return [mk(f"invalid key {show(inst)}: expected {exp}", seg=path + [inst], expected=exp)]
     if kw == "type":
         exp = _expected(schema)
         return [mk(f"expected {exp}, got {describe(inst)}", expected=exp)]

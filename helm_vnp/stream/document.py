@@ -16,7 +16,7 @@ _UNSET = object()
 class Document:
     """A segment of the stream (see ``split``) and lazily read facts about it."""
 
-    __slots__ = ("raw", "line", "source", "_top", "_meta", "_obj", "_body_start")
+    __slots__ = ("raw", "line", "source", "_top", "_meta", "_obj", "_body_start", "lint_source")
 
     def __init__(self, raw: bytes, line: int, source: str = ""):
         self.raw = raw
@@ -26,6 +26,7 @@ class Document:
         self._meta = None
         self._obj = _UNSET
         self._body_start = None
+        self.lint_source = None  # set by lint: where to point findings (helm_vnp.checks.base.Source)
 
     # -- layout --------------------------------------------------------------
     @property

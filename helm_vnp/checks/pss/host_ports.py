@@ -20,7 +20,7 @@ LoadBalancer if it must be reachable from outside).
 """
 from __future__ import annotations
 
-from ._fields import as_int, as_list, containers, is_true, join_quote, name_of, pluralize, sorted_set
+from ._fields import as_int, as_list, as_map, containers, is_true, join_quote, name_of, pluralize, sorted_set
 from ._model import ALLOWED, Check, CheckResult, VersionedCheck
 
 
@@ -38,8 +38,8 @@ def _host_ports(container: dict, host_network: bool) -> list[int]:
 
 
 def host_ports_v1_0(metadata: dict, spec: dict) -> CheckResult:
-    host_network = is_true((spec or {}).get("hostNetwork")) if isinstance(spec, dict) else False
-    defaulted = {id(c) for c in containers(spec, ephemeral=False)} if host_network else set()
+    # the API defaults hostPort for containers and init containers only, not ephemeral ones
+    defaulted = {id(c) for c in containers(spec, ephemeral=False)} if is_true(as_map(spec).get("hostNetwork")) else set()
     bad: list[str] = []
     ports: list[str] = []
     for c in containers(spec):

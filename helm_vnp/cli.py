@@ -1,0 +1,106 @@
+"""The `helm-vnp` / `helm vnp` command line: one small function per command.
+
+Commands live in ``helm_vnp.commands``; heavy imports happen inside them,
+so `--help` and `--version` stay fast.  The post-renderer has its own,
+lighter entry (``helm_vnp.postrender``); ``post-render`` here forwards to it.
+"""
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from helm_vnp import __version__
+from helm_vnp.commands import config_cmds
+
+app = typer.Typer(
+    name="helm-vnp", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="vCluster-grade isolation for any Helm release: NetworkPolicies, ResourceQuota, LimitRange and "
+         "Pod Security, injected by a post-renderer and checked by a linter.")
+
+PASSTHROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"helm-vnp {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="print the version")) -> None:
+    """helm-vnp."""
+
+
+app.command("generate")(config_cmds.generate)
+app.command("validate")(config_cmds.validate)
+app.command("schema")(config_cmds.schema)
+
+
+@app.command("post-render", context_settings=PASSTHROUGH)
+def post_render(ctx: typer.Context) -> None:
+    """The post-renderer (same as `vnp-postrender`): stream on stdin, stream with isolation on stdout."""
+    from helm_vnp.postrender import main as postrender_main
+
+    raise typer.Exit(postrender_main(list(ctx.args)))
+
+
+def _wrapper(command: str):
+    def run(ctx: typer.Context) -> None:
+        from helm_vnp.commands.helm_wrap import run_wrapped
+        from helm_vnp.errors import VnpError
+
+        if ctx.args[:1] in (["-h"], ["--help"]):
+            sys.stdout.write(f"usage: helm vnp {command} RELEASE CHART [any helm {command} flags]\n"
+                             f"Runs `helm {command}` with the vnp post-renderer attached; -f/--set/-n and the "
+                             "release name are passed to it too.\n")
+            raise typer.Exit()
+        try:
+            code = run_wrapped(command, list(ctx.args))
+        except VnpError as exc:
+            sys.stderr.write(exc.render() + "\n")
+            raise typer.Exit(2)
+        raise typer.Exit(code)
+    run.__doc__ = f"`helm {command}` with the vnp post-renderer attached (values, release and namespace wired)."
+    return run
+
+
+for _cmd in ("template", "install", "upgrade"):
+    app.command(_cmd, context_settings=PASSTHROUGH)(_wrapper(_cmd))
+
+
+@app.command("install-postrenderer")
+def install_postrenderer() -> None:
+    """(Helm 4) register the bundled `vnp-postrender` plugin so `--post-renderer vnp-postrender` works."""
+    from helm_vnp.commands.plugin import install_postrenderer as run
+
+    raise typer.Exit(run())
+
+
+def _register_optional() -> None:
+    """Commands whose modules other work streams provide; absent modules simply add no command."""
+    import importlib
+
+    for module, names in (("helm_vnp.commands.lint", ("lint",)), ("helm_vnp.commands.graph", ("graph",)),
+                          ("helm_vnp.commands.docs", ("docs",))):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        for name in names:
+            fn = getattr(mod, name.replace("-", "_"), None)
+            if fn is not None:
+                app.command(name, **getattr(mod, "COMMAND_SETTINGS", {}).get(name, {}))(fn)
+
+
+_register_optional()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

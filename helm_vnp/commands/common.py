@@ -1,0 +1,30 @@
+"""Pieces several commands share: config flags, error exits."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+import typer
+
+from helm_vnp.errors import VnpError
+
+ValuesOpt = typer.Option(None, "--values", "-f", help="values file (repeatable; '-' for stdin); its `policies:` block is the config")
+SetOpt = typer.Option(None, "--set", help="set a value like Helm: a.b=c, a[0].b=c, a=b,c=d (repeatable)")
+SetStringOpt = typer.Option(None, "--set-string", help="like --set, values are always strings (repeatable)")
+SetJsonOpt = typer.Option(None, "--set-json", help="like --set, values are JSON (repeatable)")
+ReleaseOpt = typer.Option(None, "--release", help="release name (labels and object names carry it)")
+NamespaceOpt = typer.Option(None, "--namespace", "-n", help="release namespace (default: $HELM_NAMESPACE)")
+
+
+def namespace_or_env(namespace: Optional[str]) -> Optional[str]:
+    return namespace or os.environ.get("HELM_NAMESPACE") or None
+
+
+def read_stdin_values(values: list[str]) -> bytes | None:
+    return sys.stdin.buffer.read() if "-" in values else None
+
+
+def fail(exc: VnpError) -> "typer.Exit":
+    sys.stderr.write(exc.render() + "\n")
+    return typer.Exit(2)

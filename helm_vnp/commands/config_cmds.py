@@ -1,0 +1,57 @@
+"""`generate`, `validate`, `schema`: the config and what it turns into, without a chart."""
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from helm_vnp.commands.common import (NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt, fail,
+                                      namespace_or_env, read_stdin_values)
+from helm_vnp.errors import VnpError
+
+
+def generate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] = SetOpt,
+             set_string: Optional[List[str]] = SetStringOpt, set_json: Optional[List[str]] = SetJsonOpt,
+             release: str = typer.Option(..., "--release", help="release name"),
+             namespace: Optional[str] = NamespaceOpt) -> None:
+    """Print only the objects vnp would add for this config (for review, GitOps and docs)."""
+    from helm_vnp.config import load_config
+    from helm_vnp.emit import dump_all
+    from helm_vnp.generate import generate_all
+    from helm_vnp.pipeline import _check_release_name
+
+    values = values or []
+    try:
+        _check_release_name(release)
+        loaded = load_config(values, set_ or [], set_string or [], set_json or [], stdin_bytes=read_stdin_values(values))
+        objs = generate_all(loaded.policies, release, namespace_or_env(namespace), [])
+    except VnpError as exc:
+        raise fail(exc)
+    for w in loaded.warnings:
+        sys.stderr.write("warning: " + w.render() + "\n")
+    sys.stdout.write(dump_all(objs))
+
+
+def validate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] = SetOpt,
+             set_string: Optional[List[str]] = SetStringOpt, set_json: Optional[List[str]] = SetJsonOpt) -> None:
+    """Validate the `policies:` config: every problem at once; exit 0 valid, 1 invalid, 2 unreadable input."""
+    from helm_vnp.config import check_values
+
+    values = values or []
+    loaded, problems = check_values(values, set_ or [], set_string or [], set_json or [],
+                                    stdin_bytes=read_stdin_values(values))
+    if loaded is not None:
+        for w in loaded.warnings:
+            sys.stderr.write("warning: " + w.render() + "\n")
+    if problems:
+        sys.stderr.write(VnpError(problems).render() + "\n")
+        raise typer.Exit(1)
+    sys.stdout.write("valid\n")
+
+
+def schema() -> None:
+    """Print the JSON Schema of the `policies:` block (for editors: yaml-language-server)."""
+    from helm_vnp.config import schema_text
+
+    sys.stdout.write(schema_text())

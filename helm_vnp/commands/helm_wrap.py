@@ -1,0 +1,172 @@
+"""`helm vnp template|install|upgrade`: run the real helm with vnp attached.
+
+Post-renderers get no values, release name or namespace from Helm, so the
+wrapper reads them from the same flags the user gives Helm and hands them to
+the post-renderer as arguments.  It validates the config before Helm runs
+(Helm 4 would discard the post-renderer's error text), and it attaches the
+post-renderer the way the running Helm understands: a path for Helm 3, a
+throw-away ``postrenderer/v1`` plugin for Helm 4 (so nothing has to be
+installed in the user's plugin directory).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helm_vnp.errors import Problem, VnpError
+
+# Helm flags whose value is the next argument when not written as --flag=value
+_HELM_VALUE_FLAGS = {
+    "-f", "--values", "--set", "--set-string", "--set-json", "--set-file", "--set-literal", "-n", "--namespace",
+    "--version", "--repo", "--username", "--password", "--ca-file", "--cert-file", "--key-file", "--keyring",
+    "--timeout", "--description", "--kube-context", "--kubeconfig", "--post-renderer", "--post-renderer-args",
+    "--output-dir", "-s", "--show-only", "--api-versions", "-a", "--kube-version", "--name-template",
+    "--history-max", "--max-history", "--registry-config", "--repository-config", "--repository-cache",
+    "--wait-for-jobs", "--dry-run", "-o", "--output", "--labels", "-l", "--server-side", "--force-conflicts",
+    "--rollback-on-failure", "--hide-secret", "--kube-apiserver", "--kube-as-user", "--kube-as-group", "--kube-token",
+    "--kube-ca-file", "--kube-tls-server-name", "--burst-limit", "--qps", "--take-ownership", "--wait",
+}
+# of those, the ones that can also stand alone as booleans (value only with '=')
+_HELM_BOOL_OR_VALUE = {"--dry-run", "--wait", "--server-side", "--rollback-on-failure", "--take-ownership"}
+
+
+@dataclass
+class HelmCall:
+    command: str
+    args: list[str]
+    release: str | None = None
+    values: list[str] = field(default_factory=list)
+    sets: list[str] = field(default_factory=list)
+    set_strings: list[str] = field(default_factory=list)
+    set_jsons: list[str] = field(default_factory=list)
+    namespace: str | None = None
+
+
+def parse_helm_args(command: str, args: list[str]) -> HelmCall:
+    """Pick out what vnp needs from a helm command line, leaving it unchanged."""
+    call = HelmCall(command, list(args))
+    positionals = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            positionals += args[i + 1:]
+            break
+        if arg.startswith("-") and arg != "-":
+            name, eq, value = arg.partition("=")
+            if name in ("--post-renderer", "--post-renderer-args"):
+                raise VnpError(Problem(f"{name} is set by helm vnp itself; run plain helm to use your own"))
+            if not eq and name in _HELM_VALUE_FLAGS and name not in _HELM_BOOL_OR_VALUE:
+                if i + 1 >= len(args):
+                    raise VnpError(Problem(f"flag {name} needs a value"))
+                value = args[i + 1]
+                i += 1
+            if name in ("-f", "--values"):
+                call.values += [v for v in value.split(",") if v]
+            elif name == "--set":
+                call.sets.append(value)
+            elif name == "--set-string":
+                call.set_strings.append(value)
+            elif name == "--set-json":
+                call.set_jsons.append(value)
+            elif name in ("-n", "--namespace"):
+                call.namespace = value
+        else:
+            positionals.append(arg)
+        i += 1
+    if "--generate-name" in args or "-g" in args:
+        raise VnpError(Problem("helm vnp needs an explicit release name (--generate-name is not supported): "
+                               "generated objects and pod labels carry it"))
+    if not positionals:
+        raise VnpError(Problem(f"usage: helm vnp {command} RELEASE CHART [helm flags]"))
+    call.release = positionals[0]
+    call.namespace = call.namespace or os.environ.get("HELM_NAMESPACE") or None
+    return call
+
+
+def helm_binary() -> str:
+    helm = os.environ.get("HELM_BIN") or shutil.which("helm")
+    if not helm:
+        raise VnpError(Problem("no helm binary: set HELM_BIN or put helm on PATH"))
+    return helm
+
+
+def helm_major(helm: str) -> int:
+    try:
+        out = subprocess.run([helm, "version", "--short"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise VnpError(Problem(f"cannot run {helm}: {exc}"))
+    out = out.strip().lstrip("v")
+    try:
+        return int(out.split(".", 1)[0])
+    except ValueError:
+        raise VnpError(Problem(f"cannot tell the version of {helm} (it printed {out!r})"))
+
+
+def postrender_args(call: HelmCall, stdin_values: str | None) -> list[str]:
+    args = []
+    for v in call.values:
+        path = stdin_values if v == "-" else str(Path(v).resolve()) if "://" not in v else v
+        args += ["-f", path]
+    args += [f"--set={s}" for s in call.sets] + [f"--set-string={s}" for s in call.set_strings]
+    args += [f"--set-json={s}" for s in call.set_jsons]
+    args.append(f"--release={call.release}")
+    if call.namespace:
+        args.append(f"--namespace={call.namespace}")
+    return args
+
+
+def write_shim(tmp: Path, major: int) -> tuple[str, dict]:
+    """The post-renderer as the running Helm wants it: (--post-renderer value, env additions)."""
+    script = tmp / "vnp-postrender"
+    script.write_text(f"#!/bin/sh\nexec '{sys.executable}' -m helm_vnp.postrender \"$@\"\n")
+    script.chmod(0o755)
+    if major < 4:
+        return str(script), {}
+    name = f"vnp-postrender-{os.getpid()}"
+    plugin = tmp / "plugins" / name
+    plugin.mkdir(parents=True)
+    (plugin / "plugin.yaml").write_text(
+        "apiVersion: v1\ntype: postrenderer/v1\n"
+        f"name: {name}\nversion: 0.1.0\nruntime: subprocess\n"
+        f"runtimeConfig:\n  platformCommand:\n    - command: {script}\n")
+    plugins = os.environ.get("HELM_PLUGINS") or _default_plugins_dir()
+    return name, {"HELM_PLUGINS": os.pathsep.join(p for p in (plugins, str(tmp / "plugins")) if p)}
+
+
+def _default_plugins_dir() -> str:
+    data = os.environ.get("HELM_DATA_HOME") or os.path.join(
+        os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"), "helm")
+    return os.path.join(data, "plugins")
+
+
+def run_wrapped(command: str, args: list[str]) -> int:
+    """Validate, then exec helm COMMAND ARGS with the vnp post-renderer attached; returns helm's exit code."""
+    from helm_vnp.config import load_config
+
+    call = parse_helm_args(command, args)
+    from helm_vnp.pipeline import _check_release_name
+    _check_release_name(call.release)
+    helm = helm_binary()
+    with tempfile.TemporaryDirectory(prefix="helm-vnp-") as tmpdir:
+        tmp = Path(tmpdir)
+        stdin_values = None
+        if "-" in call.values:
+            stdin_values = str(tmp / "stdin-values.yaml")
+            Path(stdin_values).write_bytes(sys.stdin.buffer.read())
+        loaded = load_config([stdin_values if v == "-" else v for v in call.values], call.sets,
+                             call.set_strings, call.set_jsons)
+        for w in loaded.warnings:
+            sys.stderr.write("warning: " + w.render() + "\n")
+        major = helm_major(helm)
+        renderer, env = write_shim(tmp, major)
+        helm_args = [a if a != "-" or stdin_values is None else stdin_values for a in args]
+        argv = [helm, command, *helm_args, "--post-renderer", renderer]
+        argv += [f"--post-renderer-args={a}" for a in postrender_args(call, stdin_values)]
+        proc = subprocess.run(argv, env={**os.environ, **env})
+        return proc.returncode

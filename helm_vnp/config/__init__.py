@@ -1,0 +1,86 @@
+"""The configuration layer: values files and --set flags -> one validated, normalised model.
+
+Cheap to import (the post-renderer imports it on every helm install): YAML and JSON
+Schema are only imported when the disk cache misses.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from helm_vnp.config.result import LoadedConfig
+from helm_vnp.errors import Problem, VnpError
+
+__all__ = ["LoadedConfig", "load_config", "check_values", "schema_text"]
+
+
+def _read_files(values_files: Sequence[str], stdin_bytes: bytes | None) -> tuple[list, list, list[Problem]]:
+    """([(display name, bytes)], [(resolved path, bytes)] for the cache key, problems)."""
+    import os
+
+    from helm_vnp.config.sources import read_file_bytes
+
+    named, keyed, problems = [], [], []
+    for path in values_files:
+        try:
+            name, raw = read_file_bytes(path, stdin_bytes)
+        except FileNotFoundError:
+            problems.append(Problem("values file not found", file=path, expected="an existing file"))
+            continue
+        except IsADirectoryError:
+            problems.append(Problem("is a directory, not a values file", file=path))
+            continue
+        except OSError as exc:
+            problems.append(Problem(f"cannot read values file: {exc.strerror or exc}", file=path))
+            continue
+        named.append((name, raw))
+        keyed.append((name if path == "-" else os.path.realpath(path), raw))
+    return named, keyed, problems
+
+
+def check_values(values_files: Sequence[str] = (), sets: Sequence[str] = (), set_strings: Sequence[str] = (),
+                 set_jsons: Sequence[str] = (), stdin_bytes: bytes | None = None,
+                 use_cache: bool = True) -> tuple[LoadedConfig | None, list[Problem]]:
+    """Load without raising: (config, warnings) when valid, (None, errors) otherwise."""
+    from helm_vnp import __version__
+    from helm_vnp.config import cache
+    from helm_vnp.config.schemafile import schema_bytes
+
+    from helm_vnp.config.sources import set_flags
+
+    named, keyed, problems = _read_files(values_files, stdin_bytes)
+    flags = set_flags(sets, set_strings, set_jsons)
+    key = None
+    if use_cache and not problems:
+        key = cache.cache_key(__version__, schema_bytes(), keyed, flags)
+        hit = cache.read(key)
+        if hit is not None:
+            try:
+                config = LoadedConfig.from_json(hit)
+                return config, config.warnings
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass  # corrupt entry: a miss
+    from helm_vnp.config.loader import load
+
+    config, found = load(named, flags)
+    if problems:
+        return None, problems + (found if config is None else [])
+    if config is not None and key is not None:
+        cache.write(key, config.to_json())
+    return config, found
+
+
+def load_config(values_files: Sequence[str] = (), sets: Sequence[str] = (), set_strings: Sequence[str] = (),
+                set_jsons: Sequence[str] = (), stdin_bytes: bytes | None = None,
+                use_cache: bool = True) -> LoadedConfig:
+    """The validated, normalised config; raises VnpError listing every problem."""
+    config, problems = check_values(values_files, sets, set_strings, set_jsons, stdin_bytes, use_cache)
+    if config is None:
+        raise VnpError(problems)
+    return config
+
+
+def schema_text() -> str:
+    """The JSON Schema of the policies block (schema/vnp.schema.json), as text."""
+    from helm_vnp.config.schemafile import schema_bytes
+
+    return schema_bytes().decode("utf-8")

@@ -1,0 +1,86 @@
+"""Disk cache of normalised configs, so the post-renderer's hot path skips YAML and JSON Schema.
+
+The key is a sha256 over everything the result depends on (tool version, schema bytes,
+each values file's resolved path and bytes, the --set flags in order), so an entry can
+never be stale. Entries are written atomically (temp file + os.replace); any cache
+trouble (unwritable directory, corrupt entry) silently falls back to a full load.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+FORMAT = "vnp-config-cache/1"
+
+
+def cache_dir() -> Path | None:
+    """$VNP_CACHE_DIR, else $XDG_CACHE_HOME/helm-vnp, else ~/.cache/helm-vnp; None if disabled."""
+    if os.environ.get("VNP_NO_CACHE") == "1":
+        return None
+    if os.environ.get("VNP_CACHE_DIR"):
+        return Path(os.environ["VNP_CACHE_DIR"])
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "helm-vnp"
+    return Path.home() / ".cache" / "helm-vnp"
+
+
+def cache_key(version: str, schema: bytes, files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str, str]]) -> str:
+    """sha256 over every input; each field is length-prefixed so no two inputs collide."""
+    h = hashlib.sha256()
+
+    def add(data: bytes) -> None:
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+
+    for part in (FORMAT.encode(), version.encode(), schema):
+        add(part)
+    add(str(len(files)).encode())
+    for path, raw in files:
+        add(path.encode("utf-8", "surrogateescape"))
+        add(raw)
+    add(str(len(flags)).encode())
+    for flag, arg in flags:
+        add(flag.encode())
+        add(arg.encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def read(key: str) -> dict | None:
+    """The cached JSON for ``key``, or None (missing, unreadable, corrupt, disabled)."""
+    directory = cache_dir()
+    if directory is None:
+        return None
+    try:
+        data = json.loads((directory / f"{key}.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+        return None
+    return data.get("config")
+
+
+def write(key: str, config: dict) -> None:
+    """Store ``config`` under ``key`` atomically; errors are ignored (the cache is optional)."""
+    directory = cache_dir()
+    if directory is None:
+        return
+    tmp = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=directory)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"format": FORMAT, "key": key, "config": config}, fh, sort_keys=True)
+        os.replace(tmp, directory / f"{key}.json")
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -1,0 +1,99 @@
+"""Values files + --set flags -> one validated ``LoadedConfig`` (the slow path; the cache
+in ``cache.py`` skips it when nothing changed).
+
+Order, as in Helm: -f files (later wins, maps merge, lists replace), then --set-json,
+--set, --set-string. Then: schema + custom checks, layout mixing, legacy conversion,
+coalescing onto the defaults (a null deletes), normalisation into ``model.Policies``.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Sequence
+
+from helm_vnp.config import legacy, normalise
+from helm_vnp.config.defaults import DEFAULT_POLICIES
+from helm_vnp.config.merge import coalesce, merge_maps, strip_nulls
+from helm_vnp.config.result import LoadedConfig
+from helm_vnp.config.sources import Source, apply_set_flags, final_origins, parse_values_file
+from helm_vnp.errors import Problem
+
+OUR_KEYS = ("policies", "isolation")
+
+
+def load(files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str, str]]) -> tuple[LoadedConfig | None, list[Problem]]:
+    """(config, problems): config is None when any problem is an error; problems holds
+    the errors (sorted, all of them) or else the warnings."""
+    errors: list[Problem] = []
+    sources: list[Source] = []
+    merged: dict = {}
+    for name, raw in files:
+        src, probs = parse_values_file(name, raw)
+        errors += probs
+        if src is not None:
+            sources.append(src)
+            merged = merge_maps(merged, src.data)
+    merged, set_sources, probs = apply_set_flags(merged, flags)
+    errors += probs
+    sources += set_sources
+
+    doc = {k: merged[k] for k in OUR_KEYS if k in merged}
+    origins = final_origins(doc, sources)
+    source_rank = {s.name: i for i, s in enumerate(sources)}
+
+    def locate(path: str) -> tuple:
+        while True:
+            if path in origins:
+                return origins[path]
+            if not path:
+                return (None, None)
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+
+    def order(p: Problem) -> tuple:
+        return (source_rank.get(p.file, len(source_rank)), p.line or 0, p.path, p.message)
+
+    warnings = _near_misses(merged, sources)
+    stripped = strip_nulls(doc)
+    from helm_vnp.config.validate import validate
+
+    errors += validate(stripped, locate, order)
+    errors += legacy.mixed_layouts(stripped, locate)
+    policies_user = legacy.to_new_layout(doc.get("policies"))
+    policies_user, iso_errors, iso_warnings = legacy.convert_isolation(stripped.get("isolation"), policies_user, locate)
+    errors += iso_errors
+    warnings += iso_warnings
+    if isinstance(stripped.get("policies"), dict) and "centralAdmission" in stripped["policies"]:
+        file, line = locate("policies.centralAdmission")
+        warnings.append(Problem("not supported by helm-vnp: policies.centralAdmission is ignored "
+                                "(vCluster enforces it with its syncer, which a plain Helm release does not have)",
+                                path="policies.centralAdmission", file=file, line=line))
+    if errors:
+        return None, _unique(sorted(errors, key=order))
+    coalesced = coalesce(policies_user, DEFAULT_POLICIES)
+    coalesced.pop("centralAdmission", None)
+    config = LoadedConfig(policies=normalise.build(coalesced), warnings=sorted(warnings, key=order), origins=origins)
+    return config, config.warnings
+
+
+def _near_misses(values: dict, sources: list[Source]) -> list[Problem]:
+    """Warn about top-level keys that look like a misspelt ``policies`` (they would be ignored)."""
+    out = []
+    for key in values:
+        if key in OUR_KEYS:
+            continue
+        close = difflib.get_close_matches(key, OUR_KEYS, n=1, cutoff=0.8)
+        if close:
+            file, line = next((s.origins[key] for s in reversed(sources) if key in s.origins), (None, None))
+            out.append(Problem(f'top-level key "{key}" is not read by helm-vnp', path=key, file=file, line=line,
+                               hint=f'did you mean "{close[0]}"?'))
+    return out
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        key = (p.path, p.message, p.file, p.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out

@@ -1,0 +1,110 @@
+"""User values (v0.31+ layout, coalesced onto the defaults) -> the canonical ``model.Policies``.
+
+A key that is absent here was deleted by a user ``null`` (defaults are already filled
+in), so it reads as its zero value: false, "", [] or {} — as in a Helm template.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from helm_vnp.config.defaults import DNS_PRESETS
+from helm_vnp.config.model import IPBLOCK_EXCEPT, Policies
+
+
+def _map(d: Any, key: str) -> dict:
+    v = d.get(key) if isinstance(d, dict) else None
+    return v if isinstance(v, dict) else {}
+
+
+def _list(d: dict, key: str) -> list:
+    return copy.deepcopy(d.get(key) or [])
+
+
+def _strings(d: dict) -> dict[str, str]:
+    return {str(k): str(v) for k, v in d.items()}
+
+
+def quantity_text(value: Any) -> str:
+    """A quantity as Kubernetes would store it in a manifest: always a string."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _resources(d: dict) -> dict[str, str]:
+    return {k: quantity_text(v) for k, v in sorted(d.items())}
+
+
+def resolve_enabled(own: Any, other: Any) -> bool:
+    """vCluster's "auto": on when the other one is explicitly true."""
+    if own is True:
+        return True
+    return own == "auto" and other is True
+
+
+def _dns(np: dict) -> dict:
+    dns = _map(np, "dns")
+    preset = DNS_PRESETS[dns.get("preset") or "kube-dns"]
+    ports = dns.get("ports") or preset["ports"]
+    peer = {}
+    for key in ("namespaceSelector", "podSelector"):
+        selector = dns[key] if key in dns else preset[key]
+        if selector is not None:
+            peer[key] = copy.deepcopy(selector)
+    return {"ports": list(ports), "peers": [peer]}
+
+
+def _public_egress(workload: dict) -> dict:
+    pe = _map(workload, "publicEgress")
+    blocks = []
+    if pe.get("cidr"):
+        blocks.append({"cidr": pe["cidr"], IPBLOCK_EXCEPT: list(pe.get("except") or [])})
+    for extra in pe.get("extraIpBlocks") or []:
+        blocks.append({"cidr": extra["cidr"], IPBLOCK_EXCEPT: list(extra.get("except") or [])})
+    return {"enabled": pe.get("enabled") is True, "ipBlocks": blocks}
+
+
+def build(p: dict) -> Policies:
+    np = _map(p, "networkPolicy")
+    cp = _map(np, "controlPlane")
+    wl = _map(np, "workload")
+    rq = _map(p, "resourceQuota")
+    lr = _map(p, "limitRange")
+    ps = _map(p, "podSecurity")
+    return {
+        "selection": p.get("selection") or "podLabel",
+        "podSecurityStandard": p.get("podSecurityStandard") or "",
+        "podSecurityVersion": p.get("podSecurityVersion") or "latest",
+        "podSecurity": {"mode": ps.get("mode") or "enforce",
+                        "exemptions": [{"kind": e["kind"], "name": e["name"]} for e in ps.get("exemptions") or []]},
+        "networkPolicy": {
+            "enabled": np.get("enabled") is True,
+            "fallbackDns": np.get("fallbackDns") or "",
+            "labels": _strings(_map(np, "labels")),
+            "annotations": _strings(_map(np, "annotations")),
+            "dns": _dns(np),
+            "controlPlane": {"selector": copy.deepcopy(cp["selector"]) if isinstance(cp.get("selector"), dict) else None,
+                             "platform": cp.get("platform") is True,
+                             "ingress": _list(cp, "ingress"), "egress": _list(cp, "egress")},
+            "workload": {"publicEgress": _public_egress(wl),
+                         "ingress": _list(wl, "ingress"), "egress": _list(wl, "egress")},
+        },
+        "resourceQuota": {
+            "enabled": resolve_enabled(rq.get("enabled"), lr.get("enabled")),
+            "quota": _resources(_map(rq, "quota")),
+            "scopes": _list(rq, "scopes"),
+            "scopeSelector": copy.deepcopy(_map(rq, "scopeSelector")),
+            "labels": _strings(_map(rq, "labels")),
+            "annotations": _strings(_map(rq, "annotations")),
+        },
+        "limitRange": {
+            "enabled": resolve_enabled(lr.get("enabled"), rq.get("enabled")),
+            "default": _resources(_map(lr, "default")),
+            "defaultRequest": _resources(_map(lr, "defaultRequest")),
+            "min": _resources(_map(lr, "min")),
+            "max": _resources(_map(lr, "max")),
+            "labels": _strings(_map(lr, "labels")),
+            "annotations": _strings(_map(lr, "annotations")),
+        },
+    }
