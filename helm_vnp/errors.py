@@ -6,25 +6,42 @@ reach the user as a traceback.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+
+_FIELDS = ("message", "path", "file", "line", "value", "expected", "hint")
 
 
-@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input.
 
     ``path`` is a dotted path (``policies.networkPolicy.workload.publicEgress.except[2]``)
     or "" when the problem is about the whole file; ``file``/``line`` point at
     where the value came from (``line`` is 1-based, ``None`` when unknown, e.g. ``--set``).
+    A plain class, not a dataclass: this module is on the post-renderer's start-up path.
     """
 
-    message: str
-    path: str = ""
-    file: str | None = None
-    line: int | None = None
-    value: object = None
-    expected: str | None = None
-    hint: str | None = None
+    __slots__ = _FIELDS
+
+    def __init__(self, message: str, path: str = "", file: str | None = None, line: int | None = None,
+                 value: object = None, expected: str | None = None, hint: str | None = None):
+        self.message = message
+        self.path = path
+        self.file = file
+        self.line = line
+        self.value = value
+        self.expected = expected
+        self.hint = hint
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in _FIELDS}
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Problem) and self.as_dict() == other.as_dict()
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.path, self.file, self.line))
+
+    def __repr__(self) -> str:
+        return "Problem(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in _FIELDS) + ")"
 
     def location(self) -> str:
         if self.file and self.line:

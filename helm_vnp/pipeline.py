@@ -7,7 +7,6 @@ would be installed.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from helm_vnp.config.model import (GENERATED_BY_LABEL, GENERATED_BY_VALUE, POSTRENDER_FILENAME_ANNOTATION,
                                    RELEASE_LABEL)
@@ -20,13 +19,14 @@ INSTANCE_LABEL = "app.kubernetes.io/instance"
 GENERATED_SOURCE = "helm-vnp/generated.yaml"
 
 
-@dataclass
 class Result:
-    output: bytes
-    docs: list[Document]  # the chart's documents as written out (labels added)
-    generated: list[dict]  # vnp's objects, as appended
-    warnings: list[str] = field(default_factory=list)
-    workloads: list[Document] = field(default_factory=list)
+    """``output`` bytes; ``docs``: the chart's documents as written out (labels added);
+    ``generated``: vnp's objects as appended; ``warnings``; ``workloads``: the pod-rendering docs."""
+
+    __slots__ = ("output", "docs", "generated", "warnings", "workloads")
+
+    def __init__(self, output: bytes, docs: list, generated: list, warnings: list, workloads: list):
+        self.output, self.docs, self.generated, self.warnings, self.workloads = output, docs, generated, warnings, workloads
 
 
 def is_generated(doc: Document) -> bool:

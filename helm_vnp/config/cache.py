@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
@@ -68,6 +67,8 @@ def write(key: str, config: dict) -> None:
     directory = cache_dir()
     if directory is None:
         return
+    import tempfile  # only on a miss
+
     tmp = None
     try:
         directory.mkdir(parents=True, exist_ok=True)

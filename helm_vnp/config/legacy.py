@@ -104,8 +104,8 @@ ISOLATION_MAP = [
     (["networkPolicy", "outgoingConnections", "platform"], ["networkPolicy", "controlPlane", "platform"], None),
 ]
 ISOLATION_REJECTED = {
-    "namespace": "isolation.namespace is not supported: helm-vnp puts its objects in the release namespace",
-    "nodeProxyPermission": "isolation.nodeProxyPermission is not an isolation setting helm-vnp handles "
+    "namespace": "not supported: helm-vnp puts its objects in the release namespace",
+    "nodeProxyPermission": "not supported: not an isolation setting "
                            "(vCluster v0.20 replaced it with rbac.clusterRole)",
 }
 

@@ -20,9 +20,8 @@ from helm_vnp.errors import Problem
 OUR_KEYS = ("policies", "isolation")
 
 
-def load(files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str, str]]) -> tuple[LoadedConfig | None, list[Problem]]:
-    """(config, problems): config is None when any problem is an error; problems holds
-    the errors (sorted, all of them) or else the warnings."""
+def merged_values(files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str, str]]) -> tuple[dict, list[Source], list[Problem]]:
+    """The user's values as Helm combines them (nulls kept), the sources, and read/parse problems."""
     errors: list[Problem] = []
     sources: list[Source] = []
     merged: dict = {}
@@ -33,8 +32,13 @@ def load(files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str, str]]) -
             sources.append(src)
             merged = merge_maps(merged, src.data)
     merged, set_sources, probs = apply_set_flags(merged, flags)
-    errors += probs
-    sources += set_sources
+    return merged, sources + set_sources, errors + probs
+
+
+def load(files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str, str]]) -> tuple[LoadedConfig | None, list[Problem]]:
+    """(config, problems): config is None when any problem is an error; problems holds
+    the errors (sorted, all of them) or else the warnings."""
+    merged, sources, errors = merged_values(files, flags)
 
     doc = {k: merged[k] for k in OUR_KEYS if k in merged}
     origins = final_origins(doc, sources)

@@ -25,13 +25,13 @@ def check_cidr(value: Any) -> Iterator[Finding]:
     if not isinstance(value, str) or value == "":
         return
     if "/" not in value:
-        hint = None
         try:
             addr = ipaddress.ip_address(value)
-            hint = f'did you mean "{value}/{addr.max_prefixlen}"?'
         except ValueError:
-            pass
-        yield [], f'"{value}" is not a CIDR: the /prefix length is missing', hint
+            yield [], f'"{value}" is not a valid CIDR', "expected e.g. 10.0.0.0/8 or 2001:db8::/32"
+            return
+        yield [], f'"{value}" is not a CIDR: the /prefix length is missing', \
+            f'did you mean "{value}/{addr.max_prefixlen}"?'
         return
     if parse_cidr(value) is not None:
         return

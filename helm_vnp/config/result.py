@@ -18,7 +18,7 @@ class LoadedConfig:
 
     def to_json(self) -> dict:
         return {"policies": self.policies,
-                "warnings": [asdict(w) for w in self.warnings],
+                "warnings": [w.as_dict() for w in self.warnings],
                 "origins": {k: [v[0], v[1]] for k, v in self.origins.items()}}
 
     @classmethod

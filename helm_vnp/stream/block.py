@@ -10,27 +10,27 @@ against the parser by the property tests.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from helm_vnp.stream.scalars import COMPLEX, split_key
 
 
-@dataclass(frozen=True)
 class Line:
-    offset: int  # byte offset of the line start in the document
-    raw: bytes  # the line including its line break
-    indent: int  # leading spaces; -1 for blank or comment-only lines
-    text: str  # decoded content without indentation and line break
+    """A line: byte ``offset`` in the document, ``raw`` bytes with the line break,
+    ``indent`` (leading spaces; -1 for blank or comment-only lines), ``text`` (decoded, de-indented)."""
+
+    __slots__ = ("offset", "raw", "indent", "text")
+
+    def __init__(self, offset: int, raw: bytes, indent: int, text: str):
+        self.offset, self.raw, self.indent, self.text = offset, raw, indent, text
 
 
-@dataclass(frozen=True)
 class Entry:
-    key: str
-    index: int  # index of the key line
-    column: int
-    rest: str  # text after "key:" on the key line
-    start: int  # value lines: [start, end)
-    end: int
+    """A mapping entry: ``key``, its line ``index`` and ``column``, the ``rest`` of the key
+    line after the colon, and its value lines ``[start, end)``."""
+
+    __slots__ = ("key", "index", "column", "rest", "start", "end")
+
+    def __init__(self, key: str, index: int, column: int, rest: str, start: int, end: int):
+        self.key, self.index, self.column, self.rest, self.start, self.end = key, index, column, rest, start, end
 
 
 def lines_of(data: bytes, start: int = 0):

@@ -8,17 +8,20 @@ reports.  Both return ``Edit``s; applying none means the label was there.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from helm_vnp.stream import block
 from helm_vnp.stream.scalars import COMPLEX, scalar
 
 
-@dataclass(frozen=True)
 class Edit:
-    offset: int  # byte offset in the document
-    delete: int  # bytes replaced
-    insert: bytes
+    """Replace ``delete`` bytes at byte ``offset`` of the document with ``insert``."""
+
+    __slots__ = ("offset", "delete", "insert")
+
+    def __init__(self, offset: int, delete: int, insert: bytes):
+        self.offset, self.delete, self.insert = offset, delete, insert
+
+    def __repr__(self) -> str:
+        return f"Edit({self.offset}, {self.delete}, {self.insert!r})"
 
 
 def quote(value: str) -> str:

@@ -1,0 +1,118 @@
+"""The disk cache: hits skip YAML/JSON Schema, entries can't go stale, trouble is a silent miss."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helm_vnp.config import cache, load_config
+
+ROOT = Path(__file__).resolve().parents[2]
+VALUES = "policies:\n  networkPolicy: {enabled: true}\n"
+
+PROBE = """
+import json, sys
+from helm_vnp.config import load_config
+cfg = load_config([sys.argv[1]], sets=sys.argv[2:])
+print(json.dumps({"np": cfg.policies["networkPolicy"]["enabled"], "pss": cfg.policies["podSecurityStandard"],
+                  "heavy": sorted(m for m in ("jsonschema", "ruamel.yaml") if m in sys.modules)}))
+"""
+
+
+def run_probe(cache_dir, values, *sets, extra_env=None):
+    env = dict(os.environ, VNP_CACHE_DIR=str(cache_dir), PYTHONPATH=str(ROOT))
+    env.pop("VNP_NO_CACHE", None)
+    env.update(extra_env or {})
+    out = subprocess.run([sys.executable, "-c", PROBE, str(values), *sets], env=env, capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout)
+
+
+@pytest.fixture
+def values(tmp_path):
+    path = tmp_path / "values.yaml"
+    path.write_text(VALUES)
+    return path
+
+
+def test_a_hit_does_not_import_yaml_or_jsonschema(tmp_path, values):
+    first = run_probe(tmp_path / "c", values)
+    second = run_probe(tmp_path / "c", values)
+    assert first["heavy"] == ["jsonschema", "ruamel.yaml"]
+    assert second == {"np": True, "pss": "", "heavy": []}
+
+
+def test_changed_file_or_flags_are_never_served_stale(tmp_path, values):
+    run_probe(tmp_path / "c", values)
+    values.write_text(VALUES + "  podSecurityStandard: baseline\n")
+    assert run_probe(tmp_path / "c", values)["pss"] == "baseline"
+    assert run_probe(tmp_path / "c", values, "policies.podSecurityStandard=restricted")["pss"] == "restricted"
+
+
+def test_key_covers_version_schema_paths_bytes_and_flags():
+    base = dict(version="0.1.0", schema=b"{}", files=[("/a.yaml", b"x: 1")], flags=[("--set", "a=1")])
+    key = cache.cache_key(**base)
+    variants = [dict(base, version="0.1.1"), dict(base, schema=b"{ }"), dict(base, files=[("/b.yaml", b"x: 1")]),
+                dict(base, files=[("/a.yaml", b"x: 2")]), dict(base, flags=[("--set-string", "a=1")]),
+                dict(base, flags=[("--set", "a=1"), ("--set", "")]), dict(base, files=[("/a.yaml", b"x: 1")] * 2)]
+    keys = {cache.cache_key(**v) for v in variants}
+    assert key not in keys and len(keys) == len(variants)
+    assert cache.cache_key(**base) == key
+
+
+def test_corrupt_entries_are_misses_and_get_replaced(tmp_path, values, monkeypatch):
+    monkeypatch.setenv("VNP_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.delenv("VNP_NO_CACHE", raising=False)
+    load_config([str(values)])
+    entries = list((tmp_path / "c").glob("*.json"))
+    assert len(entries) == 1
+    for garbage in (b"{not json", b'{"format": "vnp-config-cache/1", "key": "x"}', b"", json.dumps(
+            {"format": "vnp-config-cache/1", "key": entries[0].stem, "config": {"policies": 1}}).encode()):
+        entries[0].write_bytes(garbage)
+        assert load_config([str(values)]).policies["networkPolicy"]["enabled"] is True
+    assert json.loads(entries[0].read_bytes())["config"]["policies"]["networkPolicy"]["enabled"] is True
+
+
+def test_unwritable_cache_is_bypassed(tmp_path, values, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("VNP_CACHE_DIR", str(blocker / "sub"))
+    monkeypatch.delenv("VNP_NO_CACHE", raising=False)
+    assert load_config([str(values)]).policies["networkPolicy"]["enabled"] is True
+
+
+def test_no_cache_env_disables_it(tmp_path, values, monkeypatch):
+    monkeypatch.setenv("VNP_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.setenv("VNP_NO_CACHE", "1")
+    load_config([str(values)])
+    assert not (tmp_path / "c").exists()
+
+
+def test_cache_dir_fallbacks(monkeypatch, tmp_path):
+    monkeypatch.delenv("VNP_NO_CACHE", raising=False)
+    monkeypatch.delenv("VNP_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "helm-vnp"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "helm-vnp"
+
+
+def test_concurrent_processes_share_one_cache_safely(tmp_path, values):
+    env = dict(os.environ, VNP_CACHE_DIR=str(tmp_path / "c"), PYTHONPATH=str(ROOT))
+    env.pop("VNP_NO_CACHE", None)
+    procs = [subprocess.Popen([sys.executable, "-c", PROBE, str(values), f"policies.podSecurityStandard={pss}"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for pss in ["baseline", "restricted"] * 6]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate()
+        assert proc.returncode == 0, err
+        results.append(json.loads(out)["pss"])
+    assert results == ["baseline", "restricted"] * 6
+    entries = sorted(os.listdir(tmp_path / "c"))
+    assert len(entries) == 2 and all(e.endswith(".json") for e in entries)  # no temp files left behind
+    for name in entries:
+        json.loads((tmp_path / "c" / name).read_bytes())
