@@ -12,7 +12,7 @@ all: test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]' --config-settings editable_mode=compat
 	rm -f $(VENV)/.installed-*; touch $@
 
 venv: $(STAMP)
@@ -36,6 +36,7 @@ fuzz: venv
 	$(BIN)/python fuzz/run.py --seconds $${FUZZ_SECONDS:-300}
 
 docs: venv
+	$(BIN)/python -m helm_vnp.config.docs > docs/config.md
 	$(BIN)/helm-vnp docs --write
 
 clean:

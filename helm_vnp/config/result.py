@@ -1,20 +1,27 @@
 """What loading the configuration yields, and its JSON form (for the disk cache)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-
-from helm_vnp.config.model import Policies
 from helm_vnp.errors import Problem
 
 
-@dataclass
 class LoadedConfig:
-    """The normalised policies, the warnings met on the way, and where each user value came from."""
+    """The normalised policies (``helm_vnp.config.model.Policies``), the warnings met on the way,
+    and ``origins``: dotted user path (e.g. "policies.networkPolicy.enabled") -> (file or --set
+    flag, line or None).  A plain class: it is loaded on every post-render."""
 
-    policies: Policies
-    warnings: list[Problem] = field(default_factory=list)
-    # dotted user path (e.g. "policies.networkPolicy.enabled") -> (file or --set flag, line or None)
-    origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    __slots__ = ("policies", "warnings", "origins")
+
+    def __init__(self, policies: dict, warnings: list[Problem] | None = None,
+                 origins: dict[str, tuple[str, int | None]] | None = None):
+        self.policies = policies
+        self.warnings = [] if warnings is None else warnings
+        self.origins = {} if origins is None else origins
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, LoadedConfig) and self.to_json() == other.to_json()
+
+    def __repr__(self) -> str:
+        return f"LoadedConfig(policies=..., warnings={self.warnings!r})"
 
     def to_json(self) -> dict:
         return {"policies": self.policies,

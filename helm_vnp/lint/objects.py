@@ -1,0 +1,147 @@
+"""From input bytes to the objects the linter examines, each knowing where it came from.
+
+Every input (a file named on the command line, a file inside a directory, stdin
+or a ``helm template`` render) is cut with ``helm_vnp.stream.split``; each
+object gets its ``lint_source``: the input's file and the line where the object
+starts, or, for a chart render, the template (``# Source:`` / Helm 4's
+postrender-filename annotation) and the line the object would start at in that
+template's output (1 + the lines of earlier objects from the same template).
+``kind: List`` items become objects of their own, pointing at the List.
+Documents that are not YAML become ``stream.yaml`` findings and drop out.
+CustomResourceDefinition bodies (megabytes in real charts) are never parsed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from helm_vnp.checks.base import Finding, ObjectRef, Source
+from helm_vnp.errors import VnpError
+from helm_vnp.stream import Document, split
+
+CRD_KIND = "CustomResourceDefinition"
+
+
+@dataclass
+class Input:
+    name: str  # the file as the user knows it ("-" input is "<stdin>")
+    data: bytes
+    chart: bool = False  # a `helm template` render: sources are the chart's templates
+
+
+@dataclass
+class Objects:
+    docs: list[Document] = field(default_factory=list)
+    broken: list[Finding] = field(default_factory=list)  # stream.yaml findings
+
+
+def read_objects(inputs: list[Input]) -> Objects:
+    """All objects of all inputs, in input order, with ``lint_source`` set."""
+    out = Objects()
+    for item in inputs:
+        data = item.data[3:] if item.data.startswith(b"\xef\xbb\xbf") else item.data
+        if item.name.endswith(".json") and not item.chart:
+            json_doc = _json_document(item.name, data)
+            if json_doc is not None:
+                _add(json_doc, out)
+                continue
+        template_lines: dict[str, int] = {}
+        for doc in split(data, item.name):
+            if item.chart:
+                template = doc.source_file or item.name
+                start = template_lines.get(template, 1)
+                template_lines[template] = start + _content_lines(doc) + 1  # + its `---` line
+                doc.lint_source = Source(template, start)
+            else:
+                doc.lint_source = Source(item.name, doc.object_line)
+            _add(doc, out)
+    return out
+
+
+def _json_document(name: str, data: bytes) -> Document | None:
+    """A .json manifest as one document (JSON allows tabs YAML forbids); None: read it as YAML."""
+    import json
+
+    from helm_vnp.emit import dump
+    try:
+        obj = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(obj, dict):
+        return None
+    doc = Document(b"---\n" + dump(obj).encode("utf-8"), 1, name)
+    doc.lint_source = Source(name, 1)
+    return doc
+
+
+def _content_lines(doc: Document) -> int:
+    """Lines of the object itself (after its ``---`` and ``# Source:`` lines)."""
+    body = doc.raw[doc.body_start:]
+    if body.startswith(b"# Source:"):
+        nl = body.find(b"\n")
+        body = b"" if nl < 0 else body[nl + 1:]
+    return body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+
+
+def _add(doc: Document, out: Objects) -> None:
+    if doc.is_empty:
+        return
+    try:
+        if doc.kind != CRD_KIND or doc.api_version is None:
+            obj = doc.obj
+        else:
+            obj = None
+    except VnpError as exc:
+        out.broken.append(_broken(doc, exc))
+        return
+    if isinstance(obj, dict) and _is_list(obj):
+        _expand_list(doc, obj, out)
+        return
+    if obj is not None and not isinstance(obj, dict):
+        out.broken.append(Finding("stream.yaml", "error", f"not a Kubernetes object: the document is a "
+                                  f"{type(obj).__name__}, not a mapping", ObjectRef(), doc.lint_source))
+        return
+    out.docs.append(doc)
+
+
+def _is_list(obj: dict) -> bool:
+    kind = obj.get("kind")
+    return isinstance(kind, str) and kind.endswith("List") and isinstance(obj.get("items"), list)
+
+
+def _expand_list(doc: Document, obj: dict, out: Objects) -> None:
+    from helm_vnp.emit import dump
+
+    for index, item in enumerate(obj["items"]):
+        if not isinstance(item, dict):
+            out.broken.append(Finding("stream.yaml", "error", f"items[{index}] of the {obj['kind']} is not an object",
+                                      ObjectRef(), doc.lint_source))
+            continue
+        raw = b"---\n" + dump(item).encode("utf-8")
+        item_doc = Document(raw, doc.object_line, doc.source)
+        item_doc.lint_source = doc.lint_source
+        out.docs.append(item_doc)
+
+
+def _broken(doc: Document, exc: VnpError) -> Finding:
+    problem = exc.problems[0]
+    line = problem.line or doc.object_line
+    if doc.lint_source.file != doc.source or doc.lint_source.line != doc.object_line:
+        # chart render: the parser's line is in the render; shift it into the template's numbering
+        line = doc.lint_source.line + max(0, line - doc.object_line)
+    ref = ObjectRef(doc.api_version or "", doc.kind or "", doc.name or "", doc.namespace or "")
+    return Finding("stream.yaml", "error", problem.message, ref, Source(doc.lint_source.file, line))
+
+
+def stream_of(docs: list[Document]) -> bytes:
+    """The objects as one stream for the post-renderer: one ``---`` segment per object."""
+    parts = []
+    for doc in docs:
+        raw = doc.raw
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.startswith(b"---"):
+            parts.append(b"---\n")
+        parts.append(raw)
+        if not raw.endswith(b"\n"):
+            parts.append(b"\n")
+    return b"".join(parts)
