@@ -115,9 +115,9 @@ def crd(n: int) -> str:
             f"            spec:\n              type: object\n              properties:\n{props}")
 
 
-def document(i: int) -> str:
-    if i % (DOCS // CRDS) == 0:
-        return crd(i // (DOCS // CRDS))
+def document(i: int, docs: int = DOCS) -> str:
+    if i % (docs // CRDS) == 0:
+        return crd(i // (docs // CRDS))
     kind = i % 10
     if kind < 4:
         return configmap(i)
@@ -126,10 +126,11 @@ def document(i: int) -> str:
     return workload(i)
 
 
-def write(path: Path) -> None:
+def write(path: Path, docs: int = DOCS) -> None:
+    """The stream of `docs` documents (CRDS of them CRD-like) to path."""
     tmp = path.with_suffix(".part")
     with tmp.open("w", encoding="utf-8", newline="\n") as out:
-        for i in range(DOCS):
+        for i in range(docs):
             out.write(f"---\n# Source: synthetic/templates/doc-{i:05d}.yaml\n")
-            out.write(document(i))
+            out.write(document(i, docs))
     tmp.replace(path)

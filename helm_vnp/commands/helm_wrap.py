@@ -10,6 +10,7 @@ installed in the user's plugin directory).
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -45,6 +46,11 @@ class HelmCall:
     set_strings: list[str] = field(default_factory=list)
     set_jsons: list[str] = field(default_factory=list)
     namespace: str | None = None
+    reuse_values: bool = False  # upgrade --reuse-values: the release's stored values are the base
+
+
+# the release name `helm template CHART` uses when none is given
+HELM_DEFAULT_RELEASE = "release-name"
 
 
 def parse_helm_args(command: str, args: list[str]) -> HelmCall:
@@ -84,7 +90,16 @@ def parse_helm_args(command: str, args: list[str]) -> HelmCall:
                                "generated objects and pod labels carry it"))
     if not positionals:
         raise VnpError(Problem(f"usage: helm vnp {command} RELEASE CHART [helm flags]"))
-    call.release = positionals[0]
+    if command == "template" and len(positionals) == 1:
+        if any(a == "--name-template" or a.startswith("--name-template=") for a in args):
+            raise VnpError(Problem("helm vnp template needs an explicit release name with --name-template: "
+                                   "generated objects and pod labels carry it"))
+        call.release = HELM_DEFAULT_RELEASE  # `helm template CHART` names the release so
+    else:
+        call.release = positionals[0]
+    call.reuse_values = command == "upgrade" and any(
+        a in ("--reuse-values", "--reset-then-reuse-values") or a.startswith(("--reuse-values=", "--reset-then-reuse-values="))
+        and not a.endswith("=false") for a in args)
     call.namespace = call.namespace or os.environ.get("HELM_NAMESPACE") or None
     return call
 
@@ -123,8 +138,16 @@ def postrender_args(call: HelmCall, stdin_values: str | None) -> list[str]:
 
 def write_shim(tmp: Path, major: int) -> tuple[str, dict]:
     """The post-renderer as the running Helm wants it: (--post-renderer value, env additions)."""
+    import shlex
+
+    # -I: Helm runs the post-renderer in the user's directory, whose files must not shadow
+    # vnp's modules; the package root goes on sys.path explicitly instead.
+    root = str(Path(__file__).resolve().parents[2])
+    entry = tmp / "vnp_postrender.py"
+    entry.write_text(f"import sys\nsys.path.insert(0, {root!r})\n"
+                     "from helm_vnp.postrender import main\nsys.exit(main())\n")
     script = tmp / "vnp-postrender"
-    script.write_text(f"#!/bin/sh\nexec '{sys.executable}' -m helm_vnp.postrender \"$@\"\n")
+    script.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -I {shlex.quote(str(entry))} \"$@\"\n")
     script.chmod(0o755)
     if major < 4:
         return str(script), {}
@@ -134,7 +157,8 @@ def write_shim(tmp: Path, major: int) -> tuple[str, dict]:
     (plugin / "plugin.yaml").write_text(
         "apiVersion: v1\ntype: postrenderer/v1\n"
         f"name: {name}\nversion: 0.1.0\nruntime: subprocess\n"
-        f"runtimeConfig:\n  platformCommand:\n    - command: {script}\n")
+        # `command` is split on spaces by Helm; a path in `args` is taken whole
+        f"runtimeConfig:\n  platformCommand:\n    - command: /bin/sh\n      args: [{json.dumps(str(script))}]\n")
     plugins = os.environ.get("HELM_PLUGINS") or _default_plugins_dir()
     return name, {"HELM_PLUGINS": os.pathsep.join(p for p in (plugins, str(tmp / "plugins")) if p)}
 
@@ -145,12 +169,33 @@ def _default_plugins_dir() -> str:
     return os.path.join(data, "plugins")
 
 
+def stored_values(helm: str, call: HelmCall, tmp: Path) -> str | None:
+    """upgrade --reuse-values: the release's stored user values, as a values file (None: no release)."""
+    argv = [helm, "get", "values", call.release, "--output", "yaml"]
+    if call.namespace:
+        argv += ["--namespace", call.namespace]
+    proc = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        if "not found" in err:
+            return None  # upgrade --install of a new release: nothing to reuse
+        raise VnpError(Problem(f"--reuse-values: cannot read the values of release {call.release!r}: "
+                               f"{err or f'helm get values exited {proc.returncode}'}"))
+    path = tmp / "reused-values.yaml"
+    path.write_bytes(proc.stdout)
+    return str(path)
+
+
 def run_wrapped(command: str, args: list[str]) -> int:
-    """Validate, then exec helm COMMAND ARGS with the vnp post-renderer attached; returns helm's exit code."""
+    """Validate, then run helm COMMAND ARGS with the vnp post-renderer attached; returns helm's exit code.
+
+    The config is loaded here first so that a mistake stops before Helm runs, with the message
+    on the terminal (Helm 4 would discard the post-renderer's own).
+    """
     from helm_vnp.config import load_config
+    from helm_vnp.pipeline import _check_release_name
 
     call = parse_helm_args(command, args)
-    from helm_vnp.pipeline import _check_release_name
     _check_release_name(call.release)
     helm = helm_binary()
     with tempfile.TemporaryDirectory(prefix="helm-vnp-") as tmpdir:
@@ -159,6 +204,10 @@ def run_wrapped(command: str, args: list[str]) -> int:
         if "-" in call.values:
             stdin_values = str(tmp / "stdin-values.yaml")
             Path(stdin_values).write_bytes(sys.stdin.buffer.read())
+        if call.reuse_values:
+            reused = stored_values(helm, call, tmp)
+            if reused:
+                call.values.insert(0, reused)  # the base; this upgrade's -f/--set win, as in Helm
         loaded = load_config([stdin_values if v == "-" else v for v in call.values], call.sets,
                              call.set_strings, call.set_jsons)
         for w in loaded.warnings:
@@ -168,5 +217,7 @@ def run_wrapped(command: str, args: list[str]) -> int:
         helm_args = [a if a != "-" or stdin_values is None else stdin_values for a in args]
         argv = [helm, command, *helm_args, "--post-renderer", renderer]
         argv += [f"--post-renderer-args={a}" for a in postrender_args(call, stdin_values)]
+        # HELM_PLUGIN_NAME (set for `helm vnp`) stays: under Helm 3 it is what lets the post-renderer's
+        # warnings reach the terminal (Helm 3 drops a successful post-renderer's stderr)
         proc = subprocess.run(argv, env={**os.environ, **env})
         return proc.returncode

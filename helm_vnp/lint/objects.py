@@ -74,12 +74,13 @@ def _json_document(name: str, data: bytes) -> Document | None:
 
 
 def _content_lines(doc: Document) -> int:
-    """Lines of the object itself (after its ``---`` and ``# Source:`` lines)."""
+    """Lines of the object itself (after its ``---`` and ``# Source:`` lines, without trailing blank lines)."""
     body = doc.raw[doc.body_start:]
     if body.startswith(b"# Source:"):
         nl = body.find(b"\n")
         body = b"" if nl < 0 else body[nl + 1:]
-    return body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+    body = body.rstrip()  # Helm 4 keeps a template's trailing newline, Helm 3 trims it: count neither
+    return body.count(b"\n") + 1 if body else 0
 
 
 def _add(doc: Document, out: Objects) -> None:

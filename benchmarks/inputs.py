@@ -1,0 +1,89 @@
+"""Benchmark inputs: each is a name, a smallness hint (for --smoke) and a
+function producing the file (cached under benchmarks/.cache/) or raising Skip."""
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import synthetic
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CACHE = HERE / ".cache"
+CORPUS = Path("/work/shared/corpus")
+HELM4 = ROOT / ".tools" / "bin" / "helm4"
+SMALL_BYTES = 256 * 1024
+
+
+class Skip(Exception):
+    """This input or tool cannot be had here; the message says why."""
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    small: bool
+    produce: Callable[[], Path]
+
+
+def _cached(name: str, make: Callable[[Path], None]) -> Path:
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / name
+    if not path.exists():
+        make(path)
+    return path
+
+
+def _helm_create_stream() -> Path:
+    if not HELM4.exists():
+        raise Skip(f"{HELM4} missing (run `make tools`)")
+    version = subprocess.run([str(HELM4), "version", "--short"], capture_output=True, text=True).stdout.strip()
+
+    def make(path: Path) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run([str(HELM4), "create", f"{tmp}/bench"], check=True, capture_output=True)
+            out = subprocess.run([str(HELM4), "template", "bench", f"{tmp}/bench"],
+                                 check=True, capture_output=True).stdout
+        path.write_bytes(out)
+
+    return _cached(f"helm-create-{re.sub(r'[^A-Za-z0-9.]+', '_', version)}.yaml", make)
+
+
+def helm_create() -> Input:
+    return Input("helm-create", True, _helm_create_stream)
+
+
+def empty() -> Input:
+    return Input("empty", True, lambda: _cached("empty.yaml", lambda p: p.write_bytes(b"")))
+
+
+def synthetic_50mb() -> Input:
+    name = f"synthetic-v{synthetic.GENERATOR_VERSION}-{synthetic.DOCS}docs.yaml"
+    return Input("synthetic-50MB", False, lambda: _cached(name, synthetic.write))
+
+
+def corpus(pattern: str) -> list[Input]:
+    """One input per file of /work/shared/corpus matching pattern (e.g. "*.yaml",
+    "postrender-input/*.yaml"); a single skipping input when the corpus is absent."""
+    if not CORPUS.is_dir():
+        def absent() -> Path:
+            raise Skip(f"{CORPUS} absent")
+        return [Input(f"corpus/{pattern}", True, absent)]
+    return [Input(str(p.relative_to(CORPUS)), p.stat().st_size <= SMALL_BYTES, lambda p=p: p)
+            for p in sorted(CORPUS.glob(pattern))]
+
+
+_DOC_SEP = re.compile(rb"^---[ \t]*(?:#.*)?$", re.M)
+
+
+def count_documents(path: Path) -> int:
+    """Non-empty YAML documents (content other than comments and blank lines)."""
+    docs = 0
+    for chunk in _DOC_SEP.split(path.read_bytes()):
+        if any(ln.strip() and not ln.lstrip().startswith(b"#") for ln in chunk.splitlines()):
+            docs += 1
+    return docs

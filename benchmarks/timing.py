@@ -1,0 +1,110 @@
+"""Time whole processes: one run, and a pair of commands interleaved run by run.
+
+A run is fork+exec to exit, measured with perf_counter around Popen and
+os.wait4; wait4's rusage gives the child's peak RSS, which on Linux is the
+largest of the child and every descendant it waited for (so a wrapper
+script reports its kubectl's peak, not bash's).  stdout goes to /dev/null
+except on a side's first run, which goes to a file the caller may check.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RUN_TIMEOUT_S = 900.0
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    maxrss_kb: int
+    code: int
+    error: str = ""  # non-empty: the run failed (and is not a time)
+
+
+@dataclass
+class Side:
+    times: list[float] = field(default_factory=list)
+    maxrss_kb: int = 0
+    error: str = ""
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and bool(self.times)
+
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def error_line(stderr: bytes) -> str:
+    """The first stderr line; for a Python traceback, its last line (the exception)."""
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    return lines[-1] if lines[0].startswith("Traceback") else lines[0]
+
+
+def run_once(argv: list[str], stdin: Path | None, stdout: Path | None,
+             ok_codes: tuple[int, ...] = (0,), timeout: float = RUN_TIMEOUT_S) -> Run:
+    with tempfile.TemporaryFile() as err, \
+            (open(stdin, "rb") if stdin else open(os.devnull, "rb")) as fin, \
+            (open(stdout, "wb") if stdout else open(os.devnull, "wb")) as fout:
+        t0 = time.perf_counter()
+        try:
+            proc = subprocess.Popen(argv, stdin=fin, stdout=fout, stderr=err)
+        except OSError as exc:
+            return Run(0.0, 0, -1, f"cannot run {argv[0]}: {exc.strerror or exc}")
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        timer.cancel()
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        if code in ok_codes:
+            return Run(seconds, usage.ru_maxrss, code)
+        err.seek(0)
+        why = error_line(err.read(64 * 1024))
+        if code < 0:
+            why = f"killed by signal {-code}" + (f" after {timeout:.0f} s timeout" if seconds >= timeout else "")
+        return Run(seconds, usage.ru_maxrss, code, f"exit {code}: {why}" if why else f"exit {code}")
+
+
+@dataclass(frozen=True)
+class Cmd:
+    argv: list[str]
+    stdin: Path | None
+    ok_codes: tuple[int, ...] = (0,)
+
+
+def interleave(cmds: list[Cmd], warmup: int, runs: int, check_dir: Path) -> tuple[list[Side], list[Path]]:
+    """Run the commands A, B, A, B, ... `warmup` untimed rounds then `runs` timed
+    rounds.  A side whose run fails stops (its error is kept); the others go on.
+    Returns the sides and, per side, the file its first run's stdout went to."""
+    sides = [Side() for _ in cmds]
+    outs = [check_dir / f"side{i}.out" for i in range(len(cmds))]
+    for rnd in range(warmup + runs):
+        for i, (cmd, side) in enumerate(zip(cmds, sides)):
+            if side.error:
+                continue
+            run = run_once(cmd.argv, cmd.stdin, outs[i] if rnd == 0 else None, cmd.ok_codes)
+            if run.error:
+                side.error = run.error
+                continue
+            side.maxrss_kb = max(side.maxrss_kb, run.maxrss_kb)
+            if rnd >= warmup:
+                side.times.append(run.seconds)
+    return sides, outs
+
+
+def pair_ratio(ours: Side, peer: Side) -> float | None:
+    """Median of the per-run ratios ours_i / peer_i (runs are paired by round)."""
+    if not (ours.ok and peer.ok) or len(ours.times) != len(peer.times):
+        return None
+    return statistics.median(a / b for a, b in zip(ours.times, peer.times))

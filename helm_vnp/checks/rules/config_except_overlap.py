@@ -1,0 +1,57 @@
+"""config.exceptOverlap: ``except`` entries that repeat or contain one another.
+
+**What it checks.** Every ipBlock of the config - ``publicEgress`` (and its
+``extraIpBlocks``) and the ``ipBlock`` peers of extra rules - for ``except``
+entries that are identical, or that lie inside another entry of the same list.
+
+**Why.** The smaller entry does nothing: the larger one already cuts that
+range out.  Harmless to the cluster, but it usually means a typo or a
+misunderstanding of the range (``10.0.0.0/8`` already covers ``10.96.0.0/12``),
+and it makes the list harder to audit.  (Entries outside ``cidr`` are a schema
+error, reported by ``config.schema``.)
+
+**Example that triggers it**::
+
+    policies:
+      networkPolicy:
+        workload:
+          publicEgress:
+            cidr: 0.0.0.0/0
+            except: [10.0.0.0/8, 10.96.0.0/12]
+
+**Fix.** Remove the contained entry, or correct it if another range was meant.
+"""
+from __future__ import annotations
+
+import ipaddress
+from typing import Iterable
+
+from helm_vnp.checks.base import Finding, ObjectRef, Rule
+from helm_vnp.checks.context import LintContext
+from helm_vnp.checks.rules._config import ip_blocks
+from helm_vnp.checks.rules._release import config_source
+
+RULE = Rule(id="config.exceptOverlap", severity="info",
+            summary="ipBlock except entries that duplicate or contain one another")
+
+
+def check(ctx: LintContext) -> Iterable[Finding]:
+    for path, block in ip_blocks(ctx.policies):
+        nets = []
+        for i, text in enumerate(block.get("except") or []):
+            try:
+                nets.append((i, text, ipaddress.ip_network(str(text), strict=False)))
+            except ValueError:
+                continue
+        for i, text, net in nets:
+            for j, other_text, other in nets:
+                if i == j or net.version != other.version or not net.subnet_of(other):
+                    continue
+                if net == other and i < j:
+                    continue  # report the later duplicate only
+                what = "repeats" if net == other else "lies inside"
+                at = f"{path}.except[{i}]"
+                yield Finding(RULE.id, RULE.severity,
+                              f"{at}: {text} {what} {other_text} (except[{j}]) and has no effect",
+                              ObjectRef(), config_source(ctx, at))
+                break

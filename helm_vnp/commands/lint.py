@@ -1,0 +1,124 @@
+"""`helm vnp lint`: the command line of the linter (the work is in helm_vnp.lint, the formats in helm_vnp.report)."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional
+
+import typer
+
+from helm_vnp.commands.common import NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt
+
+
+def lint(
+    chart: Optional[str] = typer.Argument(None, help="chart to render with `helm template` (path, repo/chart or URL)"),
+    values: Optional[List[str]] = ValuesOpt,
+    sets: Optional[List[str]] = SetOpt,
+    set_strings: Optional[List[str]] = SetStringOpt,
+    set_jsons: Optional[List[str]] = SetJsonOpt,
+    namespace: Optional[str] = NamespaceOpt,
+    release: Optional[str] = ReleaseOpt,
+    rendered: Optional[List[str]] = typer.Option(
+        None, "--rendered", help="lint rendered manifests instead of a chart: a file, a directory "
+                                 "(*.yaml, *.yml, *.json, recursively) or '-' for stdin (repeatable)"),
+    fmt: str = typer.Option("text", "--format", help="text, json, sarif, junit or github"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="write the report to this file (atomically)"),
+    fail_on: str = typer.Option("error", "--fail-on", help="exit 1 when a finding is at least: error, warning, never"),
+    disable: Optional[List[str]] = typer.Option(
+        None, "--disable", help="rule to skip: an ID, a family (pss) or a glob (netpol.*) (repeatable)"),
+    pss_level: Optional[str] = typer.Option(
+        None, "--pss-level", help="lint Pod Security at this level (baseline or restricted), as errors, whatever "
+                                  "the config says; default: the configured podSecurityStandard, else restricted "
+                                  "as warnings"),
+    list_rules: bool = typer.Option(False, "--list-rules", help="list every rule and exit"),
+) -> None:
+    """Report what the cluster would refuse, and where isolation leaks, before install.
+
+    Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
+    """
+    from helm_vnp.errors import Problem, VnpError
+    from helm_vnp.report import FORMATS
+
+    try:
+        if fmt not in FORMATS:
+            raise VnpError(Problem(f"unknown format {fmt!r}", path="--format", expected=", ".join(FORMATS)))
+        if fail_on not in ("error", "warning", "never"):
+            raise VnpError(Problem(f"invalid --fail-on {fail_on!r}", path="--fail-on",
+                                   expected="error, warning or never"))
+        if list_rules:
+            _write(_rule_list(fmt), output)
+            raise typer.Exit(0)
+        code = _lint(chart, values or [], sets or [], set_strings or [], set_jsons or [], namespace, release,
+                     rendered or [], fmt, output, fail_on, disable or [], pss_level)
+    except VnpError as exc:
+        sys.stderr.write(exc.render() + "\n")
+        raise typer.Exit(2)
+    raise typer.Exit(code)
+
+
+def _lint(chart, values, sets, set_strings, set_jsons, namespace, release, rendered, fmt, output, fail_on,
+          disable, pss_level) -> int:
+    from helm_vnp.lint import LintOptions, exit_code, run_lint
+    from helm_vnp.report import render
+
+    stdin_bytes = sys.stdin.buffer.read() if "-" in values or "-" in rendered else None
+    opts = LintOptions(chart=chart, rendered=rendered, values=values, sets=sets, set_strings=set_strings,
+                       set_jsons=set_jsons, namespace=namespace, release=release, disable=disable,
+                       pss_level=pss_level, stdin_bytes=stdin_bytes)
+    report = run_lint(opts)
+    color = fmt == "text" and output is None and _tty_colour()
+    _write(render(fmt, report, color), output)
+    return exit_code(report, fail_on)
+
+
+def _tty_colour() -> bool:
+    try:
+        return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    except (AttributeError, ValueError):
+        return False
+
+
+def _rule_list(fmt: str) -> str:
+    from helm_vnp.checks.registry import all_rules
+
+    entries = all_rules()
+    if fmt == "json":
+        import json
+        return json.dumps([{"id": r.id, "severity": r.severity, "summary": r.summary} for r, _c, _d in entries],
+                          indent=2) + "\n"
+    width = max(len(r.id) for r, _c, _d in entries)
+    return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.summary}\n" for r, _c, _d in entries)
+
+
+def _write(text: str, output: Optional[str]) -> None:
+    """To stdout, or to ``output`` atomically (temp file in the same directory, then rename)."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    import tempfile
+
+    from helm_vnp.errors import Problem, VnpError
+
+    directory = os.path.dirname(os.path.abspath(output))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".vnp-lint-", dir=directory)
+    except OSError as exc:
+        raise VnpError(Problem(f"cannot write the report: {exc.strerror or exc}", file=output, path="--output"))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, output)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise VnpError(Problem(f"cannot write the report: {exc.strerror or exc}", file=output, path="--output"))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,187 @@
+"""`helm vnp lint`: what the cluster would refuse and where isolation leaks, before install.
+
+The driver reads the manifests (a chart rendered by the real ``helm template``,
+or ``--rendered`` files), runs them through the same ``pipeline.post_render``
+the post-renderer runs (so the linted stream is exactly what would be
+installed), then runs every enabled rule over one ``LintContext`` and returns
+the findings, sorted and filtered by ``--disable`` and the per-object
+``vnp.helm-plugin.io/disable`` annotation.  Config problems never abort a lint:
+they become ``config.*`` findings and the lint goes on with the defaults.
+Formats live in ``helm_vnp.report``; this package knows nothing of them.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from helm_vnp.checks.base import DISABLE_ANNOTATION, SEVERITY_ORDER, Finding, ObjectRef, Source
+from helm_vnp.errors import Problem, VnpError
+
+DEFAULT_RELEASE = "release"
+DEFAULT_NAMESPACE = "default"
+PSS_LEVELS = ("baseline", "restricted")
+
+
+@dataclass
+class LintOptions:
+    chart: str | None = None
+    rendered: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+    sets: list[str] = field(default_factory=list)
+    set_strings: list[str] = field(default_factory=list)
+    set_jsons: list[str] = field(default_factory=list)
+    namespace: str | None = None  # -n, else $HELM_NAMESPACE, else "default"
+    release: str | None = None  # --release, else inferred from the stream, else "release"
+    disable: list[str] = field(default_factory=list)
+    pss_level: str | None = None
+    stdin_bytes: bytes | None = None  # what `-` (values or --rendered) reads
+
+
+@dataclass
+class LintReport:
+    findings: list[Finding]
+    rules: list  # the enabled (Rule, check, doc) entries, sorted by ID
+    objects: int  # chart objects linted (List items count one each)
+    generated: int  # objects vnp would add
+    release: str
+    namespace: str
+
+    def counts(self) -> dict:
+        by_severity = {s: 0 for s in ("error", "warning", "info")}
+        by_rule: dict[str, int] = {}
+        for f in self.findings:
+            by_severity[f.severity] += 1
+            by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+        return {"bySeverity": by_severity, "byRule": dict(sorted(by_rule.items())),
+                "objects": self.objects, "generated": self.generated, "total": len(self.findings)}
+
+
+def exit_code(report: LintReport, fail_on: str) -> int:
+    """0 clean, 1 a finding at or above ``fail_on`` (error|warning|never)."""
+    if fail_on == "never":
+        return 0
+    threshold = SEVERITY_ORDER[fail_on]
+    return 1 if any(SEVERITY_ORDER[f.severity] >= threshold for f in report.findings) else 0
+
+
+def run_lint(opts: LintOptions) -> LintReport:
+    """Lint per ``opts``; raises VnpError for usage and input errors (exit 2)."""
+    from helm_vnp.checks import registry
+    from helm_vnp.checks.context import LintContext
+    from helm_vnp.lint.inputs import render_chart, rendered_inputs
+    from helm_vnp.lint.objects import read_objects
+    from helm_vnp.pipeline import infer_release
+
+    _check_usage(opts)
+    entries = registry.select(opts.disable)
+    loaded, config_errors, config_warnings = _load_config(opts)
+    namespace = opts.namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
+    if opts.chart is not None:
+        release = opts.release or DEFAULT_RELEASE
+        inputs = [render_chart(opts.chart, release, namespace, opts.values, opts.sets, opts.set_strings,
+                               opts.set_jsons, opts.stdin_bytes)]
+    else:
+        inputs = rendered_inputs(opts.rendered, opts.stdin_bytes)
+    objects = read_objects(inputs)
+    if opts.chart is None:
+        release = opts.release or infer_release(objects.docs) or DEFAULT_RELEASE
+    result = _post_render(objects.docs, loaded.policies, release, namespace)
+    ctx = LintContext(result.docs, result.generated, loaded.policies, release, namespace, origins=loaded.origins,
+                      options={"pss": {"level": opts.pss_level},
+                               "config.schema": {"problems": config_errors},
+                               "config.unsupported": {"problems": config_warnings},
+                               "stream.yaml": {"findings": objects.broken},
+                               "render.warning": {"warnings": result.warnings}})
+    findings = []
+    for rule, check, _doc in entries:
+        findings += _run_rule(rule, check, ctx)
+    findings = _drop_annotated([f for f in findings if not registry.matches_any(f.rule, opts.disable)], ctx)
+    findings.sort(key=_order)
+    return LintReport(findings, entries, len(result.docs), len(result.generated), release, namespace)
+
+
+def _check_usage(opts: LintOptions) -> None:
+    from helm_vnp.checks import registry
+
+    problems = []
+    if opts.chart is None and not opts.rendered:
+        problems.append(Problem("nothing to lint: give a CHART or --rendered PATH"))
+    if opts.chart is not None and opts.rendered:
+        problems.append(Problem("give a CHART or --rendered PATH, not both"))
+    if list(opts.values).count("-") + list(opts.rendered).count("-") > 1:
+        problems.append(Problem("standard input can be read only once: use '-' for one of -f and --rendered"))
+    if opts.pss_level is not None and opts.pss_level not in PSS_LEVELS:
+        problems.append(Problem(f"invalid --pss-level {opts.pss_level!r}", path="--pss-level",
+                                expected="baseline or restricted"))
+    unknown = registry.unknown_patterns(opts.disable)
+    if unknown:
+        problems.append(Problem(f"--disable names no rule: {', '.join(unknown)}", path="--disable",
+                                hint="`helm vnp lint --list-rules` lists them"))
+    for v in opts.values:
+        if v != "-" and "://" not in v and not os.path.isfile(v):
+            problems.append(Problem("values file not found" if not os.path.isdir(v) else "is a directory, not a values file",
+                                    file=v, path="--values"))
+    if problems:
+        raise VnpError(problems)
+
+
+def _load_config(opts: LintOptions):
+    """(config to lint with, errors, warnings); invalid config -> the defaults, plus its errors."""
+    from helm_vnp.config import check_values
+
+    loaded, problems = check_values(opts.values, opts.sets, opts.set_strings, opts.set_jsons, opts.stdin_bytes)
+    if loaded is not None:
+        return loaded, [], list(problems)
+    defaults, _ = check_values()
+    if defaults is None:  # cannot happen unless the defaults themselves are broken
+        raise VnpError(problems)
+    return defaults, list(problems), []
+
+
+def _post_render(docs, policies: dict, release: str, namespace: str):
+    """The post-render of the objects, with each output document keeping its source.
+
+    Pod Security is left to the ``pss.*`` rules (the post-renderer would stop at
+    the first violating render; the linter reports them all).
+    """
+    from helm_vnp.lint.objects import stream_of
+    from helm_vnp.pipeline import is_generated, post_render
+
+    chart_docs = [d for d in docs if not is_generated(d)]
+    result = post_render(stream_of(chart_docs), dict(policies, podSecurityStandard=""), release, namespace,
+                         source="<lint>")
+    if len(result.docs) != len(chart_docs):  # a bug: the split of our own stream must match
+        raise RuntimeError(f"post-render returned {len(result.docs)} documents for {len(chart_docs)}")
+    for out, src in zip(result.docs, chart_docs):
+        out.lint_source = src.lint_source
+    return result
+
+
+def _run_rule(rule, check, ctx) -> list[Finding]:
+    try:
+        return list(check(ctx))
+    except VnpError as exc:  # a rule read a document that is not YAML: report it, keep going
+        p = exc.problems[0]
+        return [Finding("stream.yaml", "error", p.message, ObjectRef(), Source(p.file or "", p.line or 0))]
+    except Exception as exc:  # a bug in the rule: show it as a finding rather than lose the run
+        return [Finding(rule.id, "error", f"internal error in rule {rule.id}: {type(exc).__name__}: {exc} "
+                        "(please report it)", ObjectRef(), Source())]
+
+
+def _drop_annotated(findings: list[Finding], ctx) -> list[Finding]:
+    """Drop findings on objects whose ``vnp.helm-plugin.io/disable`` annotation names their rule."""
+    from helm_vnp.checks.registry import matches_any
+
+    opted_out: dict[ObjectRef, list[str]] = {}
+    for doc in ctx.docs:
+        value = doc.annotations.get(DISABLE_ANNOTATION) if DISABLE_ANNOTATION.encode() in doc.raw else None
+        if value:
+            opted_out[ctx.ref(doc)] = [p for p in value.split(",") if p.strip()]
+    if not opted_out:
+        return findings
+    return [f for f in findings if not matches_any(f.rule, opted_out.get(f.object, ()))]
+
+
+def _order(f: Finding):
+    has_object = bool(f.object.kind or f.object.name)
+    return (has_object, f.source.file, f.source.line, f.object.label(), f.rule, f.container or "", f.message)

@@ -1,0 +1,87 @@
+"""Where the manifests to lint come from: files, directories, stdin, or a real `helm template`.
+
+A chart is rendered by the real Helm (``$HELM_BIN``, else ``helm`` on PATH)
+with the user's ``-f``/``--set*`` flags, namespace and release name, without
+``--include-crds``: the post-renderer never sees the chart's ``crds/`` either,
+and no rule reads CRDs.  Hooks are kept (they create pods the cluster checks).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from helm_vnp.errors import Problem, VnpError
+from helm_vnp.lint.objects import Input
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+STDIN_NAME = "<stdin>"
+
+
+def rendered_inputs(paths: list[str], stdin_bytes: bytes | None) -> list[Input]:
+    """Each ``--rendered`` path: a file, a directory (manifests found recursively, sorted), or ``-``."""
+    inputs: list[Input] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path == "-":
+            inputs.append(Input(STDIN_NAME, stdin_bytes or b""))
+            continue
+        p = Path(path)
+        if p.is_dir():
+            found = _manifests_under(p)
+            if not found:
+                problems.append(Problem("no *.yaml, *.yml or *.json files in this directory", file=path))
+            for f in found:
+                _read(str(f), f, inputs, problems)
+        else:
+            _read(path, p, inputs, problems)
+    if problems:
+        raise VnpError(problems)
+    return inputs
+
+
+def _manifests_under(root: Path) -> list[Path]:
+    """Manifest files under ``root`` in sorted path order; hidden directories (.git) are skipped."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found += [Path(dirpath) / n for n in filenames if n.endswith(MANIFEST_SUFFIXES) and not n.startswith(".")]
+    return sorted(found, key=lambda f: f.relative_to(root).parts)
+
+
+def _read(name: str, path: Path, inputs: list[Input], problems: list[Problem]) -> None:
+    try:
+        inputs.append(Input(name, path.read_bytes()))
+    except FileNotFoundError:
+        problems.append(Problem("file not found", file=name, path="--rendered", expected="an existing file or directory"))
+    except OSError as exc:
+        problems.append(Problem(f"cannot read: {exc.strerror or exc}", file=name, path="--rendered"))
+
+
+def render_chart(chart: str, release: str, namespace: str, values: list[str], sets: list[str],
+                 set_strings: list[str], set_jsons: list[str], stdin_bytes: bytes | None) -> Input:
+    """``helm template RELEASE CHART -n NS [flags]`` -> the rendered stream as one input."""
+    from helm_vnp.commands.helm_wrap import helm_binary
+
+    helm = helm_binary()
+    with tempfile.TemporaryDirectory(prefix="vnp-lint-") as tmp:
+        args = [helm, "template", release, chart, "--namespace", namespace]
+        for v in values:
+            if v == "-":
+                stdin_file = Path(tmp) / "stdin-values.yaml"
+                stdin_file.write_bytes(stdin_bytes or b"")
+                v = str(stdin_file)
+            args += ["--values", v]
+        args += [f"--set={s}" for s in sets] + [f"--set-string={s}" for s in set_strings]
+        args += [f"--set-json={s}" for s in set_jsons]
+        try:
+            proc = subprocess.run(args, capture_output=True, stdin=subprocess.DEVNULL, timeout=600)
+        except OSError as exc:
+            raise VnpError(Problem(f"cannot run {helm}: {exc.strerror or exc}")) from None
+        except subprocess.TimeoutExpired:
+            raise VnpError(Problem(f"`helm template` of {chart} did not finish within 600 s")) from None
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip() or f"exit status {proc.returncode}"
+        raise VnpError(Problem(f"`helm template` failed: {err}", file=chart))
+    return Input(f"helm template {chart}", proc.stdout, chart=True)

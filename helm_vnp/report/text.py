@@ -1,0 +1,30 @@
+"""For people: findings grouped by object, colour only when asked (a TTY without NO_COLOR)."""
+from __future__ import annotations
+
+from helm_vnp.report import location, summary_line
+
+_COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
+
+
+def render_text(report, color: bool = False) -> str:
+    def paint(text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if color else text
+
+    lines: list[str] = []
+    groups: dict[tuple, list] = {}
+    for f in report.findings:  # already in report order: config first, then by file and line
+        if f.object.kind or f.object.name:
+            key = (f.object.label(), location(f))
+        else:
+            key = ("config" if f.rule.startswith("config.") else "stream", "")
+        groups.setdefault(key, []).append(f)
+    for (label, where), findings in groups.items():
+        lines.append(paint(label, _BOLD) + (f" ({where})" if where else ""))
+        for f in findings:
+            sev = paint(f"{f.severity:<7}", _COLOURS[f.severity])
+            prefix = "" if where else (location(f) + ": " if location(f) else "")
+            lines.append(f"  {sev} {f.rule}: {prefix}{f.message}")
+        lines.append("")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"

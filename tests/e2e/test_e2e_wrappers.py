@@ -1,0 +1,87 @@
+"""`helm vnp template|install|upgrade` on the real Helm 4 and Helm 3: values, --set, -n and the
+release name reach the post-renderer, and the result is what the bare post-renderer gives."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import DEMO_CHART, DEMO_VALUES, HOOKS_CHART, RELEASE_LABEL, deployed_release, memory_driver_env
+from e2e_helpers import by_source, key, kube_validate, load_all, pod_metadata
+
+HOOKS_VALUES = Path(__file__).parent / "values-hooks.yaml"
+
+
+def generated(stream: bytes) -> dict[str, dict]:
+    return {o["kind"]: o for o in (load_all(t.encode())[0] for t in by_source(stream).get("helm-vnp/generated.yaml", []))}
+
+
+def test_template_wires_values_set_namespace_and_release(helm):
+    proc = helm.run("vnp", "template", "shop", DEMO_CHART, "-f", DEMO_VALUES, "-n", "team-b",
+                    "--set", "policies.resourceQuota.quota.count/pods=7", "--set", "web.replicas=1")
+    gen = generated(proc.stdout)
+    assert sorted(gen) == ["LimitRange", "NetworkPolicy", "ResourceQuota"]
+    assert str(gen["ResourceQuota"]["spec"]["hard"]["count/pods"]) == "7"  # --set reached vnp
+    assert gen["NetworkPolicy"]["metadata"]["labels"]["team"] == "shop"  # -f reached vnp
+    for obj in gen.values():
+        assert obj["metadata"]["namespace"] == "team-b"  # -n (HELM_NAMESPACE) reached vnp
+        assert obj["metadata"]["labels"][RELEASE_LABEL] == "shop"
+        kube_validate(obj)
+    objs = {key(o): o for o in load_all(proc.stdout)}
+    web = objs[("Deployment", "shop-demo-chart-web")]
+    assert web["spec"]["replicas"] == 1  # --set reached Helm too
+    assert pod_metadata(web)["labels"][RELEASE_LABEL] == "shop"
+
+
+def test_template_equals_the_bare_postrenderer(helm):
+    wrapped = helm.run("vnp", "template", "app", HOOKS_CHART, "-f", HOOKS_VALUES, "-n", "team-a").stdout
+    bare = helm.run("template", "app", HOOKS_CHART, "-f", HOOKS_VALUES, "-n", "team-a",
+                    "--post-renderer", helm.postrenderer,
+                    *(f"--post-renderer-args={a}" for a in ("-f", HOOKS_VALUES, "--release=app", "--namespace=team-a")))
+    assert wrapped == bare.stdout
+
+
+def test_template_without_release_uses_helms_default_name(helm):
+    proc = helm.run("vnp", "template", HOOKS_CHART, "-f", HOOKS_VALUES)
+    objs = {key(o): o for o in load_all(proc.stdout)}
+    assert pod_metadata(objs[("StatefulSet", "release-name-db")])["labels"][RELEASE_LABEL] == "release-name"
+    assert generated(proc.stdout)["NetworkPolicy"]["metadata"]["labels"][RELEASE_LABEL] == "release-name"
+
+
+def test_values_from_stdin(helm):
+    proc = helm.run("vnp", "template", "app", HOOKS_CHART, "-f", "-", "-n", "team-a",
+                    input=HOOKS_VALUES.read_bytes())
+    assert sorted(generated(proc.stdout)) == ["LimitRange", "NetworkPolicy", "ResourceQuota"]
+
+
+def test_install_dry_run(helm, fake_cluster, tmp_path):
+    """Helm 4: `install --dry-run=client` needs no cluster; Helm 3 asks the API server for its version."""
+    env = memory_driver_env(fake_cluster, tmp_path, [])
+    proc = helm.run("vnp", "install", "app", HOOKS_CHART, "-f", HOOKS_VALUES, "-n", "team-a", "--dry-run=client",
+                    env=env)
+    out = proc.stdout.decode()
+    assert "NAMESPACE: team-a" in out
+    hooks, manifest = out.split("\nHOOKS:\n", 1)[1].split("\nMANIFEST:\n", 1)
+    manifest = manifest.split("\nNOTES:\n", 1)[0]
+    gen = generated(manifest.encode())
+    assert gen["NetworkPolicy"]["metadata"]["namespace"] == "team-a"
+    hook_objs = {key(o): o for o in load_all(hooks.encode())}
+    labelled = RELEASE_LABEL in pod_metadata(hook_objs[("Job", "app-migrate")]).get("labels", {})
+    assert labelled == (helm.major >= 4)  # only Helm 4 post-renders hooks
+    for obj in load_all(manifest.encode()):
+        if pod_metadata(obj) is not None:
+            assert pod_metadata(obj)["labels"][RELEASE_LABEL] == "app", key(obj)
+
+
+@pytest.mark.parametrize("reuse", [False, True], ids=["values", "reset-then-reuse-values"])
+def test_upgrade_dry_run(helm, fake_cluster, tmp_path, reuse):
+    """With --reset-then-reuse-values (or --reuse-values) the policies come from the release's stored values, as Helm's own values do."""
+    policies = {"policies": {"networkPolicy": {"enabled": True}, "resourceQuota": {"enabled": True}}}
+    env = memory_driver_env(fake_cluster, tmp_path,
+                            [deployed_release("app", "team-a", "vnp-hooks", config=policies if reuse else None)])
+    flags = ["--reset-then-reuse-values", "--set", "policies.limitRange.enabled=false"] if reuse else ["-f", HOOKS_VALUES]
+    proc = helm.run("vnp", "upgrade", "app", HOOKS_CHART, "-n", "team-a", "--dry-run=client", *flags, env=env)
+    out = proc.stdout.decode()
+    assert 'Release "app" has been upgraded' in out
+    manifest = out.split("\nMANIFEST:\n", 1)[1].split("\nNOTES:\n", 1)[0]
+    expected = ["NetworkPolicy", "ResourceQuota"] if reuse else ["LimitRange", "NetworkPolicy", "ResourceQuota"]
+    assert sorted(generated(manifest.encode())) == expected

@@ -1,0 +1,128 @@
+"""Run the real ``vnp-postrender`` on a case and judge its outcome independently.
+
+The judge parses with a plain ruamel safe loader (not vnp's parser) and knows
+only the contract: untouched documents come back byte for byte, workloads come
+back equal to their input plus the release label on the pod template, the
+generated objects follow, and failures leave stdout empty with a located message.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTRENDER = ROOT / ".venv" / "bin" / "vnp-postrender"
+LABEL = "vnp.helm-plugin.io/release"
+MEMORY_LIMIT = 2 * 1024 ** 3  # RLIMIT_AS for every child: 2 GiB
+HANG_GUARD = 60  # seconds; a hang guard, not a timing assertion
+
+# where each workload kind keeps its pod template's metadata (the contract, restated)
+POD_METADATA = {
+    "Pod": ("metadata",),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "metadata"),
+}
+for _kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"):
+    POD_METADATA[_kind] = ("spec", "template", "metadata")
+
+
+def limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def child_env(cache_dir: str | os.PathLike | None = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VNP_", "HELM_"))}
+    if cache_dir is not None:
+        env["VNP_CACHE_DIR"] = str(cache_dir)
+    else:
+        env["VNP_NO_CACHE"] = "1"
+    return env
+
+
+def run_postrender(data: bytes, argv: list[str], cache_dir=None, timeout: float = HANG_GUARD,
+                   exe: str | os.PathLike = POSTRENDER) -> subprocess.CompletedProcess:
+    return subprocess.run([str(exe), *argv], input=data, capture_output=True, timeout=timeout,
+                          preexec_fn=limit_memory, env=child_env(cache_dir))
+
+
+_yaml = None
+
+
+def parse(raw: bytes):
+    global _yaml
+    if _yaml is None:
+        from ruamel.yaml import YAML
+        _yaml = YAML(typ="safe", pure=True)
+    text = raw.decode("utf-8")
+    docs = list(_yaml.load_all(text))
+    docs = [d for d in docs if d is not None] or [None]
+    assert len(docs) == 1, f"segment holds {len(docs)} documents"
+    return docs[0]
+
+
+def with_label(obj, release: str):
+    """The object as it must come out: the release label on its pod template."""
+    obj = copy.deepcopy(obj)
+    node = obj
+    for key in POD_METADATA[obj["kind"]]:
+        if node.get(key) is None:
+            node[key] = {}
+        node = node[key]
+    if node.get("labels") is None:
+        node["labels"] = {}
+    node["labels"][LABEL] = release
+    return obj
+
+
+def split_output(inp: bytes, out: bytes, suffix: bytes) -> bytes:
+    """The part of ``out`` that holds the chart's documents (generated objects removed)."""
+    assert out.endswith(suffix), "the generated objects are not what vnp generates for this config"
+    body = out[:len(out) - len(suffix)]
+    if suffix and inp and not inp.endswith(b"\n"):
+        assert body.endswith(b"\n"), "no line break before the generated objects"
+        body = body[:-1]
+    return body
+
+
+def comment_lines(raw: bytes) -> list[bytes]:
+    return [ln.strip() for ln in raw.splitlines() if ln.strip().startswith(b"#")]
+
+
+def judge(case: dict, inp: bytes, proc: subprocess.CompletedProcess, suffix: bytes, release: str = "app") -> None:
+    """Assert the case's expected outcome; raises AssertionError with the reason."""
+    from helm_vnp.stream import split
+
+    err = proc.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err, err[-2000:]
+    assert "internal error" not in err, err[-2000:]
+    if case["expect"] == "error":
+        assert proc.returncode == 2, f"exit {proc.returncode}, expected 2; stderr: {err[-500:]}"
+        assert proc.stdout == b"", "something was written to stdout on failure"
+        assert case["message"] in err, f"{case['message']!r} not in {err[-800:]!r}"
+        assert case["where"] in err, f"{case['where']!r} not in {err[-800:]!r}"
+        return
+    assert proc.returncode == 0, f"exit {proc.returncode}: {err[-800:]}"
+    out = proc.stdout
+    if case["expect"] == "passthrough":
+        body = split_output(inp, out, suffix)
+        assert body == inp, "a document was altered"
+        return
+    body = split_output(inp, out, suffix)
+    before, after = split(inp), split(body)
+    assert len(before) == len(after), f"{len(before)} documents in, {len(after)} out"
+    want = set(case.get("labelled", []))
+    for i, (a, b) in enumerate(zip(before, after)):
+        if i not in want:
+            assert a.raw == b.raw, f"document {i} (not a workload) was altered"
+            continue
+        obj_in, obj_out = parse(a.raw), parse(b.raw)
+        assert obj_out == with_label(obj_in, release), f"document {i}: not the input plus the label"
+        assert comment_lines(a.raw) == comment_lines(b.raw), f"document {i}: comments lost"
+    for d in split(suffix):
+        if d.is_empty:
+            continue
+        obj = parse(d.raw)
+        assert obj["metadata"]["labels"][LABEL] == release

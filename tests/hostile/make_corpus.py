@@ -1,0 +1,773 @@
+"""Build the hostile corpus: bad streams and values files, each with its expected outcome.
+
+Run ``python tests/hostile/make_corpus.py`` to (re)write ``tests/hostile/cases/``
+(``index.json`` plus one input file per case); ``test_corpus_in_sync`` fails when
+the committed files differ from what this script builds.  Cases marked ``big``
+(100 MB documents, megabyte lines) are built at test time and never committed.
+
+Outcomes (see README.md):
+- ``passthrough``: stdout is the input bytes, then the generated documents.
+- ``labelled``: like passthrough, except the documents listed in ``labelled``
+  (0-based, in ``split`` order) parse to the input plus the release label on
+  their pod template; every other document is byte-identical.
+- ``error``: exit 2, nothing on stdout, stderr holds ``message`` and ``where``
+  (``<stdin>:LINE`` or ``FILE:LINE``).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CASES = HERE / "cases"
+RELEASE = "app"
+NAMESPACE = "ns"
+# Secret and ConfigMap canaries: they must never show up on stderr (see test_secrets_never_leak).
+CANARY = "CANARY-7f3a9c"
+CANARY_B64 = "Q0FOQVJZLTdmM2E5Yw=="  # base64 of CANARY
+
+DEFAULT_VALUES = b"""policies:
+  networkPolicy:
+    enabled: true
+  resourceQuota:
+    enabled: true
+"""
+
+
+@dataclass
+class Case:
+    name: str  # unique, file-name safe
+    cls: str  # the issue's class of bad input
+    stream: bytes = b""
+    expect: str = "passthrough"  # passthrough | labelled | error
+    labelled: list[int] = field(default_factory=list)
+    message: str = ""  # error: substring of stderr
+    where: str = ""  # error: "<stdin>:LINE" or "FILE:LINE" substring of stderr
+    values: bytes | None = None  # None: DEFAULT_VALUES
+    args: list[str] = field(default_factory=list)  # extra post-renderer arguments
+    big: bool = False  # built at test time, not committed
+    note: str = ""
+
+    def index_entry(self) -> dict:
+        entry = {"name": self.name, "class": self.cls, "expect": self.expect, "stream": f"streams/{self.name}.yaml",
+                 "values": f"values/{self.name}.yaml" if self.values is not None else "values/default.yaml"}
+        if self.labelled:
+            entry["labelled"] = self.labelled
+        if self.expect == "error":
+            entry["message"] = self.message
+            entry["where"] = self.where
+        if self.args:
+            entry["args"] = self.args
+        if self.note:
+            entry["note"] = self.note
+        return entry
+
+
+# -- building blocks ----------------------------------------------------------------
+
+def deployment(name: str = "web", *, head: str = "", spec_extra: str = "", pod_extra: str = "",
+               template_labels: str | None = "        app: {name}\n", kind: str = "Deployment",
+               api: str = "apps/v1") -> str:
+    labels = "      labels:\n" + template_labels.replace("{name}", name) if template_labels is not None else ""
+    return (f"# Source: chart/templates/{name}.yaml\n"
+            f"apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: {name}\n  labels:\n    app: {name}\n{head}"
+            f"spec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: {name}\n{spec_extra}"
+            f"  template:\n    metadata:\n{labels}"
+            f"    spec:\n      containers:\n        - name: {name}\n          image: nginx:1.27\n{pod_extra}")
+
+
+def configmap(name: str = "cfg", data: str = "  key: value\n") -> str:
+    return (f"# Source: chart/templates/{name}.yaml\napiVersion: v1\nkind: ConfigMap\n"
+            f"metadata:\n  name: {name}\ndata:\n{data}")
+
+
+def secret(name: str = "creds") -> str:
+    return (f"# Source: chart/templates/{name}.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n"
+            f"type: Opaque\ndata:\n  password: {CANARY_B64}\nstringData:\n  token: {CANARY}\n")
+
+
+def service(name: str = "svc") -> str:
+    return (f"# Source: chart/templates/{name}.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n"
+            f"spec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n")
+
+
+def stream(*docs: str) -> bytes:
+    return "".join("---\n" + d for d in docs).encode("utf-8")
+
+
+def line_of(data: bytes, needle: bytes, nth: int = 0) -> int:
+    """1-based line of the nth occurrence of needle."""
+    at = -1
+    for _ in range(nth + 1):
+        at = data.index(needle, at + 1)
+    return data.count(b"\n", 0, at) + 1
+
+
+# -- stream cases --------------------------------------------------------------------
+
+# Broken YAML snippets, each one line under a mapping indented by `pad`: (name, line, message).
+SYNTAX_ERRORS = [
+    ("unclosed-dquote", 'broken: "abc', "invalid YAML"),
+    ("unclosed-squote", "broken: 'abc", "invalid YAML"),
+    ("unclosed-flow-map", "broken: {a: 1", "invalid YAML"),
+    ("unclosed-flow-seq", "broken: [1, 2", "invalid YAML"),
+    ("value-after-value", "broken: a: b", "invalid YAML"),
+    ("undefined-alias", "broken: *nowhere", "invalid YAML"),
+    ("reserved-indicator", "broken: @at", "invalid YAML"),
+    ("bad-escape", 'broken: "\\q"', "invalid YAML"),
+    ("stray-bracket", "broken: ]x", "invalid YAML"),
+    ("tab-indent", "\tbroken: 1", "invalid YAML"),
+    ("seq-in-map", "- broken", "invalid YAML"),
+    ("over-indented-key", "  broken: 1", "invalid YAML"),
+]
+
+
+def syntax_cases() -> list[Case]:
+    out = []
+    for label, snippet, message in SYNTAX_ERRORS:
+        for position in ("first", "last"):
+            # in a workload, on the pod template path (pod template metadata): the label needs a parse
+            bad = deployment(template_labels="        app: {name}\n        " + snippet + "\n")
+            docs = [bad, configmap(), service()] if position == "first" else [configmap(), service(), bad]
+            data = stream(*docs)
+            out.append(Case(f"syntax-{label}-workload-path-{position}", "YAML syntax error in a workload", data,
+                            "error", message=message, where=f"<stdin>:{line_of(data, b'kind: Deployment') - 2}",
+                            note="error on the pod template path: the labeller must parse it and reports the document"))
+            # in an untouched document: passes through byte for byte (Helm rejects it with its own message)
+            bad_cm = configmap(data="  key: value\n  " + snippet + "\n")
+            docs = [bad_cm, deployment(), service()] if position == "first" else [service(), deployment(), bad_cm]
+            data = stream(*docs)
+            out.append(Case(f"syntax-{label}-untouched-{position}", "YAML syntax error in an untouched document",
+                            data, "labelled", labelled=[1],
+                            note="never parsed: passed through byte for byte; Helm rejects the stream itself"))
+    # off the pod template path in a workload (container list): the fast labeller needs no parse
+    for label, snippet, _ in SYNTAX_ERRORS[:6]:
+        bad = deployment(pod_extra="          " + snippet + "\n")
+        data = stream(bad, configmap())
+        out.append(Case(f"syntax-{label}-workload-offpath", "YAML syntax error in a workload", data, "labelled",
+                        labelled=[0], note="error outside what the labeller reads: label added, Helm rejects it"))
+    return out
+
+
+def encoding_cases() -> list[Case]:
+    out = []
+    bom = b"\xef\xbb\xbf"
+    out.append(Case("bom-stream-start-workload", "UTF-8 BOM", bom + deployment().encode(), "labelled", labelled=[0]))
+    out.append(Case("bom-stream-start-marker", "UTF-8 BOM", bom + stream(deployment(), configmap()), "labelled",
+                    labelled=[0]))
+    out.append(Case("bom-stream-start-configmap", "UTF-8 BOM", bom + stream(configmap(), service())))
+    out.append(Case("bom-mid-stream-configmap", "UTF-8 BOM", stream(service()) + b"---\n" + bom + configmap().encode()))
+    out.append(Case("bom-mid-stream-workload", "UTF-8 BOM", stream(service()) + b"---\n" + bom + deployment().encode(),
+                    "labelled", labelled=[1]))
+    # CRLF
+    crlf = stream(configmap(), deployment(), service()).replace(b"\n", b"\r\n")
+    out.append(Case("crlf-whole-stream", "CRLF line ends", crlf, "labelled", labelled=[1]))
+    out.append(Case("crlf-workload-only", "CRLF line ends",
+                    stream(configmap()) + stream(deployment()).replace(b"\n", b"\r\n"), "labelled", labelled=[1]))
+    out.append(Case("crlf-no-template-labels", "CRLF line ends",
+                    stream(deployment(template_labels=None)).replace(b"\n", b"\r\n"), "labelled", labelled=[0]))
+    out.append(Case("crlf-mixed-in-workload", "CRLF line ends",
+                    stream(deployment()).replace(b"  template:\n", b"  template:\r\n"), "labelled", labelled=[0]))
+    out.append(Case("cr-only-line-ends-configmap", "CRLF line ends", stream(configmap()).replace(b"\n", b"\r")))
+    # invalid UTF-8 and NUL bytes
+    bad = stream(configmap(data="  key: caf\xe9\n").replace("\xe9", "@@")).replace(b"@@", b"\xe9")
+    out.append(Case("invalid-utf8-untouched", "invalid UTF-8", bad + stream(deployment()), "labelled", labelled=[1]))
+    wl = stream(deployment(template_labels="        app: caf@@\n")).replace(b"@@", b"\xff\xfe")
+    out.append(Case("invalid-utf8-workload-path", "invalid UTF-8", stream(configmap()) + wl, "error",
+                    message="invalid UTF-8", where=f"<stdin>:{line_of(stream(configmap()) + wl, b'caf')}"))
+    wl = stream(deployment(pod_extra="          args: [\"\xc3\x28\"]\n".encode("latin-1").decode("latin-1")))
+    wl = stream(deployment(pod_extra="          args: [X]\n")).replace(b"[X]", b"[\xc3\x28]")
+    out.append(Case("invalid-utf8-workload-offpath", "invalid UTF-8", wl, "error", message="invalid UTF-8",
+                    where=f"<stdin>:{line_of(wl, b'args:')}",
+                    note="the fast labeller cannot decode the document, so it parses and reports it"))
+    out.append(Case("invalid-utf8-lone-continuation", "invalid UTF-8", stream(service()) + b"---\n\x80\x80\n"))
+    out.append(Case("invalid-utf8-overlong", "invalid UTF-8",
+                    stream(configmap(data="  k: X\n")).replace(b"X", b"\xc0\xaf") + stream(deployment()),
+                    "labelled", labelled=[1]))
+    out.append(Case("invalid-utf8-surrogate", "invalid UTF-8", stream(configmap(data="  k: X\n")).replace(b"X", b"\xed\xa0\x80")))
+    nul = stream(configmap(data="  key: a\x00b\n"))
+    out.append(Case("nul-untouched", "NUL bytes", nul + stream(deployment()), "labelled", labelled=[1]))
+    nulw = stream(deployment(template_labels="        app: a\x00b\n"))
+    out.append(Case("nul-workload-path", "NUL bytes", nulw, "error", message="NUL byte",
+                    where=f"<stdin>:{line_of(nulw, b'a' + bytes(1))}"))
+    nulw = stream(deployment(pod_extra="          args: [\"a\x00b\"]\n"))
+    out.append(Case("nul-workload-offpath", "NUL bytes", nulw, "error", message="NUL byte",
+                    where=f"<stdin>:{line_of(nulw, bytes(1))}"))
+    out.append(Case("nul-only-stream", "NUL bytes", b"\x00" * 64))
+    out.append(Case("nul-between-documents", "NUL bytes", stream(configmap()) + b"---\n\x00\n" + stream(service())))
+    # tabs
+    out.append(Case("tab-in-value-workload", "tabs", stream(deployment(pod_extra="          args: [\"a\tb\"]\n")),
+                    "labelled", labelled=[0]))
+    out.append(Case("tab-after-colon-workload", "tabs",
+                    stream(deployment()).replace(b"replicas: 1", b"replicas:\t1"), "labelled", labelled=[0]))
+    tabbed = stream(deployment()).replace(b"\n        app: web\n", b"\n\t\tapp: web\n")
+    out.append(Case("tab-indent-template-labels", "tabs", tabbed, "error", message="invalid YAML",
+                    where=f"<stdin>:{line_of(tabbed, bytes([9]))}"))
+    out.append(Case("tab-indent-untouched", "tabs", stream(configmap(data="\tkey: v\n"), service())))
+    out.append(Case("tab-comment-line-workload", "tabs",
+                    stream(deployment()).replace(b"  template:\n", b"  template:\n\t# tabbed comment\n"),
+                    "labelled", labelled=[0]))
+    return out
+
+
+def key_cases() -> list[Case]:
+    out = []
+    dup_top = stream(deployment()).replace(b"kind: Deployment\n", b"kind: Deployment\nkind: Deployment\n")
+    out.append(Case("dup-key-kind", "duplicate keys", dup_top, "error", message="duplicate key",
+                    where="<stdin>:"))
+    d = stream(deployment(template_labels="        app: web\n        app: web2\n"))
+    out.append(Case("dup-key-template-labels", "duplicate keys", d, "error", message="duplicate key",
+                    where="<stdin>:"))
+    d = stream(deployment()).replace(b"  template:\n", b"  template:\n    metadata: {}\n", 1)
+    out.append(Case("dup-key-template-metadata", "duplicate keys", d, "error", message="duplicate key",
+                    where="<stdin>:"))
+    d = stream(deployment()).replace(b"spec:\n  replicas: 1\n", b"spec:\n  replicas: 1\n  replicas: 2\n")
+    out.append(Case("dup-key-spec-replicas", "duplicate keys", d, "error", message="duplicate key", where="<stdin>:"))
+    d = stream(deployment(pod_extra="          image: other\n"))
+    out.append(Case("dup-key-container-offpath", "duplicate keys", d, "labelled", labelled=[0],
+                    note="outside what the labeller reads; Helm rejects the duplicate"))
+    d = stream(deployment()).replace(b"\nspec:\n", b"\nspec: {}\nspec:\n", 1)
+    out.append(Case("dup-key-spec-top", "duplicate keys", d, "error", message="duplicate key", where="<stdin>:"))
+    out.append(Case("dup-key-configmap", "duplicate keys",
+                    stream(configmap(data="  k: 1\n  k: 2\n"), deployment()), "labelled", labelled=[1]))
+    dup_meta = stream(configmap()).replace(b"metadata:\n", b"metadata:\n  name: x\nmetadata:\n")
+    out.append(Case("dup-key-metadata-untouched", "duplicate keys", dup_meta))
+    dup_kind = stream(configmap()).replace(b"kind: ConfigMap\n", b"kind: ConfigMap\nkind: Deployment\n")
+    out.append(Case("dup-key-kind-untouched", "duplicate keys", dup_kind,
+                    note="kind is ambiguous and the document does not parse: it is not a workload vnp can read"))
+    # anchors, aliases, merge keys
+    d = stream(deployment()).replace(b"  selector:\n    matchLabels:\n      app: web\n",
+                                     b"  selector:\n    matchLabels: &sel\n      app: web\n").replace(
+        b"    metadata:\n      labels:\n        app: web\n", b"    metadata:\n      labels: *sel\n")
+    out.append(Case("alias-template-labels", "anchors, aliases, merge keys", d, "labelled", labelled=[0],
+                    note="the aliased labels are written out in place; the selector keeps its anchor"))
+    d = stream(deployment()).replace(b"      labels:\n        app: web\n", b"      labels: &tl\n        app: web\n")
+    out.append(Case("anchor-on-template-labels-unused", "anchors, aliases, merge keys", d, "error",
+                    message="anchor", where="<stdin>:"))
+    d = stream(deployment()).replace(b"  template:\n    metadata:\n", b"  template:\n    metadata: &m\n")
+    out.append(Case("anchor-on-template-metadata", "anchors, aliases, merge keys", d, "error", message="anchor",
+                    where="<stdin>:"))
+    d = stream(deployment(pod_extra="          env: &env\n            - name: A\n              value: b\n"))
+    out.append(Case("anchor-offpath-container", "anchors, aliases, merge keys", d, "labelled", labelled=[0]))
+    d = stream(deployment(pod_extra="          env: &env\n            - name: A\n              value: b\n"
+                                    "        - name: side\n          image: busybox\n          env: *env\n"))
+    out.append(Case("alias-offpath-container", "anchors, aliases, merge keys", d, "labelled", labelled=[0]))
+    d = stream(deployment(pod_extra="          resources: &r {limits: {cpu: 1}}\n"
+                                    "        - name: side\n          image: busybox\n          resources:\n"
+                                    "            <<: *r\n"))
+    out.append(Case("merge-key-offpath", "anchors, aliases, merge keys", d, "labelled", labelled=[0]))
+    d = stream(deployment()).replace(b"  template:\n    metadata:\n      labels:\n        app: web\n",
+                                     b"  template:\n    metadata:\n      labels:\n        <<: {app: web}\n")
+    out.append(Case("merge-key-in-template-labels", "anchors, aliases, merge keys", d, "error",
+                    message="merge key", where="<stdin>:"))
+    d = stream(deployment()).replace(b"  template:\n    metadata:\n",
+                                     b"  template:\n    <<: {metadata: {labels: {x: y}}}\n    metadata:\n")
+    out.append(Case("merge-key-in-template", "anchors, aliases, merge keys", d, "error", message="merge key",
+                    where="<stdin>:"))
+    d = stream(configmap(data="  a: &x v\n  b: *x\n  c:\n    <<: {m: 1}\n"))
+    out.append(Case("anchors-configmap", "anchors, aliases, merge keys", d))
+    d = stream(deployment()).replace(b"kind: Deployment\n", b"kind: &k Deployment\n")
+    out.append(Case("anchor-on-kind", "anchors, aliases, merge keys", d, "labelled", labelled=[0],
+                    note="the head is read by the parser; kind is still Deployment"))
+    return out
+
+
+def bomb(levels: int = 12, fan: int = 9) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        refs = ", ".join(f"*a{i - 1}" for _ in range(fan))
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+def resource_cases() -> list[Case]:
+    out = []
+    # billion laughs: in a workload it must be refused quickly; elsewhere it is never expanded
+    b = bomb()
+    wl = deployment(head="  annotations:\n    bomb: |\n      x\n").replace("  template:\n", "  template:\n") + \
+        "  " + "\n  ".join(b.strip().splitlines()) + "\n"
+    wl = ("# Source: chart/templates/bomb.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bomb\n"
+          "spec:\n  selector:\n    matchLabels: {app: bomb}\n  template:\n    metadata: {labels: {app: bomb}}\n"
+          "    spec:\n      containers: [{name: c, image: busybox}]\n" + "lol:\n  " +
+          "\n  ".join(b.strip().splitlines()) + "\n")
+    data = stream(configmap(), wl)
+    out.append(Case("alias-bomb-workload", "alias bomb", data, "labelled", labelled=[1],
+                    note="the fast labeller never expands aliases; the bomb is inert text"))
+    wl_flow = ("# Source: chart/templates/bomb.yaml\n{apiVersion: apps/v1, kind: Deployment, metadata: {name: bomb},"
+               " spec: {template: {metadata: {labels: {app: bomb}}, spec: {containers: [{name: c, image: b}]}}},"
+               " lol: {" + ", ".join(b.strip().splitlines()) + "}}\n")
+    data = stream(configmap(), wl_flow)
+    out.append(Case("alias-bomb-workload-flow", "alias bomb", data, "error", message="alias bomb",
+                    where=f"<stdin>:{line_of(data, b'{apiVersion')}",
+                    note="flow style needs the parser: the expansion check refuses it before constructing"))
+    out.append(Case("alias-bomb-configmap", "alias bomb", stream(configmap(data="  " + "\n  ".join(
+        b.strip().splitlines()) + "\n"), deployment()), "labelled", labelled=[1]))
+    out.append(Case("alias-bomb-bare-doc", "alias bomb", stream(b, service())))
+    rec = "{apiVersion: apps/v1, kind: Deployment, metadata: &m {name: r, x: *m}, spec: {template: {spec: {}}}}\n"
+    out.append(Case("alias-recursive-workload", "alias bomb", stream(rec), "error", message="invalid YAML",
+                    where="<stdin>:2", note="ruamel refuses an alias to an unfinished anchor"))
+    # deep nesting
+    depth = 10_000
+    deep_flow = "[" * depth + "]" * depth
+    out.append(Case("deep-flow-seq-untouched", "deep nesting", stream(configmap(data=f"  deep: '{'x'}'\n"),
+                                                                        deep_flow + "\n")))
+    wl = ("{apiVersion: apps/v1, kind: Deployment, metadata: {name: deep}, spec: {template: {metadata: {}, spec: "
+          "{containers: [{name: c, image: b, args: " + deep_flow + "}]}}}}\n")
+    out.append(Case("deep-flow-seq-workload", "deep nesting", stream(wl), "error", message="nests too deeply",
+                    where="<stdin>:2"))
+    deep_map = "{a: " * depth + "1" + "}" * depth
+    out.append(Case("deep-flow-map-untouched", "deep nesting", stream(service(), "deep: " + deep_map + "\n")))
+    out.append(Case("deep-block-seq-untouched", "deep nesting", stream(configmap(), "- " * depth + "x\n")))
+    wl = deployment(pod_extra="          args:\n            - " + "- " * depth + "x\n")
+    out.append(Case("deep-block-seq-workload-offpath", "deep nesting", stream(wl), "labelled", labelled=[0]))
+    data = stream(deployment(template_labels=None).replace("    metadata:\n", "    metadata:\n      labels:\n"
+                                                             "        " + "- " * depth + "x\n"))
+    out.append(Case("deep-block-seq-template-labels", "deep nesting", data, "error", message="nests too deeply",
+                    where="<stdin>:"))
+    wl = deployment(pod_extra="          args:\n" + "".join(" " * (12 + i) + "- \n" for i in range(0)) +
+                    "            - " + "[" * depth + "]" * depth + "\n")
+    out.append(Case("deep-flow-in-workload-offpath", "deep nesting", stream(wl), "labelled", labelled=[0],
+                    note="outside what the labeller reads: never parsed"))
+    deep_tpl = stream(deployment()).replace(b"        app: web\n", b"        app: web\n        deep: " +
+                                            ("[" * depth + "]" * depth).encode() + b"\n")
+    out.append(Case("deep-flow-template-labels", "deep nesting", deep_tpl, "error", message="nests too deeply",
+                    where="<stdin>:"))
+    # long lines (committed at 64 KiB; the 1 MB line is a big case)
+    long = "x" * 65536
+    out.append(Case("long-line-configmap", "long lines", stream(configmap(data=f"  k: {long}\n"), deployment()),
+                    "labelled", labelled=[1]))
+    out.append(Case("long-line-workload-annotation", "long lines",
+                    stream(deployment(head=f"  annotations:\n    big: {long}\n")), "labelled", labelled=[0]))
+    return out
+
+
+def shape_cases() -> list[Case]:
+    out = []
+    for name, doc in [("scalar-plain", "just a string\n"), ("scalar-int", "42\n"), ("scalar-quoted", '"q"\n'),
+                      ("scalar-block", "|\n  text\n"), ("list-block", "- a\n- b\n"), ("list-flow", "[1, 2]\n"),
+                      ("list-of-deployments", "- apiVersion: apps/v1\n  kind: Deployment\n"),
+                      ("null-tilde", "~\n"), ("null-word", "null\n"), ("empty-map", "{}\n"), ("bool", "true\n")]:
+        out.append(Case(f"doc-{name}", "scalar, list or null documents", stream(service(), doc, deployment()),
+                        "labelled", labelled=[2]))
+    # kind: List
+    items = ("apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n"
+             "    metadata:\n      name: a\n")
+    out.append(Case("list-kind-configmaps", "kind: List", stream(items, deployment()), "labelled", labelled=[1]))
+    wl_list = ("apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n"
+               "    metadata:\n      name: hidden\n    spec:\n      template:\n        spec:\n"
+               "          containers: [{name: c, image: b}]\n")
+    data = stream(configmap(), wl_list)
+    out.append(Case("list-kind-with-deployment", "kind: List", data, "error", message="List",
+                    where=f"<stdin>:{line_of(data, b'kind: List')}",
+                    note="Helm flattens Lists: a workload inside one would escape the release label"))
+    data = stream(wl_list.replace("kind: List", "kind: DeploymentList").replace("apiVersion: v1\n", "apiVersion: apps/v1\n", 1))
+    out.append(Case("list-kind-deploymentlist", "kind: List", data, "error", message="List",
+                    where=f"<stdin>:{line_of(data, b'kind: DeploymentList')}"))
+    out.append(Case("list-kind-empty", "kind: List", stream("apiVersion: v1\nkind: List\nitems: []\n")))
+    out.append(Case("list-kind-items-null", "kind: List", stream("apiVersion: v1\nkind: List\nitems:\n")))
+    out.append(Case("list-kind-broken", "kind: List", stream("apiVersion: v1\nkind: List\nitems: [\n"), "error",
+                    message="invalid YAML", where="<stdin>:",
+                    note="a List must be read to find workloads; unreadable means refused"))
+    # unknown kinds and CRs
+    crd_deploy = deployment(api="example.com/v1")
+    out.append(Case("cr-named-deployment", "unknown kinds and CRs", stream(crd_deploy),
+                    note="kind Deployment of another API group is not a workload"))
+    out.append(Case("cr-unknown-kind", "unknown kinds and CRs",
+                    stream("apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: p\n"
+                           "spec:\n  podMetadata:\n    labels: {a: b}\n")))
+    out.append(Case("cr-value-tag-equals", "unknown kinds and CRs",
+                    stream("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+                           "  name: x\nspec:\n  enum: ['!=', =, =~, '!~']\n"), note="kube-prometheus-stack's bare '='"))
+    out.append(Case("cr-unknown-tag", "unknown kinds and CRs",
+                    stream("apiVersion: x/v1\nkind: Thing\nmetadata:\n  name: t\nspec: !custom {a: 1}\n")))
+    out.append(Case("kind-lowercase-deployment", "unknown kinds and CRs",
+                    stream(deployment(kind="deployment"))))
+    out.append(Case("deployment-beta-api", "unknown kinds and CRs", stream(deployment(api="extensions/v1beta1")),
+                    "labelled", labelled=[0]))
+    for kind, api in [("StatefulSet", "apps/v1"), ("DaemonSet", "apps/v1"), ("ReplicaSet", "apps/v1"),
+                      ("ReplicationController", "v1"), ("Job", "batch/v1")]:
+        out.append(Case(f"workload-kind-{kind.lower()}", "unknown kinds and CRs",
+                        stream(deployment(kind=kind, api=api, head="  annotations:\n    helm.sh/hook: pre-install\n")),
+                        "labelled", labelled=[0]))
+    cron = ("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: '* * * * *'\n"
+            "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: c, image: b}]\n")
+    out.append(Case("workload-kind-cronjob", "unknown kinds and CRs", stream(cron), "labelled", labelled=[0]))
+    pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: b}]\n"
+    out.append(Case("workload-kind-pod", "unknown kinds and CRs", stream(pod), "labelled", labelled=[0]))
+    # missing apiVersion / kind / metadata
+    out.append(Case("missing-apiversion-deployment", "missing apiVersion/kind/metadata",
+                    stream(deployment().replace("apiVersion: apps/v1\n", ""))))
+    out.append(Case("missing-kind", "missing apiVersion/kind/metadata",
+                    stream(deployment().replace("kind: Deployment\n", ""))))
+    out.append(Case("missing-metadata-deployment", "missing apiVersion/kind/metadata",
+                    stream(deployment().replace("metadata:\n  name: web\n  labels:\n    app: web\n", "", 1)),
+                    "labelled", labelled=[0]))
+    out.append(Case("missing-template-metadata", "missing apiVersion/kind/metadata",
+                    stream(deployment(template_labels=None).replace("    metadata:\n    spec:\n", "    spec:\n")),
+                    "labelled", labelled=[0]))
+    out.append(Case("missing-template", "missing apiVersion/kind/metadata",
+                    stream("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replicas: 1\n"),
+                    note="no pod template: nothing to label"))
+    out.append(Case("missing-spec", "missing apiVersion/kind/metadata",
+                    stream("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n")))
+    out.append(Case("template-metadata-null", "missing apiVersion/kind/metadata",
+                    stream(deployment(template_labels=None).replace("    metadata:\n", "    metadata: null\n")),
+                    "labelled", labelled=[0]))
+    out.append(Case("template-labels-null", "missing apiVersion/kind/metadata",
+                    stream(deployment(template_labels="")), "labelled", labelled=[0]))
+    out.append(Case("template-labels-empty-flow", "missing apiVersion/kind/metadata",
+                    stream(deployment(template_labels=None).replace("    metadata:\n", "    metadata:\n      labels: {}\n")),
+                    "labelled", labelled=[0]))
+    data = stream(deployment(template_labels=None).replace("    metadata:\n", "    metadata:\n      labels: [a]\n"))
+    out.append(Case("template-labels-list", "missing apiVersion/kind/metadata", data, "error",
+                    message="not a mapping", where="<stdin>:"))
+    data = stream(deployment(template_labels=None).replace("    metadata:\n", "    metadata: 5\n"))
+    out.append(Case("template-metadata-scalar", "missing apiVersion/kind/metadata", data, "error",
+                    message="not a mapping", where="<stdin>:"))
+    out.append(Case("kind-not-string", "missing apiVersion/kind/metadata",
+                    stream("apiVersion: apps/v1\nkind: [Deployment]\nmetadata: {name: x}\n")))
+    out.append(Case("label-already-set", "missing apiVersion/kind/metadata",
+                    stream(deployment(template_labels="        app: web\n        vnp.helm-plugin.io/release: app\n"))))
+    out.append(Case("label-set-other-value", "missing apiVersion/kind/metadata",
+                    stream(deployment(template_labels="        vnp.helm-plugin.io/release: other\n")),
+                    "labelled", labelled=[0]))
+    return out
+
+
+def json_cases() -> list[Case]:
+    out = []
+    dep = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "j"},
+           "spec": {"selector": {"matchLabels": {"a": "b"}},
+                    "template": {"metadata": {"labels": {"a": "b"}},
+                                 "spec": {"containers": [{"name": "c", "image": "i"}]}}}}
+    out.append(Case("json-deployment-compact", "JSON documents", stream(json.dumps(dep) + "\n"), "labelled",
+                    labelled=[0]))
+    out.append(Case("json-deployment-indented", "JSON documents", stream(json.dumps(dep, indent=2) + "\n"),
+                    "labelled", labelled=[0]))
+    nolabels = json.loads(json.dumps(dep))
+    del nolabels["spec"]["template"]["metadata"]
+    out.append(Case("json-deployment-no-template-metadata", "JSON documents", stream(json.dumps(nolabels) + "\n"),
+                    "labelled", labelled=[0]))
+    empty = json.loads(json.dumps(dep))
+    empty["spec"]["template"]["metadata"] = {}
+    out.append(Case("json-deployment-empty-template-metadata", "JSON documents", stream(json.dumps(empty) + "\n"),
+                    "labelled", labelled=[0]))
+    out.append(Case("json-deployment-unicode", "JSON documents",
+                    stream(json.dumps({**dep, "metadata": {"name": "j", "annotations": {"d": "caf\u00e9 \u2603"}}},
+                                      ensure_ascii=False) + "\n"), "labelled", labelled=[0]))
+    out.append(Case("json-configmap", "JSON documents",
+                    stream(json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+                                       "data": {"k": "v"}}) + "\n")))
+    bad = json.dumps(dep)[:-1] + "\n"
+    data = stream(configmap(), bad)
+    out.append(Case("json-deployment-truncated", "JSON documents", data, "error", message="invalid YAML",
+                    where="<stdin>:", note="a workload in flow style must parse to be labelled"))
+    out.append(Case("json-configmap-truncated", "JSON documents",
+                    stream('{"apiVersion": "v1", "kind": "ConfigMap", "data": {"k": \n', deployment()),
+                    "labelled", labelled=[1]))
+    out.append(Case("json-on-marker-line", "JSON documents", b"--- " + json.dumps(dep).encode() + b"\n",
+                    "labelled", labelled=[0]))
+    out.append(Case("json-array-doc", "JSON documents", stream(json.dumps([dep]) + "\n")))
+    return out
+
+
+def marker_cases() -> list[Case]:
+    out = []
+    d, c = deployment(), configmap()
+    out.append(Case("doc-end-after-each", "'...' document ends",
+                    (c + "...\n---\n" + d + "...\n").encode(), "labelled", labelled=[1]))
+    out.append(Case("doc-end-without-marker", "'...' document ends", (c + "...\n" + d).encode(), "labelled",
+                    labelled=[1]))
+    out.append(Case("doc-end-final-no-newline", "'...' document ends", (d + "...").encode(), "labelled", labelled=[0]))
+    out.append(Case("doc-end-then-comment", "'...' document ends", (d + "... # end\n# trailing\n").encode(),
+                    "labelled", labelled=[0]))
+    out.append(Case("doc-end-only", "'...' document ends", b"...\n"))
+    out.append(Case("doc-end-repeated", "'...' document ends", b"...\n...\n...\n" + stream(d), "labelled",
+                    labelled=[3]))
+    out.append(Case("dots-inside-scalar", "'...' document ends",
+                    stream(configmap(data="  k: |\n    ...\n    ---\n"), d), "labelled", labelled=[1]))
+    out.append(Case("comment-only-doc", "comment-only and empty documents", stream("# only a comment\n", d),
+                    "labelled", labelled=[1]))
+    out.append(Case("empty-docs-run", "comment-only and empty documents", b"---\n---\n---\n" + stream(d) + b"---\n",
+                    "labelled", labelled=[3]))
+    out.append(Case("empty-doc-blank-lines", "comment-only and empty documents", b"---\n\n\n   \n" + stream(d),
+                    "labelled", labelled=[1]))
+    out.append(Case("source-comment-only", "comment-only and empty documents",
+                    stream("# Source: chart/templates/empty.yaml\n", c)))
+    out.append(Case("empty-stream", "empty stream", b""))
+    out.append(Case("empty-stream-newline", "empty stream", b"\n"))
+    out.append(Case("empty-stream-marker", "empty stream", b"---"))
+    out.append(Case("empty-stream-whitespace", "empty stream", b"   \n\t\n"))
+    out.append(Case("no-trailing-newline", "comment-only and empty documents", stream(c, d).rstrip(b"\n"),
+                    "labelled", labelled=[1]))
+    out.append(Case("directive-yaml", "'...' document ends", b"%YAML 1.2\n" + stream(d), "labelled", labelled=[0]))
+    out.append(Case("marker-with-comment", "'...' document ends", b"--- # first\n" + d.encode(), "labelled",
+                    labelled=[0]))
+    out.append(Case("marker-no-space-lookalike", "'...' document ends",
+                    stream(configmap(data="  k: v\n---x: 1\n")), note="'---x' is not a marker"))
+    out.append(Case("helm4-annotations", "'...' document ends",
+                    stream(deployment(head="  annotations:\n    postrenderer.helm.sh/postrender-filename: "
+                                           "chart/templates/web.yaml\n"),
+                           configmap().replace("metadata:\n", "metadata:\n  annotations:\n    "
+                                               "postrenderer.helm.sh/postrender-filename: chart/templates/cfg.yaml\n")),
+                    "labelled", labelled=[0]))
+    return out
+
+
+def secret_cases() -> list[Case]:
+    """Broken documents next to (or holding) canary secrets: errors must not echo the values."""
+    out = []
+    data = stream(secret(), deployment(template_labels="        app: [\n"))
+    out.append(Case("canary-secret-then-broken-workload", "secrets in hostile input", data, "error",
+                    message="invalid YAML", where="<stdin>:"))
+    bad_secret = secret().replace("stringData:\n", "stringData:\n  bad: \"unterminated\n")
+    out.append(Case("canary-broken-secret", "secrets in hostile input", stream(bad_secret, deployment()),
+                    "labelled", labelled=[1]))
+    wl = deployment(pod_extra=f"          env:\n            - name: T\n              value: {CANARY}\n",
+                    template_labels="        app: {name}\n        x: \"" + CANARY + "\n")
+    out.append(Case("canary-in-broken-workload", "secrets in hostile input", stream(wl), "error",
+                    message="invalid YAML", where="<stdin>:"))
+    cm = configmap(data=f"  secret: {CANARY}\n").replace("kind: ConfigMap\n", "kind: ConfigMap\nkind: ConfigMap\n")
+    out.append(Case("canary-configmap-dup-kind", "secrets in hostile input", stream(cm, deployment()), "labelled",
+                    labelled=[1]))
+    dup = deployment(template_labels="        app: " + CANARY + "\n        app: " + CANARY + "2\n")
+    out.append(Case("canary-dup-label-value", "secrets in hostile input", stream(secret(), dup), "error",
+                    message="duplicate key", where="<stdin>:"))
+    return out
+
+
+# -- values file cases ---------------------------------------------------------------
+
+def _values(body: str) -> bytes:
+    return body.encode("utf-8")
+
+
+CONFIG_CASES: list[tuple[str, str, str, str, int | None]] = [
+    # (name, class, values file, message substring, line)
+    ("policies-list", "wrong types", "policies: [1]\n", "expected a mapping", 1),
+    ("policies-string", "wrong types", "policies: on\n", "expected a mapping", 1),
+    ("policies-int", "wrong types", "policies: 3\n", "expected a mapping", 1),
+    ("np-string", "wrong types", "policies:\n  networkPolicy: yes please\n", "expected a mapping", 2),
+    ("np-enabled-string", "wrong types", "policies:\n  networkPolicy:\n    enabled: \"yes\"\n", "true or false", 3),
+    ("np-enabled-int", "wrong types", "policies:\n  networkPolicy:\n    enabled: 1\n", "true or false", 3),
+    ("np-enabled-list", "wrong types", "policies:\n  networkPolicy:\n    enabled: [true]\n", "true or false", 3),
+    ("np-fallbackdns-int", "wrong types", "policies:\n  networkPolicy:\n    fallbackDns: 8\n", "fallbackDns", 3),
+    ("np-fallbackdns-list", "wrong types", "policies:\n  networkPolicy:\n    fallbackDns: [8.8.8.8]\n", "fallbackDns", 3),
+    ("np-labels-list", "wrong types", "policies:\n  networkPolicy:\n    labels: [a]\n", "expected a mapping", 3),
+    ("np-labels-value-map", "wrong types", "policies:\n  networkPolicy:\n    labels:\n      a: {b: c}\n", "labels", 4),
+    ("np-annotations-string", "wrong types", "policies:\n  networkPolicy:\n    annotations: x\n", "annotations", 3),
+    ("np-workload-list", "wrong types", "policies:\n  networkPolicy:\n    workload: []\n", "workload", 3),
+    ("np-public-egress-string", "wrong types",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress: open\n", "publicEgress", 4),
+    ("np-public-egress-enabled-str", "wrong types",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        enabled: sure\n", "enabled", 5),
+    ("np-except-string", "wrong types",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        except: 10.0.0.0/8\n", "except", 5),
+    ("np-ingress-map", "wrong types",
+     "policies:\n  networkPolicy:\n    workload:\n      ingress: {from: []}\n", "ingress", 4),
+    ("np-egress-string", "wrong types", "policies:\n  networkPolicy:\n    workload:\n      egress: all\n", "egress", 4),
+    ("np-egress-rule-port-string", "wrong types",
+     "policies:\n  networkPolicy:\n    workload:\n      egress:\n        - ports:\n            - port: [1]\n",
+     "port", 6),
+    ("np-dns-ports-string", "wrong types", "policies:\n  networkPolicy:\n    dns:\n      ports: fifty-three\n", "ports", 4),
+    ("np-dns-port-range", "wrong types", "policies:\n  networkPolicy:\n    dns:\n      ports: [70000]\n", "ports", 4),
+    ("np-dns-preset-unknown", "wrong types", "policies:\n  networkPolicy:\n    dns:\n      preset: bind\n", "preset", 4),
+    ("np-controlplane-platform-str", "wrong types",
+     "policies:\n  networkPolicy:\n    controlPlane:\n      platform: maybe\n", "platform", 4),
+    ("rq-enabled-string", "wrong types", "policies:\n  resourceQuota:\n    enabled: sometimes\n", "enabled", 3),
+    ("rq-quota-list", "wrong types", "policies:\n  resourceQuota:\n    quota: [1]\n", "quota", 3),
+    ("rq-quota-bool", "wrong types", "policies:\n  resourceQuota:\n    quota:\n      requests.cpu: true\n",
+     "requests.cpu", 4),
+    ("rq-scopes-string", "wrong types", "policies:\n  resourceQuota:\n    scopes: BestEffort\n", "scopes", 3),
+    ("rq-scope-selector-list", "wrong types", "policies:\n  resourceQuota:\n    scopeSelector: []\n", "scopeSelector", 3),
+    ("lr-default-list", "wrong types", "policies:\n  limitRange:\n    default: [1]\n", "default", 3),
+    ("lr-enabled-int", "wrong types", "policies:\n  limitRange:\n    enabled: 0\n", "enabled", 3),
+    ("lr-max-nested", "wrong types", "policies:\n  limitRange:\n    max:\n      cpu: {a: 1}\n", "cpu", 4),
+    ("pss-int", "wrong types", "policies:\n  podSecurityStandard: 1\n", "podSecurityStandard", 2),
+    ("pss-unknown", "wrong types", "policies:\n  podSecurityStandard: strict\n", "podSecurityStandard", 2),
+    ("pss-version-bad", "wrong types", "policies:\n  podSecurityVersion: v2\n", "podSecurityVersion", 2),
+    ("selection-unknown", "wrong types", "policies:\n  selection: everything\n", "selection", 2),
+    ("podsecurity-mode-bad", "wrong types", "policies:\n  podSecurity:\n    mode: audit-ish\n", "mode", 3),
+    ("podsecurity-exemptions-map", "wrong types", "policies:\n  podSecurity:\n    exemptions: {a: b}\n",
+     "exemptions", 3),
+    ("unknown-top", "unknown keys", "policies:\n  bogus: 1\n", "unknown key", 2),
+    ("unknown-np", "unknown keys", "policies:\n  networkPolicy:\n    enable: true\n", "unknown key", 3),
+    ("unknown-rq", "unknown keys", "policies:\n  resourceQuota:\n    quotas: {}\n", "unknown key", 3),
+    ("unknown-lr", "unknown keys", "policies:\n  limitRange:\n    defaults: {}\n", "unknown key", 3),
+    ("unknown-public-egress", "unknown keys",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidrs: []\n", "unknown key", 5),
+    ("unknown-controlplane", "unknown keys",
+     "policies:\n  networkPolicy:\n    controlPlane:\n      selectors: {}\n", "unknown key", 4),
+    ("unknown-unicode-key", "unknown keys", "policies:\n  n\u00e9tworkPolicy: {}\n", "unknown key", 2),
+    ("cidr-prefix-too-long", "invalid CIDRs",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidr: 10.0.0.0/33\n", "CIDR", 5),
+    ("cidr-no-prefix-garbage", "invalid CIDRs",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidr: ten/8\n", "CIDR", 5),
+    ("cidr-octet", "invalid CIDRs",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidr: 300.0.0.0/8\n", "CIDR", 5),
+    ("cidr-host-bits", "invalid CIDRs",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidr: 10.0.0.1/8\n", "10.0.0.1/8", 5),
+    ("cidr-except-bad", "invalid CIDRs",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        except:\n          - 10.0.0.0/8\n"
+     "          - nope\n", "except", 7),
+    ("cidr-except-outside", "invalid CIDRs",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidr: 10.0.0.0/8\n"
+     "        except: [192.168.0.0/16]\n", "except", 6),
+    ("cidr-ipv6-bad", "invalid CIDRs",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidr: \"::g/0\"\n", "CIDR", 5),
+    ("cidr-int", "invalid CIDRs",
+     "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidr: 10\n", "cidr", 5),
+    ("cidr-in-egress-rule", "invalid CIDRs",
+     "policies:\n  networkPolicy:\n    workload:\n      egress:\n        - to:\n            - ipBlock:\n"
+     "                cidr: 1.2.3.4/99\n", "cidr", 7),
+    ("fallback-dns-bad-ip", "invalid CIDRs", "policies:\n  networkPolicy:\n    fallbackDns: 999.1.1.1\n",
+     "fallbackDns", 3),
+    ("quantity-suffix", "invalid quantities", "policies:\n  resourceQuota:\n    quota:\n      requests.cpu: 10x\n",
+     "requests.cpu", 4),
+    ("quantity-negative", "invalid quantities",
+     "policies:\n  resourceQuota:\n    quota:\n      requests.memory: -1Gi\n", "requests.memory", 4),
+    ("quantity-float-junk", "invalid quantities", "policies:\n  limitRange:\n    default:\n      cpu: 1.2.3\n", "cpu", 4),
+    ("quantity-empty", "invalid quantities", "policies:\n  limitRange:\n    defaultRequest:\n      memory: \"\"\n",
+     "memory", 4),
+    ("quantity-lowercase-unit", "invalid quantities", "policies:\n  limitRange:\n    max:\n      memory: 1gb\n",
+     "memory", 4),
+    ("quantity-spaces", "invalid quantities", "policies:\n  resourceQuota:\n    quota:\n      limits.cpu: \"1 0\"\n",
+     "limits.cpu", 4),
+    ("quantity-count-fraction", "invalid quantities",
+     "policies:\n  resourceQuota:\n    quota:\n      count/pods: 1e999999\n", "count/pods", 4),
+    ("values-syntax-error", "values YAML", "policies: {a: 1\n", "invalid YAML", 2),
+    ("values-dup-key", "values YAML", "policies:\n  networkPolicy: {}\n  networkPolicy: {}\n", "duplicate key", 3),
+    ("values-tab", "values YAML", "policies:\n\tnetworkPolicy: {}\n", "invalid YAML", 2),
+    ("values-list", "values YAML", "- 1\n- 2\n", "mapping", 1),
+    ("values-scalar", "values YAML", "hello\n", "mapping", 1),
+    ("values-undefined-alias", "values YAML", "policies: *x\n", "invalid YAML", 1),
+    ("values-unclosed-quote", "values YAML", "policies:\n  selection: \"podLabel\n", "invalid YAML", 2),
+]
+
+
+def config_cases() -> list[Case]:
+    out = []
+    d = stream(deployment(), configmap())
+    for name, cls, body, message, line in CONFIG_CASES:
+        out.append(Case(f"values-{name}", cls, d, "error", message=message,
+                        where=f"values-{name}.yaml:{line}" if line else f"values-{name}.yaml", values=_values(body)))
+    # huge lists: 5,000 exceptions and 2,000 egress rules (valid shapes, bounded time)
+    many = "".join(f"          - 10.{i // 256 % 256}.{i % 256}.0/24\n" for i in range(5_000))
+    out.append(Case("values-huge-except-list", "huge lists", d, "labelled", labelled=[0],
+                    values=_values("policies:\n  networkPolicy:\n    enabled: true\n    workload:\n      publicEgress:\n"
+                                   "        cidr: 10.0.0.0/8\n        except:\n" + many)))
+    rules = "".join(f"        - ports: [{{port: {1 + i % 65000}}}]\n" for i in range(2_000))
+    out.append(Case("values-huge-egress-rules", "huge lists", d, "labelled", labelled=[0],
+                    values=_values("policies:\n  networkPolicy:\n    enabled: true\n    workload:\n      egress:\n" + rules)))
+    bad_in_many = many.replace("10.0.200.0/24", "10.0.200.0/33")
+    line = 8 + many.splitlines().index("          - 10.0.200.0/24")
+    out.append(Case("values-huge-list-one-bad", "huge lists", d, "error", message="10.0.200.0/33",
+                    where=f"values-huge-list-one-bad.yaml:{line}",
+                    values=_values("policies:\n  networkPolicy:\n    enabled: true\n    workload:\n      publicEgress:\n"
+                                   "        cidr: 10.0.0.0/8\n        except:\n" + bad_in_many)))
+    out.append(Case("values-alias-bomb", "alias bomb", d, "error", message="values-alias-bomb.yaml",
+                    where="values-alias-bomb.yaml",
+                    values=_values("x:\n  " + "\n  ".join(bomb().strip().splitlines()) +
+                                   "\npolicies:\n  networkPolicy:\n    labels: *a11\n")))
+    out.append(Case("values-deep-nesting", "deep nesting", d, "error", message="values-deep-nesting.yaml",
+                    where="values-deep-nesting.yaml",
+                    values=_values("policies:\n  networkPolicy:\n    labels: " + "[" * 10_000 + "]" * 10_000 + "\n")))
+    out.append(Case("values-invalid-utf8", "invalid UTF-8", d, "error", message="UTF-8",
+                    where="values-invalid-utf8.yaml:2", values=b"policies:\n  selection: caf\xe9\n"))
+    out.append(Case("values-nul", "NUL bytes", d, "error", message="values-nul.yaml", where="values-nul.yaml:2",
+                    values=b"policies:\n  selection: a\x00b\n"))
+    out.append(Case("values-bom", "UTF-8 BOM", d, "labelled", labelled=[0],
+                    values=b"\xef\xbb\xbf" + DEFAULT_VALUES))
+    out.append(Case("values-crlf", "CRLF line ends", d, "labelled", labelled=[0],
+                    values=DEFAULT_VALUES.replace(b"\n", b"\r\n")))
+    out.append(Case("values-empty", "comment-only and empty documents", d, values=b""))
+    out.append(Case("values-comment-only", "comment-only and empty documents", d, values=b"# nothing\n"))
+    out.append(Case("values-policies-null", "wrong types", d, values=b"policies: null\n"))
+    out.append(Case("values-other-keys-only", "unknown keys", d, values=b"image:\n  tag: x\nreplicas: 3\n",
+                    note="keys outside policies belong to the chart and are ignored"))
+    out.append(Case("values-canary-bad-type", "secrets in hostile input", d, "error", message="labels",
+                    where="values-canary-bad-type.yaml:",
+                    values=_values(f"policies:\n  networkPolicy:\n    labels:\n      a: {{b: {CANARY}}}\n")))
+    # flags
+    for name, args, message in [
+        ("flag-set-bad-syntax", ["--set", "policies.networkPolicy.enabled"], "--set"),
+        ("flag-set-json-bad", ["--set-json", "policies.networkPolicy={"], "--set-json"),
+        ("flag-set-wrong-type", ["--set", "policies.networkPolicy.enabled=maybe"], "enabled"),
+        ("flag-unknown", ["--frobnicate"], "unknown argument"),
+        ("flag-missing-value", ["-f"], "needs a value"),
+        ("flag-release-invalid", ["--release", "Not_Valid"], "invalid release name"),
+        ("flag-release-too-long", ["--release", "a" * 60], "invalid release name"),
+        ("flag-values-missing-file", ["-f", "/nonexistent/values.yaml"], "not found"),
+        ("flag-values-directory", ["-f", "/"], "directory"),
+    ]:
+        out.append(Case(name, "configs: flags", d, "error", message=message, where="", args=args))
+    return out
+
+
+def big_cases() -> list[Case]:
+    """Built at test time: a 100 MB single document and a 1 MB line (never committed)."""
+    chunk = "  k{:07d}: " + "v" * 88 + "\n"
+    body = "".join(chunk.format(i) for i in range(1_000_000))  # 100 bytes a line -> 100 MB
+    cm = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n{body}"
+    return [
+        Case("big-100mb-configmap", "100 MB document", stream(cm, deployment()), "labelled", labelled=[1], big=True),
+        Case("big-100mb-workload-annotation", "100 MB document",
+             stream(deployment(head="  annotations:\n    big: " + "x" * 100_000_000 + "\n")), "labelled",
+             labelled=[0], big=True),
+        Case("big-1mb-line-configmap", "1 MB line", stream(configmap(data="  k: " + "y" * 1_048_576 + "\n"),
+                                                           deployment()), "labelled", labelled=[1], big=True),
+        Case("big-1mb-line-workload", "1 MB line",
+             stream(deployment(template_labels="        app: web\n        long: " + "z" * 1_048_576 + "\n")),
+             "labelled", labelled=[0], big=True),
+        Case("big-deep-block-mapping", "deep nesting",
+             stream(configmap(), "nest:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 10_001)) + " " * 10_001
+                    + "v: 1\n"), big=True, note="10,000 indented levels: 50 MB of indentation"),
+        Case("big-100k-documents", "many documents", b"---\n" * 50_000 + stream(configmap()) * 50_000 +
+             stream(deployment()), "labelled", labelled=[100_000], big=True),
+    ]
+
+
+def build_cases(include_big: bool = False) -> list[Case]:
+    cases = (syntax_cases() + encoding_cases() + key_cases() + resource_cases() + shape_cases() + json_cases()
+             + marker_cases() + secret_cases() + config_cases())
+    if include_big:
+        cases += big_cases()
+    names = [c.name for c in cases]
+    dupes = {n for n in names if names.count(n) > 1}
+    assert not dupes, f"duplicate case names: {sorted(dupes)}"
+    return cases
+
+
+def render(cases: list[Case]) -> dict[str, bytes]:
+    """Relative path -> bytes of every committed file."""
+    files = {"values/default.yaml": DEFAULT_VALUES}
+    index = []
+    for c in cases:
+        files[f"streams/{c.name}.yaml"] = c.stream
+        if c.values is not None:
+            files[f"values/{c.name}.yaml"] = c.values
+        index.append(c.index_entry())
+    files["index.json"] = (json.dumps(index, indent=1, ensure_ascii=True) + "\n").encode()
+    return files
+
+
+def main() -> int:
+    files = render(build_cases())
+    for sub in ("streams", "values"):
+        d = CASES / sub
+        d.mkdir(parents=True, exist_ok=True)
+        for old in d.iterdir():
+            if f"{sub}/{old.name}" not in files:
+                old.unlink()
+    for rel, data in files.items():
+        path = CASES / rel
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+    print(f"{len(files) - 1} files, {len(build_cases())} cases -> {CASES}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

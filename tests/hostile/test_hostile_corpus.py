@@ -1,0 +1,102 @@
+"""Every case of the hostile corpus through the real ``vnp-postrender`` process.
+
+Each process runs under a 2 GiB address-space limit and a hang guard; the
+cases run a few at a time.  One test per case, so a failure names its case.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_corpus  # noqa: E402
+from hostile_oracle import POSTRENDER, judge, run_postrender  # noqa: E402
+
+CASES = make_corpus.CASES
+INDEX = json.loads((CASES / "index.json").read_bytes())
+ARGS = ["--release", make_corpus.RELEASE, "-n", make_corpus.NAMESPACE]
+
+pytestmark = pytest.mark.skipif(not POSTRENDER.exists(), reason=f"{POSTRENDER} is not installed")
+
+
+def argv_of(case: dict) -> list[str]:
+    return ["-f", str(CASES / case["values"]), *ARGS, *case.get("args", [])]
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    """Run every committed case once (in parallel), keyed by name; plus the generated suffixes."""
+    cache = tmp_path_factory.mktemp("vnp-cache")
+
+    def one(case):
+        data = (CASES / case["stream"]).read_bytes()
+        return case["name"], data, run_postrender(data, argv_of(case), cache_dir=cache)
+
+    with ThreadPoolExecutor(max_workers=max(2, (os.cpu_count() or 2) + 1)) as pool:
+        results = {name: (data, proc) for name, data, proc in pool.map(one, INDEX)}
+    return results
+
+
+_suffixes: dict = {}
+
+
+def generated_suffix(case: dict, helm4: bool) -> bytes:
+    """What vnp appends for this case's config: its output for a stream with no documents of its own."""
+    key = (case["values"], tuple(case.get("args", [])), helm4)
+    if key not in _suffixes:
+        probe = b""
+        if helm4:
+            probe = (b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\n  annotations:\n"
+                     b"    postrenderer.helm.sh/postrender-filename: probe.yaml\n")
+        proc = run_postrender(probe, argv_of(case))
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.startswith(probe)
+        _suffixes[key] = proc.stdout[len(probe):]
+    return _suffixes[key]
+
+
+@pytest.mark.parametrize("case", INDEX, ids=[c["name"] for c in INDEX])
+def test_case(case, outcomes):
+    data, proc = outcomes[case["name"]]
+    suffix = b"" if case["expect"] == "error" else generated_suffix(
+        case, b"postrenderer.helm.sh/postrender-filename" in data)
+    judge(case, data, proc, suffix, make_corpus.RELEASE)
+
+
+def test_corpus_is_large_and_covers_every_class():
+    classes = {c["class"] for c in INDEX}
+    assert len(INDEX) >= 200
+    for needed in ("YAML syntax error in a workload", "YAML syntax error in an untouched document", "tabs",
+                   "UTF-8 BOM", "CRLF line ends", "invalid UTF-8", "NUL bytes", "duplicate keys",
+                   "anchors, aliases, merge keys", "alias bomb", "deep nesting", "long lines",
+                   "scalar, list or null documents", "kind: List", "unknown kinds and CRs",
+                   "missing apiVersion/kind/metadata", "JSON documents", "'...' document ends",
+                   "comment-only and empty documents", "empty stream", "wrong types", "unknown keys",
+                   "invalid CIDRs", "invalid quantities", "huge lists"):
+        assert needed in classes, needed
+
+
+def test_corpus_in_sync():
+    """The committed files are exactly what make_corpus.py builds (regenerate after editing it)."""
+    want = make_corpus.render(make_corpus.build_cases())
+    have = {str(p.relative_to(CASES)): p.read_bytes() for p in CASES.rglob("*") if p.is_file()}
+    assert sorted(have) == sorted(want)
+    stale = [rel for rel in want if have[rel] != want[rel]]
+    assert not stale, f"run tests/hostile/make_corpus.py: {stale[:5]}"
+
+
+BIG = {c.name: c for c in make_corpus.big_cases()}
+
+
+@pytest.mark.parametrize("name", sorted(BIG))
+def test_big_case(name, tmp_path):
+    """100 MB documents, 1 MB lines, 100,000 documents: built here, never committed."""
+    case = BIG[name]
+    entry = case.index_entry()
+    proc = run_postrender(case.stream, argv_of(entry), timeout=300)
+    judge(entry, case.stream, proc, generated_suffix(entry, False), make_corpus.RELEASE)

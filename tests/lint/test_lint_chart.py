@@ -1,0 +1,60 @@
+"""`helm vnp lint CHART`: rendered by the real `helm template`, findings point at the chart's templates."""
+from __future__ import annotations
+
+import pytest
+
+from lint_helpers import pss_findings, only, CHARTS, HELM3, HELM4, lint_json, need, rules_of, run_cli, write
+
+WEB = str(CHARTS / "web")
+RESTRICTED_BAD = ["pss.allowPrivilegeEscalation", "pss.capabilities_restricted", "pss.runAsNonRoot",
+                  "pss.seccompProfile_restricted"]
+
+
+@pytest.fixture(params=["helm4", "helm3"])
+def helm(request):
+    return str(need(HELM4 if request.param == "helm4" else HELM3, request.param))
+
+
+def test_findings_point_at_the_template_and_the_objects_line_in_it(helm):
+    report = lint_json(WEB, "-n", "shop", "--release", "demo", env={"HELM_BIN": helm})
+    assert rules_of(report) == RESTRICTED_BAD
+    for f in pss_findings(report):
+        # the Deployment is the second object of templates/app.yaml: after the Service (11 lines) and `---`
+        assert f["source"] == {"file": "web/templates/app.yaml", "line": 13}
+        assert f["object"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "demo-web", "namespace": "shop"}
+    summary = report["summary"]
+    assert (summary["release"], summary["namespace"], summary["objects"]) == ("demo", "shop", 3)
+
+
+def test_values_flags_reach_helm_and_the_config(helm, tmp_path):
+    values = write(tmp_path / "v.yaml", "hardened: true\npolicies:\n  podSecurityStandard: baseline\n")
+    assert rules_of(lint_json(WEB, "-f", values, env={"HELM_BIN": helm})) == []
+    # --set reaches the chart (hardened) and the config (podSecurityStandard: restricted -> errors)
+    report = lint_json(WEB, "--set", "hardened=true", "--set", "policies.podSecurityStandard=restricted",
+                       env={"HELM_BIN": helm})
+    assert rules_of(report) == []
+    report = lint_json(WEB, "--set-string", "policies.podSecurityStandard=restricted", env={"HELM_BIN": helm})
+    assert rules_of(report) == RESTRICTED_BAD and {f["severity"] for f in pss_findings(report)} == {"error"}
+    report = lint_json(WEB, "--set-json", 'policies={"podSecurityStandard":"baseline"}', env={"HELM_BIN": helm})
+    assert rules_of(report) == []
+    report = lint_json(WEB, "-f", "-", stdin=b"policies:\n  podSecurityStandard: restricted\n",
+                       env={"HELM_BIN": helm})
+    assert rules_of(report) == RESTRICTED_BAD
+
+
+def test_default_release_name_and_helm_namespace(helm):
+    report = lint_json(WEB, env={"HELM_BIN": helm, "HELM_NAMESPACE": "fromenv"})
+    assert pss_findings(report)[0]["object"]["name"] == "release-web"
+    assert pss_findings(report)[0]["object"]["namespace"] == "fromenv"
+
+
+def test_helm_failure_is_an_input_error(helm, tmp_path):
+    code, out, err = run_cli("lint", str(tmp_path / "no-chart"), env={"HELM_BIN": helm})
+    assert code == 2 and out == "" and "`helm template` failed" in err and "Traceback" not in err
+    code, out, err = run_cli("lint", WEB, env={"HELM_BIN": str(tmp_path / "no-helm")})
+    assert code == 2 and "cannot run" in err
+
+
+def test_no_helm_binary_is_an_input_error(tmp_path):
+    code, out, err = run_cli("lint", WEB, env={"HELM_BIN": "", "PATH": str(tmp_path)})
+    assert code == 2 and "no helm binary" in err

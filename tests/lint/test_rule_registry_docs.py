@@ -1,0 +1,61 @@
+"""The rule registry (every family, stable order, --disable patterns) and the generated docs/rules/."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from helm_vnp.checks import registry
+from helm_vnp.checks.pss import CHECKS
+from helm_vnp.cli import app
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
+
+
+def test_registry_combines_every_family_sorted_and_unique():
+    entries = registry.all_rules()
+    ids = [rule.id for rule, _check, _doc in entries]
+    assert ids == sorted(ids) and len(ids) == len(set(ids))
+    assert {"pss." + c.id for c in CHECKS} <= set(ids)
+    assert {"config.schema", "config.unsupported", "stream.yaml", "render.warning"} <= set(ids)
+    for rule, check, doc in entries:
+        assert callable(check) and rule.severity in ("error", "warning", "info")
+        assert rule.summary and len(doc.strip()) > 80, rule.id
+    assert all(rule.severity == "error" for rule, _c, _d in entries if rule.id.startswith("pss."))
+
+
+def test_registry_tolerates_a_missing_rules_package(monkeypatch):
+    monkeypatch.setitem(sys.modules, "helm_vnp.checks.rules", None)  # import of it raises ImportError
+    ids = [rule.id for rule, _c, _d in registry.all_rules()]
+    assert "pss.privileged" in ids and "config.schema" in ids
+    assert not any(i.startswith(("quota.", "netpol.", "scope.")) for i in ids)
+
+
+def test_disable_patterns():
+    m = registry.matches_any
+    assert m("pss.privileged", ["pss.privileged"]) and m("pss.privileged", ["pss"]) and m("pss.privileged", ["pss.*"])
+    assert m("pss.hostPorts", ["pss.host*"]) and m("netpol.dnsPort", ["*"]) and m("pss.privileged", [" pss "])
+    assert not m("pss.privileged", ["pss.priv"]) and not m("pssx.a", ["pss"]) and not m("pss.privileged", [""])
+    assert registry.unknown_patterns(["pss", "nope", "pss.zzz", "*"]) == ["nope", "pss.zzz"]
+
+
+def test_committed_rule_docs_are_up_to_date():
+    result = CliRunner().invoke(app, ["docs", "--check", "--dir", str(DOCS)])
+    assert result.exit_code == 0, f"docs/rules/ is stale; run `helm-vnp docs --write`:\n{result.output}"
+    pages = {p.name for p in DOCS.glob("*.md")}
+    assert pages == {f"{rule.id}.md" for rule, _c, _d in registry.all_rules()} | {"README.md"}
+
+
+def test_docs_write_and_check_round_trip(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(app, ["docs", "--check", "--dir", str(tmp_path)]).exit_code == 1
+    (tmp_path / "gone.rule.md").write_text("old")
+    assert runner.invoke(app, ["docs", "--write", "--dir", str(tmp_path)]).exit_code == 0
+    assert not (tmp_path / "gone.rule.md").exists()
+    assert runner.invoke(app, ["docs", "--check", "--dir", str(tmp_path)]).exit_code == 0
+    page = (tmp_path / "pss.runAsNonRoot.md").read_text()
+    assert page.startswith("<!-- generated") and "# pss.runAsNonRoot" in page and "```yaml" in page
+    assert "--disable pss.runAsNonRoot" in page
+    index = (tmp_path / "README.md").read_text()
+    assert "[`pss.runAsNonRoot`](pss.runAsNonRoot.md)" in index

@@ -1,0 +1,58 @@
+"""SARIF 2.1.0 output validates against the official OASIS schema and carries rules, levels and locations."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from helm_vnp.report import render
+from report_helpers import build_report
+
+SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
+
+
+def _validate(log: dict) -> None:
+    schema = json.loads(SCHEMA.read_text())
+    validator = jsonschema.validators.validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
+
+
+def test_sarif_validates_and_maps_findings(tmp_path):
+    report = build_report(tmp_path)
+    log = json.loads(render("sarif", report))
+    _validate(log)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [rule.id for rule, _c, _d in report.rules]
+    privileged = next(r for r in rules if r["id"] == "pss.privileged")
+    assert "securityContext.privileged" in privileged["help"]["text"]
+    assert "```yaml" in privileged["help"]["markdown"]
+    assert privileged["defaultConfiguration"]["level"] == "error"
+    assert len(run["results"]) == len(report.findings)
+    levels = {(r["ruleId"], r["level"]) for r in run["results"]}
+    assert ("pss.hostNamespaces", "error") in levels  # configured restricted, enforce
+    assert ("pss.privileged", "note") in levels  # the exempted Pod: info
+    assert ("config.unsupported", "warning") in levels
+    for result, finding in zip(run["results"], report.findings):
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == finding.rule
+        loc = result["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"].endswith(("all,%20100%25%20of%20it.yaml", "values.yaml"))
+        assert loc["region"]["startLine"] == finding.source.line
+
+
+def test_sarif_of_a_clean_run_validates(tmp_path):
+    from helm_vnp.lint import LintOptions, run_lint
+    path = tmp_path / "empty.yaml"
+    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    log = json.loads(render("sarif", run_lint(LintOptions(rendered=[str(path)]))))
+    _validate(log)
+    assert log["runs"][0]["results"] == []
+
+
+def test_the_vendored_schema_is_the_official_one():
+    schema = json.loads(SCHEMA.read_text())
+    assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    assert schema["id"].startswith("https://docs.oasis-open.org/sarif/sarif/v2.1.0/")
+    assert "result" in schema["definitions"] and "reportingDescriptor" in schema["definitions"]

@@ -1,0 +1,95 @@
+"""netpol.*: where the release's network isolation leaks."""
+from __future__ import annotations
+
+import copy
+
+from rulekit import NETPOL_ON, REFERENCE, deployment, policies_from, run
+
+from helm_vnp.checks.rules import (netpol_chart_widens, netpol_dns_port, netpol_exposure, netpol_host_network,
+                                   netpol_metadata)
+
+HOST_NET = deployment("agent", extra_spec="      hostNetwork: true\n")
+
+
+def service(kind: str, extra: str = "") -> str:
+    return (f"---\napiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n  type: {kind}\n{extra}"
+            "  selector: {app: web}\n  ports: [{port: 80}]\n")
+
+
+def test_host_network():
+    [f] = run(netpol_host_network, HOST_NET + deployment(), "")
+    assert f.object.name == "agent" and f.container is None
+    assert run(netpol_host_network, deployment(), "") == []
+
+
+def test_exposure_names_the_nodeport_quota():
+    [f] = run(netpol_exposure, service("NodePort"), REFERENCE)
+    assert "type NodePort opens 1 node port" in f.message and "services.nodeports: 0 makes it fail to install" in f.message
+    [f] = run(netpol_exposure, service("NodePort"), "")
+    assert "fail to install" not in f.message
+    [f] = run(netpol_exposure, service("ClusterIP", "  externalIPs: [203.0.113.7]\n"), "")
+    assert "externalIPs 203.0.113.7" in f.message
+    assert run(netpol_exposure, service("ClusterIP"), REFERENCE) == []
+
+
+def test_metadata_endpoint_default_config_blocks_it():
+    assert run(netpol_metadata, deployment(), NETPOL_ON) == []
+    assert run(netpol_metadata, deployment(), "") == []  # no isolation claimed
+
+
+def test_metadata_endpoint_vcluster_default_excepts_leave_it_open():
+    vcluster_like = NETPOL_ON + ("    workload:\n      publicEgress:\n        except: [100.64.0.0/10, 127.0.0.0/8, "
+                                 "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16]\n")
+    [f] = run(netpol_metadata, deployment() + HOST_NET, vcluster_like)
+    assert f.object.name == "web"  # the host-network pod is netpol.hostNetwork's
+    assert "169.254.169.254 (allowed by egress rule" in f.message and "NetworkPolicy vnp-rel-workload" in f.message
+    assert "fd00:ec2::254" not in f.message
+
+
+def test_metadata_endpoint_ipv6_and_user_rules():
+    v6 = NETPOL_ON + "    workload:\n      publicEgress:\n        extraIpBlocks: [{cidr: '::/0', except: ['::1/128']}]\n"
+    [f] = run(netpol_metadata, deployment(), v6)
+    assert "fd00:ec2::254" in f.message and "169.254.169.254" not in f.message
+    anywhere = NETPOL_ON + "    workload:\n      egress:\n      - to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n"
+    [f] = run(netpol_metadata, deployment(), anywhere)
+    assert "169.254.169.254" in f.message
+
+
+def test_metadata_through_a_chart_policy():
+    chart_np = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: open-egress}\n"
+                "spec:\n  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress: [{}]\n")
+    [f] = run(netpol_metadata, deployment() + chart_np, NETPOL_ON)
+    assert "NetworkPolicy open-egress" in f.message
+
+
+def test_dns_port_53_under_vcluster_dns():
+    config = NETPOL_ON + ("    dns: {preset: vcluster}\n    workload:\n      egress:\n"
+                          "      - ports: [{port: 53, protocol: UDP}]\n")
+    [f] = run(netpol_dns_port, deployment(), config)
+    assert f.message.startswith("policies.networkPolicy.workload.egress[0] opens port 53")
+    assert "listen on 1053" in f.message and f.source.line > 0
+    assert run(netpol_dns_port, deployment(), config.replace("preset: vcluster", "preset: kube-dns")) == []
+    external = config.replace("      - ports:", "      - to: [{ipBlock: {cidr: 9.9.9.9/32}}]\n        ports:")
+    assert run(netpol_dns_port, deployment(), external) == []
+
+
+def test_dns_unreachable_when_no_dns_port_is_configured():
+    policies, _ = policies_from(NETPOL_ON)
+    assert run(netpol_dns_port, deployment(), copy.deepcopy(policies)) == []
+    policies["networkPolicy"]["dns"]["ports"] = []
+    [f] = run(netpol_dns_port, deployment() + deployment("api"), policies)
+    assert "pods of Deployment web, Deployment api cannot reach cluster DNS" in f.message
+    assert "dns.ports is empty" in f.message
+
+
+def test_chart_policy_widening_ingress():
+    open_np = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web-in}\n"
+               "spec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - ports: [{port: 8080}]\n")
+    [f] = run(netpol_chart_widens, deployment() + open_np, NETPOL_ON)
+    assert "admits every source (no `from`) on port 8080 to pods of Deployment web" in f.message
+    all_ns = open_np.replace("  - ports", "  - from: [{namespaceSelector: {}}]\n    ports")
+    assert "every pod in every namespace" in run(netpol_chart_widens, deployment() + all_ns, NETPOL_ON)[0].message
+    narrow = open_np.replace("  - ports", "  - from: [{podSelector: {matchLabels: {app: lb}}}]\n    ports")
+    assert run(netpol_chart_widens, deployment() + narrow, NETPOL_ON) == []
+    elsewhere = open_np.replace("app: web}}\n  ingress", "app: nope}}\n  ingress")
+    assert run(netpol_chart_widens, deployment() + elsewhere, NETPOL_ON) == []

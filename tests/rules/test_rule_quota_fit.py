@@ -1,0 +1,177 @@
+"""quota.fit on purpose-built releases: each way a release can overflow its namespace quota."""
+from __future__ import annotations
+
+from rulekit import QUOTA_ON, deployment, run
+
+from helm_vnp.checks.rules import quota_fit
+
+
+def _lr(limit_range: str) -> str:
+    return "  limitRange:\n" + (limit_range or "    enabled: false\n")
+
+
+def Q(*entries: str, lr: str = "") -> str:
+    """A config whose quota is exactly ``entries`` (the defaults removed), LimitRange as given."""
+    body = "".join(f"      {e}\n" for e in entries)
+    nulls = "".join(f'      "{k}": null\n' for k in DEFAULT_KEYS if not any(e.startswith((k + ":", f'"{k}":')) for e in entries))
+    return f"{QUOTA_ON}    quota:\n{body}{nulls}" + _lr(lr)
+
+
+DEFAULT_KEYS = ["requests.cpu", "requests.memory", "requests.storage", "requests.ephemeral-storage", "limits.cpu",
+                "limits.memory", "limits.ephemeral-storage", "services.nodeports", "services.loadbalancers",
+                "count/endpoints", "count/pods", "count/services", "count/secrets", "count/configmaps",
+                "count/persistentvolumeclaims"]
+LR_DEFAULTS = "    enabled: true\n"
+
+
+def by_key(found) -> dict:
+    """quota key -> finding (the key is what every quota message starts with)."""
+    return {f.message.split(":")[0]: f for f in found}
+
+
+def test_reference_quota_fits_a_small_release():
+    assert run(quota_fit, deployment(replicas=2), f"{QUOTA_ON}") == []
+
+
+def test_too_many_replicas_is_an_error_naming_the_heaviest_workloads():
+    stream = deployment("big", replicas=18) + deployment("mid", replicas=2) + deployment("small", replicas=1)
+    found = by_key(run(quota_fit, stream, QUOTA_ON))
+    f = found["count/pods"]
+    # the reference LimitRange gives every container a 1 CPU limit: 21 of 20 as well
+    assert found["limits.cpu"].severity == "error" and "needs 21 but" in found["limits.cpu"].message
+    assert f.severity == "error" and f.object.kind == "ResourceQuota" and f.object.name == "vnp-rel"
+    assert f.message.startswith("count/pods: the release needs 21 but ResourceQuota vnp-rel allows 20 (over by 1)")
+    assert "Deployment big 18 (18 replicas); Deployment mid 2 (2 replicas); Deployment small 1" in f.message
+
+
+def test_above_headroom_is_a_warning_and_the_threshold_is_an_option():
+    f = by_key(run(quota_fit, deployment(replicas=17), QUOTA_ON))["count/pods"]
+    assert f.severity == "warning" and "count/pods: the release needs 17 of the 20" in f.message and "85%" in f.message
+    assert run(quota_fit, deployment(replicas=17), QUOTA_ON, options={"quota.fit": {"headroom": 0.9}}) == []
+    assert run(quota_fit, deployment(replicas=16), QUOTA_ON) == []  # exactly 80%: not above
+
+
+def test_hpa_max_replicas_counts():
+    hpa = ("---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n"
+           "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 2\n  maxReplicas: 30\n")
+    f = by_key(run(quota_fit, deployment(replicas=2) + hpa, QUOTA_ON))["count/pods"]
+    assert f.severity == "error" and "over by 10" in f.message and "maxReplicas 30 of HorizontalPodAutoscaler web" in f.message
+    other = hpa.replace("name: web}\nspec", "name: x}\nspec").replace("name: web}\n  min", "name: other}\n  min")
+    assert run(quota_fit, deployment(replicas=2) + other, QUOTA_ON) == []
+
+
+def test_limitrange_defaults_are_charged_to_containers_without_resources():
+    config = Q("requests.memory: 256Mi", lr=LR_DEFAULTS)  # default request 128Mi per container
+    [f] = run(quota_fit, deployment(replicas=3), config)
+    assert "requests.memory: the release needs 384Mi but ResourceQuota vnp-rel allows 256Mi (over by 128Mi)" in f.message
+    [f] = run(quota_fit, deployment(replicas=2), config)
+    assert f.severity == "warning" and "needs 256Mi of the 256Mi" in f.message
+    assert run(quota_fit, deployment(replicas=1), config) == []
+
+
+def test_init_containers_count_as_their_peak_and_sidecars_add_up():
+    containers = ("        - name: a\n          image: x\n          resources: {requests: {cpu: 300m}, limits: {cpu: 300m}}\n"
+                  "        - name: b\n          image: x\n          resources: {requests: {cpu: 300m}, limits: {cpu: 300m}}\n")
+    init = ("      initContainers:\n        - name: migrate\n          image: x\n"
+            "          resources: {requests: {cpu: 1200m}, limits: {cpu: 1200m}}\n")
+    config = Q('requests.cpu: "1"', 'limits.cpu: "1"')
+    assert run(quota_fit, deployment(containers=containers), config) == []
+    found = run(quota_fit, deployment(containers=containers, extra_spec=init), config)
+    assert {f.message.split(":")[0] for f in found} == {"requests.cpu", "limits.cpu"}
+    assert all("needs 1200m" in f.message for f in found)
+    sidecar = ("      initContainers:\n        - name: proxy\n          image: x\n          restartPolicy: Always\n"
+               "          resources: {requests: {cpu: 500m}, limits: {cpu: 500m}}\n")
+    found = run(quota_fit, deployment(containers=containers, extra_spec=sidecar), config)
+    assert any("requests.cpu: the release needs 1100m" in f.message for f in found)
+
+
+def test_jobs_cronjobs_daemonsets_and_hooks():
+    job = ("---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: batch\n"
+           "  annotations: {helm.sh/hook: pre-install}\nspec:\n  parallelism: 5\n  completions: 10\n"
+           "  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: j, image: x}]\n")
+    cron = ("---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: '@daily'\n"
+            "  concurrencyPolicy: Forbid\n  jobTemplate:\n    spec:\n      parallelism: 2\n      template:\n"
+            "        spec:\n          restartPolicy: Never\n          containers: [{name: c, image: x}]\n")
+    ds = ("---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {a: b}}\n"
+          "  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: d, image: x}]\n")
+    test_pod = ("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: smoke\n  annotations: {helm.sh/hook: test}\n"
+                "spec:\n  containers: [{name: t, image: x}]\n")
+    config = Q('count/pods: "8"')
+    [f] = run(quota_fit, job + cron + ds + test_pod, config, options={"quota.fit": {"nodes": 2}})
+    # 5 (hook Job) + 2 (one CronJob run) + 2 (DaemonSet on 2 nodes); the test hook Pod is not installed
+    assert "needs 9 but" in f.message and "DaemonSets counted on 2 nodes" in f.message
+    assert "Job batch 5 (parallelism 5)" in f.message and "Pod smoke" not in f.message
+
+
+def test_node_ports_load_balancers_and_allocate_false():
+    svc = ("---\napiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n  type: {type}\n{extra}"
+           "  ports: [{{port: 80}}, {{port: 443}}]\n  selector: {{app: web}}\n")
+    node_port = svc.format(name="np", type="NodePort", extra="")
+    found = run(quota_fit, node_port, QUOTA_ON)
+    assert [f.message.split(" (over")[0] for f in found] == [
+        "services.nodeports: the release needs 2 but ResourceQuota vnp-rel allows 0"]
+    lb = svc.format(name="lb", type="LoadBalancer", extra="  allocateLoadBalancerNodePorts: false\n")
+    [f] = run(quota_fit, lb, QUOTA_ON)  # no node ports; 1 of 1 load balancer is above the headroom
+    assert f.severity == "warning" and f.message.startswith("services.loadbalancers: the release needs 1 of the 1")
+
+
+def test_helms_release_secret_counts():
+    secrets = "".join(f"---\napiVersion: v1\nkind: Secret\nmetadata: {{name: s{i}}}\nstringData: {{k: topsecret}}\n"
+                      for i in range(2))
+    [f] = run(quota_fit, secrets, Q('count/secrets: "2"'))
+    assert "needs 3 but" in f.message and "Helm's release Secret sh.helm.release.v1.rel.v1 1" in f.message
+    assert "topsecret" not in f.message
+
+
+def test_volume_claim_templates_times_replicas_and_storage():
+    sts = ("---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  replicas: 3\n"
+           "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
+           "    spec: {containers: [{name: pg, image: x}]}\n  volumeClaimTemplates:\n"
+           "  - metadata: {name: data}\n    spec: {resources: {requests: {storage: 5Gi}}, storageClassName: fast}\n")
+    pvc = ("---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: extra}\n"
+           "spec: {resources: {requests: {storage: 1Gi}}}\n")
+    found = run(quota_fit, sts + pvc, Q("requests.storage: 10Gi", 'count/persistentvolumeclaims: "3"',
+                                        'fast.storageclass.storage.k8s.io/requests.storage: 16Gi'))
+    text = "\n".join(f.message for f in found)
+    assert "requests.storage: the release needs 16Gi but ResourceQuota vnp-rel allows 10Gi (over by 6Gi)" in text
+    assert "count/persistentvolumeclaims: the release needs 4 but" in text
+    assert "fast.storageclass.storage.k8s.io/requests.storage: the release needs 15Gi of the 16Gi" in text
+
+
+def test_objects_in_other_namespaces_do_not_count():
+    cms = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}, namespace: elsewhere}}\n"
+                  for i in range(5))
+    assert run(quota_fit, cms, Q('count/configmaps: "1"')) == []
+    assert len(run(quota_fit, cms.replace("elsewhere", "team"), Q('count/configmaps: "1"'))) == 1
+
+
+def test_group_count_keys():
+    found = run(quota_fit, deployment("a") + deployment("b"), Q('count/deployments.apps: "1"', 'count/replicasets.apps: "1"'))
+    assert sorted(f.message.split(":")[0] for f in found) == ["count/deployments.apps", "count/replicasets.apps"]
+
+
+def test_must_specify_when_no_limitrange_fills_in():
+    [f] = run(quota_fit, deployment(), Q('limits.cpu: "10"'))
+    assert f.severity == "error" and f.container == "app" and "must specify limits.cpu" in f.message
+    assert f.object.kind == "Deployment"
+    assert run(quota_fit, deployment(), Q('limits.cpu: "10"', lr=LR_DEFAULTS)) == []
+
+
+def test_scoped_quota_counts_only_matching_pods():
+    best_effort = deployment("be", replicas=3)
+    guaranteed = deployment("g", replicas=3, containers=(
+        "        - name: app\n          image: x\n          resources: {limits: {cpu: 100m, memory: 64Mi}}\n"))
+    config = Q('count/pods: "2"').replace("    quota:", "    scopes: [BestEffort]\n    quota:")
+    [f] = run(quota_fit, best_effort + guaranteed, config)
+    assert "ResourceQuota vnp-rel (scoped)" in f.message and "needs 3 but" in f.message
+    pc = Q('count/pods: "2"').replace("    quota:", "    scopeSelector:\n      matchExpressions:\n"
+                                       "      - {scopeName: PriorityClass, operator: In, values: [high]}\n    quota:")
+    assert run(quota_fit, best_effort + guaranteed, pc) == []
+    high = guaranteed.replace("    spec:\n      containers", "    spec:\n      priorityClassName: high\n      containers")
+    assert len(run(quota_fit, high, pc)) == 1
+
+
+def test_a_quota_the_chart_renders_applies_too():
+    rq = "---\napiVersion: v1\nkind: ResourceQuota\nmetadata: {name: own}\nspec:\n  hard: {pods: '1'}\n"
+    [f] = run(quota_fit, rq + deployment(replicas=2), "")
+    assert f.object.name == "own" and f.source.file == "chart.yaml" and f.message.startswith("pods: the release needs 2")

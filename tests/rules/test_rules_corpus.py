@@ -1,0 +1,65 @@
+"""Every rule on the real rendered streams in ../shared/corpus, with the reference config
+(networkPolicy and resourceQuota enabled: count/pods 20, services.nodeports 0, …).
+The expected findings were checked by hand; the reasons are in the comments."""
+from __future__ import annotations
+
+from collections import Counter
+
+from rulekit import REFERENCE, context, corpus
+
+from helm_vnp.checks.rules import RULE_MODULES
+
+
+def lint_all(name: str, release: str, namespace: str, values: str = REFERENCE):
+    ctx = context(corpus(name), values, release=release, namespace=namespace)
+    return [f for m in RULE_MODULES for f in m.check(ctx)]
+
+
+def test_kube_prometheus_stack_with_crds():
+    found = lint_all("kube-prometheus-stack-with-crds.yaml", "kps", "monitoring")
+    assert Counter(f.rule for f in found) == {"scope.cluster": 22, "scope.namespace": 5, "netpol.hostNetwork": 1}
+    cluster = Counter(f.object.kind for f in found if f.rule == "scope.cluster")
+    # 10 prometheus-operator CRDs, RBAC of grafana / kube-state-metrics / operator / prometheus / admission hooks,
+    # the operator's two admission webhook configurations
+    assert cluster == {"CustomResourceDefinition": 10, "ClusterRole": 5, "ClusterRoleBinding": 5,
+                       "MutatingWebhookConfiguration": 1, "ValidatingWebhookConfiguration": 1}
+    # the control-plane scrape Services are rendered into kube-system
+    assert {f.object.namespace for f in found if f.rule == "scope.namespace"} == {"kube-system"}
+    [host] = [f for f in found if f.rule == "netpol.hostNetwork"]
+    assert (host.object.kind, host.object.name) == ("DaemonSet", "kps-prometheus-node-exporter")
+    # quota.fit is silent: 6 pods (3 Deployments, node-exporter on 1 node, 2 admission hook Jobs) of 20;
+    # every container is defaulted by the LimitRange: requests 800m cpu / 1Gi memory, limits 8 cpu / 4Gi.
+
+
+def test_kube_prometheus_stack_without_crds_reports_unknown_scopes():
+    found = lint_all("kube-prometheus-stack.yaml", "kps", "monitoring")
+    unknown = Counter(f.object.kind for f in found if f.rule == "scope.cluster" and f.severity == "info")
+    assert unknown["ServiceMonitor"] > 0 and unknown["Prometheus"] == 1 and "Deployment" not in unknown
+    assert all("scope unknown" in f.message for f in found if f.severity == "info")
+
+
+def test_ingress_nginx_cannot_install_under_the_reference_quota():
+    found = lint_all("ingress-nginx.yaml", "ingress-nginx", "ingress-nginx")
+    errors = [f for f in found if f.severity == "error"]
+    assert [(f.rule, f.message.split(" (")[0]) for f in errors] == [
+        ("quota.fit", "services.nodeports: the release needs 2 but ResourceQuota vnp-ingress-nginx allows 0")]
+    [exposure] = [f for f in found if f.rule == "netpol.exposure"]
+    assert exposure.object.name == "ingress-nginx-controller" and "services.nodeports: 0" in exposure.message
+
+
+def test_cert_manager_places_rbac_in_kube_system():
+    found = lint_all("cert-manager.yaml", "cert-manager", "cert-manager")
+    outside = {(f.object.kind, f.object.namespace) for f in found if f.rule == "scope.namespace"}
+    assert outside == {("Role", "kube-system"), ("RoleBinding", "kube-system")}
+    assert not [f for f in found if f.severity == "error"]
+
+
+def test_no_message_carries_secret_or_configmap_data():
+    stream = ("---\napiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: elsewhere}\n"
+              "stringData: {password: hunter2-SECRET}\n"
+              "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: CONFIG-VALUE}\n")
+    many = "".join(stream.replace("name: s,", f"name: s{i},").replace("name: c}", f"name: c{i}}}") for i in range(120))
+    ctx = context(many, REFERENCE)
+    found = [f for m in RULE_MODULES for f in m.check(ctx)]
+    assert {f.rule for f in found} >= {"quota.fit", "scope.namespace"}
+    assert not any("hunter2" in f.message or "CONFIG-VALUE" in f.message for f in found)
