@@ -9,6 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 kubectl="${KUBECTL:-$here/../.tools/bin/kubectl}"
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
+trap 'exit 143' TERM INT
 cat > "$dir/all.yaml"
 cat > "$dir/netpol.yaml" <<'YAML'
 apiVersion: networking.k8s.io/v1

@@ -9,6 +9,7 @@ except on a side's first run, which goes to a file the caller may check.
 from __future__ import annotations
 
 import os
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 RUN_TIMEOUT_S = 900.0
+KILL_GRACE_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Side:
     maxrss_kb: int = 0
     error: str = ""
     note: str = ""
+    timed_out: float = 0.0  # the timeout, when the side's run hit it
 
     @property
     def ok(self) -> bool:
@@ -58,13 +61,16 @@ def run_once(argv: list[str], stdin: Path | None, stdout: Path | None,
             (open(stdout, "wb") if stdout else open(os.devnull, "wb")) as fout:
         t0 = time.perf_counter()
         try:
-            proc = subprocess.Popen(argv, stdin=fin, stdout=fout, stderr=err)
+            # own process group, so a timeout stops a wrapper's children too
+            proc = subprocess.Popen(argv, stdin=fin, stdout=fout, stderr=err, start_new_session=True)
         except OSError as exc:
             return Run(0.0, 0, -1, f"cannot run {argv[0]}: {exc.strerror or exc}")
-        timer = threading.Timer(timeout, proc.kill)
+        done = threading.Event()
+        timer = threading.Timer(timeout, _stop_group, (proc.pid, done))
         timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
+        done.set()
         timer.cancel()
         proc.returncode = code = os.waitstatus_to_exitcode(status)
         if code in ok_codes:
@@ -76,11 +82,24 @@ def run_once(argv: list[str], stdin: Path | None, stdout: Path | None,
         return Run(seconds, usage.ru_maxrss, code, f"exit {code}: {why}" if why else f"exit {code}")
 
 
+def _stop_group(pgid: int, done: threading.Event) -> None:
+    """SIGTERM the run's process group (lets a wrapper clean up), SIGKILL it after a grace."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return
+        if done.wait(KILL_GRACE_S):
+            return
+
+
 @dataclass(frozen=True)
 class Cmd:
     argv: list[str]
     stdin: Path | None
     ok_codes: tuple[int, ...] = (0,)
+    max_runs: int | None = None  # cap: no warm-up, at most this many timed runs
+    timeout: float = RUN_TIMEOUT_S
 
 
 def interleave(cmds: list[Cmd], warmup: int, runs: int, check_dir: Path) -> tuple[list[Side], list[Path]]:
@@ -89,13 +108,17 @@ def interleave(cmds: list[Cmd], warmup: int, runs: int, check_dir: Path) -> tupl
     Returns the sides and, per side, the file its first run's stdout went to."""
     sides = [Side() for _ in cmds]
     outs = [check_dir / f"side{i}.out" for i in range(len(cmds))]
+    done = [0] * len(cmds)
     for rnd in range(warmup + runs):
         for i, (cmd, side) in enumerate(zip(cmds, sides)):
-            if side.error:
+            capped = cmd.max_runs is not None
+            if side.error or (capped and (rnd < warmup or len(side.times) >= cmd.max_runs)):
                 continue
-            run = run_once(cmd.argv, cmd.stdin, outs[i] if rnd == 0 else None, cmd.ok_codes)
+            run = run_once(cmd.argv, cmd.stdin, outs[i] if done[i] == 0 else None, cmd.ok_codes, cmd.timeout)
+            done[i] += 1
             if run.error:
                 side.error = run.error
+                side.timed_out = cmd.timeout if run.seconds >= cmd.timeout else 0.0
                 continue
             side.maxrss_kb = max(side.maxrss_kb, run.maxrss_kb)
             if rnd >= warmup:

@@ -18,7 +18,14 @@ class LintContext:
     origins: dict = field(default_factory=dict)  # dotted config path -> (file, line)
 
     def ref(self, doc: Document) -> ObjectRef:
-        return ObjectRef(doc.api_version or "", doc.kind or "", doc.name or "", doc.namespace or self.namespace)
+        """The object's identity; built-in cluster-scoped kinds have no namespace, others default
+        to the release's (a CR's scope needs its CRD parsed: the scope rules do that, not this)."""
+        from helm_vnp.k8s.kinds import CLUSTER, scope_of
+
+        namespace = doc.namespace or self.namespace
+        if scope_of(doc.api_version, doc.kind) == CLUSTER:
+            namespace = ""
+        return ObjectRef(doc.api_version or "", doc.kind or "", doc.name or "", namespace)
 
     def source(self, doc: Document) -> Source:
         """Where the object starts: set by the lint driver (file named on the command line,

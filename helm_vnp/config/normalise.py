@@ -46,7 +46,7 @@ def resolve_enabled(own: Any, other: Any) -> bool:
 def _dns(np: dict) -> dict:
     dns = _map(np, "dns")
     preset = DNS_PRESETS[dns.get("preset") or "kube-dns"]
-    ports = dns.get("ports") or preset["ports"]
+    ports = dns["ports"] if dns.get("ports") is not None else preset["ports"]  # [] means: no DNS rule
     peer = {}
     for key in ("namespaceSelector", "podSelector"):
         selector = dns[key] if key in dns else preset[key]

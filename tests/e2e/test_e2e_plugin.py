@@ -116,3 +116,41 @@ def test_root_plugin_yaml_stays_in_the_legacy_format():
     assert all("args" not in c for c in meta["platformCommand"]), "Helm <= 3.17 rejects platformCommand args"
     pr = YAML(typ="safe").load((REPO / "vnp-postrender" / "plugin.yaml").read_text())
     assert pr["apiVersion"] == "v1" and pr["type"] == "postrenderer/v1" and pr["name"] == "vnp-postrender"
+
+
+def test_files_in_the_working_directory_never_shadow_the_plugin(helm, tmp_path):
+    """Helm runs plugins in the user's directory; a stray typer.py or helm_vnp/ there must not matter."""
+    work = tmp_path / "work"
+    (work / "helm_vnp").mkdir(parents=True)
+    (work / "helm_vnp" / "__init__.py").write_text("raise SystemExit('shadowed')\n")
+    (work / "typer.py").write_text("raise SystemExit('shadowed')\n")
+    assert helm.run("vnp", "--version", cwd=work).stdout == b"helm-vnp 0.1.0\n"
+    proc = helm.run("vnp", "template", "app", REPO / "tests" / "charts" / "vnp-hooks", cwd=work)
+    assert b"vnp.helm-plugin.io/release" in proc.stdout
+
+
+def test_helm3_finds_vnp_postrender_on_path_through_a_symlink(helm3, tmp_path):
+    """`--post-renderer vnp-postrender` on Helm 3 is a $PATH lookup; a symlink to the plugin's script works."""
+    bindir = tmp_path / "userbin"
+    bindir.mkdir()
+    (bindir / "vnp-postrender").symlink_to(helm3.plugins / "helm-vnp" / "bin" / "vnp-postrender")
+    values = REPO / "tests" / "e2e" / "values-hooks.yaml"
+    proc = helm3.run("template", "app", REPO / "tests" / "charts" / "vnp-hooks", "--post-renderer", "vnp-postrender",
+                     "--post-renderer-args=-f", f"--post-renderer-args={values}", "--post-renderer-args=--release=app",
+                     env={"PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"})
+    assert b"# Source: helm-vnp/generated.yaml" in proc.stdout
+
+
+def test_postrenderer_without_its_venv_says_so_on_helm4(tmp_path):
+    """A broken installation (no .venv) must not be Helm 4's silent 'exited with error'."""
+    import shutil
+
+    root = tmp_path / "helm-vnp"
+    shutil.copytree(REPO / "bin", root / "bin")
+    shutil.copytree(REPO / "vnp-postrender", root / "vnp-postrender")
+    helm = make_helm(4, tmp_path / "h")
+    helm.run("plugin", "install", root / "vnp-postrender")
+    proc = helm.run("template", "app", REPO / "tests" / "charts" / "vnp-hooks", "--post-renderer", "vnp-postrender",
+                    check=False)
+    assert proc.returncode != 0
+    assert f"vnp-postrender: error: helm-vnp's environment {root}/.venv is missing" in proc.stderr.decode()

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 POSTRENDER = ROOT / ".venv" / "bin" / "vnp-postrender"
 LABEL = "vnp.helm-plugin.io/release"
 MEMORY_LIMIT = 2 * 1024 ** 3  # RLIMIT_AS for every child: 2 GiB
-HANG_GUARD = 60  # seconds; a hang guard, not a timing assertion
+HANG_GUARD = 30  # seconds; a hang guard, not a timing assertion
 
 # where each workload kind keeps its pod template's metadata (the contract, restated)
 POD_METADATA = {
