@@ -1,0 +1,92 @@
+"""`helm vnp graph`: the verdicts a user reads must follow NetworkPolicy semantics."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
+
+from rulekit import NETPOL_ON, context  # noqa: E402
+
+from helm_vnp.graph import analyse, render_dot, render_mermaid, render_text  # noqa: E402
+
+STREAM = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        ports: [{containerPort: 8080}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+      - name: db
+        image: postgres
+        ports: [{containerPort: 5432}]
+"""
+
+
+def verdict(graph, src, dst, port=None):
+    es = [e for e in graph["edges"] if e["from"] == src and e["to"] == dst and (port is None or e["port"] == port)]
+    assert es, f"no edge {src} -> {dst}"
+    return all(e["allowed"] for e in es)
+
+
+def test_without_isolation_everything_is_open():
+    g = analyse(context(STREAM, ""))
+    assert g["policies"] == []
+    assert verdict(g, "Deployment/web", "metadata") and verdict(g, "other-namespace", "Deployment/db")
+
+
+def test_isolation_keeps_the_release_together_and_the_rest_out():
+    g = analyse(context(STREAM, NETPOL_ON))
+    assert g["policies"] == ["vnp-rel-workload"]
+    assert verdict(g, "Deployment/web", "Deployment/db", 5432)
+    assert verdict(g, "Deployment/web", "dns") and verdict(g, "Deployment/web", "internet-v4")
+    assert verdict(g, "Deployment/web", "internet-v6")
+    assert not verdict(g, "Deployment/web", "metadata")
+    assert not verdict(g, "Deployment/web", "private")
+    assert not verdict(g, "Deployment/web", "other-namespace")
+    assert not verdict(g, "other-namespace", "Deployment/db")
+    assert not verdict(g, "same-namespace", "Deployment/db")
+    assert not verdict(g, "outside", "Deployment/web")
+
+
+def test_a_chart_policy_that_opens_ingress_shows_up():
+    opened = STREAM + """---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-public}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{ports: [{port: 8080}]}]
+"""
+    g = analyse(context(opened, NETPOL_ON))
+    assert verdict(g, "outside", "Deployment/web") and verdict(g, "other-namespace", "Deployment/web")
+    assert not verdict(g, "outside", "Deployment/db")
+    edge = next(e for e in g["edges"] if e["from"] == "outside" and e["to"] == "Deployment/web")
+    assert edge["by"] == ["web-public"]
+
+
+def test_renderings_agree_with_the_analysis():
+    g = analyse(context(STREAM, NETPOL_ON))
+    text = render_text(g)
+    assert "Deployment/web  ->  cloud metadata (169.254.169.254): deny" in text
+    assert '"Deployment/web" -> "Deployment/db" [label="5432/TCP"]' in render_dot(g)
+    assert '"Deployment/web" -> "metadata"' not in render_dot(g)
+    assert render_mermaid(g).startswith("flowchart LR")
+    assert json.loads(json.dumps(g)) == g
