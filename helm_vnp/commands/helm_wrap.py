@@ -98,8 +98,9 @@ def parse_helm_args(command: str, args: list[str]) -> HelmCall:
     else:
         call.release = positionals[0]
     call.reuse_values = command == "upgrade" and any(
-        a in ("--reuse-values", "--reset-then-reuse-values") or a.startswith(("--reuse-values=", "--reset-then-reuse-values="))
-        and not a.endswith("=false") for a in args)
+        a in ("--reuse-values", "--reset-then-reuse-values")
+        or (a.startswith(("--reuse-values=", "--reset-then-reuse-values=")) and not a.endswith("=false"))
+        for a in args)
     call.namespace = call.namespace or os.environ.get("HELM_NAMESPACE") or None
     return call
 

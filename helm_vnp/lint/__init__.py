@@ -150,6 +150,7 @@ def _post_render(docs, policies: dict, release: str, namespace: str):
     chart_docs = [d for d in docs if not is_generated(d)]
     result = post_render(stream_of(chart_docs), dict(policies, podSecurityStandard=""), release, namespace,
                          source="<lint>")
+    result.docs = [d for d in result.docs if not d.is_empty]  # an empty input still splits into one empty document
     if len(result.docs) != len(chart_docs):  # a bug: the split of our own stream must match
         raise RuntimeError(f"post-render returned {len(result.docs)} documents for {len(chart_docs)}")
     for out, src in zip(result.docs, chart_docs):
