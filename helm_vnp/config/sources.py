@@ -7,7 +7,6 @@ that set it, so a problem can always say where the bad value came from.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from helm_vnp.config.paths import join
@@ -16,13 +15,16 @@ from helm_vnp.errors import Problem
 Origin = tuple  # (source name, line or None)
 
 
-@dataclass
 class Source:
-    """One contributor of values: a file, stdin or one --set* flag."""
+    """One contributor of values (a file, stdin or one --set* flag): its ``name``, the ``data``
+    it gives, and ``origins`` (dotted path -> (name, line)).  A plain class: on the start-up path."""
 
-    name: str
-    data: dict = field(default_factory=dict)
-    origins: dict[str, Origin] = field(default_factory=dict)
+    __slots__ = ("name", "data", "origins")
+
+    def __init__(self, name: str, data: dict | None = None, origins: dict[str, Origin] | None = None):
+        self.name = name
+        self.data = {} if data is None else data
+        self.origins = {} if origins is None else origins
 
 
 def read_file_bytes(path: str, stdin_bytes: bytes | None) -> tuple[str, bytes]:
@@ -44,6 +46,13 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from helm_vnp.errors import VnpError
+    from helm_vnp.stream.parse import refuse_alias_bombs
+
+    try:
+        refuse_alias_bombs(text, name)
+    except VnpError as exc:
+        return None, exc.problems
     yaml = YAML(typ="rt")
     yaml.version = (1, 1)
     yaml.allow_duplicate_keys = False

@@ -120,3 +120,23 @@ def _problem(exc: Exception, file: str, line: int) -> Problem:
     context = getattr(exc, "context", None)
     msg = f"invalid YAML: {what}" + (f" ({context})" if context and context not in str(what) else "")
     return Problem(msg, file=file, line=where)
+
+
+def refuse_alias_bombs(text: str, file: str = "") -> None:
+    """Raise VnpError if any document of ``text`` expands past MAX_EXPANDED_NODES through aliases.
+
+    For loaders (like the values-file reader) that would expand aliases themselves.
+    Syntax errors are left for the caller's own parser to report.
+    """
+    if "*" not in text:
+        return
+    y = _loader()
+    try:
+        nodes = list(y.compose_all(text))
+    except RecursionError:
+        raise VnpError(Problem("the YAML nests too deeply", file=file, line=1))
+    except Exception:
+        return
+    for node in nodes:
+        if node is not None:
+            _check_expansion(node, file, (node.start_mark.line + 1) if node.start_mark else 1)
