@@ -28,3 +28,37 @@ def read_stdin_values(values: list[str]) -> bytes | None:
 def fail(exc: VnpError) -> "typer.Exit":
     sys.stderr.write(exc.render() + "\n")
     return typer.Exit(2)
+
+
+def write_output(text: str, output: Optional[str]) -> None:
+    """To stdout, or to ``output`` atomically (temp file in the same directory, then rename)."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    import tempfile
+
+    from helm_vnp.errors import Problem, VnpError
+
+    directory = os.path.dirname(os.path.abspath(output))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".vnp-lint-", dir=directory)
+    except OSError as exc:
+        raise VnpError(Problem(f"cannot write the report: {exc.strerror or exc}", file=output, path="--output"))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, output)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise VnpError(Problem(f"cannot write the report: {exc.strerror or exc}", file=output, path="--output"))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

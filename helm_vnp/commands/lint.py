@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from helm_vnp.commands.common import NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt
+from helm_vnp.commands.common import write_output, NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt
 
 
 def lint(
@@ -46,7 +46,7 @@ def lint(
             raise VnpError(Problem(f"invalid --fail-on {fail_on!r}", path="--fail-on",
                                    expected="error, warning or never"))
         if list_rules:
-            _write(_rule_list(fmt), output)
+            write_output(_rule_list(fmt), output)
             raise typer.Exit(0)
         code = _lint(chart, values or [], sets or [], set_strings or [], set_jsons or [], namespace, release,
                      rendered or [], fmt, output, fail_on, disable or [], pss_level)
@@ -67,7 +67,7 @@ def _lint(chart, values, sets, set_strings, set_jsons, namespace, release, rende
                        pss_level=pss_level, stdin_bytes=stdin_bytes)
     report = run_lint(opts)
     color = fmt == "text" and output is None and _tty_colour()
-    _write(render(fmt, report, color), output)
+    write_output(render(fmt, report, color), output)
     return exit_code(report, fail_on)
 
 
@@ -88,37 +88,3 @@ def _rule_list(fmt: str) -> str:
                           indent=2) + "\n"
     width = max(len(r.id) for r, _c, _d in entries)
     return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.summary}\n" for r, _c, _d in entries)
-
-
-def _write(text: str, output: Optional[str]) -> None:
-    """To stdout, or to ``output`` atomically (temp file in the same directory, then rename)."""
-    if output is None or output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    import tempfile
-
-    from helm_vnp.errors import Problem, VnpError
-
-    directory = os.path.dirname(os.path.abspath(output))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".vnp-lint-", dir=directory)
-    except OSError as exc:
-        raise VnpError(Problem(f"cannot write the report: {exc.strerror or exc}", file=output, path="--output"))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, output)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise VnpError(Problem(f"cannot write the report: {exc.strerror or exc}", file=output, path="--output"))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

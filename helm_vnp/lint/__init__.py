@@ -64,16 +64,16 @@ def exit_code(report: LintReport, fail_on: str) -> int:
     return 1 if any(SEVERITY_ORDER[f.severity] >= threshold for f in report.findings) else 0
 
 
-def run_lint(opts: LintOptions) -> LintReport:
-    """Lint per ``opts``; raises VnpError for usage and input errors (exit 2)."""
-    from helm_vnp.checks import registry
+def load_release(opts: LintOptions):
+    """The release as it would be installed, as one LintContext (shared by lint and graph).
+
+    Raises VnpError for input errors (exit 2).
+    """
     from helm_vnp.checks.context import LintContext
     from helm_vnp.lint.inputs import render_chart, rendered_inputs
     from helm_vnp.lint.objects import read_objects
     from helm_vnp.pipeline import infer_release
 
-    _check_usage(opts)
-    entries = registry.select(opts.disable)
     loaded, config_errors, config_warnings = _load_config(opts)
     namespace = opts.namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
     if opts.chart is not None:
@@ -92,12 +92,22 @@ def run_lint(opts: LintOptions) -> LintReport:
                                "config.unsupported": {"problems": config_warnings},
                                "stream.yaml": {"findings": objects.broken},
                                "render.warning": {"warnings": result.warnings}})
+    return ctx
+
+
+def run_lint(opts: LintOptions) -> LintReport:
+    """Lint per ``opts``; raises VnpError for usage and input errors (exit 2)."""
+    from helm_vnp.checks import registry
+
+    _check_usage(opts)
+    entries = registry.select(opts.disable)
+    ctx = load_release(opts)
     findings = []
     for rule, check, _doc in entries:
         findings += _run_rule(rule, check, ctx)
     findings = _drop_annotated([f for f in findings if not registry.matches_any(f.rule, opts.disable)], ctx)
     findings.sort(key=_order)
-    return LintReport(findings, entries, len(result.docs), len(result.generated), release, namespace)
+    return LintReport(findings, entries, len(ctx.docs), len(ctx.generated), ctx.release, ctx.namespace)
 
 
 def _check_usage(opts: LintOptions) -> None:

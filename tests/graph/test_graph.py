@@ -90,3 +90,21 @@ def test_renderings_agree_with_the_analysis():
     assert '"Deployment/web" -> "metadata"' not in render_dot(g)
     assert render_mermaid(g).startswith("flowchart LR")
     assert json.loads(json.dumps(g)) == g
+
+
+def test_graph_command_reads_rendered_manifests(tmp_path):
+    import subprocess
+
+    stream = tmp_path / "stream.yaml"
+    stream.write_text(STREAM)
+    values = tmp_path / "values.yaml"
+    values.write_text(NETPOL_ON)
+    exe = Path(sys.executable).parent / "helm-vnp"
+    out = subprocess.run([str(exe), "graph", "--rendered", str(stream), "-f", str(values), "--release", "rel",
+                          "--format", "json"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    g = json.loads(out.stdout)
+    assert verdict(g, "Deployment/web", "Deployment/db", 5432) and not verdict(g, "outside", "Deployment/web")
+    bad = subprocess.run([str(exe), "graph", "--rendered", str(stream), "--format", "svg"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown format 'svg'" in bad.stderr and "Traceback" not in bad.stderr

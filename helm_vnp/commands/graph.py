@@ -1,0 +1,51 @@
+"""`helm vnp graph`: who can talk to whom once the policies apply (analysis in helm_vnp.graph)."""
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from helm_vnp.commands.common import (NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt,
+                                      write_output)
+
+
+def graph(
+    chart: Optional[str] = typer.Argument(None, help="chart to render with `helm template`"),
+    values: Optional[List[str]] = ValuesOpt,
+    sets: Optional[List[str]] = SetOpt,
+    set_strings: Optional[List[str]] = SetStringOpt,
+    set_jsons: Optional[List[str]] = SetJsonOpt,
+    namespace: Optional[str] = NamespaceOpt,
+    release: Optional[str] = ReleaseOpt,
+    rendered: Optional[List[str]] = typer.Option(
+        None, "--rendered", help="use rendered manifests instead of a chart: file, directory or '-' (repeatable)"),
+    fmt: str = typer.Option("text", "--format", help="text, json, dot (Graphviz) or mermaid"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file (atomically)"),
+) -> None:
+    """Show which connections the release's NetworkPolicies (vnp's and the chart's) allow.
+
+    Nodes are the release's workloads plus probes for the rest of the world: cluster DNS, the internet
+    (IPv4, IPv6), the cloud metadata endpoint, a private address, pods outside the release.
+    """
+    from helm_vnp.errors import Problem, VnpError
+    from helm_vnp.graph import RENDERERS, analyse
+    from helm_vnp.lint import LintOptions, load_release
+
+    try:
+        if fmt not in RENDERERS:
+            raise VnpError(Problem(f"unknown format {fmt!r}", path="--format", expected=", ".join(RENDERERS)))
+        values, rendered = values or [], rendered or []
+        if (chart is None) == (not rendered):
+            raise VnpError(Problem("give a CHART or --rendered PATH (one of them)"))
+        stdin_bytes = sys.stdin.buffer.read() if "-" in values or "-" in rendered else None
+        opts = LintOptions(chart=chart, rendered=rendered, values=values, sets=sets or [],
+                           set_strings=set_strings or [], set_jsons=set_jsons or [], namespace=namespace,
+                           release=release, stdin_bytes=stdin_bytes)
+        ctx = load_release(opts)
+        for problem in ctx.options["config.schema"]["problems"]:
+            sys.stderr.write("warning: config ignored: " + problem.render() + "\n")
+        write_output(RENDERERS[fmt](analyse(ctx)), output)
+    except VnpError as exc:
+        sys.stderr.write(exc.render() + "\n")
+        raise typer.Exit(2)
