@@ -83,8 +83,21 @@ def run(data: bytes, opts: Options) -> tuple[bytes, list[str]]:
     return result.output, warnings
 
 
-def tell_user(text: str) -> None:
-    """Write to stderr and, under Helm 4 (which discards our stderr), to helm's own stderr."""
+def _parent_is_helm() -> bool:
+    try:
+        with open(f"/proc/{os.getppid()}/comm", encoding="utf-8") as fh:
+            return fh.read().startswith("helm")
+    except OSError:
+        return False
+
+
+def tell_user(text: str, warning: bool = False) -> None:
+    """Write to stderr and, where Helm would swallow it, to helm's own stderr too.
+
+    Helm 4 discards a post-renderer's stderr always (we run as its ``vnp-postrender*``
+    plugin); Helm 3 shows it only when we fail.  So errors are copied to helm's stderr
+    under Helm 4 only (Helm 3 prints them itself), warnings whenever helm is our parent.
+    """
     if not text.endswith("\n"):
         text += "\n"
     try:
@@ -92,7 +105,10 @@ def tell_user(text: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-    if os.environ.get("HELM_PLUGIN_NAME") and sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux"):
+        return
+    helm4 = os.environ.get("HELM_PLUGIN_NAME", "").startswith("vnp-postrender")
+    if helm4 or (warning and _parent_is_helm()):
         try:
             with open(f"/proc/{os.getppid()}/fd/2", "a", encoding="utf-8") as helm_stderr:
                 helm_stderr.write("vnp-postrender: " + text)
@@ -123,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         tell_user(f"internal error: {type(exc).__name__}: {exc} (please report it; nothing was written)")
         return 70
     for w in warnings:
-        tell_user("warning: " + w)
+        tell_user("warning: " + w, warning=True)
     try:
         sys.stdout.buffer.write(output)
         sys.stdout.buffer.flush()

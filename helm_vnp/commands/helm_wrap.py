@@ -218,7 +218,7 @@ def run_wrapped(command: str, args: list[str]) -> int:
         helm_args = [a if a != "-" or stdin_values is None else stdin_values for a in args]
         argv = [helm, command, *helm_args, "--post-renderer", renderer]
         argv += [f"--post-renderer-args={a}" for a in postrender_args(call, stdin_values)]
-        # HELM_PLUGIN_NAME (set for `helm vnp`) stays: under Helm 3 it is what lets the post-renderer's
-        # warnings reach the terminal (Helm 3 drops a successful post-renderer's stderr)
+        # the post-renderer copies warnings to helm's stderr itself (helm is its parent), and errors
+        # only under Helm 4, where HELM_PLUGIN_NAME names our throw-away vnp-postrender-* plugin
         proc = subprocess.run(argv, env={**os.environ, **env})
         return proc.returncode
