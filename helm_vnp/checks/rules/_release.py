@@ -81,7 +81,12 @@ def view(ctx: LintContext) -> ReleaseView:
     for doc in ctx.docs:
         if doc.is_empty or not doc.kind:
             continue
-        obj = doc.obj_or_none
+        obj = None
+        if doc.kind == "CustomResourceDefinition":  # megabytes of schema no rule reads
+            from helm_vnp.stream.crd import crd_light
+            obj = crd_light(doc)
+        if obj is None:
+            obj = doc.obj_or_none
         if not isinstance(obj, dict):
             continue
         v.objects.append(Obj(obj, doc, doc.namespace or ctx.namespace, _hooks(doc)))
