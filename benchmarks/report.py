@@ -101,7 +101,10 @@ def _size(n: int) -> str:
 
 
 def _rss(side: Side | None) -> str:
-    return f"{side.maxrss_kb / 1024:.0f} MiB" if side and side.maxrss_kb else "—"
+    if not (side and side.maxrss_kb):
+        return "—"
+    bound = "<= " if side.maxrss_kb <= side.floor_kb * 1.05 else ""
+    return f"{bound}{side.maxrss_kb / 1024:.0f} MiB"
 
 
 def row(r: Result) -> str:
@@ -117,7 +120,7 @@ def row(r: Result) -> str:
         ratio_s = "—"
     has_peer = r.peer is not None or bool(r.peer_skipped)
     mbps = "—"
-    if r.input_bytes:
+    if r.input_bytes and r.input_bytes >= 500_000:
         o, p = r.mbps(r.ours), r.mbps(r.peer)
         mbps = " / ".join("—" if v is None else f"{v:.3g}" for v in ((o, p) if has_peer else (o,)))
     rss = f"{_rss(r.ours)} / {_rss(r.peer)}" if has_peer else _rss(r.ours)
@@ -133,7 +136,8 @@ def render(results: list[Result], info: list[tuple[str, str]], settings: str) ->
     lines += ["", "Times are whole processes (fork+exec to exit), median (min–max, n timed runs); "
               "ratio is the median of per-run ours/peer ratios (runs interleaved A, B, A, B); "
               "peak RSS is the largest max-RSS of the process tree over all runs; "
-              "MB/s is input size / median time.", "",
+              "MB/s is input size / median time (inputs >= 0.5 MB); "
+              "\"<= N MiB\": at or below the harness's own peak RSS, an upper bound only.", "",
               "| case | input | ours | peer | ratio | peak RSS ours / peer | MB/s ours / peer | target | notes |",
               "|---|---|---|---|---|---|---|---|---|"]
     lines += [row(r) for r in results]

@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import peers  # noqa: E402
 from cases import CASES, Argv, Case  # noqa: E402
-from inputs import Skip, count_documents  # noqa: E402
+from inputs import Skip, contains, count_documents  # noqa: E402
 from report import Result, machine_info, render  # noqa: E402
-from timing import Cmd, interleave  # noqa: E402
+from timing import Cmd, harness_rss_kb, interleave  # noqa: E402
 
 
 def resolve(argv: Argv, path: Path | None) -> tuple[list[str], Path | None]:
@@ -63,7 +63,7 @@ def run_case(case: Case, warmup: int, runs: int) -> Result:
     with tempfile.TemporaryDirectory(prefix="vnp-bench-") as tmp:
         sides, outs = interleave(cmds, warmup, runs, Path(tmp))
         res.ours = sides[0]
-        if res.ours.ok and case.expect and case.expect not in outs[0].read_bytes():
+        if res.ours.ok and case.expect and not contains(outs[0], case.expect):
             res.ours.error = f"output check failed: stdout lacks {case.expect.decode()!r}"
         if len(sides) > 1:
             res.peer = sides[1]
@@ -111,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_case(case, warmup, runs))
         if results[-1].skipped:
             print(f"  skipped: {results[-1].skipped}", file=sys.stderr)
-    settings = (f"Settings: {'--smoke, ' if args.smoke else ''}{warmup} warm-up + {runs} timed runs per side; "
+    settings = (f"Harness peak RSS {harness_rss_kb() / 1024:.0f} MiB (a child's peak RSS at or below it "
+                f"cannot be told apart from it, see timing.py).\n\n"
+                f"Settings: {'--smoke, ' if args.smoke else ''}{warmup} warm-up + {runs} timed runs per side; "
                 f"whole run took {time.perf_counter() - started:.0f} s.")
     table = render(results, info, settings)
     print(table)

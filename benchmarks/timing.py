@@ -5,10 +5,17 @@ os.wait4; wait4's rusage gives the child's peak RSS, which on Linux is the
 largest of the child and every descendant it waited for (so a wrapper
 script reports its kubectl's peak, not bash's).  stdout goes to /dev/null
 except on a side's first run, which goes to a file the caller may check.
+
+Caveat: Linux starts a child's max-RSS at the RSS of the process that forked
+it (exec records the forked mm's high-water mark), so a child can never
+report less than the harness's own peak.  The harness therefore streams its
+files instead of reading them whole, and the report marks values at or below
+harness_rss_kb() as an upper bound ("<= N MiB").
 """
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -20,6 +27,10 @@ from pathlib import Path
 
 RUN_TIMEOUT_S = 900.0
 KILL_GRACE_S = 5.0
+
+
+def harness_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class Run:
 class Side:
     times: list[float] = field(default_factory=list)
     maxrss_kb: int = 0
+    floor_kb: int = 0  # the harness's peak RSS when the side last ran (see module doc)
     error: str = ""
     note: str = ""
     timed_out: float = 0.0  # the timeout, when the side's run hit it
@@ -77,8 +89,10 @@ def run_once(argv: list[str], stdin: Path | None, stdout: Path | None,
             return Run(seconds, usage.ru_maxrss, code)
         err.seek(0)
         why = error_line(err.read(64 * 1024))
-        if code < 0:
-            why = f"killed by signal {-code}" + (f" after {timeout:.0f} s timeout" if seconds >= timeout else "")
+        if seconds >= timeout:
+            why = f"timed out after {timeout:g} s"
+        elif code < 0:
+            why = f"killed by signal {-code}"
         return Run(seconds, usage.ru_maxrss, code, f"exit {code}: {why}" if why else f"exit {code}")
 
 
@@ -121,6 +135,7 @@ def interleave(cmds: list[Cmd], warmup: int, runs: int, check_dir: Path) -> tupl
                 side.timed_out = cmd.timeout if run.seconds >= cmd.timeout else 0.0
                 continue
             side.maxrss_kb = max(side.maxrss_kb, run.maxrss_kb)
+            side.floor_kb = harness_rss_kb()
             if rnd >= warmup:
                 side.times.append(run.seconds)
     return sides, outs

@@ -6,6 +6,7 @@ would be installed.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from helm_vnp.config.model import (GENERATED_BY_LABEL, GENERATED_BY_VALUE, POSTRENDER_FILENAME_ANNOTATION,
@@ -56,6 +57,8 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
                 hint="pass --post-renderer-args=--release=NAME, set VNP_RELEASE, or use `helm vnp install|upgrade|template`"))
     _check_release_name(release)
     warnings: list[str] = []
+    for doc in chart_docs:
+        _refuse_hidden_workloads(doc)
     workloads = [d for d in chart_docs if d.kind in POD_METADATA_PATH and is_workload(d.kind, d.api_version)]
     out_docs = chart_docs
     if policies["selection"] == "podLabel" and _isolating(policies):
@@ -73,12 +76,40 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     return Result(output, out_docs, generated, warnings, workloads)
 
 
+_WORKLOAD_KIND = re.compile(
+    rb"""(?:^|[{,\s])["']?kind["']?[ \t]*:[ \t]*["']?(?:%s)["']?(?=[\s,}#]|$)"""
+    % b"|".join(k.encode() for k in POD_METADATA_PATH), re.M)
+
+
+def _refuse_hidden_workloads(doc: Document) -> None:
+    """Fail closed on workloads vnp cannot see into.
+
+    A document whose kind cannot be read and that names a workload kind must
+    parse (an unreadable workload would escape the label; Helm would reject
+    it anyway).  A ``kind: List`` (which Helm flattens) must not hold workloads:
+    their pods would run without the release label.
+    """
+    kind = doc.kind
+    try:
+        if kind is None and not doc.is_empty and _WORKLOAD_KIND.search(doc.raw):
+            doc.obj  # raises a located VnpError if it does not parse
+        elif kind is not None and kind.endswith("List"):
+            items = doc.obj.get("items") if isinstance(doc.obj, dict) else None
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, dict) and is_workload(item.get("kind"), item.get("apiVersion")):
+                    raise VnpError(Problem(
+                        f"holds a {item.get('kind')} in its items: vnp cannot label the pods of a workload inside "
+                        "a List (Helm installs its items one by one)", file=doc.source, line=doc.object_line,
+                        hint="render each workload as a document of its own"))
+    except VnpError as exc:
+        raise doc.error_in(exc) from None
+
+
 def _isolating(policies: dict) -> bool:
     return bool(policies["networkPolicy"]["enabled"])
 
 
 def _check_release_name(release: str) -> None:
-    import re
     if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", release) or len(release) > 53:
         raise VnpError(Problem(f"invalid release name {release!r}", path="--release",
                                expected="a DNS-1123 label of at most 53 characters, as Helm requires"))
@@ -104,7 +135,7 @@ def _assemble(docs: list[Document], generated: list[dict]) -> bytes:
         return b"".join(parts)
     from helm_vnp.emit import dump
     helm4 = any(POSTRENDER_FILENAME_ANNOTATION.encode() in p for p in parts)
-    if parts and not parts[-1].endswith(b"\n"):
+    if parts and parts[-1] and not parts[-1].endswith(b"\n"):
         parts.append(b"\n")
     for obj in generated:
         if helm4:

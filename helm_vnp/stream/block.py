@@ -94,6 +94,8 @@ def entries(lines: list[Line], start: int, end: int, min_indent: int):
             if found is COMPLEX:
                 return COMPLEX
         key, rest = kv
+        if key == "<<":
+            return COMPLEX  # a merge key: the mapping's content is not just its lines
         if key in found or (current is not None and current[0] == key):
             return COMPLEX  # duplicate key: let the parser report it
         current = (key, i, rest)

@@ -285,6 +285,23 @@ class Document:
         except Exception:
             return None
 
+    def describe(self) -> str:
+        """How messages name this document: kind, name and chart template, as far as they are known."""
+        what = " ".join(x for x in (self.kind, self.name) if x) or "document"
+        src = self.source_file
+        return f"{what} ({src})" if src else what
+
+    def error_in(self, exc):
+        """``exc`` (a VnpError about this document) with each message naming the document."""
+        from dataclasses import replace
+
+        from helm_vnp.errors import VnpError
+        head = " ".join(x for x in (self.kind, self.name) if x)
+        name = self.describe()
+        problems = [p if head and p.message.startswith(head + ":") else replace(p, message=f"{name}: {p.message}")
+                    for p in exc.problems]
+        return VnpError(problems)
+
     def __repr__(self) -> str:
         return f"<Document {self.kind}/{self.name} line {self.line}>"
 

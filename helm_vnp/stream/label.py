@@ -1,13 +1,18 @@
 """Put the release label on every pod template of the chart's workloads."""
 from __future__ import annotations
 
+import re
+
 from helm_vnp.config.model import RELEASE_LABEL
+from helm_vnp.errors import VnpError
 from helm_vnp.stream.document import Document
 from helm_vnp.stream.labeler import apply, plan_block
 from helm_vnp.stream.scalars import COMPLEX
 from helm_vnp.stream.workloads import POD_METADATA_PATH
 
 HOOK_ANNOTATION = "helm.sh/hook"
+# Characters YAML forbids anywhere (C0 controls but tab and line breaks, DEL): the parser reports them.
+_UNPRINTABLE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def label_documents(docs: list[Document], workloads: list[Document], release: str):
@@ -19,7 +24,10 @@ def label_documents(docs: list[Document], workloads: list[Document], release: st
         if id(doc) not in targets:
             out.append(doc)
             continue
-        edits = plan(doc, release)
+        try:
+            edits = plan(doc, release)
+        except VnpError as exc:
+            raise doc.error_in(exc) from None
         if edits:
             doc = Document(apply(doc.raw, edits), doc.line, doc.source)
             if doc.kind == "Job" and HOOK_ANNOTATION not in doc.annotations:
@@ -35,7 +43,7 @@ def plan(doc: Document, release: str):
     """Edits that label ``doc``'s pod template (fast line reader first, parser second)."""
     path = POD_METADATA_PATH[doc.kind]
     edits = COMPLEX
-    if doc.is_block_mapping:
+    if doc.is_block_mapping and not _UNPRINTABLE.search(doc.raw):
         edits = plan_block(doc.raw, doc.body_start, path, RELEASE_LABEL, release)
     if edits is COMPLEX:
         from helm_vnp.stream.nodes import plan_nodes

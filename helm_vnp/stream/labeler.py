@@ -105,7 +105,7 @@ def plan_block(data: bytes, body_start: int, path: tuple[str, ...], key: str, va
             return [Edit(line.offset + at, 2, ("{" + entry_line + "}").encode("utf-8"))]
         return COMPLEX
     found = block.entries(lines, kind[1], kind[2], labels.column + 1)
-    if found is COMPLEX or not found:
+    if found is COMPLEX or not found or not _plain_labels(lines, found):
         return COMPLEX
     if key in found:
         current = scalar(found[key].rest)
@@ -115,6 +115,14 @@ def plan_block(data: bytes, body_start: int, path: tuple[str, ...], key: str, va
     first = found[next(iter(found))]
     text = (" " * first.column + entry_line).encode("utf-8") + newline
     return [Edit(lines[first.index].offset, 0, text)]
+
+
+def _plain_labels(lines, found: dict) -> bool:
+    """Every label is a one-line scalar: the mapping we write into is sure to be valid YAML."""
+    for e in found.values():
+        if scalar(e.rest) is COMPLEX or any(lines[i].indent >= 0 for i in range(e.start, e.end)):
+            return False
+    return True
 
 
 def _first_entry(found: dict) -> int:

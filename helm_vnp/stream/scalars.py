@@ -27,8 +27,8 @@ def scalar(text: str):
         if end < 0 or text[end + 1:].strip() not in ("",) and not text[end + 1:].lstrip().startswith("#"):
             return COMPLEX
         return text[1:end].replace("''", "'")
-    if c in "&*!|>{[%@`?,":
-        return COMPLEX
+    if c in "&*!|>{[]}%@`?,":
+        return COMPLEX  # indicators a plain scalar may not start with: the parser decides
     if c == "-" and (len(text) == 1 or text[1] in " \t"):
         return COMPLEX
     value = _PLAIN_END_COMMENT.sub("", text)

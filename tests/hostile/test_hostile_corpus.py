@@ -53,7 +53,7 @@ def generated_suffix(case: dict, helm4: bool) -> bytes:
     """What vnp appends for this case's config: its output for a stream with no documents of its own."""
     key = (case["values"], tuple(case.get("args", [])), helm4)
     if key not in _suffixes:
-        probe = b""
+        probe = b"# probe\n"
         if helm4:
             probe = (b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\n  annotations:\n"
                      b"    postrenderer.helm.sh/postrender-filename: probe.yaml\n")
