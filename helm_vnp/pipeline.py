@@ -117,7 +117,7 @@ def _check_release_name(release: str) -> None:
 
 def _workload_refs(workloads: list[Document], policies: dict, warnings: list[str]) -> list[dict]:
     if policies["selection"] != "workloadSelectors" or not policies["networkPolicy"]["enabled"]:
-        return [{"kind": d.kind, "name": d.name, "selector": None} for d in workloads]
+        return []  # only workloadSelectors mode selects per workload
     from helm_vnp.stream.workloads import selector_of
     refs = []
     for d in workloads:

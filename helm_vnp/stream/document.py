@@ -293,13 +293,11 @@ class Document:
 
     def error_in(self, exc):
         """``exc`` (a VnpError about this document) with each message naming the document."""
-        from dataclasses import replace
-
-        from helm_vnp.errors import VnpError
+        from helm_vnp.errors import Problem, VnpError
         head = " ".join(x for x in (self.kind, self.name) if x)
         name = self.describe()
-        problems = [p if head and p.message.startswith(head + ":") else replace(p, message=f"{name}: {p.message}")
-                    for p in exc.problems]
+        problems = [p if head and p.message.startswith(head + ":")
+                    else Problem(**{**p.as_dict(), "message": f"{name}: {p.message}"}) for p in exc.problems]
         return VnpError(problems)
 
     def __repr__(self) -> str:

@@ -6,6 +6,7 @@ import re
 from helm_vnp.config.model import RELEASE_LABEL
 from helm_vnp.errors import VnpError
 from helm_vnp.stream.document import Document
+from helm_vnp.stream.fastpath import plan_fast
 from helm_vnp.stream.labeler import apply, plan_block
 from helm_vnp.stream.scalars import COMPLEX
 from helm_vnp.stream.workloads import POD_METADATA_PATH
@@ -19,7 +20,7 @@ def label_documents(docs: list[Document], workloads: list[Document], release: st
     """(documents with labelled workloads, warnings).  Other documents are the same objects."""
     targets = {id(d) for d in workloads}
     out = []
-    warnings = []
+    plain_jobs = []
     for doc in docs:
         if id(doc) not in targets:
             out.append(doc)
@@ -29,14 +30,24 @@ def label_documents(docs: list[Document], workloads: list[Document], release: st
         except VnpError as exc:
             raise doc.error_in(exc) from None
         if edits:
-            doc = Document(apply(doc.raw, edits), doc.line, doc.source)
+            labelled = Document(apply(doc.raw, edits), doc.line, doc.source)
+            labelled._top = doc._top  # the edit touches only pod labels: kind and apiVersion stand
+            doc = labelled
             if doc.kind == "Job" and HOOK_ANNOTATION not in doc.annotations:
-                warnings.append(
-                    f"Job {doc.name}: its pod template gets the {RELEASE_LABEL} label; Job templates are "
-                    "immutable, so `helm upgrade` of an existing release fails on this Job (delete it first, "
-                    "make it a hook, or use policies.selection: workloadSelectors)")
+                plain_jobs.append(doc.name or "?")
         out.append(doc)
-    return out, warnings
+    return out, _job_warning(plain_jobs)
+
+
+def _job_warning(names: list[str]) -> list[str]:
+    """One warning for all plain Jobs (a chart may render thousands)."""
+    if not names:
+        return []
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    subject = f"Job {shown}: its pod template gets" if len(names) == 1 else f"Jobs {shown}: their pod templates get"
+    return [f"{subject} the {RELEASE_LABEL} label; Job templates are immutable, so `helm upgrade` of an existing "
+            "release fails on such a Job (delete it first, make it a hook, or use policies.selection: "
+            "workloadSelectors)"]
 
 
 def plan(doc: Document, release: str):
@@ -44,7 +55,9 @@ def plan(doc: Document, release: str):
     path = POD_METADATA_PATH[doc.kind]
     edits = COMPLEX
     if doc.is_block_mapping and not _UNPRINTABLE.search(doc.raw):
-        edits = plan_block(doc.raw, doc.body_start, path, RELEASE_LABEL, release)
+        edits = plan_fast(doc, path, RELEASE_LABEL, release)
+        if edits is COMPLEX:
+            edits = plan_block(doc.raw, doc.body_start, path, RELEASE_LABEL, release)
     if edits is COMPLEX:
         from helm_vnp.stream.nodes import plan_nodes
         edits = plan_nodes(doc, path, RELEASE_LABEL, release)

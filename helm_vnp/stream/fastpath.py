@@ -1,0 +1,75 @@
+"""The common case of labelling, at memory speed: every key on the path is there.
+
+Helm's block YAML nearly always has ``spec.template.metadata.labels`` written
+out.  Found by indentation (``stream.indent``), the label becomes one inserted
+line before the first existing label.  Every other shape returns COMPLEX and
+goes to the line reader (``labeler.plan_block``), which handles missing keys,
+and from there to the parser.
+"""
+from __future__ import annotations
+
+from helm_vnp.stream.indent import block_end, child_indent, children, value_block
+from helm_vnp.stream.labeler import Edit, quote
+from helm_vnp.stream.scalars import COMPLEX, scalar
+
+
+def plan_fast(doc, path: tuple[str, ...], key: str, value: str):
+    raw = doc.raw
+    at = doc._find_top_key(path[0].encode())
+    if at is None or at is COMPLEX:
+        return COMPLEX
+    nl = raw.find(b"\n", at)
+    if nl < 0:
+        return COMPLEX
+    block = value_block(raw, raw[at + len(path[0]) + 1:nl].decode("utf-8", "replace"), nl + 1)
+    for name in path[1:] + ("labels",):
+        if block is None:
+            return COMPLEX
+        start, end, indent = block
+        found = children(raw, start, end, indent, (name,))
+        if found is COMPLEX or name not in found:
+            return COMPLEX
+        rest, after = found[name]
+        if name == "labels":
+            return _labels(raw, rest, after, indent, key, value)
+        block = value_block(raw, rest, after)
+    return COMPLEX
+
+
+def _labels(raw: bytes, rest: str, after: int, parent_indent: int, key: str, value: str):
+    entry = f"{key}: {quote(value)}"
+    stripped = rest.split(" #", 1)[0].strip()
+    if stripped == "{}":
+        line_start = raw.rfind(b"\n", 0, after - 1) + 1
+        brace = raw.find(b"{}", raw.find(b":", line_start) + 1, after)
+        return [Edit(brace, 2, ("{" + entry + "}").encode("utf-8"))] if brace >= 0 else COMPLEX
+    block = value_block(raw, rest, after)
+    if block is None:
+        return COMPLEX
+    start, end, indent = block
+    if indent <= parent_indent:
+        return COMPLEX
+    found = children(raw, start, end, indent, (key,))
+    if found is COMPLEX:
+        return COMPLEX
+    if key in found:
+        return [] if scalar(found[key][0]) == value else COMPLEX
+    if key.encode() in raw[start:end]:
+        return COMPLEX  # written some other way (quoted?): let the slower readers decide
+    first = _first_significant(raw, start)
+    if first is None or raw[first + indent:first + indent + 1] in (b"-", b"?", b"{", b"[", b"&", b"*", b"!",
+                                                                   b"|", b">", b"%", b"@", b"`"):
+        return COMPLEX
+    newline = b"\r\n" if raw[first:raw.find(b"\n", first) + 1].endswith(b"\r\n") else b"\n"
+    return [Edit(first, 0, (" " * indent + entry).encode("utf-8") + newline)]
+
+
+def _first_significant(raw: bytes, pos: int) -> int | None:
+    while pos < len(raw):
+        nl = raw.find(b"\n", pos)
+        end = len(raw) if nl < 0 else nl
+        line = raw[pos:end].strip()
+        if line and not line.startswith(b"#"):
+            return pos
+        pos = end + 1
+    return None
