@@ -24,10 +24,15 @@ class Result:
     """``output`` bytes; ``docs``: the chart's documents as written out (labels added);
     ``generated``: vnp's objects as appended; ``warnings``; ``workloads``: the pod-rendering docs."""
 
-    __slots__ = ("output", "docs", "generated", "warnings", "workloads")
+    __slots__ = ("parts", "docs", "generated", "warnings", "workloads")
 
-    def __init__(self, output: bytes, docs: list, generated: list, warnings: list, workloads: list):
-        self.output, self.docs, self.generated, self.warnings, self.workloads = output, docs, generated, warnings, workloads
+    def __init__(self, parts: list, docs: list, generated: list, warnings: list, workloads: list):
+        self.parts, self.docs, self.generated, self.warnings, self.workloads = parts, docs, generated, warnings, workloads
+
+    @property
+    def output(self) -> bytes:
+        """The whole output; the post-renderer writes ``parts`` instead (no 2nd copy of a big stream)."""
+        return b"".join(self.parts)
 
 
 def is_generated(doc: Document) -> bool:
@@ -72,8 +77,7 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     from helm_vnp.generate import generate_all
     refs = _workload_refs(workloads, policies, warnings)
     generated = generate_all(policies, release, namespace, refs)
-    output = _assemble(out_docs, generated)
-    return Result(output, out_docs, generated, warnings, workloads)
+    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads)
 
 
 _WORKLOAD_KIND = re.compile(
@@ -129,10 +133,10 @@ def _workload_refs(workloads: list[Document], policies: dict, warnings: list[str
     return refs
 
 
-def _assemble(docs: list[Document], generated: list[dict]) -> bytes:
+def _assemble(docs: list[Document], generated: list[dict]) -> list[bytes]:
     parts = [d.raw for d in docs]
     if not generated:
-        return b"".join(parts)
+        return parts
     from helm_vnp.emit import dump
     helm4 = any(POSTRENDER_FILENAME_ANNOTATION.encode() in p for p in parts)
     if parts and parts[-1] and not parts[-1].endswith(b"\n"):
@@ -146,4 +150,4 @@ def _assemble(docs: list[Document], generated: list[dict]) -> bytes:
             parts.append(b"---\n" + dump(obj).encode("utf-8"))
         else:
             parts.append(f"---\n# Source: {GENERATED_SOURCE}\n".encode() + dump(obj).encode("utf-8"))
-    return b"".join(parts)
+    return parts

@@ -73,14 +73,14 @@ def parse_args(argv: list[str]) -> Options:
 
 
 def run(data: bytes, opts: Options) -> tuple[bytes, list[str]]:
-    """The whole post-render: (output bytes, warnings).  Raises VnpError."""
+    """The whole post-render: (output parts, warnings).  Raises VnpError."""
     from helm_vnp.config import load_config
     from helm_vnp.pipeline import post_render
 
     loaded = load_config(opts.values, opts.sets, opts.set_strings, opts.set_jsons)
     result = post_render(data, loaded.policies, opts.release, opts.namespace)
     warnings = [w.render() for w in loaded.warnings] + result.warnings
-    return result.output, warnings
+    return result.parts, warnings
 
 
 def _parent_is_helm() -> bool:
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     for w in warnings:
         tell_user("warning: " + w, warning=True)
     try:
-        sys.stdout.buffer.write(output)
+        sys.stdout.buffer.writelines(output)
         sys.stdout.buffer.flush()
     except BrokenPipeError:
         try:
