@@ -145,16 +145,22 @@ def render_json(graph: dict) -> str:
     return json.dumps(graph, indent=2, sort_keys=False) + "\n"
 
 
+def _allowed_pairs(graph: dict) -> dict:
+    """(from, to) -> ["port/protocol", ...] for every allowed connection, in edge order."""
+    pairs: dict = {}
+    for e in graph["edges"]:
+        if e["allowed"]:
+            pairs.setdefault((e["from"], e["to"]), []).append(f"{e['port']}/{e['protocol']}")
+    return pairs
+
+
 def render_dot(graph: dict) -> str:
     """Graphviz: allowed connections as edges (one per pair, ports as the label)."""
     lines = [f'digraph "{graph["release"]}" {{', "  rankdir=LR;", "  node [shape=box];"]
     for n in graph["nodes"]:
         shape = "ellipse" if n["probe"] else "box"
         lines.append(f'  "{n["id"]}" [label={json.dumps(n["label"])}, shape={shape}];')
-    pairs: dict = {}
-    for e in graph["edges"]:
-        if e["allowed"]:
-            pairs.setdefault((e["from"], e["to"]), []).append(f"{e['port']}/{e['protocol']}")
+    pairs = _allowed_pairs(graph)
     for (a, b), ports in pairs.items():
         lines.append(f'  "{a}" -> "{b}" [label="{",".join(ports)}"];')
     lines.append("}")
@@ -167,10 +173,7 @@ def render_mermaid(graph: dict) -> str:
     for n in graph["nodes"]:
         text = n["label"].replace('"', "'")
         lines.append(f'  {ids[n["id"]]}{"([" if n["probe"] else "["}"{text}"{"])" if n["probe"] else "]"}')
-    pairs: dict = {}
-    for e in graph["edges"]:
-        if e["allowed"]:
-            pairs.setdefault((e["from"], e["to"]), []).append(f"{e['port']}/{e['protocol']}")
+    pairs = _allowed_pairs(graph)
     for (a, b), ports in pairs.items():
         lines.append(f'  {ids[a]} -->|{",".join(ports)}| {ids[b]}')
     return "\n".join(lines) + "\n"
