@@ -125,6 +125,10 @@ def _workload_refs(workloads: list[Document], policies: dict, warnings: list[str
     from helm_vnp.stream.workloads import selector_of
     refs = []
     for d in workloads:
+        if not d.name:  # its policy is named after it (Kubernetes refuses a nameless object anyway)
+            raise VnpError(Problem(f"{d.kind} without metadata.name: vnp cannot name the NetworkPolicy for its "
+                                   "pods", file=d.source, line=d.object_line, path="metadata.name",
+                                   expected="a name"))
         sel = selector_of(d.obj, d.kind)
         if sel is None:
             warnings.append(f"{d.kind} {d.name}: no selector or pod labels to select its pods by; "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from helm_vnp.stream.indent import block_end, child_indent, children, value_block
 from helm_vnp.stream.labeler import Edit, quote
-from helm_vnp.stream.scalars import COMPLEX, scalar
+from helm_vnp.stream.scalars import COMPLEX, scalar, split_key
 
 
 def plan_fast(doc, path: tuple[str, ...], key: str, value: str):
@@ -60,8 +60,34 @@ def _labels(raw: bytes, rest: str, after: int, parent_indent: int, key: str, val
     if first is None or raw[first + indent:first + indent + 1] in (b"-", b"?", b"{", b"[", b"&", b"*", b"!",
                                                                    b"|", b">", b"%", b"@", b"`"):
         return COMPLEX
+    if not _plain_entries(raw, start, end, indent):
+        return COMPLEX  # a label the fast path cannot vouch for (broken quote, flow value, ...)
     newline = b"\r\n" if raw[first:raw.find(b"\n", first) + 1].endswith(b"\r\n") else b"\n"
     return [Edit(first, 0, (" " * indent + entry).encode("utf-8") + newline)]
+
+
+def _plain_entries(raw: bytes, start: int, end: int, indent: int) -> bool:
+    """Every line of the labels block is ``key: one-line scalar`` at ``indent`` (or blank/comment).
+
+    The label goes into this mapping, so it must be valid YAML: anything else
+    (an unclosed quote, a flow value, a continuation line) goes to the readers
+    that parse, which report broken YAML with its line.
+    """
+    keys = set()
+    for line in raw[start:end].splitlines():
+        stripped = line.lstrip(b" ")
+        if not stripped.strip() or stripped.startswith(b"#"):
+            continue
+        if len(line) - len(stripped) != indent or stripped[:1] == b"\t":
+            return False
+        try:
+            kv = split_key(stripped.rstrip(b"\r").decode("utf-8"))
+        except UnicodeDecodeError:
+            return False
+        if kv is None or kv[0] in keys or scalar(kv[1]) is COMPLEX:
+            return False
+        keys.add(kv[0])
+    return True
 
 
 def _first_significant(raw: bytes, pos: int) -> int | None:

@@ -13,7 +13,8 @@ from helm_vnp.stream.workloads import POD_METADATA_PATH
 
 HOOK_ANNOTATION = "helm.sh/hook"
 # Characters YAML forbids anywhere (C0 controls but tab and line breaks, DEL): the parser reports them.
-_UNPRINTABLE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Also line breaks the line readers do not split on (a lone CR, NEL, U+2028/9): the parser places those.
+_UNPRINTABLE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|\xc2\x85|\xe2\x80[\xa8\xa9]")
 
 
 def label_documents(docs: list[Document], workloads: list[Document], release: str):

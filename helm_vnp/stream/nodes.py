@@ -49,6 +49,8 @@ def plan_nodes(doc: Document, path: tuple[str, ...], key: str, value: str):
     if labels is None:
         return [_add_entry(node, pos, "labels", "{" + entry + "}", entry, fail, nested=False)]
     if isinstance(labels, ScalarNode):
+        if _anchored(text, labels, pos):  # replacing it would drop the anchor its aliases need
+            raise fail("the labels carry a YAML anchor or alias", labels)
         if labels.tag.endswith(":null") or labels.value in ("", "~", "null", "Null", "NULL"):
             empty = labels.start_mark.index == labels.end_mark.index
             return [_replace(labels, pos, (" {" if empty else "{") + entry + "}")]

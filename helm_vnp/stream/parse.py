@@ -81,6 +81,7 @@ def _check_expansion(root, file: str, line: int) -> None:
     """Refuse documents whose aliases would expand past MAX_EXPANDED_NODES (billion laughs)."""
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
+    line += root.start_mark.line  # the object's first line, not the document marker's
     size: dict[int, int] = {}
     stack = [(root, False)]
     while stack:
@@ -115,10 +116,16 @@ def _check_expansion(root, file: str, line: int) -> None:
 
 def _problem(exc: Exception, file: str, line: int) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    where = line + mark.line if mark is not None else line
     what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     msg = f"invalid YAML: {what}" + (f" ({context})" if context and context not in str(what) else "")
+    started = getattr(exc, "context_mark", None)
+    if mark is not None and started is not None and started.line < mark.line \
+            and context and ("quoted scalar" in context or "flow" in context):
+        # an unclosed quote or bracket is noticed lines later: point at where it opens
+        msg += f", noticed at line {line + mark.line}"
+        mark = started
+    where = line + mark.line if mark is not None else line
     return Problem(msg, file=file, line=where)
 
 

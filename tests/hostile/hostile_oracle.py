@@ -69,16 +69,17 @@ def one_line_added(before: bytes, after: bytes) -> bool:
 
 
 def with_label(obj, release: str):
-    """The object as it must come out: the release label on its pod template."""
+    """The object as it must come out: the release label on its pod template.
+
+    Each mapping on the path is copied, so an aliased mapping (shared with,
+    say, the selector) changes only where the pod template uses it.
+    """
     obj = copy.deepcopy(obj)
     node = obj
-    for key in POD_METADATA[obj["kind"]]:
-        if node.get(key) is None:
-            node[key] = {}
+    for key in POD_METADATA[obj["kind"]] + ("labels",):
+        node[key] = dict(node.get(key) or {})
         node = node[key]
-    if node.get("labels") is None:
-        node["labels"] = {}
-    node["labels"][LABEL] = release
+    node[LABEL] = release
     return obj
 
 

@@ -183,9 +183,8 @@ def encoding_cases() -> list[Case]:
                     message="invalid UTF-8", where=f"<stdin>:{line_of(stream(configmap()) + wl, b'caf')}"))
     wl = stream(deployment(pod_extra="          args: [\"\xc3\x28\"]\n".encode("latin-1").decode("latin-1")))
     wl = stream(deployment(pod_extra="          args: [X]\n")).replace(b"[X]", b"[\xc3\x28]")
-    out.append(Case("invalid-utf8-workload-offpath", "invalid UTF-8", wl, "error", message="invalid UTF-8",
-                    where=f"<stdin>:{line_of(wl, b'args:')}",
-                    note="the fast labeller cannot decode the document, so it parses and reports it"))
+    out.append(Case("invalid-utf8-workload-offpath", "invalid UTF-8", wl, "labelled", labelled=[0],
+                    note="outside what the labeller reads: label added, Helm rejects the bytes"))
     out.append(Case("invalid-utf8-lone-continuation", "invalid UTF-8", stream(service()) + b"---\n\x80\x80\n"))
     out.append(Case("invalid-utf8-overlong", "invalid UTF-8",
                     stream(configmap(data="  k: X\n")).replace(b"X", b"\xc0\xaf") + stream(deployment()),
@@ -228,7 +227,8 @@ def key_cases() -> list[Case]:
     out.append(Case("dup-key-template-metadata", "duplicate keys", d, "error", message="duplicate key",
                     where="<stdin>:"))
     d = stream(deployment()).replace(b"spec:\n  replicas: 1\n", b"spec:\n  replicas: 1\n  replicas: 2\n")
-    out.append(Case("dup-key-spec-replicas", "duplicate keys", d, "error", message="duplicate key", where="<stdin>:"))
+    out.append(Case("dup-key-spec-replicas", "duplicate keys", d, "labelled", labelled=[0],
+                    note="outside what the labeller reads: label added, Helm rejects the duplicate"))
     d = stream(deployment(pod_extra="          image: other\n"))
     out.append(Case("dup-key-container-offpath", "duplicate keys", d, "labelled", labelled=[0],
                     note="outside what the labeller reads; Helm rejects the duplicate"))
@@ -268,8 +268,12 @@ def key_cases() -> list[Case]:
                     message="merge key", where="<stdin>:"))
     d = stream(deployment()).replace(b"  template:\n    metadata:\n",
                                      b"  template:\n    <<: {metadata: {labels: {x: y}}}\n    metadata:\n")
-    out.append(Case("merge-key-in-template", "anchors, aliases, merge keys", d, "error", message="merge key",
-                    where="<stdin>:"))
+    out.append(Case("merge-key-in-template", "anchors, aliases, merge keys", d, "labelled", labelled=[0],
+                    note="the explicit metadata overrides the merged one, so labelling it is exact"))
+    d = stream(deployment()).replace(b"  template:\n    metadata:\n      labels:\n        app: web\n",
+                                     b"  template:\n    <<: {metadata: {labels: {app: web}}}\n")
+    out.append(Case("merge-key-template-only", "anchors, aliases, merge keys", d, "error", message="merge key",
+                    where="<stdin>:", note="the pod template's metadata comes from a merge: refused, not guessed"))
     d = stream(configmap(data="  a: &x v\n  b: *x\n  c:\n    <<: {m: 1}\n"))
     out.append(Case("anchors-configmap", "anchors, aliases, merge keys", d))
     d = stream(deployment()).replace(b"kind: Deployment\n", b"kind: &k Deployment\n")

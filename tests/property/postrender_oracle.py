@@ -1,0 +1,104 @@
+"""The post-render guarantees as one checker, shared by the property tests and the fuzz target.
+
+``check_post_render(data, policies)`` runs the pipeline and returns the Result,
+or raises ``VnpError`` (an allowed, clean refusal); any broken guarantee is an
+``AssertionError`` naming it.  The expectation is built from the parser alone
+(``stream.parse.load`` + ``workloads.pod_template``), never from the labeller.
+"""
+from __future__ import annotations
+
+import copy
+
+from helm_vnp.config.model import RELEASE_LABEL
+from helm_vnp.errors import VnpError
+from helm_vnp.pipeline import is_generated, post_render
+from helm_vnp.stream import split
+from helm_vnp.stream.parse import load
+from helm_vnp.stream.workloads import POD_METADATA_PATH, is_workload, pod_template
+
+RELEASE = "rel"
+_UNPARSABLE = object()
+
+
+def parse_raw(raw: bytes):
+    """The document's data, or _UNPARSABLE."""
+    try:
+        text = raw.decode("utf-8")
+        if "\x00" in text:
+            return _UNPARSABLE
+        return load(text)
+    except (VnpError, UnicodeDecodeError):
+        return _UNPARSABLE
+
+
+def labelled(obj, kind: str, release: str = RELEASE):
+    """``obj`` with the release label on its pod template; new dicts on the path, so aliases don't leak."""
+    obj = copy.deepcopy(obj)
+    template = pod_template(obj, kind)
+    if template is None:
+        return obj
+    meta = template.get("metadata")
+    meta = dict(meta) if isinstance(meta, dict) else {}
+    labels = meta.get("labels")
+    meta["labels"] = {**(labels if isinstance(labels, dict) else {}), RELEASE_LABEL: release}
+    if kind == "Pod":
+        obj["metadata"] = meta
+    else:
+        parent = obj
+        for key in POD_METADATA_PATH[kind][:-2]:
+            parent[key] = dict(parent[key])
+            parent = parent[key]
+        parent["template"] = {**template, "metadata": meta}
+    return obj
+
+
+def _labels_here(policies: dict) -> bool:
+    return policies["selection"] == "podLabel" and bool(policies["networkPolicy"]["enabled"])
+
+
+def check_post_render(data: bytes, policies: dict, release: str = RELEASE, idempotence: bool = True):
+    """Run post_render on ``data`` and assert the guarantees of issue 4; VnpError propagates."""
+    result = post_render(data, policies, release, None)
+    in_docs = [d for d in split(data) if not is_generated(d)]
+    out_docs = result.docs
+    assert len(out_docs) == len(in_docs), "a document was lost or added among the chart's documents"
+    output = result.output
+    chart = b"".join(d.raw for d in out_docs)
+    assert output.startswith(chart), "the chart's documents are not written first, in order"
+    workloads = {id(d) for d in result.workloads}
+    for i, (a, b) in enumerate(zip(in_docs, out_docs)):
+        if a.raw == b.raw:
+            if _labels_here(policies) and id(b) in workloads:
+                _assert_already_labelled(a, release, i)
+            continue
+        assert _labels_here(policies), f"document {i} altered though nothing is labelled"
+        kind = a.kind
+        assert kind in POD_METADATA_PATH and is_workload(kind, a.api_version), \
+            f"document {i} ({kind}) altered though it has no pod template"
+        before = parse_raw(a.raw)
+        after = parse_raw(b.raw)
+        if before is _UNPARSABLE:
+            continue  # the fast path labels without parsing; Helm rejects such a document anyway
+        assert after is not _UNPARSABLE, f"document {i} ({kind}) no longer parses after labelling"
+        assert after == labelled(before, kind, release), f"document {i} ({kind}): not the input plus the label"
+    # the appended documents are exactly the generated objects
+    tail = output[len(chart):]
+    tail_docs = [d for d in split(tail) if not d.is_empty]
+    assert [parse_raw(d.raw) for d in tail_docs] == result.generated, "appended documents != generated objects"
+    if idempotence:
+        again = post_render(output, policies, release, None).output
+        assert again == output, "post_render is not idempotent"
+    return result
+
+
+def _assert_already_labelled(doc, release: str, i: int) -> None:
+    obj = parse_raw(doc.raw)
+    if obj is _UNPARSABLE:
+        return
+    template = pod_template(obj, doc.kind)
+    if template is None:
+        return  # no pod template: nothing to label
+    meta = template.get("metadata")
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    assert isinstance(labels, dict) and labels.get(RELEASE_LABEL) == release, \
+        f"workload document {i} ({doc.kind}) left unlabelled"
