@@ -65,6 +65,11 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
         return None, [Problem(f"invalid YAML: {what}", file=name, line=line)]
     except YAMLError as exc:
         return None, [Problem(f"invalid YAML: {exc}", file=name)]
+    except TypeError:  # ruamel on a collection used as a mapping key (`? a: ...`)
+        return None, [Problem("invalid values file: a mapping key must be a plain scalar, not a mapping or list",
+                              file=name, expected="string keys, as Helm values have")]
+    except RecursionError:
+        return None, [Problem("the values file nests too deeply", file=name)]
     if doc is None:
         return Source(name), []
     if not isinstance(doc, dict):

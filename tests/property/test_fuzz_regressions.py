@@ -53,12 +53,9 @@ def test_fuzzer_finding(tmp_path, values, stream, expected):
     assert info.value.problems[0].line is not None, "the message names the line"
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="KNOWN BUG in helm_vnp/config/sources.py parse_values_file: ruamel's duplicate-key "
-                          "check hashes a mapping key (TypeError: unhashable type: 'CommentedMap'); "
-                          "fuzz/postrender_target.py skips this TypeError until it is fixed")
 def test_values_file_with_a_mapping_as_key_fails_cleanly(tmp_path):
     path = tmp_path / "values.yaml"
     path.write_text("policies:\n? a:\n    b: 1\n")
-    with pytest.raises(VnpError):
+    with pytest.raises(VnpError) as info:
         load_config([str(path)], use_cache=False)
+    assert "a mapping key must be a plain scalar" in str(info.value)
