@@ -99,11 +99,12 @@ def _refuse_hidden_workloads(doc: Document) -> None:
             doc.obj  # raises a located VnpError if it does not parse
         elif kind is not None and kind.endswith("List"):
             items = doc.obj.get("items") if isinstance(doc.obj, dict) else None
-            for item in items if isinstance(items, list) else ():
+            for i, item in enumerate(items if isinstance(items, list) else ()):
                 if isinstance(item, dict) and is_workload(item.get("kind"), item.get("apiVersion")):
                     raise VnpError(Problem(
-                        f"holds a {item.get('kind')} in its items: vnp cannot label the pods of a workload inside "
-                        "a List (Helm installs its items one by one)", file=doc.source, line=doc.object_line,
+                        f"holds a {item.get('kind')}: vnp cannot label the pods of a workload inside "
+                        "a List (Helm installs its items one by one)", path=f"items[{i}]", file=doc.source,
+                        line=doc.object_line,
                         hint="render each workload as a document of its own"))
     except VnpError as exc:
         raise doc.error_in(exc) from None

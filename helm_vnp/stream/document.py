@@ -11,12 +11,14 @@ _NEXT_TOP = re.compile(rb"\n(?=[^ \t\r\n#])")
 _SOURCE = re.compile(rb"^# Source: ([^\r\n]+)", re.M)
 _SIGNIFICANT = re.compile(rb"^[ \t]*[^ \t\r\n#]", re.M)
 _UNSET = object()
+# top-level keys the line scanner does not read: quoted ('kind':), explicit (? kind) or spaced (kind :)
+_ODD_TOP = re.compile(rb"""\n(?:["'?]|(?:apiVersion|kind|metadata)[ \t]+:)""")
 
 
 class Document:
     """A segment of the stream (see ``split``) and lazily read facts about it."""
 
-    __slots__ = ("raw", "line", "source", "_top", "_meta", "_obj", "_body_start", "lint_source")
+    __slots__ = ("raw", "line", "source", "_top", "_meta", "_obj", "_body_start", "lint_source", "_odd")
 
     def __init__(self, raw: bytes, line: int, source: str = ""):
         self.raw = raw
@@ -26,6 +28,7 @@ class Document:
         self._meta = None
         self._obj = _UNSET
         self._body_start = None
+        self._odd = None
         self.lint_source = None  # set by lint: where to point findings (helm_vnp.checks.base.Source)
 
     # -- layout --------------------------------------------------------------
@@ -112,8 +115,14 @@ class Document:
     def _find_top_key(self, key: bytes):
         """Offset of the one top-level ``key:`` line; None if absent, COMPLEX if repeated."""
         raw = self.raw
-        needle = b"\n" + key + b":"
         start = self.body_start
+        if self._odd is None:
+            nl = raw.find(b"\n", start)
+            first = raw[start:len(raw) if nl < 0 else nl]
+            self._odd = _ODD_TOP.match(b"\n" + first) is not None or _ODD_TOP.search(raw, start) is not None
+        if self._odd:
+            return COMPLEX  # the parser reads such keys
+        needle = b"\n" + key + b":"
         hits = []
         if raw.startswith(needle[1:], start):
             hits.append(start)

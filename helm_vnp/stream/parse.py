@@ -49,9 +49,24 @@ def _loader():
     return _yaml
 
 
+def _forget() -> None:
+    """Drop the cached loader after a failure: a parse that stopped half-way may leave state
+    (anchors, half-constructed objects) that must not reach the next document."""
+    global _yaml
+    _yaml = None
+
+
 def compose(text: str, file: str = "", line: int = 1):
     """The node tree of one document (None for an empty one), with positions."""
     y = _loader()
+    try:
+        return _compose(y, text, file, line)
+    except BaseException:
+        _forget()
+        raise
+
+
+def _compose(y, text: str, file: str, line: int):
     try:
         return y.compose(text)
     except RecursionError:
@@ -70,9 +85,12 @@ def load(text: str, file: str = "", line: int = 1):
     try:
         constructor = y.constructor
         data = constructor.construct_document(node)
-    except RecursionError:
-        raise VnpError(Problem("document nests too deeply to be a Kubernetes object", file=file, line=line))
-    except Exception as exc:
+    except BaseException as exc:
+        _forget()
+        if not isinstance(exc, Exception):
+            raise
+        if isinstance(exc, RecursionError):
+            raise VnpError(Problem("document nests too deeply to be a Kubernetes object", file=file, line=line))
         raise VnpError(_problem(exc, file, line)) from None
     return data
 

@@ -7,7 +7,7 @@ generated objects follow, and failures leave stdout empty with a located message
 """
 from __future__ import annotations
 
-import copy
+import contextlib
 import os
 import resource
 import subprocess
@@ -68,13 +68,24 @@ def one_line_added(before: bytes, after: bytes) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def deep_recursion(limit: int = 100_000):
+    """Comparing the 10,000-level documents of the deep-nesting class recurses that deep."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def with_label(obj, release: str):
     """The object as it must come out: the release label on its pod template.
 
     Each mapping on the path is copied, so an aliased mapping (shared with,
     say, the selector) changes only where the pod template uses it.
     """
-    obj = copy.deepcopy(obj)
+    obj = dict(obj)  # only the path is copied: a deep copy would recurse through 10,000-level values
     node = obj
     for key in POD_METADATA[obj["kind"]] + ("labels",):
         node[key] = dict(node.get(key) or {})
@@ -124,13 +135,18 @@ def judge(case: dict, inp: bytes, proc: subprocess.CompletedProcess, suffix: byt
         if i not in want:
             assert a.raw == b.raw, f"document {i} (not a workload) was altered"
             continue
+        if case.get("text_only"):
+            assert one_line_added(a.raw, b.raw), f"document {i}: not the input plus one label line"
+            continue
         try:
             obj_in = parse(a.raw)
         except Exception:  # not YAML the judge can read (the case says Helm rejects it): compare text
             assert one_line_added(a.raw, b.raw), f"document {i}: not the input plus one label line"
             continue
         obj_out = parse(b.raw)
-        assert obj_out == with_label(obj_in, release), f"document {i}: not the input plus the label"
+        with deep_recursion():
+            same = obj_out == with_label(obj_in, release)
+        assert same, f"document {i}: not the input plus the label"
         assert comment_lines(a.raw) == comment_lines(b.raw), f"document {i}: comments lost"
     for d in split(suffix):
         if d.is_empty:

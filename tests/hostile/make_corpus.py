@@ -48,6 +48,7 @@ class Case:
     values: bytes | None = None  # None: DEFAULT_VALUES
     args: list[str] = field(default_factory=list)  # extra post-renderer arguments
     big: bool = False  # built at test time, not committed
+    text_only: bool = False  # judge labelled documents as text (parsing would expand an alias bomb)
     known_bug: str = ""  # a bug outside tests/hostile's owner's files: strict xfail until fixed
     note: str = ""
 
@@ -63,6 +64,8 @@ class Case:
             entry["args"] = self.args
         if self.note:
             entry["note"] = self.note
+        if self.text_only:
+            entry["text_only"] = True
         if self.known_bug:
             entry["known_bug"] = self.known_bug
         return entry
@@ -306,7 +309,8 @@ def resource_cases() -> list[Case]:
                     note="flow-style pod template metadata needs the parser, which refuses before expanding"))
     block_wl = wl.replace("    metadata: {labels: {app: bomb}}\n", "    metadata:\n      labels:\n        app: bomb\n")
     out.append(Case("alias-bomb-workload-block", "alias bomb", stream(configmap(), block_wl), "labelled",
-                    labelled=[1], note="the fast labeller never expands aliases: the bomb is inert text for vnp"))
+                    labelled=[1], text_only=True,
+                    note="the fast labeller never expands aliases: the bomb is inert text for vnp"))
     wl_flow = ("# Source: chart/templates/bomb.yaml\n{apiVersion: apps/v1, kind: Deployment, metadata: {name: bomb},"
                " spec: {template: {metadata: {labels: {app: bomb}}, spec: {containers: [{name: c, image: b}]}}},"
                " lol: {" + ", ".join(b.strip().splitlines()) + "}}\n")
@@ -318,8 +322,8 @@ def resource_cases() -> list[Case]:
         b.strip().splitlines()) + "\n"), deployment()), "labelled", labelled=[1]))
     out.append(Case("alias-bomb-bare-doc", "alias bomb", stream(b, service())))
     rec = "{apiVersion: apps/v1, kind: Deployment, metadata: &m {name: r, x: *m}, spec: {template: {spec: {}}}}\n"
-    out.append(Case("alias-recursive-workload", "alias bomb", stream(rec), "error", message="invalid YAML",
-                    where="<stdin>:2", note="ruamel refuses an alias to an unfinished anchor"))
+    out.append(Case("alias-recursive-workload", "alias bomb", stream(rec), "error", message="recursive alias",
+                    where="<stdin>:2", note="an alias to an unfinished anchor: refused before constructing"))
     # deep nesting
     depth = 10_000
     deep_flow = "[" * depth + "]" * depth
@@ -327,8 +331,8 @@ def resource_cases() -> list[Case]:
                                                                         deep_flow + "\n")))
     wl = ("{apiVersion: apps/v1, kind: Deployment, metadata: {name: deep}, spec: {template: {metadata: {}, spec: "
           "{containers: [{name: c, image: b, args: " + deep_flow + "}]}}}}\n")
-    out.append(Case("deep-flow-seq-workload", "deep nesting", stream(wl), "error", message="nests too deeply",
-                    where="<stdin>:2"))
+    out.append(Case("deep-flow-seq-workload", "deep nesting", stream(wl), "labelled", labelled=[0],
+                    note="flow document: the parser-based planner edits at node positions, depth is no obstacle"))
     deep_map = "{a: " * depth + "1" + "}" * depth
     out.append(Case("deep-flow-map-untouched", "deep nesting", stream(service(), "deep: " + deep_map + "\n")))
     out.append(Case("deep-block-seq-untouched", "deep nesting", stream(configmap(), "- " * depth + "x\n")))
@@ -344,8 +348,8 @@ def resource_cases() -> list[Case]:
                     note="outside what the labeller reads: never parsed"))
     deep_tpl = stream(deployment()).replace(b"        app: web\n", b"        app: web\n        deep: " +
                                             ("[" * depth + "]" * depth).encode() + b"\n")
-    out.append(Case("deep-flow-template-labels", "deep nesting", deep_tpl, "error", message="nests too deeply",
-                    where="<stdin>:"))
+    out.append(Case("deep-flow-template-labels", "deep nesting", deep_tpl, "labelled", labelled=[0],
+                    note="the line reader inserts beside the deep value without reading it"))
     # long lines (committed at 64 KiB; the 1 MB line is a big case)
     long = "x" * 65536
     out.append(Case("long-line-configmap", "long lines", stream(configmap(data=f"  k: {long}\n"), deployment()),
@@ -371,12 +375,12 @@ def shape_cases() -> list[Case]:
                "    metadata:\n      name: hidden\n    spec:\n      template:\n        spec:\n"
                "          containers: [{name: c, image: b}]\n")
     data = stream(configmap(), wl_list)
-    out.append(Case("list-kind-with-deployment", "kind: List", data, "error", message="List",
-                    where=f"<stdin>:{line_of(data, b'kind: List')}",
+    out.append(Case("list-kind-with-deployment", "kind: List", data, "error", message="items[0]: List: holds a Deployment",
+                    where=f"<stdin>:{line_of(data, b'kind: List') - 1}",
                     note="Helm flattens Lists: a workload inside one would escape the release label"))
     data = stream(wl_list.replace("kind: List", "kind: DeploymentList").replace("apiVersion: v1\n", "apiVersion: apps/v1\n", 1))
-    out.append(Case("list-kind-deploymentlist", "kind: List", data, "error", message="List",
-                    where=f"<stdin>:{line_of(data, b'kind: DeploymentList')}"))
+    out.append(Case("list-kind-deploymentlist", "kind: List", data, "error", message="items[0]: DeploymentList: holds a Deployment",
+                    where=f"<stdin>:{line_of(data, b'kind: DeploymentList') - 1}"))
     out.append(Case("list-kind-empty", "kind: List", stream("apiVersion: v1\nkind: List\nitems: []\n")))
     out.append(Case("list-kind-items-null", "kind: List", stream("apiVersion: v1\nkind: List\nitems:\n")))
     out.append(Case("list-kind-broken", "kind: List", stream("apiVersion: v1\nkind: List\nitems: [\n"), "error",
@@ -514,7 +518,8 @@ def marker_cases() -> list[Case]:
     out.append(Case("empty-stream-whitespace", "empty stream", b"   \n\t\n"))
     out.append(Case("no-trailing-newline", "comment-only and empty documents", stream(c, d).rstrip(b"\n"),
                     "labelled", labelled=[1]))
-    out.append(Case("directive-yaml", "'...' document ends", b"%YAML 1.2\n" + stream(d), "labelled", labelled=[0]))
+    out.append(Case("directive-yaml", "'...' document ends", b"%YAML 1.2\n" + stream(d), "labelled", labelled=[1],
+                    note="the directive line is a segment of its own, kept byte for byte"))
     out.append(Case("marker-with-comment", "'...' document ends", b"--- # first\n" + d.encode(), "labelled",
                     labelled=[0]))
     out.append(Case("marker-no-space-lookalike", "'...' document ends",
@@ -679,17 +684,13 @@ def config_cases() -> list[Case]:
                     where=f"values-huge-list-one-bad.yaml:{line}",
                     values=_values("policies:\n  networkPolicy:\n    enabled: true\n    workload:\n      publicEgress:\n"
                                    "        cidr: 10.0.0.0/8\n        except:\n" + bad_in_many)))
-    out.append(Case("values-alias-bomb", "alias bomb", d, "error", message="values-alias-bomb.yaml",
-                    where="values-alias-bomb.yaml",
+    out.append(Case("values-alias-bomb", "alias bomb", d, "error", message="alias bomb",
+                    where="values-alias-bomb.yaml:",
                     values=_values("x:\n  " + "\n  ".join(bomb().strip().splitlines()) +
-                                   "\npolicies:\n  networkPolicy:\n    labels: *a11\n"),
-                    known_bug="helm_vnp/config/sources.py parse_values_file: aliases are expanded without a bound "
-                              "(minutes and >1.8 GB here); refuse alias bombs as helm_vnp/stream/parse.py does"))
+                                   "\npolicies:\n  networkPolicy:\n    labels: *a11\n")))
     out.append(Case("values-deep-nesting", "deep nesting", d, "error", message="values-deep-nesting.yaml",
                     where="values-deep-nesting.yaml",
-                    values=_values("policies:\n  networkPolicy:\n    labels: " + "[" * 10_000 + "]" * 10_000 + "\n"),
-                    known_bug="helm_vnp/config/sources.py parse_values_file: the pure round-trip parser takes ~10 s "
-                              "to hit RecursionError, reported as 'input nests too deeply' without file or line"))
+                    values=_values("policies:\n  networkPolicy:\n    labels: " + "[" * 10_000 + "]" * 10_000 + "\n")))
     out.append(Case("values-invalid-utf8", "invalid UTF-8", d, "error", message="UTF-8",
                     where="values-invalid-utf8.yaml:2", values=b"policies:\n  selection: caf\xe9\n"))
     out.append(Case("values-nul", "NUL bytes", d, "error", message="values-nul.yaml", where="values-nul.yaml",
