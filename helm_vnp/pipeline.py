@@ -51,8 +51,11 @@ def infer_release(docs: list[Document]) -> str | None:
 
 
 def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
-                source: str = "<stdin>") -> Result:
-    docs = [d for d in split(data, source)]
+                source: str = "<stdin>", docs: list[Document] | None = None) -> Result:
+    """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,
+    so what they have parsed is not parsed again."""
+    if docs is None:
+        docs = split(data, source)
     chart_docs = [d for d in docs if not is_generated(d)]
     if release is None:
         release = infer_release(chart_docs)

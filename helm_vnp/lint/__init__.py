@@ -154,12 +154,10 @@ def _post_render(docs, policies: dict, release: str, namespace: str):
     Pod Security is left to the ``pss.*`` rules (the post-renderer would stop at
     the first violating render; the linter reports them all).
     """
-    from helm_vnp.lint.objects import stream_of
     from helm_vnp.pipeline import is_generated, post_render
 
     chart_docs = [d for d in docs if not is_generated(d)]
-    result = post_render(stream_of(chart_docs), dict(policies, podSecurityStandard=""), release, namespace,
-                         source="<lint>")
+    result = post_render(b"", dict(policies, podSecurityStandard=""), release, namespace, docs=chart_docs)
     result.docs = [d for d in result.docs if not d.is_empty]  # an empty input still splits into one empty document
     if len(result.docs) != len(chart_docs):  # a bug: the split of our own stream must match
         raise RuntimeError(f"post-render returned {len(result.docs)} documents for {len(chart_docs)}")

@@ -131,18 +131,3 @@ def _broken(doc: Document, exc: VnpError) -> Finding:
         line = doc.lint_source.line + max(0, line - doc.object_line)
     ref = ObjectRef(doc.api_version or "", doc.kind or "", doc.name or "", doc.namespace or "")
     return Finding("stream.yaml", "error", problem.message, ref, Source(doc.lint_source.file, line))
-
-
-def stream_of(docs: list[Document]) -> bytes:
-    """The objects as one stream for the post-renderer: one ``---`` segment per object."""
-    parts = []
-    for doc in docs:
-        raw = doc.raw
-        if raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        if not raw.startswith(b"---"):
-            parts.append(b"---\n")
-        parts.append(raw)
-        if not raw.endswith(b"\n"):
-            parts.append(b"\n")
-    return b"".join(parts)
