@@ -29,6 +29,7 @@ demo: venv tools
 	@$(BIN)/python examples/demo.py
 
 bench: venv tools
+	$(BIN)/python -m compileall -q helm_vnp  # as an installed plugin runs: byte-compiled (see bin/install-hook)
 	$(BIN)/python benchmarks/run.py
 
 fuzz: venv

@@ -412,6 +412,13 @@ def shape_cases() -> list[Case]:
     out.append(Case("workload-kind-cronjob", "unknown kinds and CRs", stream(cron), "labelled", labelled=[0]))
     pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: b}]\n"
     out.append(Case("workload-kind-pod", "unknown kinds and CRs", stream(pod), "labelled", labelled=[0]))
+    # top-level keys written in ways a line scanner may not read: the workload must still be found and labelled
+    for name, old, new in (("quoted-kind", "kind: Deployment\n", "'kind': Deployment\n"),
+                           ("double-quoted-metadata", "\nmetadata:\n", '\n"metadata":\n'),
+                           ("spaced-kind", "kind: Deployment\n", "kind : Deployment\n"),
+                           ("explicit-key-spec", "\nspec:\n", "\n? spec\n:\n")):
+        out.append(Case(f"top-key-{name}", "unknown kinds and CRs", stream(configmap(), deployment().replace(old, new, 1)),
+                        "labelled", labelled=[1], note="unusual top-level key: the parser reads the document"))
     # missing apiVersion / kind / metadata
     out.append(Case("missing-apiversion-deployment", "missing apiVersion/kind/metadata",
                     stream(deployment().replace("apiVersion: apps/v1\n", ""))))
