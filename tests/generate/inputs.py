@@ -11,7 +11,7 @@ from pathlib import Path
 
 RELEASE = "shop"
 NAMESPACE = "team-a"
-REFERENCE = Path("/work/shared/reference/vcluster")
+REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "vcluster"
 
 KUBE_DNS = {
     "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
