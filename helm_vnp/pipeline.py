@@ -50,6 +50,22 @@ def infer_release(docs: list[Document]) -> str | None:
     return names.most_common(1)[0][0] if names else None
 
 
+def infer_namespace(docs: list[Document]) -> str | None:
+    """The namespace the stream's namespaced objects name (``helm template -n NS`` writes it into
+    charts that set ``metadata.namespace``), when more of them name it than name none; else None."""
+    from helm_vnp.k8s.kinds import CLUSTER, scope_of
+    names: Counter = Counter()
+    for d in docs:
+        if d.is_empty or not d.kind or scope_of(d.api_version, d.kind) == CLUSTER:
+            continue
+        names[d.namespace or ""] += 1
+    unnamed = names.pop("", 0)
+    if not names:
+        return None
+    name, count = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return name if count > unnamed else None
+
+
 def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
                 source: str = "<stdin>", docs: list[Document] | None = None) -> Result:
     """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,

@@ -30,7 +30,7 @@ class LintOptions:
     sets: list[str] = field(default_factory=list)
     set_strings: list[str] = field(default_factory=list)
     set_jsons: list[str] = field(default_factory=list)
-    namespace: str | None = None  # -n, else $HELM_NAMESPACE, else "default"
+    namespace: str | None = None  # -n; else (--rendered) the stream's own; else $HELM_NAMESPACE; else "default"
     release: str | None = None  # --release, else inferred from the stream, else "release"
     disable: list[str] = field(default_factory=list)
     pss_level: str | None = None
@@ -72,7 +72,7 @@ def load_release(opts: LintOptions):
     from helm_vnp.checks.context import LintContext
     from helm_vnp.lint.inputs import render_chart, rendered_inputs
     from helm_vnp.lint.objects import read_objects
-    from helm_vnp.pipeline import infer_release
+    from helm_vnp.pipeline import infer_namespace, infer_release
 
     loaded, config_errors, config_warnings = _load_config(opts)
     namespace = opts.namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
@@ -85,6 +85,9 @@ def load_release(opts: LintOptions):
     objects = read_objects(inputs)
     if opts.chart is None:
         release = opts.release or infer_release(objects.docs) or DEFAULT_RELEASE
+        # Helm always sets $HELM_NAMESPACE for a plugin (the context's, usually "default"): a rendered
+        # stream that names its namespace knows better
+        namespace = opts.namespace or infer_namespace(objects.docs) or namespace
     result = _post_render(objects.docs, loaded.policies, release, namespace)
     ctx = LintContext(result.docs, result.generated, loaded.policies, release, namespace, origins=loaded.origins,
                       options={"pss": {"level": opts.pss_level},

@@ -165,6 +165,16 @@ def test_release_and_namespace_defaults(tmp_path):
     assert lint_json("--rendered", plain)["summary"]["release"] == "release"
 
 
+def test_namespace_comes_from_the_stream_when_not_given(tmp_path):
+    """`helm template -n shop` writes the namespace into the objects; Helm sets $HELM_NAMESPACE=default
+    for every plugin, so the stream's own namespace wins over it, and -n over both."""
+    path = write(tmp_path / "d.yaml", BAD_DEPLOYMENT)  # metadata.namespace: shop
+    assert lint_json("--rendered", path, env={"HELM_NAMESPACE": "default"})["summary"]["namespace"] == "shop"
+    assert lint_json("--rendered", path, "-n", "other")["summary"]["namespace"] == "other"
+    report = lint_json("--rendered", path, "-n", "other", "--disable", "pss")
+    assert [f["rule"] for f in report["findings"]] == ["scope.namespace"]
+
+
 def test_output_file_is_written_whole_and_stdout_stays_empty(tmp_path):
     path = write(tmp_path / "bad.yaml", BAD_DEPLOYMENT)
     out_file = tmp_path / "out" / "report.json"

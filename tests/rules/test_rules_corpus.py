@@ -17,7 +17,12 @@ def lint_all(name: str, release: str, namespace: str, values: str = REFERENCE):
 
 def test_kube_prometheus_stack_with_crds():
     found = lint_all("kube-prometheus-stack-with-crds.yaml", "kps", "monitoring")
-    assert Counter(f.rule for f in found) == {"scope.cluster": 22, "scope.namespace": 5, "netpol.hostNetwork": 1}
+    assert Counter(f.rule for f in found) == {"scope.cluster": 22, "scope.namespace": 5, "netpol.hostNetwork": 1,
+                                              "netpol.apiServer": 5}
+    # everything bound to an RBAC role watches the API, and the workload policy lets none reach it
+    assert {f.object.name for f in found if f.rule == "netpol.apiServer"} == {
+        "kps-grafana", "kps-kube-state-metrics", "kps-kube-prometheus-stack-operator",
+        "kps-kube-prometheus-stack-admission-create", "kps-kube-prometheus-stack-admission-patch"}
     cluster = Counter(f.object.kind for f in found if f.rule == "scope.cluster")
     # 10 prometheus-operator CRDs, RBAC of grafana / kube-state-metrics / operator / prometheus / admission hooks,
     # the operator's two admission webhook configurations

@@ -7,7 +7,7 @@ node's IP address and NetworkPolicies neither select it nor, reliably, match it
 as a peer.  None of the isolation helm-vnp generates applies to it; it can reach
 everything the node can (including the cloud metadata endpoint and the kubelet).
 With ``podSecurityStandard: baseline`` or stricter the pod is rejected anyway
-(``pss.host-namespaces``).
+(``pss.hostNamespaces``).
 
 **Example that triggers it**::
 

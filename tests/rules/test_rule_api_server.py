@@ -1,0 +1,56 @@
+"""netpol.apiServer: pods bound to RBAC roles whose egress cannot reach the API server."""
+from __future__ import annotations
+
+from rulekit import NETPOL_ON, corpus, deployment, run
+
+from helm_vnp.checks.rules import netpol_api_server
+
+OPERATOR = deployment("operator", extra_spec="      serviceAccountName: operator\n")
+
+
+def binding(kind: str = "ClusterRoleBinding", sa: str = "operator", namespace: str | None = "ns") -> str:
+    ns = f", namespace: {namespace}" if namespace else ""
+    return (f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata: {{name: {sa}-binding}}\n"
+            f"roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: {sa}-role}}\n"
+            f"subjects: [{{kind: ServiceAccount, name: {sa}{ns}}}]\n")
+
+
+def test_bound_pods_under_isolation_are_reported():
+    [f] = run(netpol_api_server, OPERATOR + deployment("web") + binding(), NETPOL_ON, namespace="ns")
+    assert f.object.name == "operator" and f.rule == "netpol.apiServer"
+    assert "ServiceAccount operator, bound by ClusterRoleBinding operator-binding (ClusterRole operator-role)" \
+        in f.message
+    assert "controlPlane.selector" in f.message
+
+
+def test_role_binding_without_subject_namespace_means_its_own():
+    [f] = run(netpol_api_server, OPERATOR + binding("RoleBinding", namespace=None), NETPOL_ON, namespace="ns")
+    assert "RoleBinding operator-binding" in f.message
+
+
+def test_no_isolation_no_binding_or_no_token_is_quiet():
+    assert run(netpol_api_server, OPERATOR + binding(), "", namespace="ns") == []  # nothing isolates egress
+    assert run(netpol_api_server, OPERATOR, NETPOL_ON, namespace="ns") == []  # no RBAC: no evidence of API use
+    assert run(netpol_api_server, OPERATOR + binding(sa="other"), NETPOL_ON, namespace="ns") == []
+    assert run(netpol_api_server, OPERATOR + binding(namespace="elsewhere"), NETPOL_ON, namespace="ns") == []
+    no_token = deployment("operator", extra_spec="      serviceAccountName: operator\n"
+                                                "      automountServiceAccountToken: false\n")
+    assert run(netpol_api_server, no_token + binding(), NETPOL_ON, namespace="ns") == []
+    sa_off = "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: operator}\nautomountServiceAccountToken: false\n"
+    assert run(netpol_api_server, OPERATOR + binding() + sa_off, NETPOL_ON, namespace="ns") == []
+
+
+def test_control_plane_selector_or_an_egress_rule_fixes_it():
+    control_plane = NETPOL_ON + "    controlPlane:\n      selector: {matchLabels: {app: operator}}\n"
+    assert run(netpol_api_server, OPERATOR + binding(), control_plane, namespace="ns") == []
+    api_rule = NETPOL_ON + ("    workload:\n      egress:\n      - to: [{ipBlock: {cidr: 10.0.0.1/32}}]\n"
+                            "        ports: [{port: 6443, protocol: TCP}]\n")
+    assert run(netpol_api_server, OPERATOR + binding(), api_rule, namespace="ns") == []
+
+
+def test_kube_prometheus_stack_operator_and_friends():
+    """The upstream-default chart: the operator, kube-state-metrics and grafana's sidecar all watch the API."""
+    found = run(netpol_api_server, corpus("kube-prometheus-stack.yaml").decode(), NETPOL_ON, namespace="monitoring")
+    names = {f.object.name for f in found}
+    assert {"kps-kube-prometheus-stack-operator", "kps-kube-state-metrics", "kps-grafana"} <= names
+    assert "kps-prometheus-node-exporter" not in names  # host network: netpol.hostNetwork's
