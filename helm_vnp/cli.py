@@ -6,6 +6,7 @@ lighter entry (``helm_vnp.postrender``); ``post-render`` here forwards to it.
 """
 from __future__ import annotations
 
+import os
 import sys
 from typing import List, Optional
 
@@ -99,8 +100,20 @@ def _register_optional() -> None:
 _register_optional()
 
 
+def _terminated(signum, _frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds like Ctrl-C: --output temp files are removed on the way out
+
+
 def main() -> None:
+    import signal
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # `helm vnp lint ... | head`: the reader left; say nothing more
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        sys.exit(1)

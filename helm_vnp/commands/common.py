@@ -50,11 +50,13 @@ def write_output(text: str, output: Optional[str]) -> None:
             fh.write(text)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, output)
-    except OSError as exc:
+    except BaseException as exc:  # an error, or SIGINT/SIGTERM (see cli.main) mid-write: leave nothing behind
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if not isinstance(exc, OSError):
+            raise
         raise VnpError(Problem(f"cannot write the report: {exc.strerror or exc}", file=output, path="--output"))
 
 
