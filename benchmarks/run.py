@@ -101,9 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     if not cases:
         print("no case matches --only", file=sys.stderr)
         return 2
-    info = machine_info() + [("kubectl", peers.version([str(peers.KUBECTL), "version", "--client"])),
-                             ("checkov", peers.version([str(peers.CHECKOV_BIN), "--version"])),
-                             ("helm-vnp", peers.version([peers.ours("helm-vnp"), "--version"]))]
+    info = machine_info()  # before the runs: the load average at start
     results = []
     started = time.perf_counter()
     for n, case in enumerate(cases, 1):
@@ -111,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_case(case, warmup, runs))
         if results[-1].skipped:
             print(f"  skipped: {results[-1].skipped}", file=sys.stderr)
+    # after the runs: checkov is installed on first use
+    info += [("kubectl", peers.version([str(peers.KUBECTL), "version", "--client"])),
+             ("checkov", peers.version([str(peers.CHECKOV_BIN), "--version"])),
+             ("helm-vnp", peers.version([peers.ours("helm-vnp"), "--version"]))]
     settings = (f"Harness peak RSS {harness_rss_kb() / 1024:.0f} MiB (a child's peak RSS at or below it "
                 f"cannot be told apart from it, see timing.py).\n\n"
                 f"Settings: {'--smoke, ' if args.smoke else ''}{warmup} warm-up + {runs} timed runs per side; "
