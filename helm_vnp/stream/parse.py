@@ -8,6 +8,8 @@ before anything expands them.  Errors are ``VnpError``s naming file and line.
 """
 from __future__ import annotations
 
+import re
+
 from helm_vnp.errors import Problem, VnpError
 
 # Expanded size (nodes, counting every alias use) beyond which a document is refused.
@@ -132,9 +134,17 @@ def _check_expansion(root, file: str, line: int) -> None:
         size[key] = total
 
 
+# ruamel quotes the values of a duplicate key: a Secret's data must never reach a message
+_DUPLICATE_VALUES = re.compile(r' with value ".*?" \(original value: ".*"\)', re.S)
+
+
+def _redact(text: str) -> str:
+    return _DUPLICATE_VALUES.sub(" (values not shown)", text)
+
+
 def _problem(exc: Exception, file: str, line: int) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    what = _redact(str(getattr(exc, "problem", None) or str(exc).splitlines()[0]))
     context = getattr(exc, "context", None)
     msg = f"invalid YAML: {what}" + (f" ({context})" if context and context not in str(what) else "")
     started = getattr(exc, "context_mark", None)

@@ -112,3 +112,23 @@ def test_big_case(name, tmp_path):
     entry = case.index_entry()
     proc = run_postrender(case.stream, argv_of(entry), timeout=300)
     judge(entry, case.stream, proc, generated_suffix(entry, False), make_corpus.RELEASE)
+
+
+def test_secrets_never_leak(outcomes):
+    """No Secret or ConfigMap value of any hostile stream reaches stderr (every error path included).
+
+    Values files are the user's own config: an error there shows the bad value (that is its point).
+    """
+    leaks = []
+    for case in INDEX:
+        data, proc = outcomes[case["name"]]
+        if proc is None or make_corpus.CANARY.encode() not in data and make_corpus.CANARY_B64.encode() not in data:
+            continue
+        if case["values"] != "values/default.yaml" and make_corpus.CANARY.encode() in (CASES / case["values"]).read_bytes():
+            continue
+        for secret in (make_corpus.CANARY, make_corpus.CANARY_B64):
+            if secret.encode() in proc.stderr:
+                leaks.append((case["name"], secret, proc.stderr.decode("utf-8", "replace")[-300:]))
+    checked = [c for c in INDEX if make_corpus.CANARY.encode() in (CASES / c["stream"]).read_bytes()]
+    assert len(checked) >= 5
+    assert not leaks, leaks

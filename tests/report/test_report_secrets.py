@@ -26,3 +26,17 @@ def test_canary_never_printed_on_invalid_config_either(tmp_path):
     assert any(f.rule == "config.schema" for f in report.findings)
     for fmt in FORMATS:
         assert CANARY not in render(fmt, report)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_duplicate_key_in_a_secret_does_not_quote_its_values(fmt, tmp_path):
+    """The YAML parser quotes both values of a duplicate key in its message: they must not reach a report."""
+    from helm_vnp.lint import LintOptions, run_lint
+
+    path = tmp_path / "dup.yaml"
+    path.write_text(f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  token: {CANARY}\n"
+                    f"  token: \"{CANARY}-2 (with parens)\"\n")
+    report = run_lint(LintOptions(rendered=[str(path)]))
+    [finding] = [f for f in report.findings if f.rule == "stream.yaml"]
+    assert 'duplicate key "token"' in finding.message
+    assert CANARY not in render(fmt, report)
