@@ -85,13 +85,15 @@ def test_tags_in_values_files_construct_nothing(tmp_path):
 
 
 def test_the_demo_stream_needs_no_network_and_no_program(tmp_path):
-    values = REPO / "examples" / "demo-chart" / "values.yaml"
+    values = tmp_path / "values.yaml"
+    values.write_text("policies:\n  networkPolicy:\n    enabled: true\n  resourceQuota:\n    enabled: true\n")
     stream = (b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n"
               b"    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n"
               b"      - name: web\n        image: nginx\n")
     proc, events = run([str(BIN / "vnp-postrender"), "-f", str(values), "--release", "shop"], tmp_path, stream)
     assert proc.returncode == 0 and b"NetworkPolicy" in proc.stdout and events == [], (proc.stderr.decode(), events)
-    proc, events = run([str(BIN / "helm-vnp"), "generate", "-f", str(values), "--release", "shop"], tmp_path)
+    proc, events = run([str(BIN / "helm-vnp"), "generate", "-f", str(REPO / "examples" / "values.yaml"),
+                        "--release", "shop"], tmp_path)
     assert proc.returncode == 0 and events == [], (proc.stderr.decode(), events)
 
 
