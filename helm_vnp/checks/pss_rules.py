@@ -57,14 +57,15 @@ def _evaluation(ctx: LintContext):
     if cached is not None:
         return cached
     from helm_vnp.podsecurity import exemption_for, workload_violations
-    from helm_vnp.stream.workloads import POD_METADATA_PATH, is_workload
+    from helm_vnp.stream.workloads import POD_METADATA_PATH, is_pod_template, is_workload
 
     chosen = setting(ctx)
     out = []
     if chosen is not None:
         exemptions = ((ctx.policies or {}).get("podSecurity") or {}).get("exemptions") or []
         for doc in ctx.docs:
-            if doc.kind in POD_METADATA_PATH and is_workload(doc.kind, doc.api_version):
+            if (doc.kind in POD_METADATA_PATH and is_workload(doc.kind, doc.api_version)) or \
+                    is_pod_template(doc.kind, doc.api_version):
                 violations = workload_violations(doc, chosen.level, chosen.version)
                 if violations:
                     out.append((doc, violations, exemption_for(doc, exemptions) is not None))

@@ -27,6 +27,15 @@ WORKLOAD_GROUPS: dict[str, frozenset[str]] = {
 }
 
 
+# A v1 PodTemplate holds a pod template but creates no pods: Pod Security checks it (the API server
+# warns about it), nothing labels it.
+POD_TEMPLATE_KIND = "PodTemplate"
+
+
+def is_pod_template(kind: str | None, api_version: str | None) -> bool:
+    return kind == POD_TEMPLATE_KIND and api_version == "v1"
+
+
 def is_workload(kind: str | None, api_version: str | None) -> bool:
     groups = WORKLOAD_GROUPS.get(kind or "")
     return groups is not None and (api_version or "") in groups
@@ -38,6 +47,9 @@ def pod_template(obj: dict, kind: str) -> dict | None:
         return None
     if kind == "Pod":
         return obj
+    if kind == POD_TEMPLATE_KIND:
+        template = obj.get("template")
+        return template if isinstance(template, dict) else None
     node = obj
     for key in POD_METADATA_PATH[kind][:-1]:
         node = node.get(key) if isinstance(node, dict) else None

@@ -115,10 +115,14 @@ def test_every_workload_kind_is_checked(tmp_path):
                 "            - {name: c, image: x, securityContext: {privileged: true}}\n")
     docs.append("apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: not-a-workload}\nspec:\n"
                 "  template:\n" + template)
+    # a v1 PodTemplate creates no pods, but the API server checks it like a workload's template
+    docs.append("apiVersion: v1\nkind: PodTemplate\nmetadata: {name: podtemplate}\ntemplate:\n"
+                + template.replace("    ", "  ", 1).replace("\n    spec:", "\n  spec:"))
     path = write(tmp_path / "kinds.yaml", "---\n".join(docs))
     report = lint_json("--rendered", path, "--pss-level", "baseline")
     flagged = {f["object"]["name"] for f in pss_findings(report) if f["rule"] == "pss.privileged"}
-    assert flagged == {"deployment", "statefulset", "daemonset", "replicaset", "replicationcontroller", "job", "cron"}
+    assert flagged == {"deployment", "statefulset", "daemonset", "replicaset", "replicationcontroller", "job", "cron",
+                       "podtemplate"}
 
 
 def test_upstream_kube_prometheus_stack_under_restricted():

@@ -44,7 +44,7 @@ CASES = [
     ("hostNetwork", "baseline", "v1.0", _set("hostNetwork", True), ("host namespaces", "hostNetwork=true")),
     ("all host ns", "baseline", "latest",
      _both(_set("hostPID", True), _both(_set("hostIPC", True), _set("hostNetwork", False))),
-     ("host namespaces", "hostIPC=true, hostPID=true")),
+     ("host namespaces", "hostPID=true, hostIPC=true")),  # upstream's order: network, PID, IPC
     ("host ns false", "restricted", "latest", _set("hostPID", False), None),
     # privileged
     ("privileged", "baseline", "v1.0", _ctx("privileged", True),
