@@ -56,7 +56,8 @@ def policies_from(objects: Iterable[dict], default_namespace: str) -> list[Polic
         spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
         types = spec.get("policyTypes")
         if not isinstance(types, list) or not types:
-            types = [INGRESS] + ([EGRESS] if "egress" in spec else [])
+            # as the API server defaults it: Egress only when there is an egress rule (`egress: []` isolates nothing)
+            types = [INGRESS] + ([EGRESS] if isinstance(spec.get("egress"), list) and spec["egress"] else [])
         out.append(Policy(str(meta.get("name") or ""), str(meta.get("namespace") or default_namespace),
                           spec.get("podSelector") if isinstance(spec.get("podSelector"), dict) else {},
                           tuple(types), _rules(spec.get("ingress")), _rules(spec.get("egress"))))

@@ -10,6 +10,11 @@
 - DaemonSet: one per node; the node count is unknown before install and comes
   from the caller (the ``nodes`` option of quota.fit, default 1).
 - Pod: 1.
+
+``Count.kept`` adds the finished pods that stay and still count against ``count/pods``
+(it counts pods in every state; ``pods`` counts those not finished): a Job's succeeded
+pods stay until the Job is deleted, so a Job makes ``completions`` pods (at least: failed
+retries add more); a CronJob keeps ``successfulJobsHistoryLimit`` (default 3) finished runs.
 """
 from __future__ import annotations
 
@@ -18,8 +23,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Count:
-    pods: int
+    pods: int  # running at once
     how: str  # short explanation for messages, e.g. "maxReplicas 10 of HPA web"
+    kept: int = 0  # finished pods that stay (count/pods counts them, pods does not)
+    kept_how: str = ""
 
 
 def _int(value, default: int) -> int:
@@ -36,6 +43,16 @@ def _job_pods(spec: dict) -> tuple[int, str]:
     return parallelism, f"parallelism {parallelism}"
 
 
+def _job_total(spec: dict) -> int:
+    """Pods one Job run makes in all when every pod succeeds: ``completions`` (default: as parallelism)."""
+    if spec.get("suspend") is True:
+        return 0
+    completions = spec.get("completions")
+    if isinstance(completions, int) and not isinstance(completions, bool) and completions >= 0:
+        return completions
+    return _int(spec.get("parallelism"), 1)
+
+
 def concurrent_pods(kind: str, obj: dict, hpa_max: tuple[int, str] | None = None, nodes: int = 1) -> Count:
     """Peak concurrent pods of one workload object."""
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
@@ -45,14 +62,21 @@ def concurrent_pods(kind: str, obj: dict, hpa_max: tuple[int, str] | None = None
         return Count(nodes, f"1 per node × {nodes} node{'s' if nodes != 1 else ''}")
     if kind == "Job":
         n, how = _job_pods(spec)
-        return Count(n, how)
+        total = _job_total(spec)
+        return Count(n, how, max(0, total - n), f"{total} pods in all (completions)" if total > n else "")
     if kind == "CronJob":
         if spec.get("suspend") is True:
             return Count(0, "suspended")
         job = ((spec.get("jobTemplate") or {}).get("spec")) or {}
-        n, how = _job_pods(job if isinstance(job, dict) else {})
+        job = job if isinstance(job, dict) else {}
+        n, how = _job_pods(job)
         policy = spec.get("concurrencyPolicy") or "Allow"
-        return Count(n, f"{how}, 1 concurrent run ({policy})")
+        history = _int(spec.get("successfulJobsHistoryLimit"), 3)
+        per_run = _job_total(job)
+        kept = history * per_run + max(0, per_run - n)
+        return Count(n, f"{how}, 1 concurrent run ({policy})", kept,
+                     f"{history} finished run{'s' if history != 1 else ''} kept (successfulJobsHistoryLimit)"
+                     if kept else "")
     replicas = _int(spec.get("replicas"), 1)
     if hpa_max is not None and hpa_max[0] > replicas:
         return Count(hpa_max[0], f"maxReplicas {hpa_max[0]} of HorizontalPodAutoscaler {hpa_max[1]}")

@@ -126,8 +126,24 @@ def _max(a: dict, b: dict) -> dict:
     return out
 
 
-def pod_total(containers: list[Effective], which: str, overhead: dict | None = None) -> dict[str, Fraction]:
-    """Effective pod ``requests`` or ``limits`` (Kubernetes' PodRequests/PodLimits)."""
+POD_LEVEL = ("cpu", "memory")  # and hugepages-*: what pod-level resources may set
+
+
+def pod_level(spec: dict, which: str) -> dict[str, Fraction]:
+    """Pod-level ``spec.resources`` (Kubernetes 1.34+, PodLevelResources): requests default to limits."""
+    res = spec.get("resources") if isinstance(spec.get("resources"), dict) else {}
+    limits = {k: v for k, v in _quantities(res.get("limits")).items() if k in POD_LEVEL or k.startswith("hugepages-")}
+    if which == "limits":
+        return limits
+    requests = {k: v for k, v in _quantities(res.get("requests")).items()
+                if k in POD_LEVEL or k.startswith("hugepages-")}
+    return {**limits, **requests}
+
+
+def pod_total(containers: list[Effective], which: str, overhead: dict | None = None,
+              spec: dict | None = None) -> dict[str, Fraction]:
+    """Effective pod ``requests`` or ``limits`` (Kubernetes' PodRequests/PodLimits): pod-level
+    ``spec.resources``, where set, stand for the containers' total of that resource."""
     app: dict = {}
     sidecars: dict = {}
     init_peak: dict = {}
@@ -141,6 +157,8 @@ def pod_total(containers: list[Effective], which: str, overhead: dict | None = N
         else:
             init_peak = _max(init_peak, _add(own, sidecars))
     total = _max(_add(app, sidecars), init_peak)
+    if spec is not None:
+        total.update(pod_level(spec, which))
     return _add(total, overhead or {})
 
 
@@ -160,3 +178,15 @@ def pvc_storage_request(spec) -> Fraction | None:
     res = spec.get("resources") if isinstance(spec.get("resources"), dict) else {}
     req = res.get("requests") if isinstance(res.get("requests"), dict) else {}
     return try_quantity(req.get("storage")) if "storage" in req else None
+
+
+def ephemeral_claims(spec: dict) -> list[tuple[str, dict]]:
+    """(volume name, PVC spec) of the pod's generic ephemeral volumes: the ephemeral-volume controller
+    creates one PersistentVolumeClaim per pod from each, in the pod's namespace."""
+    out = []
+    for vol in spec.get("volumes") if isinstance(spec.get("volumes"), list) else []:
+        eph = vol.get("ephemeral") if isinstance(vol, dict) else None
+        tpl = eph.get("volumeClaimTemplate") if isinstance(eph, dict) else None
+        if isinstance(tpl, dict) and isinstance(tpl.get("spec"), dict):
+            out.append((str(vol.get("name") or ""), tpl["spec"]))
+    return out

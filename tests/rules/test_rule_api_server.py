@@ -46,6 +46,20 @@ def test_control_plane_selector_or_an_egress_rule_fixes_it():
     api_rule = NETPOL_ON + ("    workload:\n      egress:\n      - to: [{ipBlock: {cidr: 10.0.0.1/32}}]\n"
                             "        ports: [{port: 6443, protocol: TCP}]\n")
     assert run(netpol_api_server, OPERATOR + binding(), api_rule, namespace="ns") == []
+    # the README's fix, with the cluster's own API server address
+    own_address = api_rule.replace("10.0.0.1/32", "10.20.30.40/32")
+    assert run(netpol_api_server, OPERATOR + binding(), own_address, namespace="ns") == []
+    wrong_port = own_address.replace("port: 6443", "port: 5432")
+    assert len(run(netpol_api_server, OPERATOR + binding(), wrong_port, namespace="ns")) == 1
+
+
+def test_a_chart_policy_with_empty_egress_isolates_nothing():
+    """`egress: []` without policyTypes: the API server defaults policyTypes to [Ingress] only."""
+    chart_np = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\nspec:\n"
+                "  podSelector: {}\n  ingress: [{}]\n  egress: []\n")
+    assert run(netpol_api_server, OPERATOR + binding() + chart_np, "", namespace="ns") == []
+    isolating = chart_np.replace("  egress: []\n", "  policyTypes: [Ingress, Egress]\n  egress: []\n")
+    assert len(run(netpol_api_server, OPERATOR + binding() + isolating, "", namespace="ns")) == 1
 
 
 def test_kube_prometheus_stack_operator_and_friends():

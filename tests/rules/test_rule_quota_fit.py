@@ -96,11 +96,31 @@ def test_jobs_cronjobs_daemonsets_and_hooks():
           "  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: d, image: x}]\n")
     test_pod = ("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: smoke\n  annotations: {helm.sh/hook: test}\n"
                 "spec:\n  containers: [{name: t, image: x}]\n")
-    config = Q('count/pods: "8"')
+    config = Q('pods: "8"')
     [f] = run(quota_fit, job + cron + ds + test_pod, config, options={"quota.fit": {"nodes": 2}})
-    # 5 (hook Job) + 2 (one CronJob run) + 2 (DaemonSet on 2 nodes); the test hook Pod is not installed
-    assert "needs 9 but" in f.message and "DaemonSets counted on 2 nodes" in f.message
-    assert "Job batch 5 (parallelism 5)" in f.message and "Pod smoke" not in f.message
+    # pods (not finished) at peak: 5 (hook Job) + 2 (one CronJob run) + 2 (DaemonSet on 2 nodes);
+    # the test hook Pod is not installed
+    assert f.message.startswith("pods: the release needs 9 but") and "DaemonSets counted on 2 nodes" in f.message
+    assert "Job batch 5 (parallelism 5" in f.message and "Pod smoke" not in f.message
+    # count/pods counts finished pods too: the Job's 10 completions stay, the CronJob keeps 3 finished runs
+    [f] = run(quota_fit, job + cron + ds + test_pod, Q('count/pods: "8"'), options={"quota.fit": {"nodes": 2}})
+    assert f.message.startswith("count/pods: the release needs 20 but"), f.message  # 10 + (2 + 3 × 2) + 2
+    assert "Job batch 10 (parallelism 5; 10 pods in all (completions))" in f.message
+    assert "3 finished runs kept (successfulJobsHistoryLimit)" in f.message
+
+
+def test_a_bare_pod_counts_once():
+    pod = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: solo}\nspec:\n  containers: [{name: c, image: x}]\n"
+    assert run(quota_fit, pod, Q('count/pods: "1"', 'pods: "1"'), options={"quota.fit": {"headroom": 1}}) == []
+    [f] = run(quota_fit, pod + pod.replace("solo", "duo"), Q('count/pods: "1"'))
+    assert f.message.startswith("count/pods: the release needs 2 but"), f.message
+
+
+def test_load_balancer_without_allocation_still_charges_named_node_ports():
+    lb = ("---\napiVersion: v1\nkind: Service\nmetadata: {name: lb}\nspec:\n  type: LoadBalancer\n"
+          "  allocateLoadBalancerNodePorts: false\n  ports: [{port: 80, nodePort: 30080}, {port: 443}]\n")
+    found = run(quota_fit, lb, QUOTA_ON)
+    assert any(f.message.startswith("services.nodeports: the release needs 1 but") for f in found), found
 
 
 def test_node_ports_load_balancers_and_allocate_false():
@@ -175,3 +195,22 @@ def test_a_quota_the_chart_renders_applies_too():
     rq = "---\napiVersion: v1\nkind: ResourceQuota\nmetadata: {name: own}\nspec:\n  hard: {pods: '1'}\n"
     [f] = run(quota_fit, rq + deployment(replicas=2), "")
     assert f.object.name == "own" and f.source.file == "chart.yaml" and f.message.startswith("pods: the release needs 2")
+
+
+def test_pod_level_resources_stand_for_the_containers():
+    """Kubernetes 1.34+ (PodLevelResources): spec.resources is the pod's total; containers need not specify."""
+    pod_level = deployment("web", replicas=2, extra_spec="      resources:\n        requests: {cpu: '2', memory: 1Gi}\n"
+                           "        limits: {cpu: '2', memory: 1Gi}\n")
+    found = run(quota_fit, pod_level, Q('requests.cpu: "3"', 'limits.memory: "4Gi"'))
+    assert [f.message.split(" (over")[0] for f in found] == [
+        "requests.cpu: the release needs 4 but ResourceQuota vnp-rel allows 3"]
+
+
+def test_generic_ephemeral_volumes_are_claims_per_pod():
+    eph = deployment("scratch", replicas=5, extra_spec=(
+        "      volumes:\n      - name: tmp\n        ephemeral:\n          volumeClaimTemplate:\n            spec:\n"
+        "              accessModes: [ReadWriteOnce]\n              resources: {requests: {storage: 10Gi}}\n"))
+    found = run(quota_fit, eph, Q('count/persistentvolumeclaims: "2"', 'requests.storage: "20Gi"'))
+    assert sorted(f.message.split(" (over")[0] for f in found) == [
+        "count/persistentvolumeclaims: the release needs 5 but ResourceQuota vnp-rel allows 2",
+        "requests.storage: the release needs 50Gi but ResourceQuota vnp-rel allows 20Gi"]

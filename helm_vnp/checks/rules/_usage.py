@@ -3,8 +3,9 @@
 A contributor is a workload (its pods at peak, see helm_vnp.k8s.replicas, and
 the objects its controller creates), any other namespaced object of the release
 in the release namespace (vnp's own included), or Helm's release Secret.
-Quota keys are normalised: ``pods`` -> ``count/pods``, ``cpu`` ->
-``requests.cpu``, ``services`` -> ``count/services``, ...
+Quota keys are normalised: ``cpu`` -> ``requests.cpu``, ``services`` ->
+``count/services``, ...; ``pods`` (pods not finished) and ``count/pods`` (all
+pods, a Job's succeeded ones and a CronJob's kept runs included) stay apart.
 """
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from fractions import Fraction
 from helm_vnp.checks.context import LintContext
 from helm_vnp.checks.rules._release import Obj, PodSource, view
 
-LEGACY_COUNTS = {"pods", "services", "secrets", "configmaps", "persistentvolumeclaims",
-                 "replicationcontrollers", "resourcequotas"}
+# ``pods`` is not one of them: it counts pods not yet finished, ``count/pods`` all pods
+LEGACY_COUNTS = {"services", "secrets", "configmaps", "persistentvolumeclaims", "replicationcontrollers",
+                 "resourcequotas"}
 POD_RESOURCES = ("requests.", "limits.")
 STORAGE_CLASS = ".storageclass.storage.k8s.io/"
 
@@ -30,7 +32,7 @@ def normal_key(key: str) -> str:
 
 def is_pod_key(key: str) -> bool:
     """Resources a scoped quota may track: pod counts and compute."""
-    return key == "count/pods" or key.startswith(POD_RESOURCES) and key != "requests.storage"
+    return key in ("count/pods", "pods") or key.startswith(POD_RESOURCES) and key != "requests.storage"
 
 
 @dataclass
@@ -77,7 +79,7 @@ def contributors(ctx: LintContext, items: list, nodes: int) -> list[Contributor]
     """Everything in the release namespace that a quota charges, for an install."""
     from helm_vnp.k8s.kinds import NAMESPACED, count_key, kind_info
     from helm_vnp.k8s.replicas import concurrent_pods
-    from helm_vnp.k8s.resources import overhead_of, pod_containers, pod_total
+    from helm_vnp.k8s.resources import ephemeral_claims, overhead_of, pod_containers, pod_total
     v = view(ctx)
     hpas = _hpa_targets(v.objects, ctx.namespace)
     pods = {id(ps.owner): ps for ps in v.pods}
@@ -95,17 +97,23 @@ def contributors(ctx: LintContext, items: list, nodes: int) -> list[Contributor]
         if ps is not None:
             count = concurrent_pods(o.kind, o.obj, hpas.get((o.kind, o.name)), nodes)
             c.pod, c.how, c.daemonset = ps, count.how, o.kind == "DaemonSet"
+            if count.kept_how:
+                c.how += f"; {count.kept_how}"
             c.containers = pod_containers(ps.spec, items)
             overhead = overhead_of(ps.spec)
             n = count.pods
-            _add(c.usage, "count/pods", n)
+            c.usage.pop("count/pods", None)  # a bare Pod: counted once, below
+            _add(c.usage, "pods", n)
+            _add(c.usage, "count/pods", n + count.kept)
             for which in ("requests", "limits"):
-                for r, q in pod_total(c.containers, which, overhead).items():
+                for r, q in pod_total(c.containers, which, overhead, ps.spec).items():
                     _add(c.usage, f"{which}.{r}", q * n)
             if o.kind == "StatefulSet":
                 for tpl in spec.get("volumeClaimTemplates") if isinstance(spec.get("volumeClaimTemplates"), list) else []:
                     if isinstance(tpl, dict) and isinstance(tpl.get("spec"), dict):
                         _pvc_usage(c.usage, tpl["spec"], n)
+            for _name, claim in ephemeral_claims(ps.spec):  # one PVC per pod, kept while the pod is
+                _pvc_usage(c.usage, claim, n + count.kept)
             if o.kind == "Deployment":
                 _add(c.usage, "count/replicasets.apps", 1)
             if o.kind in ("StatefulSet", "DaemonSet"):
@@ -117,6 +125,8 @@ def contributors(ctx: LintContext, items: list, nodes: int) -> list[Contributor]
             kind = spec.get("type") or "ClusterIP"
             if kind == "NodePort" or (kind == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is not False):
                 _add(c.usage, "services.nodeports", len(ports))
+            elif kind == "LoadBalancer":  # no ports allocated, but those the chart names are still charged
+                _add(c.usage, "services.nodeports", sum(1 for p in ports if isinstance(p, dict) and p.get("nodePort")))
             if kind == "LoadBalancer":
                 _add(c.usage, "services.loadbalancers", 1)
             if spec.get("selector") and kind != "ExternalName":

@@ -93,7 +93,8 @@ def _pvc_messages(items, request) -> list[str]:
 
 
 def check(ctx: LintContext) -> Iterable[Finding]:
-    from helm_vnp.k8s.resources import CONTAINER, POD, pod_containers, pod_total, pvc_storage_request
+    from helm_vnp.k8s.resources import (CONTAINER, POD, ephemeral_claims, pod_containers, pod_total,
+                                        pvc_storage_request)
     items = limit_items(ctx)
     if not items:
         return
@@ -119,7 +120,8 @@ def check(ctx: LintContext) -> Iterable[Finding]:
         pod_msgs = []
         for item in items:
             if item.type == POD:
-                pod_msgs += _bounds(item, pod_total(containers, "requests"), pod_total(containers, "limits"), "Pod")
+                pod_msgs += _bounds(item, pod_total(containers, "requests", spec=ps.spec),
+                                    pod_total(containers, "limits", spec=ps.spec), "Pod")
         spec = o.obj.get("spec") if isinstance(o.obj.get("spec"), dict) else {}
         templates = spec.get("volumeClaimTemplates") if o.kind == "StatefulSet" else None
         for tpl in templates if isinstance(templates, list) else []:
@@ -128,6 +130,8 @@ def check(ctx: LintContext) -> Iterable[Finding]:
                 tspec = tpl.get("spec") if isinstance(tpl.get("spec"), dict) else {}
                 pod_msgs += [f"volumeClaimTemplate {meta.get('name', '')}: {m}"
                              for m in _pvc_messages(items, pvc_storage_request(tspec))]
+        for name, claim in ephemeral_claims(ps.spec):
+            pod_msgs += [f"ephemeral volume {name}: {m}" for m in _pvc_messages(items, pvc_storage_request(claim))]
         if pod_msgs:
             yield Finding(RULE.id, RULE.severity, f"{o.kind} {o.name}: would be rejected ({by}): {'; '.join(pod_msgs)}",
                           ref(ctx, o), ctx.source(o.doc))

@@ -45,7 +45,27 @@ RULE = Rule(id="netpol.apiServer", severity="warning",
 
 BINDING_KINDS = ("RoleBinding", "ClusterRoleBinding")
 # where an API server listens after the `kubernetes` Service's DNAT: a private address, 443 or 6443
-PROBES = tuple((ip, port) for ip in ("10.0.0.1", "172.16.0.1", "192.168.0.1") for port in (443, 6443))
+PORTS = (443, 6443)
+PROBES = tuple((ip, port) for ip in ("10.0.0.1", "172.16.0.1", "192.168.0.1") for port in PORTS)
+
+
+def _probes(policies) -> list[tuple[str, int]]:
+    """PROBES, plus a private address inside every ipBlock an egress rule names (the API server's own
+    address, once a user allows it, must count as reaching it)."""
+    import ipaddress
+    out = list(PROBES)
+    for p in policies:
+        for rule in p.egress:
+            for peer in rule.get("to") if isinstance(rule.get("to"), list) else []:
+                block = peer.get("ipBlock") if isinstance(peer, dict) else None
+                try:
+                    net = ipaddress.ip_network(str(block["cidr"]), strict=False) if isinstance(block, dict) else None
+                except (KeyError, ValueError):
+                    continue
+                if net is not None and net.is_private and net.prefixlen >= 8:
+                    host = net.network_address + (1 if net.num_addresses > 2 else 0)
+                    out += [(str(host), port) for port in PORTS]
+    return sorted(set(out))
 
 
 def _bindings(objects, namespace: str) -> dict:
@@ -80,6 +100,7 @@ def check(ctx: LintContext) -> Iterable[Finding]:
     if not bindings:
         return
     automount = _service_account_automounts(v.objects)
+    probes = _probes(policies)
     for ps in v.pods:
         o = ps.owner
         if ps.host_network or o.namespace != ctx.namespace or o.test_hook:
@@ -92,7 +113,7 @@ def check(ctx: LintContext) -> Iterable[Finding]:
         if mounts is False or (mounts is None and automount.get((o.namespace, sa)) is False):
             continue
         pod = pod_of(ps)
-        verdicts = [egress(policies, pod, ip, port) for ip, port in PROBES]
+        verdicts = [egress(policies, pod, ip, port) for ip, port in probes]
         if any(vd.allowed for vd in verdicts) or not any(vd.isolated for vd in verdicts):
             continue
         shown = ", ".join(bound[:2]) + (f" and {len(bound) - 2} more" if len(bound) > 2 else "")

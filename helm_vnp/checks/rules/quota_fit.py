@@ -7,18 +7,22 @@ entry, what installing the release would use at peak:
 - compute (``requests.*``, ``limits.*``, ``cpu``, ``memory``, …): per pod, after
   the LimitRange defaults (see ``limitrange.fit``), the effective pod value the
   quota admission charges - max(sum of the app containers and sidecar init
-  containers, the peak of the init sequence) plus ``spec.overhead`` - times the
-  pods running at once: ``replicas`` (or an HPA's ``maxReplicas`` when larger),
+  containers, the peak of the init sequence), or the pod-level ``spec.resources``
+  where set (Kubernetes 1.34+), plus ``spec.overhead`` - times the pods running at once: ``replicas`` (or an HPA's ``maxReplicas`` when larger),
   Job ``parallelism`` (capped by ``completions``), one run per CronJob (for
   ``concurrencyPolicy: Allow`` an *assumption*: runs only overlap when one
   outlasts the schedule), one pod per node for DaemonSets times the option
   ``nodes`` (default 1: the node count is unknown before install);
-- object counts: ``count/pods``/``pods``, ``services``, ``services.loadbalancers``,
+- object counts: ``pods`` (pods not finished: the running ones above) and
+  ``count/pods`` (every pod: also a Job's succeeded pods, ``completions`` in all,
+  and the ``successfulJobsHistoryLimit`` runs a CronJob keeps, default 3), ``services``, ``services.loadbalancers``,
   ``services.nodeports`` (each port of a NodePort Service, and of a
-  LoadBalancer one unless ``allocateLoadBalancerNodePorts: false``),
+  LoadBalancer one unless ``allocateLoadBalancerNodePorts: false``, and then those
+  that name a ``nodePort``),
   ``secrets`` (plus Helm's own release Secret), ``configmaps``,
-  ``persistentvolumeclaims`` and ``requests.storage`` (standalone PVCs and
-  ``volumeClaimTemplates`` × replicas, also per storage class), ``count/endpoints``
+  ``persistentvolumeclaims`` and ``requests.storage`` (standalone PVCs,
+  ``volumeClaimTemplates`` × replicas and generic ephemeral volumes × pods, also per
+  storage class), ``count/endpoints``
   (one per Service with a selector) and any ``count/<resource>.<group>``
   (ReplicaSets of Deployments, ControllerRevisions, Jobs of CronJobs included);
 - scoped quotas (``scopes``, ``scopeSelector``: BestEffort, NotBestEffort,
@@ -142,9 +146,10 @@ def _must_specify(ctx: LintContext, q, where: str, hard: dict, charges: list) ->
     required = sorted({normal_key(str(k)) for k in hard} & set(MUST_SPECIFY))
     if not required:
         return
+    from helm_vnp.k8s.resources import pod_level
     for c in charges:
-        if c.pod is None:
-            continue
+        if c.pod is None or pod_level(c.pod.spec, "requests") or pod_level(c.pod.spec, "limits"):
+            continue  # pod-level resources (1.34+): the quota admission asks nothing of the containers
         o = c.pod.owner
         for cont in c.containers:
             missing = [k for k in required
