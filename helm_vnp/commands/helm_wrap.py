@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,19 +22,45 @@ from pathlib import Path
 
 from helm_vnp.errors import Problem, VnpError
 
-# Helm flags whose value is the next argument when not written as --flag=value
+# Helm flags whose value is the next argument when not written as --flag=value: a fallback only.
+# The table comes from the running helm's own `helm COMMAND --help` (see helm_flags): a flag
+# table that is wrong in either direction loses the user's -f (a boolean read as taking a value
+# swallows the next argument) or their chart (a value flag read as boolean).
 _HELM_VALUE_FLAGS = {
     "-f", "--values", "--set", "--set-string", "--set-json", "--set-file", "--set-literal", "-n", "--namespace",
     "--version", "--repo", "--username", "--password", "--ca-file", "--cert-file", "--key-file", "--keyring",
     "--timeout", "--description", "--kube-context", "--kubeconfig", "--post-renderer", "--post-renderer-args",
     "--output-dir", "-s", "--show-only", "--api-versions", "-a", "--kube-version", "--name-template",
     "--history-max", "--max-history", "--registry-config", "--repository-config", "--repository-cache",
-    "--wait-for-jobs", "--dry-run", "-o", "--output", "--labels", "-l", "--server-side", "--force-conflicts",
-    "--rollback-on-failure", "--hide-secret", "--kube-apiserver", "--kube-as-user", "--kube-as-group", "--kube-token",
-    "--kube-ca-file", "--kube-tls-server-name", "--burst-limit", "--qps", "--take-ownership", "--wait",
+    "-o", "--output", "--labels", "-l", "--kube-apiserver", "--kube-as-user", "--kube-as-group", "--kube-token",
+    "--kube-ca-file", "--kube-tls-server-name", "--burst-limit", "--qps", "--color", "--colour", "--content-cache",
 }
-# of those, the ones that can also stand alone as booleans (value only with '=')
-_HELM_BOOL_OR_VALUE = {"--dry-run", "--wait", "--server-side", "--rollback-on-failure", "--take-ownership"}
+# flags whose value is optional: given only as --flag=value
+_HELM_OPTIONAL_VALUE = {"--dry-run", "--wait"}
+# a flag line of cobra's help: "  -f, --values strings   ..." / "      --dry-run string[="unset"]   ..."
+_FLAG_LINE = re.compile(r"^\s+(?:(-\w), )?(--[\w-]+)(?: (\S+))?(?:\s{2,}|$)")
+# values that reach the chart but that vnp does not read: refused when they touch the config
+_UNREAD_SETS = ("--set-literal", "--set-file")
+
+
+def helm_flags(helm: str | None, command: str) -> tuple[set, set]:
+    """(flags that take a value, flags whose value is optional) of ``helm COMMAND``, from its --help."""
+    if helm:
+        try:
+            out = subprocess.run([helm, command, "--help"], capture_output=True, text=True, timeout=60,
+                                 stdin=subprocess.DEVNULL).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        value, optional = set(), set()
+        for line in out.splitlines():
+            m = _FLAG_LINE.match(line)
+            if not m or not m.group(3):
+                continue
+            names = {m.group(2)} | ({m.group(1)} if m.group(1) else set())
+            (optional if "[=" in m.group(3) else value).update(names)
+        if "--values" in value and "--set" in value:  # a help text we could read
+            return value, optional
+    return set(_HELM_VALUE_FLAGS), set(_HELM_OPTIONAL_VALUE)
 
 
 @dataclass
@@ -53,8 +80,12 @@ class HelmCall:
 HELM_DEFAULT_RELEASE = "release-name"
 
 
-def parse_helm_args(command: str, args: list[str]) -> HelmCall:
-    """Pick out what vnp needs from a helm command line, leaving it unchanged."""
+def parse_helm_args(command: str, args: list[str], flags: tuple[set, set] | None = None) -> HelmCall:
+    """Pick out what vnp needs from a helm command line, leaving it unchanged.
+
+    ``flags``: (value flags, optional-value flags) as ``helm_flags`` reads them; the fallback table if None.
+    """
+    value_flags, optional_flags = flags or (set(_HELM_VALUE_FLAGS), set(_HELM_OPTIONAL_VALUE))
     call = HelmCall(command, list(args))
     positionals = []
     i = 0
@@ -65,13 +96,19 @@ def parse_helm_args(command: str, args: list[str]) -> HelmCall:
             break
         if arg.startswith("-") and arg != "-":
             name, eq, value = arg.partition("=")
+            if not arg.startswith("--") and len(name) > 2 and name[:2] in value_flags:
+                name, eq, value = name[:2], "=", arg[2:].removeprefix("=")  # -fvalues.yaml, -nteam
             if name in ("--post-renderer", "--post-renderer-args"):
                 raise VnpError(Problem(f"{name} is set by helm vnp itself; run plain helm to use your own"))
-            if not eq and name in _HELM_VALUE_FLAGS and name not in _HELM_BOOL_OR_VALUE:
+            if not eq and name in value_flags and name not in optional_flags:
                 if i + 1 >= len(args):
                     raise VnpError(Problem(f"flag {name} needs a value"))
                 value = args[i + 1]
                 i += 1
+            if name in _UNREAD_SETS and any(part.split("=", 1)[0].strip().startswith("policies")
+                                            for part in ([value] if name == "--set-literal" else value.split(","))):
+                raise VnpError(Problem(f"{name} {value}: helm vnp does not read {name}; set policies with "
+                                       "-f, --set, --set-string or --set-json", path=name))
             if name in ("-f", "--values"):
                 call.values += [v for v in value.split(",") if v]
             elif name == "--set":
@@ -196,9 +233,9 @@ def run_wrapped(command: str, args: list[str]) -> int:
     from helm_vnp.config import load_config
     from helm_vnp.pipeline import _check_release_name
 
-    call = parse_helm_args(command, args)
-    _check_release_name(call.release)
     helm = helm_binary()
+    call = parse_helm_args(command, args, helm_flags(helm, command))
+    _check_release_name(call.release)
     with tempfile.TemporaryDirectory(prefix="helm-vnp-") as tmpdir:
         tmp = Path(tmpdir)
         stdin_values = None

@@ -32,6 +32,34 @@ def test_template_wires_values_set_namespace_and_release(helm):
     assert pod_metadata(web)["labels"][RELEASE_LABEL] == "shop"
 
 
+@pytest.mark.parametrize("flags", [
+    ["--wait-for-jobs", "-f", "{values}"],  # a boolean before -f must not swallow it
+    ["--skip-tests", "-f", "{values}"],
+    ["-f{values}"],  # pflag's joined short form
+    ["--color", "never", "-f", "{values}"],  # a global flag with a value before the positionals
+    ["--dry-run=client", "--values={values}"],
+])
+def test_helm_flags_never_lose_the_values_file(helm, flags):
+    """Every flag is read from the running helm's own flag table: values and release always reach vnp."""
+    if helm.major == 3 and flags[0] in ("--wait-for-jobs", "--color"):
+        pytest.skip(f"helm 3 template has no {flags[0]}")
+    argv = [f.replace("{values}", str(DEMO_VALUES)) for f in flags]
+    if argv[0] == "--color":
+        argv = argv[:2] + ["shop", str(DEMO_CHART)] + argv[2:]
+    else:
+        argv = ["shop", str(DEMO_CHART)] + argv
+    proc = helm.run("vnp", "template", *argv)
+    gen = generated(proc.stdout)
+    assert gen["NetworkPolicy"]["metadata"]["name"] == "vnp-shop-workload"
+    assert gen["NetworkPolicy"]["metadata"]["labels"]["team"] == "shop"  # the values file reached vnp
+
+
+def test_set_literal_on_policies_is_refused_not_ignored(helm):
+    proc = helm.run("vnp", "template", "shop", DEMO_CHART, "-f", DEMO_VALUES,
+                    "--set-literal", "policies.networkPolicy.labels.team=x", check=False)
+    assert proc.returncode != 0 and b"does not read --set-literal" in proc.stderr, proc.stderr.decode()
+
+
 def test_template_equals_the_bare_postrenderer(helm):
     wrapped = helm.run("vnp", "template", "app", HOOKS_CHART, "-f", HOOKS_VALUES, "-n", "team-a").stdout
     bare = helm.run("template", "app", HOOKS_CHART, "-f", HOOKS_VALUES, "-n", "team-a",
