@@ -27,6 +27,18 @@ def cache_dir() -> Path | None:
     return Path.home() / ".cache" / "helm-vnp"
 
 
+def code_fingerprint() -> bytes:
+    """Name, size and mtime of every module that turns values into the config (this package): a
+    changed loader or default (a `helm plugin update` keeps the version) is never served stale."""
+    here = Path(__file__).resolve().parent
+    parts = []
+    for entry in sorted(os.scandir(here), key=lambda e: e.name):
+        if entry.name.endswith((".py", ".json")):
+            st = entry.stat()
+            parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts).encode()
+
+
 def cache_key(version: str, schema: bytes, files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str, str]]) -> str:
     """sha256 over every input; each field is length-prefixed so no two inputs collide."""
     h = hashlib.sha256()
@@ -35,7 +47,7 @@ def cache_key(version: str, schema: bytes, files: Sequence[tuple[str, bytes]], f
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
 
-    for part in (FORMAT.encode(), version.encode(), schema):
+    for part in (FORMAT.encode(), version.encode(), schema, code_fingerprint()):
         add(part)
     add(str(len(files)).encode())
     for path, raw in files:
@@ -74,7 +86,8 @@ def write(key: str, config: dict) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=directory)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"format": FORMAT, "key": key, "config": config}, fh, sort_keys=True)
+            # key order is kept: it is the order the user wrote their rules in, and output follows it
+            json.dump({"format": FORMAT, "key": key, "config": config}, fh)
         os.replace(tmp, directory / f"{key}.json")
         tmp = None
     except OSError:

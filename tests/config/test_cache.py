@@ -116,3 +116,24 @@ def test_concurrent_processes_share_one_cache_safely(tmp_path, values):
     assert len(entries) == 2 and all(e.endswith(".json") for e in entries)  # no temp files left behind
     for name in entries:
         json.loads((tmp_path / "c" / name).read_bytes())
+
+
+def test_cold_and_warm_cache_give_the_same_bytes(tmp_path):
+    """Same input, same bytes: user rules keep the key order they were written in, cached or not."""
+    values = tmp_path / "values.yaml"
+    values.write_text("policies:\n  networkPolicy:\n    enabled: true\n    workload:\n      egress:\n"
+                      "      - to: [{ipBlock: {cidr: 10.1.0.0/16}}]\n        ports: [{protocol: TCP, port: 5432}]\n")
+    env = {**os.environ, "VNP_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("VNP_NO_CACHE", None)
+    exe = ROOT / ".venv" / "bin" / "vnp-postrender"
+    runs = [subprocess.run([str(exe), "-f", str(values), "--release", "r"], input=b"", capture_output=True,
+                           env=env, check=True).stdout for _ in range(3)]
+    assert list((tmp_path / "cache").glob("*.json")), "the cache was not used"
+    assert runs[0] == runs[1] == runs[2]
+
+
+def test_the_key_covers_the_config_code():
+    """A changed loader or default (same version after `helm plugin update`) changes every key."""
+    names = cache.code_fingerprint().decode()
+    for module in ("normalise.py", "defaults.py", "loader.py", "legacy.py", "vnp.schema.json"):
+        assert module + ":" in names
