@@ -35,12 +35,17 @@ class Result:
         return b"".join(self.parts)
 
 
-def is_generated(doc: Document) -> bool:
-    """A document vnp generated on an earlier pass (it is replaced, never duplicated)."""
+def is_generated(doc: Document, release: str | None = None) -> bool:
+    """A document vnp generated on an earlier pass for ``release`` (any release when None): it is
+    replaced, never duplicated.  Another release's objects (committed `helm-vnp generate` output
+    a chart ships) are the chart's own and pass through."""
     raw = doc.raw
     if GENERATED_BY_VALUE.encode() not in raw:
         return False
-    return doc.labels.get(GENERATED_BY_LABEL) == GENERATED_BY_VALUE and RELEASE_LABEL in doc.labels
+    labels = doc.labels
+    if labels.get(GENERATED_BY_LABEL) != GENERATED_BY_VALUE or RELEASE_LABEL not in labels:
+        return False
+    return release is None or labels[RELEASE_LABEL] == release
 
 
 def infer_release(docs: list[Document]) -> str | None:
@@ -72,14 +77,14 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     so what they have parsed is not parsed again."""
     if docs is None:
         docs = split(data, source)
-    chart_docs = [d for d in docs if not is_generated(d)]
     if release is None:
-        release = infer_release(chart_docs)
+        release = infer_release([d for d in docs if not is_generated(d)])
         if release is None:
             raise VnpError(Problem(
                 "cannot tell the release name: the post-renderer gets no release name from Helm",
                 hint="pass --post-renderer-args=--release=NAME, set VNP_RELEASE, or use `helm vnp install|upgrade|template`"))
     _check_release_name(release)
+    chart_docs = [d for d in docs if not is_generated(d, release)]
     warnings: list[str] = []
     for doc in chart_docs:
         _refuse_hidden_workloads(doc)

@@ -159,7 +159,7 @@ def _post_render(docs, policies: dict, release: str, namespace: str):
     """
     from helm_vnp.pipeline import is_generated, post_render
 
-    chart_docs = [d for d in docs if not is_generated(d)]
+    chart_docs = [d for d in docs if not is_generated(d, release)]
     result = post_render(b"", dict(policies, podSecurityStandard=""), release, namespace, docs=chart_docs)
     result.docs = [d for d in result.docs if not d.is_empty]  # an empty input still splits into one empty document
     if len(result.docs) != len(chart_docs):  # a bug: the split of our own stream must match

@@ -59,7 +59,7 @@ def _labels_here(policies: dict) -> bool:
 def check_post_render(data: bytes, policies: dict, release: str = RELEASE, idempotence: bool = True):
     """Run post_render on ``data`` and assert the guarantees of issue 4; VnpError propagates."""
     result = post_render(data, policies, release, None)
-    in_docs = [d for d in split(data) if not is_generated(d)]
+    in_docs = [d for d in split(data) if not is_generated(d, release)]
     out_docs = result.docs
     assert len(out_docs) == len(in_docs), "a document was lost or added among the chart's documents"
     output = result.output

@@ -1,0 +1,25 @@
+"""vnp replaces its own objects from an earlier pass, and only those of this release."""
+from __future__ import annotations
+
+from helm_vnp.config import load_config
+from helm_vnp.pipeline import post_render
+from helm_vnp.stream import split
+
+CHART = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: b\n"
+
+
+def policies(tmp_path):
+    values = tmp_path / "values.yaml"
+    values.write_text("policies:\n  networkPolicy:\n    enabled: true\n  resourceQuota:\n    enabled: true\n")
+    return load_config([str(values)], use_cache=False).policies
+
+
+def test_another_releases_generated_objects_pass_through(tmp_path):
+    p = policies(tmp_path)
+    other = post_render(b"", p, "other", "team-b").output  # committed `helm-vnp generate` output of another release
+    data = CHART + other
+    out = post_render(data, p, "app", "team-a").output
+    assert out.startswith(data), "another release's objects were dropped or altered"
+    mine = [d for d in split(out[len(data):]) if not d.is_empty]
+    assert [d.name for d in mine] == ["vnp-app-workload", "vnp-app", "vnp-app"]
+    assert post_render(out, p, "app", "team-a").output == out  # and our own are still replaced, not duplicated
