@@ -38,15 +38,24 @@ def validate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] 
     """Validate the `policies:` config: every problem at once; exit 0 valid, 1 invalid, 2 unreadable input."""
     from helm_vnp.config import check_values
 
+    import os
+
+    from helm_vnp.errors import Problem
+
     values = values or []
+    unreadable = [Problem("values file not found" if not os.path.exists(v) else "cannot read the values file",
+                          file=v, path="--values")
+                  for v in values if v != "-" and "://" not in v and not (os.path.isfile(v) and os.access(v, os.R_OK))]
+    if unreadable:
+        sys.stderr.write(VnpError(unreadable).render() + "\n")
+        raise typer.Exit(2)
     loaded, problems = check_values(values, set_ or [], set_string or [], set_json or [],
                                     stdin_bytes=read_stdin_values(values))
-    if loaded is not None:
-        for w in loaded.warnings:
-            sys.stderr.write("warning: " + w.render() + "\n")
-    if problems:
+    if loaded is None:  # invalid: problems are errors
         sys.stderr.write(VnpError(problems).render() + "\n")
         raise typer.Exit(1)
+    for w in loaded.warnings:  # valid: problems are only warnings (ignored keys, legacy layouts)
+        sys.stderr.write("warning: " + w.render() + "\n")
     sys.stdout.write("valid\n")
 
 
