@@ -55,11 +55,32 @@ def _dns(np: dict) -> dict:
     return {"ports": list(ports), "peers": [peer]}
 
 
+def _inside(cidr: str, excepts: list) -> list:
+    """The ``except`` entries strictly inside ``cidr``.  The user's own were checked against it
+    already (an error); what is left outside comes from the defaults (a user ``cidr:
+    203.0.113.0/24`` keeps the default private-range list) and the API server would refuse it."""
+    import ipaddress
+    try:
+        net = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return list(excepts)
+    out = []
+    for e in excepts:
+        try:
+            sub = ipaddress.ip_network(str(e), strict=False)
+        except ValueError:
+            out.append(e)
+            continue
+        if sub.version == net.version and sub.subnet_of(net) and sub != net:
+            out.append(e)
+    return out
+
+
 def _public_egress(workload: dict) -> dict:
     pe = _map(workload, "publicEgress")
     blocks = []
     if pe.get("cidr"):
-        blocks.append({"cidr": pe["cidr"], IPBLOCK_EXCEPT: list(pe.get("except") or [])})
+        blocks.append({"cidr": pe["cidr"], IPBLOCK_EXCEPT: _inside(pe["cidr"], list(pe.get("except") or []))})
     for extra in pe.get("extraIpBlocks") or []:
         blocks.append({"cidr": extra["cidr"], IPBLOCK_EXCEPT: list(extra.get("except") or [])})
     return {"enabled": pe.get("enabled") is True, "ipBlocks": blocks}
