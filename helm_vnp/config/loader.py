@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import Sequence
 
-from helm_vnp.config import legacy, normalise
+from helm_vnp.config import legacy, normalise, quota_scopes
 from helm_vnp.config.defaults import DEFAULT_POLICIES
 from helm_vnp.config.merge import coalesce, merge_maps, strip_nulls
 from helm_vnp.config.result import LoadedConfig
@@ -75,7 +75,14 @@ def load(files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str, str]]) -
         return None, _unique(sorted(errors, key=order))
     coalesced = coalesce(policies_user, DEFAULT_POLICIES)
     coalesced.pop("centralAdmission", None)
-    config = LoadedConfig(policies=normalise.build(coalesced), warnings=sorted(warnings, key=order), origins=origins)
+    policies = normalise.build(coalesced)
+    user_rq = (policies_user or {}).get("resourceQuota") if isinstance(policies_user, dict) else None
+    user_quota = user_rq.get("quota") if isinstance(user_rq, dict) and isinstance(user_rq.get("quota"), dict) else {}
+    scope_errors, scope_warnings = quota_scopes.check(policies, user_quota, locate)
+    if scope_errors:
+        return None, _unique(sorted(scope_errors, key=order))
+    warnings += scope_warnings
+    config = LoadedConfig(policies=policies, warnings=sorted(warnings, key=order), origins=origins)
     return config, config.warnings
 
 

@@ -1,0 +1,40 @@
+"""A scoped ResourceQuota only holds what its scopes can track (else the API server refuses it)."""
+from __future__ import annotations
+
+import pytest
+
+from helm_vnp.config import check_values, load_config
+from helm_vnp.errors import VnpError
+
+
+def test_default_entries_a_scoped_quota_cannot_hold_are_left_out_with_a_warning():
+    loaded = load_config([], sets=["policies.resourceQuota.enabled=true", "policies.resourceQuota.scopes={NotTerminating}"],
+                         use_cache=False)
+    hard = loaded.policies["resourceQuota"]["quota"]
+    assert sorted(hard) == ["limits.cpu", "limits.memory", "requests.cpu", "requests.memory"]
+    [w] = [w for w in loaded.warnings if w.path == "policies.resourceQuota"]
+    assert "services.nodeports" in w.message and "requests.storage" in w.message
+
+
+def test_best_effort_holds_pods_only():
+    loaded = load_config([], sets=["policies.resourceQuota.enabled=true", "policies.resourceQuota.scopes={BestEffort}",
+                                   "policies.resourceQuota.quota.pods=5"], use_cache=False)
+    assert loaded.policies["resourceQuota"]["quota"] == {"pods": "5"}
+
+
+def test_a_user_entry_the_scope_cannot_hold_is_an_error(tmp_path):
+    path = tmp_path / "values.yaml"
+    path.write_text("policies:\n  resourceQuota:\n    enabled: true\n    scopeSelector:\n      matchExpressions:\n"
+                    "      - {scopeName: BestEffort, operator: Exists}\n    quota:\n      requests.cpu: '2'\n")
+    loaded, problems = check_values([str(path)], use_cache=False)
+    assert loaded is None
+    [p] = problems
+    assert (p.path, p.line) == ('policies.resourceQuota.quota["requests.cpu"]', 8)
+    assert "cannot limit requests.cpu" in p.message and "unsupported scope applied to resource" in p.message
+    with pytest.raises(VnpError):
+        load_config([str(path)], use_cache=False)
+
+
+def test_unscoped_quota_is_untouched():
+    loaded = load_config([], sets=["policies.resourceQuota.enabled=true"], use_cache=False)
+    assert "services.nodeports" in loaded.policies["resourceQuota"]["quota"]
