@@ -55,9 +55,10 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
         return None, exc.problems
     yaml = YAML(typ="rt")
     yaml.version = (1, 1)
-    yaml.allow_duplicate_keys = False
+    yaml.allow_duplicate_keys = True  # as Helm: a chart's own keys may repeat (ours may not, see below)
     try:
-        doc = yaml.load(text)
+        docs = [d for d in yaml.load_all(text) if d is not None]
+        duplicates = _our_duplicates(yaml, text, name)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -70,14 +71,64 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
                               file=name, expected="string keys, as Helm values have")]
     except RecursionError:
         return None, [Problem("the values file nests too deeply", file=name)]
-    if doc is None:
-        return Source(name), []
-    if not isinstance(doc, dict):
-        return None, [Problem(f"a values file must be a mapping of keys to values, not {_kind(doc)}", file=name,
-                              line=_node_line(doc), expected="a YAML mapping")]
+    if duplicates:
+        return None, duplicates
     src = Source(name)
-    src.data = _plain(doc, [], src.origins, name, 1)
+    if not docs:
+        return src, []
+    for doc in docs:
+        if not isinstance(doc, dict):
+            return None, [Problem(f"a values file must be a mapping of keys to values, not {_kind(doc)}", file=name,
+                                  line=_node_line(doc), expected="a YAML mapping")]
+    # several documents: merged in order, as Helm 4 does (Helm 3 reads only the first)
+    from helm_vnp.config.merge import merge_maps
+    data: dict = {}
+    for doc in docs:
+        data = merge_maps(data, _plain(doc, [], src.origins, name, 1))
+    src.data = data
     return src, []
+
+
+OUR_TOP_KEYS = ("policies", "isolation")
+
+
+def _our_duplicates(yaml, text: str, name: str) -> list[Problem]:
+    """A key repeated inside ``policies``/``isolation``: Helm would keep the last one silently,
+    and an isolation setting must not depend on which of two lines wins."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    problems = []
+    for root in yaml.compose_all(text):
+        if not isinstance(root, MappingNode):
+            continue
+        stack = [(v, k.value) for k, v in root.value if isinstance(k, ScalarNode) and k.value in OUR_TOP_KEYS]
+        first: dict = {}
+        for k, _v in root.value:
+            if isinstance(k, ScalarNode) and k.value in OUR_TOP_KEYS:
+                if k.value in first:
+                    problems.append(Problem(f'duplicate key "{k.value}" (first at line {first[k.value]}): say it once',
+                                            path=k.value, file=name, line=k.start_mark.line + 1))
+                first.setdefault(k.value, k.start_mark.line + 1)
+        seen_nodes = set()
+        while stack:
+            node, path = stack.pop()
+            if id(node) in seen_nodes:
+                continue
+            seen_nodes.add(id(node))
+            if isinstance(node, MappingNode):
+                keys: dict = {}
+                for k, v in node.value:
+                    key = k.value if isinstance(k, ScalarNode) else None
+                    if key is not None and key in keys:
+                        problems.append(Problem(
+                            f'duplicate key "{key}" (first at line {keys[key]}): say it once',
+                            path=f"{path}.{key}", file=name, line=k.start_mark.line + 1))
+                    elif key is not None:
+                        keys[key] = k.start_mark.line + 1
+                    stack.append((v, f"{path}.{key}"))
+            elif isinstance(node, SequenceNode):
+                stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node.value))
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def _node_line(node: Any) -> int | None:

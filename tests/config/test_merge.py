@@ -78,3 +78,16 @@ def test_misspelt_policies_is_a_warning(tmp_path):
     cfg = load(tmp_path, "polices:\n  podSecurityStandard: baseline\n")
     assert [w.render().replace(str(tmp_path) + "/", "") for w in cfg.warnings] == \
         ['values.yaml:1: polices: top-level key "polices" is not read by helm-vnp (did you mean "policies"?)']
+
+
+def test_values_files_helm_accepts_are_accepted(tmp_path):
+    """A chart key repeated (Helm keeps the last), a trailing `---`, several documents (merged, as Helm 4 does)."""
+    from helm_vnp.config import load_config
+    path = tmp_path / "values.yaml"
+    path.write_text("greeting: a\ngreeting: b\npolicies:\n  networkPolicy:\n    enabled: true\n---\n")
+    assert load_config([str(path)], use_cache=False).policies["networkPolicy"]["enabled"] is True
+    path.write_text("image: x\n---\npolicies:\n  resourceQuota:\n    enabled: true\n---\n"
+                    "policies:\n  networkPolicy:\n    enabled: true\n")
+    loaded = load_config([str(path)], use_cache=False)
+    assert loaded.policies["networkPolicy"]["enabled"] is True and loaded.policies["resourceQuota"]["enabled"] is True
+    assert loaded.origins["policies.networkPolicy.enabled"] == (str(path), 9)
