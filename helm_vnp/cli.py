@@ -108,7 +108,7 @@ def main() -> None:
     import signal
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        app()
+        app(prog_name="helm vnp" if os.environ.get("HELM_PLUGIN_NAME") == "vnp" else "helm-vnp")
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:  # `helm vnp lint ... | head`: the reader left; say nothing more

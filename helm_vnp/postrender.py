@@ -65,8 +65,10 @@ def parse_args(argv: list[str]) -> Options:
         else:
             raise VnpError(f"unknown argument {arg!r} (see vnp-postrender --help)")
         i += 1
-    if not opts.values and os.environ.get("VNP_VALUES"):
-        opts.values = [v for v in os.environ["VNP_VALUES"].split(os.pathsep) if v]
+    if "-" in opts.values:
+        raise VnpError("-f -: the post-renderer's standard input is the rendered stream; give the values as a file")
+    if os.environ.get("VNP_VALUES"):  # the base: -f files and --set win over them, as later files do in Helm
+        opts.values = [v for v in os.environ["VNP_VALUES"].split(os.pathsep) if v] + opts.values
     opts.release = opts.release or os.environ.get("VNP_RELEASE") or None
     opts.namespace = opts.namespace or os.environ.get("VNP_NAMESPACE") or None
     return opts

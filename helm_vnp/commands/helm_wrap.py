@@ -39,6 +39,8 @@ _HELM_VALUE_FLAGS = {
 _HELM_OPTIONAL_VALUE = {"--dry-run", "--wait"}
 # a flag line of cobra's help: "  -f, --values strings   ..." / "      --dry-run string[="unset"]   ..."
 _FLAG_LINE = re.compile(r"^\s+(?:(-\w), )?(--[\w-]+)(?: (\S+))?(?:\s{2,}|$)")
+# the wrapper's own flag: values files for vnp only (charts whose values.schema.json refuses `policies`)
+VNP_VALUES_FLAG = "--vnp-values"
 # values that reach the chart but that vnp does not read: refused when they touch the config
 _UNREAD_SETS = ("--set-literal", "--set-file")
 
@@ -74,6 +76,8 @@ class HelmCall:
     set_jsons: list[str] = field(default_factory=list)
     namespace: str | None = None
     reuse_values: bool = False  # upgrade --reuse-values: the release's stored values are the base
+    vnp_values: list[str] = field(default_factory=list)  # --vnp-values: read by vnp only, never given to helm
+    helm_args: list[str] = field(default_factory=list)  # args without the wrapper's own flags
 
 
 # the release name `helm template CHART` uses when none is given
@@ -93,7 +97,19 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set] | None
         arg = args[i]
         if arg == "--":
             positionals += args[i + 1:]
+            call.helm_args += args[i:]
             break
+        if arg == VNP_VALUES_FLAG or arg.startswith(VNP_VALUES_FLAG + "="):
+            if "=" in arg:
+                value = arg.split("=", 1)[1]
+            elif i + 1 < len(args):
+                value, i = args[i + 1], i + 1
+            else:
+                raise VnpError(Problem(f"flag {VNP_VALUES_FLAG} needs a value"))
+            call.vnp_values += [v for v in value.split(",") if v]
+            i += 1
+            continue
+        start = i
         if arg.startswith("-") and arg != "-":
             name, eq, value = arg.partition("=")
             if not arg.startswith("--") and len(name) > 2 and name[:2] in value_flags:
@@ -121,6 +137,7 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set] | None
                 call.namespace = value
         else:
             positionals.append(arg)
+        call.helm_args += args[start:i + 1]
         i += 1
     if "--generate-name" in args or "-g" in args:
         raise VnpError(Problem("helm vnp needs an explicit release name (--generate-name is not supported): "
@@ -163,7 +180,7 @@ def helm_major(helm: str) -> int:
 
 def postrender_args(call: HelmCall, stdin_values: str | None) -> list[str]:
     args = []
-    for v in call.values:
+    for v in call.vnp_values + call.values:
         path = stdin_values if v == "-" else str(Path(v).resolve()) if "://" not in v else v
         args += ["-f", path]
     args += [f"--set={s}" for s in call.sets] + [f"--set-string={s}" for s in call.set_strings]
@@ -245,14 +262,15 @@ def run_wrapped(command: str, args: list[str]) -> int:
         if call.reuse_values:
             reused = stored_values(helm, call, tmp)
             if reused:
-                call.values.insert(0, reused)  # the base; this upgrade's -f/--set win, as in Helm
-        loaded = load_config([stdin_values if v == "-" else v for v in call.values], call.sets,
-                             call.set_strings, call.set_jsons)
+                call.vnp_values.insert(0, reused)  # the base; this upgrade's --vnp-values, -f and --set win
+        env_values = [v for v in os.environ.get("VNP_VALUES", "").split(os.pathsep) if v]
+        loaded = load_config(env_values + call.vnp_values + [stdin_values if v == "-" else v for v in call.values],
+                             call.sets, call.set_strings, call.set_jsons)
         for w in loaded.warnings:
             sys.stderr.write("warning: " + w.render() + "\n")
         major = helm_major(helm)
         renderer, env = write_shim(tmp, major)
-        helm_args = [a if a != "-" or stdin_values is None else stdin_values for a in args]
+        helm_args = [a if a != "-" or stdin_values is None else stdin_values for a in call.helm_args]
         argv = [helm, command, *helm_args, "--post-renderer", renderer]
         argv += [f"--post-renderer-args={a}" for a in postrender_args(call, stdin_values)]
         # the post-renderer copies warnings to helm's stderr itself (helm is its parent), and errors

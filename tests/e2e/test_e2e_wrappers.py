@@ -60,6 +60,28 @@ def test_set_literal_on_policies_is_refused_not_ignored(helm):
     assert proc.returncode != 0 and b"does not read --set-literal" in proc.stderr, proc.stderr.decode()
 
 
+def test_vnp_values_reach_vnp_only(helm, tmp_path):
+    """A chart whose values.schema.json refuses unknown keys refuses `policies`: --vnp-values gives them to vnp
+    and not to Helm (and VNP_VALUES in the environment is the base under them)."""
+    chart = tmp_path / "strict"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: strict\nversion: 0.1.0\n")
+    (chart / "values.schema.json").write_text('{"type": "object", "additionalProperties": false, '
+                                              '"properties": {"replicas": {"type": "integer"}}}')
+    (chart / "templates" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: x}]\n")
+    policies = tmp_path / "policies.yaml"
+    policies.write_text("policies:\n  networkPolicy:\n    enabled: true\n")
+    refused = helm.run("vnp", "template", "app", chart, "-f", policies, check=False)
+    assert refused.returncode != 0 and b"policies" in refused.stderr  # Helm's own schema check
+    proc = helm.run("vnp", "template", "app", chart, "--vnp-values", policies, "--set", "replicas=2")
+    assert sorted(generated(proc.stdout)) == ["NetworkPolicy"]
+    base = tmp_path / "base.yaml"
+    base.write_text("policies:\n  resourceQuota:\n    enabled: true\n")
+    proc = helm.run("vnp", "template", "app", chart, f"--vnp-values={policies}", env={"VNP_VALUES": str(base)})
+    assert sorted(generated(proc.stdout)) == ["LimitRange", "NetworkPolicy", "ResourceQuota"]
+
+
 def test_template_equals_the_bare_postrenderer(helm):
     wrapped = helm.run("vnp", "template", "app", HOOKS_CHART, "-f", HOOKS_VALUES, "-n", "team-a").stdout
     bare = helm.run("template", "app", HOOKS_CHART, "-f", HOOKS_VALUES, "-n", "team-a",

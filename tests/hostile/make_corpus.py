@@ -724,6 +724,7 @@ def config_cases() -> list[Case]:
         ("flag-release-invalid", ["--release", "Not_Valid"], "invalid release name"),
         ("flag-release-too-long", ["--release", "a" * 60], "invalid release name"),
         ("flag-values-missing-file", ["-f", "/nonexistent/values.yaml"], "not found"),
+        ("flag-values-stdin", ["-f", "-"], "standard input is the rendered stream"),
         ("flag-values-directory", ["-f", "/"], "directory"),
     ]:
         out.append(Case(name, "configs: flags", d, "error", message=message, where="", args=args))
