@@ -4,8 +4,10 @@ The API server refuses any other entry ("unsupported scope applied to resource")
 ``BestEffort`` tracks ``pods`` only; ``NotBestEffort``, ``Terminating``,
 ``NotTerminating``, ``PriorityClass`` and ``CrossNamespacePodAffinity`` track
 ``pods`` and ``cpu``/``memory`` requests and limits (Kubernetes'
-``IsResourceQuotaScopeValidForResource``).  Entries the user wrote are errors;
-entries that come from the defaults are dropped, with a warning.
+``IsResourceQuotaScopeValidForResource``).  Only the standard quota resource names
+are held to that (``IsStandardQuotaResourceName``: compute, storage, ``pods``,
+``services``, ``secrets``, ...); ``count/<resource>`` entries pass.  Entries the user
+wrote are errors; entries that come from the defaults are dropped, with a warning.
 """
 from __future__ import annotations
 
@@ -17,6 +19,14 @@ _COMPUTE = {"cpu", "memory", "requests.cpu", "requests.memory", "limits.cpu", "l
 _TRACKS = {"BestEffort": _PODS}
 for _scope in ("NotBestEffort", "Terminating", "NotTerminating", "PriorityClass", "CrossNamespacePodAffinity"):
     _TRACKS[_scope] = _PODS | _COMPUTE
+_STANDARD = {"cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.ephemeral-storage",
+             "limits.cpu", "limits.memory", "limits.ephemeral-storage", "requests.storage", "pods", "resourcequotas",
+             "services", "replicationcontrollers", "secrets", "persistentvolumeclaims", "configmaps",
+             "services.nodeports", "services.loadbalancers"}
+
+
+def _standard(key: str) -> bool:
+    return key in _STANDARD or key.startswith(("hugepages-", "requests.hugepages-", "limits.hugepages-"))
 
 
 def scopes_of(rq: dict) -> list[str]:
@@ -37,7 +47,7 @@ def check(policies: dict, user_quota: dict, locate) -> tuple[list[Problem], list
     allowed = set.intersection(*(_TRACKS[s] for s in scopes))
     errors, dropped = [], []
     for key in list(rq["quota"]):
-        if key in allowed:
+        if key in allowed or not _standard(key):
             continue
         if key in user_quota:
             path = join(["policies", "resourceQuota", "quota", key])

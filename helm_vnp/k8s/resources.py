@@ -159,6 +159,8 @@ def pod_total(containers: list[Effective], which: str, overhead: dict | None = N
     total = _max(_add(app, sidecars), init_peak)
     if spec is not None:
         total.update(pod_level(spec, which))
+    if which == "limits":  # PodLimits adds the overhead only to limits that are set (non-zero)
+        return {k: v + (overhead or {}).get(k, 0) if v else v for k, v in total.items()}
     return _add(total, overhead or {})
 
 

@@ -11,7 +11,10 @@ def test_default_entries_a_scoped_quota_cannot_hold_are_left_out_with_a_warning(
     loaded = load_config([], sets=["policies.resourceQuota.enabled=true", "policies.resourceQuota.scopes={NotTerminating}"],
                          use_cache=False)
     hard = loaded.policies["resourceQuota"]["quota"]
-    assert sorted(hard) == ["limits.cpu", "limits.memory", "requests.cpu", "requests.memory"]
+    # count/<resource> entries are not standard quota names: the API server lets them be
+    assert sorted(hard) == ["count/configmaps", "count/endpoints", "count/persistentvolumeclaims", "count/pods",
+                            "count/secrets", "count/services", "limits.cpu", "limits.memory", "requests.cpu",
+                            "requests.memory"]
     [w] = [w for w in loaded.warnings if w.path == "policies.resourceQuota"]
     assert "services.nodeports" in w.message and "requests.storage" in w.message
 
@@ -19,7 +22,9 @@ def test_default_entries_a_scoped_quota_cannot_hold_are_left_out_with_a_warning(
 def test_best_effort_holds_pods_only():
     loaded = load_config([], sets=["policies.resourceQuota.enabled=true", "policies.resourceQuota.scopes={BestEffort}",
                                    "policies.resourceQuota.quota.pods=5"], use_cache=False)
-    assert loaded.policies["resourceQuota"]["quota"] == {"pods": "5"}
+    assert sorted(loaded.policies["resourceQuota"]["quota"]) == [
+        "count/configmaps", "count/endpoints", "count/persistentvolumeclaims", "count/pods", "count/secrets",
+        "count/services", "pods"]
 
 
 def test_a_user_entry_the_scope_cannot_hold_is_an_error(tmp_path):

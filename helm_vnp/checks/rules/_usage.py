@@ -136,6 +136,8 @@ def contributors(ctx: LintContext, items: list, nodes: int) -> list[Contributor]
             _pvc_usage(c.usage, spec, 1)
         out.append(c)
     out.append(Contributor(f"Helm's release Secret sh.helm.release.v1.{ctx.release}.v1", {"count/secrets": Fraction(1)}))
+    # every namespace holds it (the root CA publisher creates it), and it counts like any ConfigMap
+    out.append(Contributor("ConfigMap kube-root-ca.crt (in every namespace)", {"count/configmaps": Fraction(1)}))
     return out
 
 

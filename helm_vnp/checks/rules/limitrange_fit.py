@@ -68,9 +68,12 @@ def _bounds(item, requests: dict, limits: dict, what: str) -> list[str]:
             out.append(f"maximum {r} usage per {what} is {_fmt(high, r)}, but request is {_fmt(requests[r], r)}")
     for r, ratio in sorted(item.ratio.items()):
         req, lim = requests.get(r), limits.get(r)
-        if not req or lim is None:
+        if not req:
             out.append(f"{r} max limit to request ratio per {what} is {_fmt(ratio, '')}, but no request "
                        "is specified or request is 0")
+        elif not lim:
+            out.append(f"{r} max limit to request ratio per {what} is {_fmt(ratio, '')}, but no limit "
+                       "is specified or limit is 0")
         elif lim / req > ratio:
             out.append(f"{r} max limit to request ratio per {what} is {_fmt(ratio, '')}, but provided ratio "
                        f"is {float(lim / req):.6f}")

@@ -19,7 +19,8 @@ entry, what installing the release would use at peak:
   ``services.nodeports`` (each port of a NodePort Service, and of a
   LoadBalancer one unless ``allocateLoadBalancerNodePorts: false``, and then those
   that name a ``nodePort``),
-  ``secrets`` (plus Helm's own release Secret), ``configmaps``,
+  ``secrets`` (plus Helm's own release Secret), ``configmaps`` (plus the
+  ``kube-root-ca.crt`` every namespace holds),
   ``persistentvolumeclaims`` and ``requests.storage`` (standalone PVCs,
   ``volumeClaimTemplates`` × replicas and generic ephemeral volumes × pods, also per
   storage class), ``count/endpoints``
