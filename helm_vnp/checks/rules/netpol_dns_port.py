@@ -10,8 +10,9 @@
    Service's DNAT: a rule for 53 does not let pods reach a DNS pod on 1053
    (vCluster issues #390 and #2452).
 2. Pods whose effective egress (vnp's policies and the chart's, union) cannot
-   reach the cluster DNS pods on any configured DNS port - e.g. with
-   ``dns.ports: []``.  Name resolution then fails for every pod (the pods'
+   reach the cluster DNS pods on any configured DNS port - e.g. a chart's own
+   NetworkPolicy that isolates egress and has no DNS rule, while vnp's isolation
+   is off (with it on, vnp's DNS rule always reaches them).  Name resolution then fails for every pod (the pods'
    ``/etc/resolv.conf`` points at the cluster DNS Service; the fallback server
    does not help unless the pod sets ``dnsPolicy: None``).
 
@@ -30,7 +31,8 @@ otherwise clean install: everything times out on name lookups.
 
 **Fix.** Open the port the DNS *pods* listen on (set ``policies.networkPolicy.dns``
 to match your cluster and drop the extra rule: the built-in DNS rule already
-allows it), and never leave ``dns.ports`` empty while isolation is on.
+allows it); for a chart policy without DNS, turn on vnp's isolation or add a DNS
+egress rule to the chart's policy.
 """
 from __future__ import annotations
 
