@@ -11,14 +11,15 @@ _NEXT_TOP = re.compile(rb"\n(?=[^ \t\r\n#])")
 _SOURCE = re.compile(rb"^# Source: ([^\r\n]+)", re.M)
 _SIGNIFICANT = re.compile(rb"^[ \t]*[^ \t\r\n#]", re.M)
 _UNSET = object()
-# top-level keys the line scanner does not read: quoted ('kind':), explicit (? kind) or spaced (kind :)
-_ODD_TOP = re.compile(rb"""\n(?:["'?]|(?:apiVersion|kind|metadata)[ \t]+:)""")
+# the top-level keys the line scanner reads (group 1), and those it does not read: quoted ('kind':),
+# explicit (? kind) or spaced (kind :); one scan of the document finds them all
+_TOP_KEY = re.compile(rb"""\n(?:(apiVersion|kind|metadata|spec):|["'?]|(?:apiVersion|kind|metadata|spec)[ \t]+:)""")
 
 
 class Document:
     """A segment of the stream (see ``split``) and lazily read facts about it."""
 
-    __slots__ = ("raw", "line", "source", "_top", "_meta", "_obj", "_body_start", "lint_source", "_odd")
+    __slots__ = ("raw", "line", "source", "_top", "_meta", "_obj", "_body_start", "lint_source", "_keys")
 
     def __init__(self, raw: bytes, line: int, source: str = ""):
         self.raw = raw
@@ -28,7 +29,7 @@ class Document:
         self._meta = None
         self._obj = _UNSET
         self._body_start = None
-        self._odd = None
+        self._keys = None
         self.lint_source = None  # set by lint: where to point findings (helm_vnp.checks.base.Source)
 
     # -- layout --------------------------------------------------------------
@@ -112,30 +113,41 @@ class Document:
             self._top = top
         return self._top
 
-    def _find_top_key(self, key: bytes):
-        """Offset of the one top-level ``key:`` line; None if absent, COMPLEX if repeated."""
-        raw = self.raw
-        start = self.body_start
-        if self._odd is None:
+    def _top_keys(self):
+        """{key: [offsets]} of the top-level ``apiVersion``/``kind``/``metadata``/``spec`` lines, found in
+        one scan of the document; COMPLEX when a top-level key is written in a way the line scanner does
+        not read (quoted, explicit ``?`` or ``key :``): then the parser decides."""
+        if self._keys is None:
+            raw = self.raw
+            start = self.body_start
             nl = raw.find(b"\n", start)
-            first = raw[start:len(raw) if nl < 0 else nl]
-            self._odd = _ODD_TOP.match(b"\n" + first) is not None or _ODD_TOP.search(raw, start) is not None
-        if self._odd:
-            return COMPLEX  # the parser reads such keys
-        needle = b"\n" + key + b":"
-        hits = []
-        if raw.startswith(needle[1:], start):
-            hits.append(start)
-        i = raw.find(needle, max(start - 1, 0))
-        while i >= 0 and len(hits) < 2:
-            if i + 1 != start:
-                hits.append(i + 1)
-            i = raw.find(needle, i + 1)
+            first = _TOP_KEY.match(b"\n" + raw[start:len(raw) if nl < 0 else nl])
+            keys: dict = {}
+            if first is not None:
+                if first.group(1) is None:
+                    keys = COMPLEX
+                else:
+                    keys[first.group(1)] = [start]
+            if keys is not COMPLEX:
+                for m in _TOP_KEY.finditer(raw, start):
+                    name = m.group(1)
+                    if name is None:
+                        keys = COMPLEX
+                        break
+                    keys.setdefault(name, []).append(m.start() + 1)
+            self._keys = keys
+        return self._keys
+
+    def _find_top_key(self, key: bytes):
+        """Offset of the one top-level ``key:`` line (apiVersion, kind, metadata or spec); None if
+        absent, COMPLEX if repeated (a duplicate key: the parser decides) or not written plainly."""
+        keys = self._top_keys()
+        if keys is COMPLEX:
+            return COMPLEX
+        hits = keys.get(key)
         if not hits:
             return None
-        if len(hits) > 1:
-            return COMPLEX  # duplicate key: the parser decides
-        return hits[0]
+        return COMPLEX if len(hits) > 1 else hits[0]
 
     def _top_scalar(self, key: str):
         """The one-line value of a top-level ``key:`` (None if absent, COMPLEX if unclear)."""
