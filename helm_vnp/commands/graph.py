@@ -34,7 +34,8 @@ def graph(
 
     try:
         if fmt not in RENDERERS:
-            raise VnpError(Problem(f"unknown format {fmt!r}", path="--format", expected=", ".join(RENDERERS)))
+            raise VnpError(Problem(f"unknown format {fmt!r} (expected {', '.join(RENDERERS)})", path="--format",
+                                   expected=", ".join(RENDERERS)))
         values, rendered = values or [], rendered or []
         if (chart is None) == (not rendered):
             raise VnpError(Problem("give a CHART or --rendered PATH (one of them)"))

@@ -41,9 +41,10 @@ def lint(
 
     try:
         if fmt not in FORMATS:
-            raise VnpError(Problem(f"unknown format {fmt!r}", path="--format", expected=", ".join(FORMATS)))
+            raise VnpError(Problem(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})", path="--format",
+                                   expected=", ".join(FORMATS)))
         if fail_on not in ("error", "warning", "never"):
-            raise VnpError(Problem(f"invalid --fail-on {fail_on!r}", path="--fail-on",
+            raise VnpError(Problem(f"invalid value {fail_on!r} (expected error, warning or never)", path="--fail-on",
                                    expected="error, warning or never"))
         if list_rules:
             write_output(_rule_list(fmt), output)
@@ -66,7 +67,7 @@ def _lint(chart, values, sets, set_strings, set_jsons, namespace, release, rende
                        set_jsons=set_jsons, namespace=namespace, release=release, disable=disable,
                        pss_level=pss_level, stdin_bytes=stdin_bytes)
     report = run_lint(opts)
-    color = fmt == "text" and output is None and _tty_colour()
+    color = fmt == "text" and output in (None, "-") and _tty_colour()
     write_output(render(fmt, report, color), output)
     return exit_code(report, fail_on)
 

@@ -33,7 +33,8 @@ def _read_files(values_files: Sequence[str], stdin_bytes: bytes | None) -> tuple
             problems.append(Problem(f"cannot read values file: {exc.strerror or exc}", file=path))
             continue
         named.append((name, raw))
-        keyed.append((name if path == "-" else os.path.realpath(path), raw))
+        # the name as given is part of the key: cached messages and origins name the file that way
+        keyed.append((name if path == "-" else f"{name}\0{os.path.realpath(path)}", raw))
     return named, keyed, problems
 
 

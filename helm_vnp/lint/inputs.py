@@ -54,7 +54,8 @@ def _read(name: str, path: Path, inputs: list[Input], problems: list[Problem]) -
     try:
         inputs.append(Input(name, path.read_bytes()))
     except FileNotFoundError:
-        problems.append(Problem("file not found", file=name, path="--rendered", expected="an existing file or directory"))
+        problems.append(Problem("file not found (expected an existing file or directory)", file=name, path="--rendered",
+                                expected="an existing file or directory"))
     except OSError as exc:
         problems.append(Problem(f"cannot read: {exc.strerror or exc}", file=name, path="--rendered"))
 

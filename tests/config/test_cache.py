@@ -137,3 +137,18 @@ def test_the_key_covers_the_config_code():
     names = cache.code_fingerprint().decode()
     for module in ("normalise.py", "defaults.py", "loader.py", "legacy.py", "vnp.schema.json"):
         assert module + ":" in names
+
+
+def test_cached_origins_name_the_file_as_given(tmp_path, monkeypatch):
+    """The same file named two ways: each run's messages and origins use its own spelling."""
+    monkeypatch.setenv("VNP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("VNP_NO_CACHE", raising=False)
+    (tmp_path / "sub").mkdir()
+    values = tmp_path / "sub" / "values.yaml"
+    values.write_text(VALUES)
+    monkeypatch.chdir(tmp_path)
+    first = load_config(["sub/values.yaml"])
+    monkeypatch.chdir(tmp_path / "sub")
+    second = load_config(["values.yaml"])
+    assert first.origins["policies.networkPolicy.enabled"][0] == "sub/values.yaml"
+    assert second.origins["policies.networkPolicy.enabled"][0] == "values.yaml"

@@ -99,11 +99,11 @@ def test_usage_and_input_errors_exit_2_without_traceback(tmp_path):
     bad = write(tmp_path / "bad.yaml", BAD_DEPLOYMENT)
     cases = [
         (["lint"], "nothing to lint"),
-        (["lint", "--rendered", str(tmp_path / "missing.yaml")], "file not found"),
+        (["lint", "--rendered", str(tmp_path / "missing.yaml")], "file not found (expected an existing file"),
         (["lint", "--rendered", str(tmp_path)], None),  # a directory with bad.yaml: fine (checked below)
-        (["lint", "--rendered", bad, "--format", "xml"], "unknown format"),
-        (["lint", "--rendered", bad, "--fail-on", "info"], "invalid --fail-on"),
-        (["lint", "--rendered", bad, "--pss-level", "strict"], "invalid --pss-level"),
+        (["lint", "--rendered", bad, "--format", "xml"], "--format: unknown format 'xml' (expected text, json"),
+        (["lint", "--rendered", bad, "--fail-on", "info"], "--fail-on: invalid value 'info' (expected error, warning or never)"),
+        (["lint", "--rendered", bad, "--pss-level", "strict"], "--pss-level: invalid value 'strict' (expected baseline or restricted)"),
         (["lint", "--rendered", bad, "--disable", "psss"], "--disable names no rule: psss"),
         (["lint", "--rendered", bad, "-f", str(tmp_path / "nope.yaml")], "values file not found"),
         (["lint", "--rendered", "-", "-f", "-"], "standard input can be read only once"),
