@@ -47,3 +47,23 @@ def summary_line(report) -> str:
     objects = n(report.objects, "object")
     return (f"{n(c['error'], 'error')}, {n(c['warning'], 'warning')}, {n(c['info'], 'info')} in {objects} "
             f"(release {report.release}, namespace {report.namespace})")
+
+
+# sources that are no file in the repository: a code-scanning location must not point at them
+PSEUDO_FILES = ("<stdin>", "--set", "--set-string", "--set-json", "helm-vnp/generated.yaml")
+
+
+def repo_path(file: str) -> str | None:
+    """A finding's file as code scanning wants it: relative to the working directory (the checkout)
+    when inside it, else absolute; None for pseudo sources (stdin, --set flags, vnp's own objects)."""
+    import os
+
+    if not file or file in PSEUDO_FILES or file.startswith("<"):
+        return None
+    if not os.path.isabs(file):
+        return os.path.normpath(file).replace(os.sep, "/")
+    try:
+        rel = os.path.relpath(file)
+    except ValueError:
+        return file
+    return file if rel.startswith("..") else rel.replace(os.sep, "/")

@@ -1,7 +1,7 @@
 """GitHub Actions workflow commands: ``::error file=F,line=L,title=RULE::message`` per finding."""
 from __future__ import annotations
 
-from helm_vnp.report import summary_line
+from helm_vnp.report import repo_path, summary_line
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -18,8 +18,9 @@ def render_github(report) -> str:
     lines = []
     for f in report.findings:
         props = []
-        if f.source.file:
-            props.append(f"file={escape_property(f.source.file)}")
+        path = repo_path(f.source.file)
+        if path:
+            props.append(f"file={escape_property(path)}")
             if f.source.line:
                 props.append(f"line={f.source.line}")
         props.append(f"title={escape_property(f.rule)}")

@@ -5,6 +5,7 @@ import hashlib
 import json
 from urllib.parse import quote
 
+from helm_vnp.report import repo_path
 from helm_vnp.report.markdown import doc_markdown, first_paragraph
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -23,14 +24,17 @@ def _rule(rule, doc: str) -> dict:
 
 
 def _uri(path: str) -> str:
-    return quote(path.replace("\\", "/"), safe="/:@-._~!$&'()*+,;=")
+    """A relative reference, or a file:// URI for an absolute path (SARIF locations are URIs)."""
+    uri = quote(path.replace("\\", "/"), safe="/@-._~!$&'()*+,;=")
+    return "file://" + uri if path.startswith("/") else uri
 
 
 def _result(f, index: dict) -> dict:
     subject = f.object.label() if (f.object.kind or f.object.name) else ""
     location: dict = {}
-    if f.source.file:
-        physical: dict = {"artifactLocation": {"uri": _uri(f.source.file)}}
+    path = repo_path(f.source.file)
+    if path:
+        physical: dict = {"artifactLocation": {"uri": _uri(path)}}
         if f.source.line > 0:
             physical["region"] = {"startLine": f.source.line}
         location["physicalLocation"] = physical

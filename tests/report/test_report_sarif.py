@@ -56,3 +56,25 @@ def test_the_vendored_schema_is_the_official_one():
     assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
     assert schema["id"].startswith("https://docs.oasis-open.org/sarif/sarif/v2.1.0/")
     assert "result" in schema["definitions"] and "reportingDescriptor" in schema["definitions"]
+
+
+def test_locations_are_repository_paths_or_none(tmp_path, monkeypatch):
+    """Inside the checkout: a relative path; outside it: a file:// URI; stdin and --set: no file at all."""
+    from helm_vnp.checks.base import Finding, ObjectRef, Source
+    from helm_vnp.report import repo_path
+
+    report = build_report(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    obj = ObjectRef("v1", "Pod", "p", "ns")
+    report.findings = [Finding("pss.privileged", "error", "m", obj, Source(str(tmp_path / "deploy" / "a.yaml"), 3)),
+                       Finding("pss.privileged", "error", "m", obj, Source("/elsewhere/b.yaml", 4)),
+                       Finding("pss.privileged", "error", "m", obj, Source("<stdin>", 5)),
+                       Finding("config.schema", "error", "m", ObjectRef(), Source("--set", 0))]
+    log = json.loads(render("sarif", report))
+    _validate(log)
+    locs = [r.get("locations", [{}])[0].get("physicalLocation", {}).get("artifactLocation", {}).get("uri")
+            for r in log["runs"][0]["results"]]
+    assert locs == ["deploy/a.yaml", "file:///elsewhere/b.yaml", None, None]
+    github = render("github", report)
+    assert "file=deploy/a.yaml,line=3" in github and "file=%3Cstdin%3E" not in github and "file=--set" not in github
+    assert repo_path("./x/../y.yaml") == "y.yaml"
