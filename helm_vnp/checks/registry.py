@@ -30,10 +30,10 @@ def _rule_modules() -> tuple:
 def all_rules() -> list[RuleEntry]:
     """All rules sorted by ID; raises ValueError if two rules claim one ID (a bug)."""
     from helm_vnp.checks import config_rules, pss_rules
-    from helm_vnp.lint import render_rule, stream_rule
+    from helm_vnp.lint import annotation_rule, render_rule, stream_rule
 
     entries = pss_rules.rules() + config_rules.rules()
-    entries += [_module_entry(m) for m in (render_rule, stream_rule, *_rule_modules())]
+    entries += [_module_entry(m) for m in (annotation_rule, render_rule, stream_rule, *_rule_modules())]
     seen: dict[str, RuleEntry] = {}
     for entry in entries:
         if entry[0].id in seen:

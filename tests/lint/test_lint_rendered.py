@@ -150,6 +150,15 @@ def test_disable_annotation_per_object(tmp_path):
     assert rules_of(report, "web") == RESTRICTED_BAD  # other objects unaffected
 
 
+def test_a_disable_annotation_with_a_typo_is_reported(tmp_path):
+    typo = PRIVILEGED_POD.replace("  name: root-pod\n", "  name: typo\n  annotations:\n"
+                                  "    vnp.helm-plugin.io/disable: \"pss.runAsNonroot, psss, pss.privileged\"\n")
+    report = lint_json("--rendered", write(tmp_path / "typo.yaml", typo))
+    [f] = [f for f in report["findings"] if f["rule"] == "lint.disableAnnotation"]
+    assert f["object"]["name"] == "typo" and "names no rule: pss.runAsNonroot, psss" in f["message"]
+    assert "pss.privileged" not in rules_of(report, "typo")  # the valid entry still works
+
+
 def test_release_and_namespace_defaults(tmp_path):
     labelled = BAD_DEPLOYMENT.replace("  namespace: shop\n", "  labels:\n    app.kubernetes.io/instance: shopfront\n")
     path = write(tmp_path / "d.yaml", labelled)
