@@ -44,8 +44,9 @@ def graph(
                            set_strings=set_strings or [], set_jsons=set_jsons or [], namespace=namespace,
                            release=release, stdin_bytes=stdin_bytes)
         ctx = load_release(opts)
-        for problem in ctx.options["config.schema"]["problems"]:
-            sys.stderr.write("warning: config ignored: " + problem.render() + "\n")
+        problems = ctx.options["config.schema"]["problems"]
+        if problems:  # a graph of the defaults would show connectivity no install with this config has
+            raise VnpError(problems)
         write_output(RENDERERS[fmt](analyse(ctx)), output)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")

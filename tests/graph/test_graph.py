@@ -108,3 +108,7 @@ def test_graph_command_reads_rendered_manifests(tmp_path):
     bad = subprocess.run([str(exe), "graph", "--rendered", str(stream), "--format", "svg"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown format 'svg'" in bad.stderr and "Traceback" not in bad.stderr
+    typo = tmp_path / "typo.yaml"
+    typo.write_text(NETPOL_ON + "    enabeld: true\n")
+    wrong = subprocess.run([str(exe), "graph", "--rendered", str(stream), "-f", str(typo)], capture_output=True, text=True)
+    assert wrong.returncode == 2 and wrong.stdout == "" and 'did you mean "enabled"' in wrong.stderr
