@@ -85,4 +85,5 @@ def render_chart(chart: str, release: str, namespace: str, values: list[str], se
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip() or f"exit status {proc.returncode}"
         raise VnpError(Problem(f"`helm template` failed: {err}", file=chart))
-    return Input(f"helm template {chart}", proc.stdout, chart=True)
+    return Input(f"helm template {chart}", proc.stdout, chart=True,
+                 chart_dir=chart if os.path.isdir(chart) else None)

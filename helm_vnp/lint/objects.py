@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from helm_vnp.checks.base import Finding, ObjectRef, Source
 from helm_vnp.errors import VnpError
+from helm_vnp.lint.templates import ChartFiles
 from helm_vnp.stream import Document, split
 
 CRD_KIND = "CustomResourceDefinition"
@@ -26,6 +27,7 @@ class Input:
     name: str  # the file as the user knows it ("-" input is "<stdin>")
     data: bytes
     chart: bool = False  # a `helm template` render: sources are the chart's templates
+    chart_dir: str | None = None  # the local chart directory, as given (to find the template files)
 
 
 @dataclass
@@ -45,12 +47,14 @@ def read_objects(inputs: list[Input]) -> Objects:
                 _add(json_doc, out)
                 continue
         template_lines: dict[str, int] = {}
+        files = ChartFiles(item.chart_dir) if item.chart else None
         for doc in split(data, item.name):
             if item.chart:
                 template = doc.source_file or item.name
                 start = template_lines.get(template, 1)
                 template_lines[template] = start + _content_lines(doc) + 1  # + its `---` line
-                doc.lint_source = Source(template, start)
+                line = files.line_of(template, doc.kind) if not doc.is_empty else None
+                doc.lint_source = Source(files.path_of(template), line or start)
             else:
                 doc.lint_source = Source(item.name, doc.object_line)
             _add(doc, out)

@@ -20,10 +20,49 @@ def test_findings_point_at_the_template_and_the_objects_line_in_it(helm):
     assert rules_of(report) == RESTRICTED_BAD
     for f in pss_findings(report):
         # the Deployment is the second object of templates/app.yaml: after the Service (11 lines) and `---`
-        assert f["source"] == {"file": "web/templates/app.yaml", "line": 13}
+        assert f["source"] == {"file": f"{WEB}/templates/app.yaml", "line": 13}  # the file itself, as given
         assert f["object"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "demo-web", "namespace": "shop"}
     summary = report["summary"]
     assert (summary["release"], summary["namespace"], summary["objects"]) == ("demo", "shop", 3)
+
+
+MULTI = """# a comment first
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm}
+---
+{{- if true }}
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: priv}
+spec:
+  selector: {matchLabels: {app: x}}
+  template:
+    metadata: {labels: {app: x}}
+    spec:
+      containers: [{name: c, image: x, securityContext: {privileged: true}}]
+{{- end }}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: pod}
+spec:
+  containers: [{name: c, image: x, securityContext: {privileged: true}}]
+"""
+
+
+def test_lines_survive_helms_sort_by_kind_and_paths_name_the_chart_directory(helm, tmp_path, monkeypatch):
+    """Helm writes the Pod before the Deployment (install order); each still points at its own chunk,
+    in the file under the directory the user named (not the chart's name)."""
+    chart = tmp_path / "deploy" / "helm"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: shop\nversion: 0.1.0\n")
+    (chart / "templates" / "multi.yaml").write_text(MULTI)
+    monkeypatch.chdir(tmp_path)
+    report = lint_json("deploy/helm", "--pss-level", "baseline", env={"HELM_BIN": helm})
+    where = {f["object"]["kind"]: f["source"] for f in report["findings"] if f["rule"] == "pss.privileged"}
+    assert where == {"Deployment": {"file": "deploy/helm/templates/multi.yaml", "line": 7},
+                     "Pod": {"file": "deploy/helm/templates/multi.yaml", "line": 18}}
 
 
 def test_values_flags_reach_helm_and_the_config(helm, tmp_path):
