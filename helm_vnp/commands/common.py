@@ -10,6 +10,8 @@ import typer
 from helm_vnp.errors import VnpError
 
 ValuesOpt = typer.Option(None, "--values", "-f", help="values file (repeatable; '-' for stdin); its `policies:` block is the config")
+VnpValuesOpt = typer.Option(None, "--vnp-values", help="values file read by vnp only, never given to helm "
+                            "(charts whose values.schema.json refuses `policies`); repeatable")
 SetOpt = typer.Option(None, "--set", help="set a value like Helm: a.b=c, a[0].b=c, a=b,c=d (repeatable)")
 SetStringOpt = typer.Option(None, "--set-string", help="like --set, values are always strings (repeatable)")
 SetJsonOpt = typer.Option(None, "--set-json", help="like --set, values are JSON (repeatable)")

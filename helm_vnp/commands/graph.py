@@ -6,13 +6,14 @@ from typing import List, Optional
 
 import typer
 
-from helm_vnp.commands.common import (NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt,
+from helm_vnp.commands.common import (NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt, VnpValuesOpt,
                                       write_output)
 
 
 def graph(
     chart: Optional[str] = typer.Argument(None, help="chart to render with `helm template`"),
     values: Optional[List[str]] = ValuesOpt,
+    vnp_values: Optional[List[str]] = VnpValuesOpt,
     sets: Optional[List[str]] = SetOpt,
     set_strings: Optional[List[str]] = SetStringOpt,
     set_jsons: Optional[List[str]] = SetJsonOpt,
@@ -42,7 +43,7 @@ def graph(
         stdin_bytes = sys.stdin.buffer.read() if "-" in values or "-" in rendered else None
         opts = LintOptions(chart=chart, rendered=rendered, values=values, sets=sets or [],
                            set_strings=set_strings or [], set_jsons=set_jsons or [], namespace=namespace,
-                           release=release, stdin_bytes=stdin_bytes)
+                           release=release, stdin_bytes=stdin_bytes, vnp_values=vnp_values or [])
         ctx = load_release(opts)
         problems = ctx.options["config.schema"]["problems"]
         if problems:  # a graph of the defaults would show connectivity no install with this config has

@@ -7,12 +7,14 @@ from typing import List, Optional
 
 import typer
 
-from helm_vnp.commands.common import write_output, NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt
+from helm_vnp.commands.common import (write_output, NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt,
+                                     ValuesOpt, VnpValuesOpt)
 
 
 def lint(
     chart: Optional[str] = typer.Argument(None, help="chart to render with `helm template` (path, repo/chart or URL)"),
     values: Optional[List[str]] = ValuesOpt,
+    vnp_values: Optional[List[str]] = VnpValuesOpt,
     sets: Optional[List[str]] = SetOpt,
     set_strings: Optional[List[str]] = SetStringOpt,
     set_jsons: Optional[List[str]] = SetJsonOpt,
@@ -50,7 +52,7 @@ def lint(
             write_output(_rule_list(fmt), output)
             raise typer.Exit(0)
         code = _lint(chart, values or [], sets or [], set_strings or [], set_jsons or [], namespace, release,
-                     rendered or [], fmt, output, fail_on, disable or [], pss_level)
+                     rendered or [], fmt, output, fail_on, disable or [], pss_level, vnp_values or [])
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")
         raise typer.Exit(2)
@@ -58,14 +60,14 @@ def lint(
 
 
 def _lint(chart, values, sets, set_strings, set_jsons, namespace, release, rendered, fmt, output, fail_on,
-          disable, pss_level) -> int:
+          disable, pss_level, vnp_values=()) -> int:
     from helm_vnp.lint import LintOptions, exit_code, run_lint
     from helm_vnp.report import render
 
     stdin_bytes = sys.stdin.buffer.read() if "-" in values or "-" in rendered else None
     opts = LintOptions(chart=chart, rendered=rendered, values=values, sets=sets, set_strings=set_strings,
                        set_jsons=set_jsons, namespace=namespace, release=release, disable=disable,
-                       pss_level=pss_level, stdin_bytes=stdin_bytes)
+                       pss_level=pss_level, stdin_bytes=stdin_bytes, vnp_values=list(vnp_values))
     report = run_lint(opts)
     color = fmt == "text" and output in (None, "-") and _tty_colour()
     write_output(render(fmt, report, color), output)

@@ -35,6 +35,12 @@ class LintOptions:
     disable: list[str] = field(default_factory=list)
     pss_level: str | None = None
     stdin_bytes: bytes | None = None  # what `-` (values or --rendered) reads
+    vnp_values: list[str] = field(default_factory=list)  # --vnp-values: config files helm never sees
+
+    def config_files(self) -> list[str]:
+        """What the config is read from: $VNP_VALUES (the base), --vnp-values, then -f (as the post-renderer)."""
+        env = [v for v in os.environ.get("VNP_VALUES", "").split(os.pathsep) if v]
+        return env + list(self.vnp_values) + list(self.values)
 
 
 @dataclass
@@ -130,7 +136,7 @@ def _check_usage(opts: LintOptions) -> None:
     if unknown:
         problems.append(Problem(f"--disable names no rule: {', '.join(unknown)}", path="--disable",
                                 hint="`helm vnp lint --list-rules` lists them"))
-    for v in opts.values:
+    for v in opts.config_files():
         if v != "-" and "://" not in v and not os.path.isfile(v):
             problems.append(Problem("values file not found" if not os.path.isdir(v) else "is a directory, not a values file",
                                     file=v, path="--values"))
@@ -142,7 +148,8 @@ def _load_config(opts: LintOptions):
     """(config to lint with, errors, warnings); invalid config -> the defaults, plus its errors."""
     from helm_vnp.config import check_values
 
-    loaded, problems = check_values(opts.values, opts.sets, opts.set_strings, opts.set_jsons, opts.stdin_bytes)
+    loaded, problems = check_values(opts.config_files(), opts.sets, opts.set_strings, opts.set_jsons,
+                                    opts.stdin_bytes)
     if loaded is not None:
         return loaded, [], list(problems)
     defaults, _ = check_values()

@@ -97,3 +97,19 @@ def test_helm_failure_is_an_input_error(helm, tmp_path):
 def test_no_helm_binary_is_an_input_error(tmp_path):
     code, out, err = run_cli("lint", WEB, env={"HELM_BIN": "", "PATH": str(tmp_path)})
     assert code == 2 and "no helm binary" in err
+
+
+def test_vnp_values_and_the_env_base_reach_the_config_not_helm(helm, tmp_path):
+    """A chart whose values.schema.json refuses unknown keys: policies come with --vnp-values (or VNP_VALUES)."""
+    chart = tmp_path / "strict"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: strict\nversion: 0.1.0\n")
+    (chart / "values.schema.json").write_text('{"type": "object", "additionalProperties": false}')
+    (chart / "templates" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x}]\n")
+    pss = write(tmp_path / "pss.yaml", "policies:\n  podSecurityStandard: baseline\n")
+    report = lint_json(str(chart), "--vnp-values", pss, env={"HELM_BIN": helm})
+    assert not [f for f in report["findings"] if f["severity"] == "error"]  # baseline: the pod passes
+    assert rules_of(report) == []  # restricted (the default view) would have warned
+    report = lint_json(str(chart), env={"HELM_BIN": helm, "VNP_VALUES": pss})
+    assert rules_of(report) == []
