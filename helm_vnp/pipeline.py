@@ -72,9 +72,10 @@ def infer_namespace(docs: list[Document]) -> str | None:
 
 
 def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
-                source: str = "<stdin>", docs: list[Document] | None = None) -> Result:
+                source: str = "<stdin>", docs: list[Document] | None = None, hooks_unseen: bool = False) -> Result:
     """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,
-    so what they have parsed is not parsed again."""
+    so what they have parsed is not parsed again.  ``hooks_unseen``: model Helm 3, which never hands
+    hooks to a post-renderer (they stay unlabelled)."""
     if docs is None:
         docs = split(data, source)
     if release is None:
@@ -92,7 +93,9 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     out_docs = chart_docs
     if policies["selection"] == "podLabel" and _isolating(policies):
         from helm_vnp.stream.label import label_documents
-        out_docs, label_warnings = label_documents(chart_docs, workloads, release)
+        targets = [d for d in workloads if not (hooks_unseen and HOOK_ANNOTATION.encode() in d.raw
+                                                and d.annotations.get(HOOK_ANNOTATION))]
+        out_docs, label_warnings = label_documents(chart_docs, targets, release)
         warnings += label_warnings
         workloads = [d for d in out_docs if d.kind in POD_METADATA_PATH and is_workload(d.kind, d.api_version)]
     if policies["podSecurityStandard"] not in ("", "privileged"):

@@ -82,8 +82,11 @@ def load_release(opts: LintOptions):
 
     loaded, config_errors, config_warnings = _load_config(opts)
     namespace = opts.namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
+    hooks_unseen = False
     if opts.chart is not None:
         release = opts.release or DEFAULT_RELEASE
+        from helm_vnp.commands.helm_wrap import helm_binary, helm_major
+        hooks_unseen = helm_major(helm_binary()) < 4  # Helm 3 does not post-render hooks: they stay unlabelled
         inputs = [render_chart(opts.chart, release, namespace, opts.values, opts.sets, opts.set_strings,
                                opts.set_jsons, opts.stdin_bytes)]
     else:
@@ -94,7 +97,7 @@ def load_release(opts: LintOptions):
         # Helm always sets $HELM_NAMESPACE for a plugin (the context's, usually "default"): a rendered
         # stream that names its namespace knows better
         namespace = opts.namespace or infer_namespace(objects.docs) or namespace
-    result = _post_render(objects.docs, loaded.policies, release, namespace)
+    result = _post_render(objects.docs, loaded.policies, release, namespace, hooks_unseen)
     ctx = LintContext(result.docs, result.generated, loaded.policies, release, namespace, origins=loaded.origins,
                       options={"pss": {"level": opts.pss_level},
                                "config.schema": {"problems": config_errors},
@@ -158,7 +161,7 @@ def _load_config(opts: LintOptions):
     return defaults, list(problems), []
 
 
-def _post_render(docs, policies: dict, release: str, namespace: str):
+def _post_render(docs, policies: dict, release: str, namespace: str, hooks_unseen: bool = False):
     """The post-render of the objects, with each output document keeping its source.
 
     Pod Security is left to the ``pss.*`` rules (the post-renderer would stop at
@@ -167,7 +170,8 @@ def _post_render(docs, policies: dict, release: str, namespace: str):
     from helm_vnp.pipeline import is_generated, post_render
 
     chart_docs = [d for d in docs if not is_generated(d, release)]
-    result = post_render(b"", dict(policies, podSecurityStandard=""), release, namespace, docs=chart_docs)
+    result = post_render(b"", dict(policies, podSecurityStandard=""), release, namespace, docs=chart_docs,
+                         hooks_unseen=hooks_unseen)
     result.docs = [d for d in result.docs if not d.is_empty]  # an empty input still splits into one empty document
     if len(result.docs) != len(chart_docs):  # a bug: the split of our own stream must match
         raise RuntimeError(f"post-render returned {len(result.docs)} documents for {len(chart_docs)}")

@@ -113,3 +113,15 @@ def test_vnp_values_and_the_env_base_reach_the_config_not_helm(helm, tmp_path):
     assert rules_of(report) == []  # restricted (the default view) would have warned
     report = lint_json(str(chart), env={"HELM_BIN": helm, "VNP_VALUES": pss})
     assert rules_of(report) == []
+
+
+def test_graph_models_which_helm_labels_hooks(helm):
+    """Helm 4 post-renders hooks (labelled: in the release), Helm 3 does not (unlabelled: outside it)."""
+    import json
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    code, out, err = run_cli("graph", str(root / "charts" / "vnp-hooks"), "-f", str(root / "e2e" / "values-hooks.yaml"),
+                             "-n", "hk", "--release", "r", "--format", "json", env={"HELM_BIN": helm})
+    assert code == 0, err
+    edges = [e for e in json.loads(out)["edges"] if e["from"] == "Deployment/r-web" and e["to"] == "Pod/r-test"]
+    assert edges and all(e["allowed"] for e in edges) == ("helm4" in helm)
