@@ -35,8 +35,13 @@ def render_junit(report) -> str:
         failures = 0
         if not findings:
             ET.SubElement(suite, "testcase", name="no findings", classname=rule_id)
+        seen: dict[str, int] = {}
         for f in findings:
-            case = ET.SubElement(suite, "testcase", name=_clean(_case_name(f)), classname=rule_id)
+            name = _case_name(f)
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:  # CI tools merge testcases of one name: keep each finding its own
+                name += f" #{seen[name]}"
+            case = ET.SubElement(suite, "testcase", name=_clean(name), classname=rule_id)
             if f.source.file:
                 case.set("file", _clean(f.source.file))
                 if f.source.line:

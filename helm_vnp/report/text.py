@@ -12,14 +12,17 @@ def render_text(report, color: bool = False) -> str:
         return f"{code}{text}{_RESET}" if color else text
 
     lines: list[str] = []
-    groups: dict[tuple, list] = {}
+    groups: dict[str, list] = {}
     for f in report.findings:  # already in report order: config first, then by file and line
         if f.object.kind or f.object.name:
-            key = (f.object.label(), location(f))
+            key = f.object.label()
         else:
-            key = ("config" if f.rule.startswith("config.") else "stream", "")
+            key = "config" if f.rule.startswith("config.") else "stream"
         groups.setdefault(key, []).append(f)
-    for (label, where), findings in groups.items():
+    for label, findings in groups.items():
+        places = {location(f) for f in findings}
+        # one heading per object; its place on it when all its findings share one, else on each line
+        where = places.pop() if len(places) == 1 and (findings[0].object.kind or findings[0].object.name) else ""
         lines.append(paint(label, _BOLD) + (f" ({where})" if where else ""))
         for f in findings:
             sev = paint(f"{f.severity:<7}", _COLOURS[f.severity])
