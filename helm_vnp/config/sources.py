@@ -57,8 +57,9 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
     yaml.version = (1, 1)
     yaml.allow_duplicate_keys = True  # as Helm: a chart's own keys may repeat (ours may not, see below)
     try:
-        docs = [d for d in yaml.load_all(text) if d is not None]
-        duplicates = _our_duplicates(yaml, text, name)
+        nodes = [n for n in yaml.compose_all(text) if n is not None]  # parsed once, checked, then constructed
+        duplicates = _our_duplicates(nodes, name)
+        docs = [d for d in (yaml.constructor.construct_document(n) for n in nodes) if d is not None]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -92,13 +93,13 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
 OUR_TOP_KEYS = ("policies", "isolation")
 
 
-def _our_duplicates(yaml, text: str, name: str) -> list[Problem]:
+def _our_duplicates(nodes: list, name: str) -> list[Problem]:
     """A key repeated inside ``policies``/``isolation``: Helm would keep the last one silently,
     and an isolation setting must not depend on which of two lines wins."""
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     problems = []
-    for root in yaml.compose_all(text):
+    for root in nodes:
         if not isinstance(root, MappingNode):
             continue
         stack = [(v, k.value) for k, v in root.value if isinstance(k, ScalarNode) and k.value in OUR_TOP_KEYS]

@@ -11,6 +11,7 @@ is what the API promises for traffic outside the cluster.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -210,12 +211,18 @@ def _selector_within(inner: dict | None, outer: dict | None) -> bool:
     return all(inner_labels.get(k) == v for k, v in (outer.get("matchLabels") or {}).items())
 
 
+@functools.lru_cache(maxsize=65536)
+def _net(text: str):
+    """A parsed network (rules compare the same CIDRs many times)."""
+    return ipaddress.ip_network(text, strict=False)
+
+
 def _block_within(inner: dict, outer: dict) -> bool:
     try:
-        a = ipaddress.ip_network(str(inner.get("cidr")), strict=False)
-        b = ipaddress.ip_network(str(outer.get("cidr")), strict=False)
-        a_ex = [ipaddress.ip_network(str(e), strict=False) for e in inner.get("except") or []]
-        b_ex = [ipaddress.ip_network(str(e), strict=False) for e in outer.get("except") or []]
+        a = _net(str(inner.get("cidr")))
+        b = _net(str(outer.get("cidr")))
+        a_ex = [_net(str(e)) for e in inner.get("except") or []]
+        b_ex = [_net(str(e)) for e in outer.get("except") or []]
     except ValueError:
         return False
     if a.version != b.version or not a.subnet_of(b):

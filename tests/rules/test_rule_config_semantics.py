@@ -67,3 +67,18 @@ def test_empty_policies():
     found = run(config_empty_policy, deployment(), empty)
     assert [f.message.split(" is true")[0] for f in found] == ["policies.resourceQuota.enabled", "policies.limitRange.enabled"]
     assert run(config_empty_policy, deployment(), QUOTA_ON) == []
+
+
+def test_long_lists_are_checked_without_comparing_every_pair():
+    """Thousands of rules or except entries (a generated values file): repeats are still found."""
+    rules = "".join(f"      - from: [{{ipBlock: {{cidr: 10.{i // 256}.{i % 256}.0/24}}}}]\n" for i in range(400))
+    values = NETPOL_ON + "    workload:\n      ingress:\n" + rules + "      - from: [{ipBlock: {cidr: 10.0.7.0/24}}]\n"
+    [f] = run(config_redundant_rule, deployment(), values)
+    assert "ingress[400] repeats policies.networkPolicy.workload.ingress[7]" in f.message
+    excepts = ", ".join(f"10.{i // 256}.{i % 256}.0/24" for i in range(2000))
+    values = NETPOL_ON + ("    workload:\n      publicEgress:\n        cidr: 10.0.0.0/8\n"
+                          f"        except: [{excepts}, 10.0.5.0/24, 10.9.0.0/16, 10.9.1.0/24]\n")
+    found = run(config_except_overlap, deployment(), values)
+    assert [f.message.split(": ", 1)[1] for f in found] == [
+        "10.0.5.0/24 repeats 10.0.5.0/24 (except[5]) and has no effect",
+        "10.9.1.0/24 lies inside 10.9.0.0/16 (except[2001]) and has no effect"]

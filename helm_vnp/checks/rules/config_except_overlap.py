@@ -43,15 +43,22 @@ def check(ctx: LintContext) -> Iterable[Finding]:
                 nets.append((i, text, ipaddress.ip_network(str(text), strict=False)))
             except ValueError:
                 continue
+        # CIDRs are nested or disjoint: sorted by (family, start, size - largest first, position), each entry
+        # lies inside the last one that still covers it.  One sweep, not every pair (lists may be long).
+        nets.sort(key=lambda t: (t[2].version, int(t[2].network_address), t[2].prefixlen, t[0]))
+        found = []
+        stack: list = []
         for i, text, net in nets:
-            for j, other_text, other in nets:
-                if i == j or net.version != other.version or not net.subnet_of(other):
-                    continue
-                if net == other and i < j:
-                    continue  # report the later duplicate only
-                what = "repeats" if net == other else "lies inside"
-                at = f"{path}.except[{i}]"
-                yield Finding(RULE.id, RULE.severity,
-                              f"{at}: {text} {what} {other_text} (except[{j}]) and has no effect",
-                              ObjectRef(), config_source(ctx, at))
-                break
+            while stack and (stack[-1][2].version != net.version or not net.subnet_of(stack[-1][2])):
+                stack.pop()
+            if stack:
+                j, other_text, other = stack[-1]
+                if net == other and i < j:  # report the later of two duplicates
+                    i, text, j, other_text = j, other_text, i, text
+                found.append((i, text, "repeats" if net == other else "lies inside", other_text, j))
+            stack.append((i, text, net))
+        for i, text, what, other_text, j in sorted(found):
+            at = f"{path}.except[{i}]"
+            yield Finding(RULE.id, RULE.severity,
+                          f"{at}: {text} {what} {other_text} (except[{j}]) and has no effect",
+                          ObjectRef(), config_source(ctx, at))

@@ -56,6 +56,9 @@ def _generated_rules(ctx: LintContext) -> dict:
     return out
 
 
+MAX_PAIRWISE = 300  # user rules per list checked against each other; beyond: exact repeats only
+
+
 def _show(rule: dict) -> str:
     text = json.dumps(rule, sort_keys=True, separators=(",", ":"))
     return text if len(text) <= 140 else text[:137] + "..."
@@ -67,6 +70,7 @@ def check(ctx: LintContext) -> Iterable[Finding]:
     if not netpol["enabled"]:
         return
     generated = _generated_rules(ctx)
+    first_seen: dict = {}
     for section, direction, peer_key, i, rule in user_rules(ctx.policies):
         mine = netpol[section][direction]
         rules = generated.get((section, direction))
@@ -80,6 +84,14 @@ def check(ctx: LintContext) -> Iterable[Finding]:
             yield Finding(RULE.id, RULE.severity,
                           f"{path} is already allowed by the built-in {direction} rule {_show(cover)}: it has no effect",
                           ObjectRef(), config_source(ctx, path))
+            continue
+        if len(mine) > MAX_PAIRWISE:  # every pair of thousands of rules would take minutes: duplicates only
+            key = _show(rule) if len(_show(rule)) < 140 else json.dumps(rule, sort_keys=True)
+            j = first_seen.setdefault((section, direction), {}).setdefault(key, i)
+            if j != i:
+                yield Finding(RULE.id, RULE.severity,
+                              f"{path} repeats {NETPOL}.{section}.{direction}[{j}]: it has no effect",
+                              ObjectRef(), config_source(ctx, path))
             continue
         for j, other in enumerate(mine):
             if j == i or not isinstance(other, dict) or not rule_within(rule, other, peer_key):
