@@ -107,6 +107,11 @@ def _terminated(signum, _frame) -> None:
 def main() -> None:
     import signal
     signal.signal(signal.SIGTERM, _terminated)
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a value must not kill the output
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
     try:
         app(prog_name="helm vnp" if os.environ.get("HELM_PLUGIN_NAME") == "vnp" else "helm-vnp")
     except KeyboardInterrupt:
@@ -117,3 +122,25 @@ def main() -> None:
         except (OSError, ValueError):
             pass
         sys.exit(1)
+    except RecursionError:
+        _fail("error: input nests too deeply (a --set, --set-json or values file value)")
+    except ValueError as exc:
+        if "Exceeds the limit" not in str(exc):
+            raise
+        _fail("error: a number has more than 4,300 digits (Python refuses to convert it; no Kubernetes field "
+              "takes one)")
+    except OSError as exc:  # stdout on a full disk, a closed terminal...
+        _fail(f"error: cannot write the output: {exc.strerror or exc}")
+
+
+def _fail(text: str) -> None:
+    try:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    os._exit(2)

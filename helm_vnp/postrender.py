@@ -112,7 +112,7 @@ def tell_user(text: str, warning: bool = False) -> None:
     helm4 = os.environ.get("HELM_PLUGIN_NAME", "").startswith("vnp-postrender")
     if helm4 or (warning and _parent_is_helm()):
         try:
-            with open(f"/proc/{os.getppid()}/fd/2", "a", encoding="utf-8") as helm_stderr:
+            with open(f"/proc/{os.getppid()}/fd/2", "a", encoding="utf-8", errors="backslashreplace") as helm_stderr:
                 helm_stderr.write("vnp-postrender: " + text)
         except OSError:
             pass
@@ -122,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     from helm_vnp.errors import VnpError
 
     argv = sys.argv[1:] if argv is None else argv
+    try:
+        sys.stderr.reconfigure(errors="backslashreplace")  # a lone surrogate in a message must not lose it
+    except (AttributeError, ValueError):
+        pass
     try:
         opts = parse_args(argv)
         data = sys.stdin.buffer.read()
@@ -135,7 +139,13 @@ def main(argv: list[str] | None = None) -> int:
         tell_user("error: out of memory while post-rendering")
         return 2
     except RecursionError:
-        tell_user("error: input nests too deeply")
+        tell_user("error: input nests too deeply (a values file, --set or --set-json value)")
+        return 2
+    except ValueError as exc:
+        if "Exceeds the limit" not in str(exc):
+            tell_user(f"internal error: {type(exc).__name__}: {exc} (please report it; nothing was written)")
+            return 70
+        tell_user("error: a number has more than 4,300 digits (no Kubernetes field takes one)")
         return 2
     except Exception as exc:  # a bug of ours: still fail closed, without a traceback
         tell_user(f"internal error: {type(exc).__name__}: {exc} (please report it; nothing was written)")
@@ -150,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout = None  # nothing more can be written; avoid a second error at exit
         finally:
             return 1
+    except OSError as exc:
+        tell_user(f"error: cannot write the output: {exc.strerror or exc}")
+        sys.stdout = None
+        return 2
     return 0
 
 

@@ -42,7 +42,21 @@ def write_output(text: str, output: Optional[str]) -> None:
 
     from helm_vnp.errors import Problem, VnpError
 
-    directory = os.path.dirname(os.path.abspath(output))
+    import stat
+
+    output = os.path.realpath(output)  # a symlink: write its target, keep the link
+    try:
+        mode = os.stat(output).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):  # a FIFO, a device: write to it, never replace it
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise VnpError(Problem(f"cannot write the report: {exc.strerror or exc}", file=output, path="--output"))
+        return
+    directory = os.path.dirname(output)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".vnp-lint-", dir=directory)
     except OSError as exc:

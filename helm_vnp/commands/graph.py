@@ -48,6 +48,10 @@ def graph(
         problems = ctx.options["config.schema"]["problems"]
         if problems:  # a graph of the defaults would show connectivity no install with this config has
             raise VnpError(problems)
+        broken = ctx.options["stream.yaml"]["findings"]
+        if broken:  # documents nobody can read: Helm and the post-renderer refuse the stream
+            raise VnpError([Problem(f.message, file=f.source.file or None, line=f.source.line or None)
+                            for f in broken])
         write_output(RENDERERS[fmt](analyse(ctx)), output)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")

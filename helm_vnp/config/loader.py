@@ -61,6 +61,7 @@ def load(files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str, str]]) -
     from helm_vnp.config.validate import validate
 
     errors += validate(stripped, locate, order)
+    errors += _surrogates(stripped, locate)
     errors += legacy.mixed_layouts(stripped, locate)
     policies_user = legacy.to_new_layout(doc.get("policies"))
     policies_user, iso_errors, iso_warnings = legacy.convert_isolation(stripped.get("isolation"), policies_user, locate)
@@ -108,3 +109,33 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add(key)
             out.append(p)
     return out
+
+
+def _surrogates(doc: dict, locate) -> list[Problem]:
+    """Strings holding a lone surrogate (``"\\udfff"`` in a values file, ``--set-json``): no valid
+    Unicode, so no Kubernetes object can carry them; refused where they are, not when writing."""
+    from helm_vnp.config.paths import join
+
+    out = []
+    stack = [([key], value) for key, value in doc.items() if key in ("policies", "isolation")]
+    while stack:
+        path, value = stack.pop()
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for k, v in items:
+            if isinstance(k, str) and not k.isascii() and _has_surrogate(k) or \
+                    isinstance(v, str) and not v.isascii() and _has_surrogate(v):
+                where = join(path + [k])
+                file, line = locate(where)
+                out.append(Problem("a lone surrogate (an escape such as \\udfff): not valid Unicode", path=where,
+                                   file=file, line=line, expected="text that is valid Unicode"))
+            elif isinstance(v, (dict, list)):
+                stack.append((path + [k], v))
+    return out
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

@@ -56,10 +56,13 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
     yaml = YAML(typ="rt")
     yaml.version = (1, 1)
     yaml.allow_duplicate_keys = True  # as Helm: a chart's own keys may repeat (ours may not, see below)
+    import warnings
     try:
-        nodes = [n for n in yaml.compose_all(text) if n is not None]  # parsed once, checked, then constructed
-        duplicates = _our_duplicates(nodes, name)
-        docs = [d for d in (yaml.constructor.construct_document(n) for n in nodes) if d is not None]
+        with warnings.catch_warnings():  # ruamel's warnings quote the file's lines (a password, say)
+            warnings.simplefilter("ignore")
+            nodes = [n for n in yaml.compose_all(text) if n is not None]  # parsed once, checked, constructed
+            duplicates = _our_duplicates(nodes, name)
+            docs = [d for d in (yaml.constructor.construct_document(n) for n in nodes) if d is not None]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

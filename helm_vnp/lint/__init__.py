@@ -186,6 +186,9 @@ def _run_rule(rule, check, ctx) -> list[Finding]:
     except VnpError as exc:  # a rule read a document that is not YAML: report it, keep going
         p = exc.problems[0]
         return [Finding("stream.yaml", "error", p.message, ObjectRef(), Source(p.file or "", p.line or 0))]
+    except RecursionError:  # a 10,000-level document: what the API server refuses too
+        return [Finding("stream.yaml", "error", f"a document nests too deeply for rule {rule.id} to read it",
+                        ObjectRef(), Source())]
     except Exception as exc:  # a bug in the rule: show it as a finding rather than lose the run
         return [Finding(rule.id, "error", f"internal error in rule {rule.id}: {type(exc).__name__}: {exc} "
                         "(please report it)", ObjectRef(), Source())]

@@ -116,11 +116,18 @@ def _is_list(obj: dict) -> bool:
 def _expand_list(doc: Document, obj: dict, out: Objects) -> None:
     from helm_vnp.emit import dump
 
+    from helm_vnp.stream.workloads import is_workload
     for index, item in enumerate(obj["items"]):
         if not isinstance(item, dict):
             out.broken.append(Finding("stream.yaml", "error", f"items[{index}] of the {obj['kind']} is not an object",
                                       ObjectRef(), doc.lint_source))
             continue
+        if is_workload(item.get("kind"), item.get("apiVersion")):  # the post-renderer refuses it: so does lint
+            out.broken.append(Finding("stream.yaml", "error",
+                                      f"items[{index}]: {obj['kind']} holds a {item.get('kind')}: vnp cannot label the "
+                                      "pods of a workload inside a List (render each workload as a document of its own)",
+                                      ObjectRef(doc.api_version or "", doc.kind or "", doc.name or "",
+                                                doc.namespace or ""), doc.lint_source))
         raw = b"---\n" + dump(item).encode("utf-8")
         item_doc = Document(raw, doc.object_line, doc.source)
         item_doc.lint_source = doc.lint_source

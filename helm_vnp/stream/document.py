@@ -13,7 +13,8 @@ _SIGNIFICANT = re.compile(rb"^[ \t]*[^ \t\r\n#]", re.M)
 _UNSET = object()
 # the top-level keys the line scanner reads (group 1), and those it does not read: quoted ('kind':),
 # explicit (? kind) or spaced (kind :); one scan of the document finds them all
-_TOP_KEY = re.compile(rb"""\n(?:(apiVersion|kind|metadata|spec):|["'?]|(?:apiVersion|kind|metadata|spec)[ \t]+:)""")
+_TOP_KEY = re.compile(rb"""\n(?:(apiVersion|kind|metadata|spec):|"(?:[^"\\\n]|\\.)*"[ \t]*:|'(?:[^'\n]|'')*'[ \t]*:"""
+                      rb"""|\?(?=[ \t\r\n])|(?:apiVersion|kind|metadata|spec)[ \t]+:)""")
 
 
 class Document:
@@ -325,11 +326,19 @@ class Document:
         return f"<Document {self.kind}/{self.name} line {self.line}>"
 
 
+def _scalar_text(v) -> str | None:
+    """A scalar as text; None for None and for collections (a label value that is a mapping is
+    invalid, and str() of a 10,000-level value would recurse that deep)."""
+    if v is None or isinstance(v, (dict, list)):
+        return None
+    return v if isinstance(v, str) else str(v)
+
+
 def _str(v) -> str | None:
-    return v if isinstance(v, str) else (None if v is None else str(v))
+    return _scalar_text(v)
 
 
 def _str_map(v) -> dict:
     if not isinstance(v, dict):
         return {}
-    return {str(k): ("" if x is None else x if isinstance(x, str) else str(x)) for k, x in v.items()}
+    return {str(k): _scalar_text(x) or "" for k, x in v.items() if not isinstance(k, (dict, list))}

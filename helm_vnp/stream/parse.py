@@ -60,9 +60,12 @@ def _forget() -> None:
 
 def compose(text: str, file: str = "", line: int = 1):
     """The node tree of one document (None for an empty one), with positions."""
+    import warnings
     y = _loader()
     try:
-        return _compose(y, text, file, line)
+        with warnings.catch_warnings():  # ruamel's warnings quote the document's lines (a Secret's, say)
+            warnings.simplefilter("ignore")
+            return _compose(y, text, file, line)
     except BaseException:
         _forget()
         raise
@@ -85,8 +88,11 @@ def load(text: str, file: str = "", line: int = 1):
     _check_expansion(node, file, line)
     y = _loader()
     try:
+        import warnings
         constructor = y.constructor
-        data = constructor.construct_document(node)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data = constructor.construct_document(node)
     except BaseException as exc:
         _forget()
         if not isinstance(exc, Exception):
@@ -104,10 +110,12 @@ def _check_expansion(root, file: str, line: int) -> None:
     line += root.start_mark.line  # the object's first line, not the document marker's
     size: dict[int, int] = {}
     stack = [(root, False)]
+    aliased = False
     while stack:
         node, done = stack.pop()
         key = id(node)
         if key in size and not done:
+            aliased = True  # a node met twice: an alias
             continue
         if isinstance(node, MappingNode):
             children = [c for pair in node.value for c in pair]
@@ -119,7 +127,9 @@ def _check_expansion(root, file: str, line: int) -> None:
         if not done:
             size[key] = -1  # in progress (a recursive alias shows as -1)
             stack.append((node, True))
-            stack.extend((c, False) for c in children if id(c) not in size)
+            fresh = [(c, False) for c in children if id(c) not in size]
+            aliased = aliased or len(fresh) != len(children)
+            stack.extend(fresh)
             continue
         total = 1
         for c in children:
@@ -129,7 +139,8 @@ def _check_expansion(root, file: str, line: int) -> None:
             total += s
             if total > MAX_EXPANDED_NODES:
                 raise VnpError(Problem(
-                    f"aliases expand this document past {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); refused",
+                    (f"aliases expand this document past {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); refused"
+                     if aliased else f"the document has more than {MAX_EXPANDED_NODES:,} nodes; refused"),
                     file=file, line=line))
         size[key] = total
 
@@ -138,8 +149,13 @@ def _check_expansion(root, file: str, line: int) -> None:
 _DUPLICATE_VALUES = re.compile(r' with value ".*?" \(original value: ".*"\)', re.S)
 
 
+_ALIAS_NAME = re.compile(r"(undefined alias|alias) '[^']*'")
+
+
 def _redact(text: str) -> str:
-    return _DUPLICATE_VALUES.sub(" (values not shown)", text)
+    """No value in a message: the values of a duplicate key, the name of an undefined alias (an
+    unquoted templated secret that starts with ``*`` reads as one) are left out."""
+    return _ALIAS_NAME.sub(r"\1", _DUPLICATE_VALUES.sub(" (values not shown)", text))
 
 
 def _problem(exc: Exception, file: str, line: int) -> Problem:

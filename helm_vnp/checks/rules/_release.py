@@ -102,7 +102,9 @@ def view(ctx: LintContext) -> ReleaseView:
             if isinstance(spec, dict):
                 meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
                 labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
-                v.pods.append(PodSource(o, spec, {str(k): "" if x is None else str(x) for k, x in labels.items()}))
+                # a collection is no label value (and str() of a 10,000-level one recurses that deep)
+                v.pods.append(PodSource(o, spec, {str(k): "" if x is None else str(x) for k, x in labels.items()
+                                                  if not isinstance(x, (dict, list))}))
     setattr(ctx, _CACHE_ATTR, (ctx.docs, ctx.generated, v))
     return v
 
