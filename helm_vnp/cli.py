@@ -122,15 +122,14 @@ def main() -> None:
         except (OSError, ValueError):
             pass
         sys.exit(1)
-    except RecursionError:
-        _fail("error: input nests too deeply (a --set, --set-json or values file value)")
-    except ValueError as exc:
-        if "Exceeds the limit" not in str(exc):
-            raise
-        _fail("error: a number has more than 4,300 digits (Python refuses to convert it; no Kubernetes field "
-              "takes one)")
     except OSError as exc:  # stdout on a full disk, a closed terminal...
         _fail(f"error: cannot write the output: {exc.strerror or exc}")
+    except (RecursionError, MemoryError, ValueError) as exc:
+        from helm_vnp.errors import input_failure
+        message = input_failure(exc)
+        if message is None:
+            raise
+        _fail(message)
 
 
 def _fail(text: str) -> None:

@@ -63,6 +63,19 @@ class Problem:
         return text
 
 
+def input_failure(exc: BaseException) -> str | None:
+    """The message for a failure the input caused that surfaces as a Python error (a value nesting
+    past the interpreter's depth, a number past its 4,300-digit conversion limit, memory), or None
+    when ``exc`` is a bug of ours."""
+    if isinstance(exc, RecursionError):
+        return "error: input nests too deeply (a values file, --set or --set-json value)"
+    if isinstance(exc, MemoryError):
+        return "error: out of memory while reading the input"
+    if isinstance(exc, ValueError) and "Exceeds the limit" in str(exc):
+        return "error: a number has more than 4,300 digits (no Kubernetes field takes one)"
+    return None
+
+
 class VnpError(Exception):
     """An error caused by the user's input; exit code 2, never a traceback."""
 

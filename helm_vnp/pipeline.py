@@ -88,7 +88,7 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     chart_docs = [d for d in docs if not is_generated(d, release)]
     warnings: list[str] = []
     for doc in chart_docs:
-        _refuse_hidden_workloads(doc)
+        refuse_hidden_workloads(doc)
     workloads = [d for d in chart_docs if d.kind in POD_METADATA_PATH and is_workload(d.kind, d.api_version)]
     out_docs = chart_docs
     if policies["selection"] == "podLabel" and _isolating(policies):
@@ -112,7 +112,7 @@ _WORKLOAD_KIND = re.compile(
     % b"|".join(k.encode() for k in POD_METADATA_PATH), re.M)
 
 
-def _refuse_hidden_workloads(doc: Document) -> None:
+def refuse_hidden_workloads(doc: Document) -> None:
     """Fail closed on workloads vnp cannot see into.
 
     A document whose kind cannot be read and that names a workload kind must

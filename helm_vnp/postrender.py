@@ -67,8 +67,8 @@ def parse_args(argv: list[str]) -> Options:
         i += 1
     if "-" in opts.values:
         raise VnpError("-f -: the post-renderer's standard input is the rendered stream; give the values as a file")
-    if os.environ.get("VNP_VALUES"):  # the base: -f files and --set win over them, as later files do in Helm
-        opts.values = [v for v in os.environ["VNP_VALUES"].split(os.pathsep) if v] + opts.values
+    from helm_vnp.config import env_values
+    opts.values = env_values() + opts.values  # the base: -f files and --set win over them, as in Helm
     opts.release = opts.release or os.environ.get("VNP_RELEASE") or None
     opts.namespace = opts.namespace or os.environ.get("VNP_NAMESPACE") or None
     return opts
@@ -119,7 +119,7 @@ def tell_user(text: str, warning: bool = False) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from helm_vnp.errors import VnpError
+    from helm_vnp.errors import VnpError, input_failure
 
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -135,21 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except MemoryError:
-        tell_user("error: out of memory while post-rendering")
-        return 2
-    except RecursionError:
-        tell_user("error: input nests too deeply (a values file, --set or --set-json value)")
-        return 2
-    except ValueError as exc:
-        if "Exceeds the limit" not in str(exc):
-            tell_user(f"internal error: {type(exc).__name__}: {exc} (please report it; nothing was written)")
-            return 70
-        tell_user("error: a number has more than 4,300 digits (no Kubernetes field takes one)")
-        return 2
-    except Exception as exc:  # a bug of ours: still fail closed, without a traceback
-        tell_user(f"internal error: {type(exc).__name__}: {exc} (please report it; nothing was written)")
-        return 70
+    except Exception as exc:  # the input's (depth, digits, memory), else a bug of ours: fail closed either way
+        message = input_failure(exc)
+        tell_user(message or f"internal error: {type(exc).__name__}: {exc} (please report it; nothing was written)")
+        return 2 if message else 70
     for w in warnings:
         tell_user("warning: " + w, warning=True)
     try:

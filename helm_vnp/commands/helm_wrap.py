@@ -22,21 +22,9 @@ from pathlib import Path
 
 from helm_vnp.errors import Problem, VnpError
 
-# Helm flags whose value is the next argument when not written as --flag=value: a fallback only.
-# The table comes from the running helm's own `helm COMMAND --help` (see helm_flags): a flag
-# table that is wrong in either direction loses the user's -f (a boolean read as taking a value
-# swallows the next argument) or their chart (a value flag read as boolean).
-_HELM_VALUE_FLAGS = {
-    "-f", "--values", "--set", "--set-string", "--set-json", "--set-file", "--set-literal", "-n", "--namespace",
-    "--version", "--repo", "--username", "--password", "--ca-file", "--cert-file", "--key-file", "--keyring",
-    "--timeout", "--description", "--kube-context", "--kubeconfig", "--post-renderer", "--post-renderer-args",
-    "--output-dir", "-s", "--show-only", "--api-versions", "-a", "--kube-version", "--name-template",
-    "--history-max", "--max-history", "--registry-config", "--repository-config", "--repository-cache",
-    "-o", "--output", "--labels", "-l", "--kube-apiserver", "--kube-as-user", "--kube-as-group", "--kube-token",
-    "--kube-ca-file", "--kube-tls-server-name", "--burst-limit", "--qps", "--color", "--colour", "--content-cache",
-}
-# flags whose value is optional: given only as --flag=value
-_HELM_OPTIONAL_VALUE = {"--dry-run", "--wait"}
+# Which Helm flags take a value comes from the running helm's own `helm COMMAND --help` (helm_flags),
+# never from a table kept here: a table wrong in either direction loses the user's -f (a boolean read
+# as taking a value swallows the next argument) or their chart (a value flag read as boolean).
 # a flag line of cobra's help: "  -f, --values strings   ..." / "      --dry-run string[="unset"]   ..."
 _FLAG_LINE = re.compile(r"^\s+(?:(-\w), )?(--[\w-]+)(?: (\S+))?(?:\s{2,}|$)")
 # the wrapper's own flag: values files for vnp only (charts whose values.schema.json refuses `policies`)
@@ -45,24 +33,26 @@ VNP_VALUES_FLAG = "--vnp-values"
 _UNREAD_SETS = ("--set-literal", "--set-file")
 
 
-def helm_flags(helm: str | None, command: str) -> tuple[set, set]:
-    """(flags that take a value, flags whose value is optional) of ``helm COMMAND``, from its --help."""
-    if helm:
-        try:
-            out = subprocess.run([helm, command, "--help"], capture_output=True, text=True, timeout=60,
-                                 stdin=subprocess.DEVNULL).stdout
-        except (OSError, subprocess.SubprocessError):
-            out = ""
-        value, optional = set(), set()
-        for line in out.splitlines():
-            m = _FLAG_LINE.match(line)
-            if not m or not m.group(3):
-                continue
-            names = {m.group(2)} | ({m.group(1)} if m.group(1) else set())
-            (optional if "[=" in m.group(3) else value).update(names)
-        if "--values" in value and "--set" in value:  # a help text we could read
-            return value, optional
-    return set(_HELM_VALUE_FLAGS), set(_HELM_OPTIONAL_VALUE)
+def helm_flags(helm: str, command: str) -> tuple[set, set]:
+    """(flags that take a value, flags whose value is optional) of ``helm COMMAND``, from its --help.
+
+    Fails closed: without a flag table vnp cannot tell which argument is the values file."""
+    try:
+        out = subprocess.run([helm, command, "--help"], capture_output=True, text=True, timeout=60,
+                             stdin=subprocess.DEVNULL).stdout
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    value, optional = set(), set()
+    for line in out.splitlines():
+        m = _FLAG_LINE.match(line)
+        if not m or not m.group(3):
+            continue
+        names = {m.group(2)} | ({m.group(1)} if m.group(1) else set())
+        (optional if "[=" in m.group(3) else value).update(names)
+    if "--values" not in value or "--set" not in value:
+        raise VnpError(Problem(f"cannot read the flags of `{helm} {command} --help`: helm vnp needs them to tell "
+                               "which arguments are values files"))
+    return value, optional
 
 
 @dataclass
@@ -84,12 +74,12 @@ class HelmCall:
 HELM_DEFAULT_RELEASE = "release-name"
 
 
-def parse_helm_args(command: str, args: list[str], flags: tuple[set, set] | None = None) -> HelmCall:
+def parse_helm_args(command: str, args: list[str], flags: tuple[set, set]) -> HelmCall:
     """Pick out what vnp needs from a helm command line, leaving it unchanged.
 
-    ``flags``: (value flags, optional-value flags) as ``helm_flags`` reads them; the fallback table if None.
+    ``flags``: (value flags, optional-value flags) as ``helm_flags`` reads them.
     """
-    value_flags, optional_flags = flags or (set(_HELM_VALUE_FLAGS), set(_HELM_OPTIONAL_VALUE))
+    value_flags, optional_flags = flags
     call = HelmCall(command, list(args))
     positionals = []
     i = 0
@@ -247,7 +237,7 @@ def run_wrapped(command: str, args: list[str]) -> int:
     The config is loaded here first so that a mistake stops before Helm runs, with the message
     on the terminal (Helm 4 would discard the post-renderer's own).
     """
-    from helm_vnp.config import load_config
+    from helm_vnp.config import env_values, load_config
     from helm_vnp.pipeline import _check_release_name
 
     helm = helm_binary()
@@ -263,8 +253,7 @@ def run_wrapped(command: str, args: list[str]) -> int:
             reused = stored_values(helm, call, tmp)
             if reused:
                 call.vnp_values.insert(0, reused)  # the base; this upgrade's --vnp-values, -f and --set win
-        env_values = [v for v in os.environ.get("VNP_VALUES", "").split(os.pathsep) if v]
-        loaded = load_config(env_values + call.vnp_values + [stdin_values if v == "-" else v for v in call.values],
+        loaded = load_config(env_values() + call.vnp_values + [stdin_values if v == "-" else v for v in call.values],
                              call.sets, call.set_strings, call.set_jsons)
         for w in loaded.warnings:
             sys.stderr.write("warning: " + w.render() + "\n")

@@ -10,7 +10,13 @@ from typing import Sequence
 from helm_vnp.config.result import LoadedConfig
 from helm_vnp.errors import Problem, VnpError
 
-__all__ = ["LoadedConfig", "load_config", "check_values", "schema_text"]
+__all__ = ["LoadedConfig", "load_config", "check_values", "schema_text", "env_values"]
+
+
+def env_values() -> list[str]:
+    """$VNP_VALUES: values files (``:``-separated) under every -f, the base of the config wherever it is read."""
+    import os
+    return [v for v in os.environ.get("VNP_VALUES", "").split(os.pathsep) if v]
 
 
 def _read_files(values_files: Sequence[str], stdin_bytes: bytes | None) -> tuple[list, list, list[Problem]]:
@@ -38,24 +44,6 @@ def _read_files(values_files: Sequence[str], stdin_bytes: bytes | None) -> tuple
     return named, keyed, problems
 
 
-_SHAPE = {"selection": None, "podSecurityStandard": None, "podSecurityVersion": None, "podSecurity": None,
-          "networkPolicy": ("enabled", "fallbackDns", "labels", "annotations", "dns", "controlPlane", "workload"),
-          "resourceQuota": ("enabled", "quota", "scopes", "scopeSelector", "labels", "annotations"),
-          "limitRange": ("enabled",)}
-
-
-def _complete(policies) -> bool:
-    """A cached config has the normalised model's shape (an entry that is valid JSON may still be damaged)."""
-    if not isinstance(policies, dict):
-        return False
-    for key, inner in _SHAPE.items():
-        if key not in policies:
-            return False
-        if inner and not (isinstance(policies[key], dict) and all(k in policies[key] for k in inner)):
-            return False
-    return True
-
-
 def check_values(values_files: Sequence[str] = (), sets: Sequence[str] = (), set_strings: Sequence[str] = (),
                  set_jsons: Sequence[str] = (), stdin_bytes: bytes | None = None,
                  use_cache: bool = True) -> tuple[LoadedConfig | None, list[Problem]]:
@@ -75,8 +63,7 @@ def check_values(values_files: Sequence[str] = (), sets: Sequence[str] = (), set
         if hit is not None:
             try:
                 config = LoadedConfig.from_json(hit)
-                if _complete(config.policies):
-                    return config, config.warnings
+                return config, config.warnings
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # corrupt entry: a miss
     from helm_vnp.config.loader import load

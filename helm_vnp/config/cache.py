@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-FORMAT = "vnp-config-cache/1"
+FORMAT = "vnp-config-cache/2"
 
 
 def cache_dir() -> Path | None:
@@ -71,7 +71,15 @@ def read(key: str) -> dict | None:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
         return None
-    return data.get("config")
+    config = data.get("config")
+    if data.get("sha256") != _checksum(config):
+        return None  # damaged (valid JSON may still be): a miss
+    return config
+
+
+def _checksum(config) -> str:
+    return hashlib.sha256(json.dumps(config, separators=(",", ":"), ensure_ascii=False).encode("utf-8",
+                                                                                             "surrogatepass")).hexdigest()
 
 
 def write(key: str, config: dict) -> None:
@@ -87,7 +95,7 @@ def write(key: str, config: dict) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=directory)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             # key order is kept: it is the order the user wrote their rules in, and output follows it
-            json.dump({"format": FORMAT, "key": key, "config": config}, fh)
+            json.dump({"format": FORMAT, "key": key, "sha256": _checksum(config), "config": config}, fh)
         os.replace(tmp, directory / f"{key}.json")
         tmp = None
     except OSError:

@@ -47,7 +47,7 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     from helm_vnp.errors import VnpError
-    from helm_vnp.stream.parse import refuse_alias_bombs
+    from helm_vnp.stream.parse import quietly, refuse_alias_bombs
 
     try:
         refuse_alias_bombs(text, name)
@@ -56,13 +56,10 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
     yaml = YAML(typ="rt")
     yaml.version = (1, 1)
     yaml.allow_duplicate_keys = True  # as Helm: a chart's own keys may repeat (ours may not, see below)
-    import warnings
     try:
-        with warnings.catch_warnings():  # ruamel's warnings quote the file's lines (a password, say)
-            warnings.simplefilter("ignore")
-            nodes = [n for n in yaml.compose_all(text) if n is not None]  # parsed once, checked, constructed
-            duplicates = _our_duplicates(nodes, name)
-            docs = [d for d in (yaml.constructor.construct_document(n) for n in nodes) if d is not None]
+        nodes = [n for n in quietly(lambda: list(yaml.compose_all(text))) if n is not None]  # parsed once
+        duplicates = _our_duplicates(nodes, name)
+        docs = [d for d in (quietly(yaml.constructor.construct_document, n) for n in nodes) if d is not None]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -39,8 +39,8 @@ class LintOptions:
 
     def config_files(self) -> list[str]:
         """What the config is read from: $VNP_VALUES (the base), --vnp-values, then -f (as the post-renderer)."""
-        env = [v for v in os.environ.get("VNP_VALUES", "").split(os.pathsep) if v]
-        return env + list(self.vnp_values) + list(self.values)
+        from helm_vnp.config import env_values
+        return env_values() + list(self.vnp_values) + list(self.values)
 
 
 @dataclass

@@ -99,7 +99,12 @@ def _add(doc: Document, out: Objects) -> None:
         out.broken.append(_broken(doc, exc))
         return
     if isinstance(obj, dict) and _is_list(obj):
-        _expand_list(doc, obj, out)
+        from helm_vnp.pipeline import refuse_hidden_workloads
+        try:
+            refuse_hidden_workloads(doc)  # what the post-renderer refuses is an error here too...
+        except VnpError as exc:
+            out.broken.append(_broken(doc, exc))
+        _expand_list(doc, obj, out)  # ...and the items are still linted: one run shows everything
         return
     if obj is not None and not isinstance(obj, dict):
         out.broken.append(Finding("stream.yaml", "error", f"not a Kubernetes object: the document is a "
@@ -116,18 +121,11 @@ def _is_list(obj: dict) -> bool:
 def _expand_list(doc: Document, obj: dict, out: Objects) -> None:
     from helm_vnp.emit import dump
 
-    from helm_vnp.stream.workloads import is_workload
     for index, item in enumerate(obj["items"]):
         if not isinstance(item, dict):
             out.broken.append(Finding("stream.yaml", "error", f"items[{index}] of the {obj['kind']} is not an object",
                                       ObjectRef(), doc.lint_source))
             continue
-        if is_workload(item.get("kind"), item.get("apiVersion")):  # the post-renderer refuses it: so does lint
-            out.broken.append(Finding("stream.yaml", "error",
-                                      f"items[{index}]: {obj['kind']} holds a {item.get('kind')}: vnp cannot label the "
-                                      "pods of a workload inside a List (render each workload as a document of its own)",
-                                      ObjectRef(doc.api_version or "", doc.kind or "", doc.name or "",
-                                                doc.namespace or ""), doc.lint_source))
         raw = b"---\n" + dump(item).encode("utf-8")
         item_doc = Document(raw, doc.object_line, doc.source)
         item_doc.lint_source = doc.lint_source
@@ -136,9 +134,10 @@ def _expand_list(doc: Document, obj: dict, out: Objects) -> None:
 
 def _broken(doc: Document, exc: VnpError) -> Finding:
     problem = exc.problems[0]
+    message = f"{problem.path}: {problem.message}" if problem.path else problem.message
     line = problem.line or doc.object_line
     if doc.lint_source.file != doc.source or doc.lint_source.line != doc.object_line:
         # chart render: the parser's line is in the render; shift it into the template's numbering
         line = doc.lint_source.line + max(0, line - doc.object_line)
     ref = ObjectRef(doc.api_version or "", doc.kind or "", doc.name or "", doc.namespace or "")
-    return Finding("stream.yaml", "error", problem.message, ref, Source(doc.lint_source.file, line))
+    return Finding("stream.yaml", "error", message, ref, Source(doc.lint_source.file, line))

@@ -192,8 +192,8 @@ class Document:
                 meta = {
                     "name": _str(m.get("name")),
                     "namespace": _str(m.get("namespace")),
-                    "labels": _str_map(m.get("labels")),
-                    "annotations": _str_map(m.get("annotations")),
+                    "labels": str_map(m.get("labels")),
+                    "annotations": str_map(m.get("annotations")),
                 }
             self._meta = meta
         return self._meta
@@ -326,19 +326,17 @@ class Document:
         return f"<Document {self.kind}/{self.name} line {self.line}>"
 
 
-def _scalar_text(v) -> str | None:
-    """A scalar as text; None for None and for collections (a label value that is a mapping is
-    invalid, and str() of a 10,000-level value would recurse that deep)."""
+def _str(v) -> str | None:
+    """A scalar as text; None for None and for collections (a name or label value that is a mapping
+    is invalid, and str() of a 10,000-level value would recurse that deep)."""
     if v is None or isinstance(v, (dict, list)):
         return None
     return v if isinstance(v, str) else str(v)
 
 
-def _str(v) -> str | None:
-    return _scalar_text(v)
-
-
-def _str_map(v) -> dict:
+def str_map(v) -> dict:
+    """A labels/annotations mapping as text: scalar keys and values only (null values are "")."""
     if not isinstance(v, dict):
         return {}
-    return {str(k): _scalar_text(x) or "" for k, x in v.items() if not isinstance(k, (dict, list))}
+    return {str(k): "" if x is None else _str(x) for k, x in v.items()
+            if not isinstance(k, (dict, list)) and not isinstance(x, (dict, list))}

@@ -51,6 +51,15 @@ def _loader():
     return _yaml
 
 
+def quietly(fn, *args):
+    """``fn(*args)`` with the YAML library's warnings silenced: they quote the input's lines (a
+    Secret's, a password in a values file) straight to stderr."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args)
+
+
 def _forget() -> None:
     """Drop the cached loader after a failure: a parse that stopped half-way may leave state
     (anchors, half-constructed objects) that must not reach the next document."""
@@ -60,12 +69,9 @@ def _forget() -> None:
 
 def compose(text: str, file: str = "", line: int = 1):
     """The node tree of one document (None for an empty one), with positions."""
-    import warnings
     y = _loader()
     try:
-        with warnings.catch_warnings():  # ruamel's warnings quote the document's lines (a Secret's, say)
-            warnings.simplefilter("ignore")
-            return _compose(y, text, file, line)
+        return quietly(_compose, y, text, file, line)
     except BaseException:
         _forget()
         raise
@@ -88,11 +94,7 @@ def load(text: str, file: str = "", line: int = 1):
     _check_expansion(node, file, line)
     y = _loader()
     try:
-        import warnings
-        constructor = y.constructor
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            data = constructor.construct_document(node)
+        data = quietly(y.constructor.construct_document, node)
     except BaseException as exc:
         _forget()
         if not isinstance(exc, Exception):

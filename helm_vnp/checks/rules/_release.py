@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from helm_vnp.checks.base import ObjectRef, Source
 from helm_vnp.checks.context import LintContext
-from helm_vnp.stream.document import Document
+from helm_vnp.stream.document import Document, str_map
 from helm_vnp.stream.workloads import is_workload, pod_template
 
 HOOK_ANNOTATION = "helm.sh/hook"
@@ -101,10 +101,7 @@ def view(ctx: LintContext) -> ReleaseView:
             spec = template.get("spec") if isinstance(template, dict) else None
             if isinstance(spec, dict):
                 meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
-                labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
-                # a collection is no label value (and str() of a 10,000-level one recurses that deep)
-                v.pods.append(PodSource(o, spec, {str(k): "" if x is None else str(x) for k, x in labels.items()
-                                                  if not isinstance(x, (dict, list))}))
+                v.pods.append(PodSource(o, spec, str_map(meta.get("labels"))))
     setattr(ctx, _CACHE_ATTR, (ctx.docs, ctx.generated, v))
     return v
 

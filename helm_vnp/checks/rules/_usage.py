@@ -91,9 +91,11 @@ def contributors(ctx: LintContext, items: list, nodes: int) -> list[Contributor]
         if info.scope != NAMESPACED:
             continue
         c = Contributor(o.label())
-        _add(c.usage, count_key(o.api_version, o.kind, v.crds), 1)
         spec = o.obj.get("spec") if isinstance(o.obj.get("spec"), dict) else {}
         ps = pods.get(id(o))
+        key = count_key(o.api_version, o.kind, v.crds)
+        if ps is None or key != "count/pods":  # a bare Pod's count/pods is its pod count, below
+            _add(c.usage, key, 1)
         if ps is not None:
             count = concurrent_pods(o.kind, o.obj, hpas.get((o.kind, o.name)), nodes)
             c.pod, c.how, c.daemonset = ps, count.how, o.kind == "DaemonSet"
@@ -102,7 +104,6 @@ def contributors(ctx: LintContext, items: list, nodes: int) -> list[Contributor]
             c.containers = pod_containers(ps.spec, items)
             overhead = overhead_of(ps.spec)
             n = count.pods
-            c.usage.pop("count/pods", None)  # a bare Pod: counted once, below
             _add(c.usage, "pods", n)
             _add(c.usage, "count/pods", n + count.kept)
             for which in ("requests", "limits"):

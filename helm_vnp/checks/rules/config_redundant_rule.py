@@ -86,7 +86,7 @@ def check(ctx: LintContext) -> Iterable[Finding]:
                           ObjectRef(), config_source(ctx, path))
             continue
         if len(mine) > MAX_PAIRWISE:  # every pair of thousands of rules would take minutes: duplicates only
-            key = _show(rule) if len(_show(rule)) < 140 else json.dumps(rule, sort_keys=True)
+            key = json.dumps(rule, sort_keys=True)
             j = first_seen.setdefault((section, direction), {}).setdefault(key, i)
             if j != i:
                 yield Finding(RULE.id, RULE.severity,
