@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional
 
 import typer
 
@@ -52,7 +51,7 @@ def post_render(ctx: typer.Context) -> None:
 def _wrapper(command: str):
     def run(ctx: typer.Context) -> None:
         from helm_vnp.commands.helm_wrap import run_wrapped
-        from helm_vnp.errors import VnpError
+        from helm_vnp.base.errors import VnpError
 
         if ctx.args[:1] in (["-h"], ["--help"]):
             sys.stdout.write(f"usage: helm vnp {command} RELEASE CHART [any helm {command} flags]\n"
@@ -125,7 +124,7 @@ def main() -> None:
     except OSError as exc:  # stdout on a full disk, a closed terminal...
         _fail(f"error: cannot write the output: {exc.strerror or exc}")
     except (RecursionError, MemoryError, ValueError) as exc:
-        from helm_vnp.errors import input_failure
+        from helm_vnp.base.errors import input_failure
         message = input_failure(exc)
         if message is None:
             raise

@@ -9,15 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from helm_vnp.config.model import (GENERATED_BY_LABEL, GENERATED_BY_VALUE, POSTRENDER_FILENAME_ANNOTATION,
-                                   RELEASE_LABEL)
-from helm_vnp.errors import Problem, VnpError
+from helm_vnp.base.names import GENERATED_BY_LABEL, GENERATED_BY_VALUE, GENERATED_SOURCE, HOOK_ANNOTATION, INSTANCE_LABEL, POSTRENDER_FILENAME_ANNOTATION, RELEASE_LABEL
+from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.stream import Document, split
-from helm_vnp.stream.workloads import POD_METADATA_PATH, is_workload
+from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
 
-HOOK_ANNOTATION = "helm.sh/hook"
-INSTANCE_LABEL = "app.kubernetes.io/instance"
-GENERATED_SOURCE = "helm-vnp/generated.yaml"
 
 
 class Result:
@@ -150,7 +146,7 @@ def _check_release_name(release: str) -> None:
 def _workload_refs(workloads: list[Document], policies: dict, warnings: list[str]) -> list[dict]:
     if policies["selection"] != "workloadSelectors" or not policies["networkPolicy"]["enabled"]:
         return []  # only workloadSelectors mode selects per workload
-    from helm_vnp.stream.workloads import selector_of
+    from helm_vnp.k8s.workloads import selector_of
     refs = []
     for d in workloads:
         if not d.name:  # its policy is named after it (Kubernetes refuses a nameless object anyway)
@@ -169,7 +165,7 @@ def _assemble(docs: list[Document], generated: list[dict]) -> list[bytes]:
     parts = [d.raw for d in docs]
     if not generated:
         return parts
-    from helm_vnp.emit import dump
+    from helm_vnp.base.yamldump import dump
     helm4 = any(POSTRENDER_FILENAME_ANNOTATION.encode() in p for p in parts)
     if parts and parts[-1] and not parts[-1].endswith(b"\n"):
         parts.append(b"\n")

@@ -16,13 +16,13 @@ from helm_vnp.stream.document import Document
 
 
 def workload_violations(doc: Document, level: str, version: str) -> list:
-    """The PSS violations (``helm_vnp.checks.pss.Violation``) of a workload's pod template.
+    """The PSS violations (``helm_vnp.k8s.podsecurity.Violation``) of a workload's pod template.
 
     Raises VnpError when the document is not YAML; a workload without a pod
     template (malformed) has nothing to check.
     """
-    from helm_vnp.checks.pss import evaluate_pod
-    from helm_vnp.stream.workloads import pod_template
+    from helm_vnp.k8s.podsecurity import evaluate_pod
+    from helm_vnp.k8s.workloads import pod_template
 
     template = pod_template(doc.obj, doc.kind)
     if template is None:
@@ -43,7 +43,7 @@ def exemption_for(doc: Document, exemptions: list[dict]) -> dict | None:
 
 def describe(doc: Document, level: str, version: str, violations: list) -> str:
     """The API server's wording for a workload: ``Deployment web: would violate PodSecurity "restricted:latest": …``."""
-    from helm_vnp.checks.pss._fields import go_quote
+    from helm_vnp.k8s.podsecurity.fields import go_quote
 
     parts = [f"{v.reason} ({v.detail})" if v.detail else v.reason for v in violations]
     return (f"{doc.kind} {doc.name or '<unnamed>'}: would violate PodSecurity "
@@ -56,7 +56,7 @@ def enforce(workloads: list[Document], policies: dict) -> list[str]:
     Returns warnings (mode ``warn``); raises VnpError listing every violating
     workload (mode ``enforce``).  ``privileged`` or an unset standard checks nothing.
     """
-    from helm_vnp.errors import Problem, VnpError
+    from helm_vnp.base.errors import Problem, VnpError
 
     level = policies.get("podSecurityStandard") or ""
     if level in ("", "privileged"):

@@ -37,7 +37,7 @@ class Options:
 
 def parse_args(argv: list[str]) -> Options:
     """Helm-style flags (``--flag value`` or ``--flag=value``); small on purpose (start-up cost)."""
-    from helm_vnp.errors import VnpError
+    from helm_vnp.base.errors import VnpError
 
     opts = Options()
     i = 0
@@ -119,7 +119,7 @@ def tell_user(text: str, warning: bool = False) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from helm_vnp.errors import VnpError, input_failure
+    from helm_vnp.base.errors import VnpError, input_failure
 
     argv = sys.argv[1:] if argv is None else argv
     try:

@@ -1,6 +1,6 @@
 """What a lint rule is and what it reports.
 
-A rule is a module in ``helm_vnp.checks`` (or ``helm_vnp.checks.pss``) that
+A rule is a module in ``helm_vnp.checks`` (or ``helm_vnp.k8s.podsecurity``) that
 declares one ``Rule`` at module level as ``RULE`` and a pure function
 ``check(ctx) -> Iterable[Finding]``.  The rule's documentation is the module
 docstring (rendered into docs/rules/ by ``helm-vnp docs``).  Reporters know
@@ -15,7 +15,6 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
 # Per-object opt-out: a comma-separated list of rule IDs (or "*") in this annotation.
-DISABLE_ANNOTATION = "vnp.helm-plugin.io/disable"
 
 
 @dataclass(frozen=True)

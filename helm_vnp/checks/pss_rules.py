@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 
 from helm_vnp.checks.base import Finding, Rule
 from helm_vnp.checks.context import LintContext
-from helm_vnp.checks.pss import CHECKS, Check
+from helm_vnp.k8s.podsecurity import CHECKS, Check
 
 PREFIX = "pss."
 _CACHE_ATTR = "_pss_evaluation"
@@ -57,7 +57,7 @@ def _evaluation(ctx: LintContext):
     if cached is not None:
         return cached
     from helm_vnp.podsecurity import exemption_for, workload_violations
-    from helm_vnp.stream.workloads import POD_METADATA_PATH, is_pod_template, is_workload
+    from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_pod_template, is_workload
 
     chosen = setting(ctx)
     out = []
@@ -77,7 +77,7 @@ def _checker(check: Check) -> Callable[[LintContext], Iterable[Finding]]:
     rule_id = PREFIX + check.id
 
     def check_fn(ctx: LintContext) -> Iterable[Finding]:
-        from helm_vnp.checks.pss._fields import go_quote
+        from helm_vnp.k8s.podsecurity.fields import go_quote
 
         chosen, evaluated = _evaluation(ctx)
         for doc, violations, exempt in evaluated:

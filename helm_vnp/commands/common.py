@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from helm_vnp.errors import VnpError
+from helm_vnp.base.errors import VnpError
 
 ValuesOpt = typer.Option(None, "--values", "-f", help="values file (repeatable; '-' for stdin); its `policies:` block is the config")
 VnpValuesOpt = typer.Option(None, "--vnp-values", help="values file read by vnp only, never given to helm "
@@ -40,7 +40,7 @@ def write_output(text: str, output: Optional[str]) -> None:
         return
     import tempfile
 
-    from helm_vnp.errors import Problem, VnpError
+    from helm_vnp.base.errors import Problem, VnpError
 
     import stat
 

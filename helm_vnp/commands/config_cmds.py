@@ -6,9 +6,9 @@ from typing import List, Optional
 
 import typer
 
-from helm_vnp.commands.common import (NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt, fail,
+from helm_vnp.commands.common import (NamespaceOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt, fail,
                                       namespace_or_env, read_stdin_values)
-from helm_vnp.errors import VnpError
+from helm_vnp.base.errors import VnpError
 
 
 def generate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] = SetOpt,
@@ -17,7 +17,7 @@ def generate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] 
              namespace: Optional[str] = NamespaceOpt) -> None:
     """Print only the objects vnp would add for this config (for review, GitOps and docs)."""
     from helm_vnp.config import load_config
-    from helm_vnp.emit import dump_all
+    from helm_vnp.base.yamldump import dump_all
     from helm_vnp.generate import generate_all
     from helm_vnp.pipeline import _check_release_name
 
@@ -40,7 +40,7 @@ def validate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] 
 
     import os
 
-    from helm_vnp.errors import Problem
+    from helm_vnp.base.errors import Problem
 
     values = values or []
     unreadable = [Problem("values file not found" if not os.path.exists(v) else "cannot read the values file",

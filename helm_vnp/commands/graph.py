@@ -29,7 +29,7 @@ def graph(
     Nodes are the release's workloads plus probes for the rest of the world: cluster DNS, the internet
     (IPv4, IPv6), the cloud metadata endpoint, a private address, pods outside the release.
     """
-    from helm_vnp.errors import Problem, VnpError
+    from helm_vnp.base.errors import Problem, VnpError
     from helm_vnp.graph import RENDERERS, analyse
     from helm_vnp.lint import LintOptions, load_release
 

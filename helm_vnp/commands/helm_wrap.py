@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helm_vnp.errors import Problem, VnpError
+from helm_vnp.base.errors import Problem, VnpError
 
 # Which Helm flags take a value comes from the running helm's own `helm COMMAND --help` (helm_flags),
 # never from a table kept here: a table wrong in either direction loses the user's -f (a boolean read

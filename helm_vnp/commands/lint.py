@@ -38,7 +38,7 @@ def lint(
 
     Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
     """
-    from helm_vnp.errors import Problem, VnpError
+    from helm_vnp.base.errors import Problem, VnpError
     from helm_vnp.report import FORMATS
 
     try:

@@ -37,7 +37,7 @@ def _existing(source: Path) -> tuple[Path | None, bool]:
 
 def install_postrenderer() -> int:
     from helm_vnp.commands.helm_wrap import helm_binary, helm_major
-    from helm_vnp.errors import VnpError
+    from helm_vnp.base.errors import VnpError
 
     plugin_dir = os.environ.get("HELM_PLUGIN_DIR") or str(Path(__file__).resolve().parents[2])
     source = Path(plugin_dir) / POSTRENDERER

@@ -12,7 +12,7 @@ import copy
 from typing import Any, Callable
 
 from helm_vnp.config.paths import join
-from helm_vnp.errors import Problem
+from helm_vnp.base.errors import Problem
 
 NP = ["policies", "networkPolicy"]
 # old path -> new path, both relative to policies.networkPolicy

@@ -103,10 +103,6 @@ class Policies(TypedDict):
 
 
 # The one label vnp adds to every pod template the chart renders (value: release name).
-RELEASE_LABEL = "vnp.helm-plugin.io/release"
 # Labels on every object vnp generates; they tie the object to the release and
 # mark it as vnp's own (the post-renderer replaces, never duplicates, its own objects).
-GENERATED_BY_LABEL = "app.kubernetes.io/managed-by"
-GENERATED_BY_VALUE = "helm-vnp"
 # Helm 4 files each post-rendered document under this annotation.
-POSTRENDER_FILENAME_ANNOTATION = "postrenderer.helm.sh/postrender-filename"

@@ -1,7 +1,7 @@
 """What loading the configuration yields, and its JSON form (for the disk cache)."""
 from __future__ import annotations
 
-from helm_vnp.errors import Problem
+from helm_vnp.base.errors import Problem
 
 
 class LoadedConfig:

@@ -10,7 +10,7 @@ import os
 from typing import Any, Sequence
 
 from helm_vnp.config.paths import join
-from helm_vnp.errors import Problem
+from helm_vnp.base.errors import Problem
 
 Origin = tuple  # (source name, line or None)
 
@@ -46,8 +46,8 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    from helm_vnp.errors import VnpError
-    from helm_vnp.stream.parse import quietly, refuse_alias_bombs
+    from helm_vnp.base.errors import VnpError
+    from helm_vnp.base.yamlload import quietly, refuse_alias_bombs
 
     try:
         refuse_alias_bombs(text, name)

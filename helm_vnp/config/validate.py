@@ -11,7 +11,7 @@ import json
 from typing import Any, Callable
 
 from helm_vnp.config.paths import join
-from helm_vnp.errors import Problem
+from helm_vnp.base.errors import Problem
 
 _validator = None
 _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "boolean": "true or false",

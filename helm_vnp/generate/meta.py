@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from helm_vnp.config.model import GENERATED_BY_LABEL, GENERATED_BY_VALUE, RELEASE_LABEL
+from helm_vnp.base.names import GENERATED_BY_LABEL, GENERATED_BY_VALUE, RELEASE_LABEL
 
 MAX_NAME = 253  # DNS-1123 subdomain, the name rule of NetworkPolicy, ResourceQuota, LimitRange
 _HASH_LEN = 8

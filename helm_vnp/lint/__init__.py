@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from helm_vnp.checks.base import DISABLE_ANNOTATION, SEVERITY_ORDER, Finding, ObjectRef, Source
-from helm_vnp.errors import Problem, VnpError
+from helm_vnp.checks.base import SEVERITY_ORDER, Finding, ObjectRef, Source
+from helm_vnp.base.names import DISABLE_ANNOTATION
+from helm_vnp.base.errors import Problem, VnpError
 
 DEFAULT_RELEASE = "release"
 DEFAULT_NAMESPACE = "default"

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from helm_vnp.checks.base import DISABLE_ANNOTATION, Finding, Rule
+from helm_vnp.checks.base import Finding, Rule
+from helm_vnp.base.names import DISABLE_ANNOTATION
 from helm_vnp.checks.context import LintContext
 
 RULE = Rule("lint.disableAnnotation", "warning", f"a {DISABLE_ANNOTATION} annotation names no rule")

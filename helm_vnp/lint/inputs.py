@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from helm_vnp.errors import Problem, VnpError
+from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.lint.objects import Input
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from helm_vnp.checks.base import Finding, ObjectRef, Source
-from helm_vnp.errors import VnpError
+from helm_vnp.base.errors import VnpError
 from helm_vnp.lint.templates import ChartFiles
 from helm_vnp.stream import Document, split
 
@@ -65,7 +65,7 @@ def _json_document(name: str, data: bytes) -> Document | None:
     """A .json manifest as one document (JSON allows tabs YAML forbids); None: read it as YAML."""
     import json
 
-    from helm_vnp.emit import dump
+    from helm_vnp.base.yamldump import dump
     try:
         obj = json.loads(data)
     except ValueError:
@@ -119,7 +119,7 @@ def _is_list(obj: dict) -> bool:
 
 
 def _expand_list(doc: Document, obj: dict, out: Objects) -> None:
-    from helm_vnp.emit import dump
+    from helm_vnp.base.yamldump import dump
 
     for index, item in enumerate(obj["items"]):
         if not isinstance(item, dict):

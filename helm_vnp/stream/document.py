@@ -273,7 +273,7 @@ class Document:
         m = _SOURCE.search(self.raw, 0, self.body_start + 4096 if self.body_start else 4096)
         if m is not None:
             return m.group(1).decode("utf-8", "replace").strip()
-        from helm_vnp.config.model import POSTRENDER_FILENAME_ANNOTATION
+        from helm_vnp.base.names import POSTRENDER_FILENAME_ANNOTATION
         if POSTRENDER_FILENAME_ANNOTATION.encode() in self.raw:
             return self.annotations.get(POSTRENDER_FILENAME_ANNOTATION, "")
         return ""
@@ -287,8 +287,8 @@ class Document:
     def obj(self):
         """The parsed document (dict, list, scalar or None); raises VnpError if it is not YAML."""
         if self._obj is _UNSET:
-            from helm_vnp.errors import Problem, VnpError
-            from helm_vnp.stream.parse import load
+            from helm_vnp.base.errors import Problem, VnpError
+            from helm_vnp.base.yamlload import load
             try:
                 text = self.raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -315,7 +315,7 @@ class Document:
 
     def error_in(self, exc):
         """``exc`` (a VnpError about this document) with each message naming the document."""
-        from helm_vnp.errors import Problem, VnpError
+        from helm_vnp.base.errors import Problem, VnpError
         head = " ".join(x for x in (self.kind, self.name) if x)
         name = self.describe()
         problems = [p if head and p.message.startswith(head + ":")

@@ -8,7 +8,7 @@ and from there to the parser.
 """
 from __future__ import annotations
 
-from helm_vnp.stream.indent import block_end, child_indent, children, value_block
+from helm_vnp.stream.indent import children, value_block
 from helm_vnp.stream.labeler import Edit, quote
 from helm_vnp.stream.scalars import COMPLEX, scalar, split_key
 

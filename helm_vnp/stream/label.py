@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import re
 
-from helm_vnp.config.model import RELEASE_LABEL
-from helm_vnp.errors import VnpError
+from helm_vnp.base.names import HOOK_ANNOTATION, RELEASE_LABEL
+from helm_vnp.base.errors import VnpError
 from helm_vnp.stream.document import Document
 from helm_vnp.stream.fastpath import plan_fast
 from helm_vnp.stream.labeler import apply, plan_block
 from helm_vnp.stream.scalars import COMPLEX
-from helm_vnp.stream.workloads import POD_METADATA_PATH
+from helm_vnp.k8s.workloads import POD_METADATA_PATH
 
-HOOK_ANNOTATION = "helm.sh/hook"
 # Characters YAML forbids anywhere (C0 controls but tab and line breaks, DEL): the parser reports them.
 # Also line breaks the line readers do not split on (a lone CR, NEL, U+2028/9): the parser places those.
 _CONTROL = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])

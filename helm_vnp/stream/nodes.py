@@ -6,7 +6,7 @@ so a broken document fails here with file and line instead of passing on.
 """
 from __future__ import annotations
 
-from helm_vnp.errors import Problem, VnpError
+from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.stream.document import Document
 from helm_vnp.stream.labeler import Edit, quote
 
@@ -14,7 +14,7 @@ from helm_vnp.stream.labeler import Edit, quote
 def plan_nodes(doc: Document, path: tuple[str, ...], key: str, value: str):
     from ruamel.yaml.nodes import MappingNode, ScalarNode
 
-    from helm_vnp.stream.parse import compose
+    from helm_vnp.base.yamlload import compose
 
     doc.obj  # full parse: duplicate keys, bad YAML, alias bombs are reported here
     text = doc.raw.decode("utf-8")

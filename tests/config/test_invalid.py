@@ -209,7 +209,7 @@ def test_all_problems_are_reported_at_once_in_document_order(tmp_path):
 
 def test_load_config_raises_one_vnp_error_with_exit_code_2(tmp_path):
     from helm_vnp.config import load_config
-    from helm_vnp.errors import VnpError
+    from helm_vnp.base.errors import VnpError
 
     path = tmp_path / "v.yaml"
     path.write_text("policies: {selection: x, podSecurityStandard: y}\n")

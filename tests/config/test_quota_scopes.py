@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from helm_vnp.config import check_values, load_config
-from helm_vnp.errors import VnpError
+from helm_vnp.base.errors import VnpError
 
 
 def test_default_entries_a_scoped_quota_cannot_hold_are_left_out_with_a_warning():

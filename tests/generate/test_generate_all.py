@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helm_vnp.config.model import GENERATED_BY_LABEL, GENERATED_BY_VALUE, RELEASE_LABEL
+from helm_vnp.base.names import GENERATED_BY_LABEL, GENERATED_BY_VALUE, RELEASE_LABEL
 from helm_vnp.generate import generate_all
 
 from .inputs import CONTROL_PLANE, NAMESPACE, RELEASE, WORKLOADS, by_name, make_policies

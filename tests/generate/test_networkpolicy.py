@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from helm_vnp.config.model import RELEASE_LABEL
-from helm_vnp.errors import VnpError
+from helm_vnp.base.names import RELEASE_LABEL
+from helm_vnp.base.errors import VnpError
 from helm_vnp.generate import generate_all
 
 from .inputs import CONTROL_PLANE, KUBE_DNS, NAMESPACE, RELEASE, WORKLOADS, by_name, make_policies

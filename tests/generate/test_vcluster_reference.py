@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from helm_vnp.config.model import RELEASE_LABEL
+from helm_vnp.base.names import RELEASE_LABEL
 
 from .inputs import NAMESPACE, REFERENCE, make_policies
 from .netsim import Pod, allowed

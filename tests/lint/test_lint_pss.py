@@ -6,7 +6,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from helm_vnp.checks.pss import evaluate_pod
+from helm_vnp.k8s.podsecurity import evaluate_pod
 from helm_vnp.cli import app
 from lint_helpers import pss_findings, BAD_DEPLOYMENT, CORPUS, PRIVILEGED_POD, lint_json, need, rules_of, write
 
@@ -160,7 +160,7 @@ def test_crd_bodies_are_not_parsed(monkeypatch):
     stream = need(CORPUS / "kube-prometheus-stack-with-crds.yaml", "the kube-prometheus-stack-with-crds stream")
     from helm_vnp.checks.registry import all_rules
     from helm_vnp.lint import LintOptions, run_lint
-    from helm_vnp.stream import parse
+    from helm_vnp.base import yamlload as parse
 
     parsed: list[str] = []
     real_load = parse.load

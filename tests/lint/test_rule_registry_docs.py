@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from helm_vnp.checks import registry
-from helm_vnp.checks.pss import CHECKS
+from helm_vnp.k8s.podsecurity import CHECKS
 from helm_vnp.cli import app
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"

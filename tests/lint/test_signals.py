@@ -5,7 +5,6 @@ Neither may leave a partial --output file, a temp file, or a traceback.
 """
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time

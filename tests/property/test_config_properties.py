@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helm_vnp.config import load_config
-from helm_vnp.errors import VnpError
+from helm_vnp.base.errors import VnpError
 
 # key tree of the schema (policies and the legacy isolation block), leaves None
 _TREE = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from helm_vnp.config import load_config
-from helm_vnp.errors import VnpError
+from helm_vnp.base.errors import VnpError
 
 from postrender_oracle import check_post_render
 

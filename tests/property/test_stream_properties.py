@@ -11,15 +11,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helm_vnp.config import load_config
-from helm_vnp.config.model import RELEASE_LABEL
-from helm_vnp.errors import VnpError
+from helm_vnp.base.names import RELEASE_LABEL
+from helm_vnp.base.errors import VnpError
 from helm_vnp.pipeline import post_render
 from helm_vnp.stream import split
 from helm_vnp.stream.fastpath import plan_fast
 from helm_vnp.stream.labeler import apply, plan_block
 from helm_vnp.stream.nodes import plan_nodes
 from helm_vnp.stream.scalars import COMPLEX
-from helm_vnp.stream.workloads import POD_METADATA_PATH, is_workload
+from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
 
 from postrender_oracle import RELEASE, _UNPARSABLE, check_post_render, parse_raw
 from yaml_writer import stream
@@ -112,7 +112,7 @@ def test_label_value_of_another_release_is_replaced(policies, drawn):
     result = post_render(data, policies, "other", None)
     for d in result.workloads:
         obj = parse_raw(d.raw)
-        from helm_vnp.stream.workloads import pod_template
+        from helm_vnp.k8s.workloads import pod_template
         t = pod_template(obj, d.kind)
         if t is not None:
             assert (t.get("metadata") or {}).get("labels", {}).get(RELEASE_LABEL) == "other"

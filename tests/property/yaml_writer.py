@@ -12,7 +12,7 @@ import re
 
 from hypothesis import strategies as st
 
-from helm_vnp.config.model import RELEASE_LABEL
+from helm_vnp.base.names import RELEASE_LABEL
 
 # plain scalars that stay strings in YAML 1.1 and 1.2
 _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}

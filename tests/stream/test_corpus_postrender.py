@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "property"))
 from postrender_oracle import check_post_render  # noqa: E402
 
 from helm_vnp.config import load_config  # noqa: E402
-from helm_vnp.config.model import POSTRENDER_FILENAME_ANNOTATION, RELEASE_LABEL  # noqa: E402
+from helm_vnp.base.names import POSTRENDER_FILENAME_ANNOTATION, RELEASE_LABEL  # noqa: E402
 from helm_vnp.stream import split  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]

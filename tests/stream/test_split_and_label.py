@@ -5,12 +5,12 @@ import copy
 
 import pytest
 
-from helm_vnp.config.model import RELEASE_LABEL
+from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.stream import split
 from helm_vnp.stream.label import plan
 from helm_vnp.stream.labeler import apply
-from helm_vnp.stream.parse import load
-from helm_vnp.stream.workloads import pod_template
+from helm_vnp.base.yamlload import load
+from helm_vnp.k8s.workloads import pod_template
 
 
 def test_segments_concatenate_to_input():

@@ -2,16 +2,15 @@
 ranges and network policies, read once per lint run and shared by every rule."""
 from __future__ import annotations
 
+from helm_vnp.base.names import GENERATED_SOURCE, HOOK_ANNOTATION, TEST_HOOKS
+
 from dataclasses import dataclass, field
 
 from helm_vnp.checks.base import ObjectRef, Source
 from helm_vnp.checks.context import LintContext
 from helm_vnp.stream.document import Document, str_map
-from helm_vnp.stream.workloads import is_workload, pod_template
+from helm_vnp.k8s.workloads import is_workload, pod_template
 
-HOOK_ANNOTATION = "helm.sh/hook"
-TEST_HOOKS = frozenset({"test", "test-success", "test-failure"})
-GENERATED_SOURCE = "helm-vnp/generated.yaml"  # as pipeline.GENERATED_SOURCE (not imported: keep rules light)
 _CACHE_ATTR = "_vnp_release_view"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from helm_vnp.checks.pss import evaluate_pod
+from helm_vnp.k8s.podsecurity import evaluate_pod
 from pss_pods import ctx, restricted_pod
 
 

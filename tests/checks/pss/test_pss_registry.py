@@ -6,7 +6,7 @@ import copy
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from helm_vnp.checks.pss import CHECKS, evaluate_pod, forbidden_message, parse_version
+from helm_vnp.k8s.podsecurity import CHECKS, evaluate_pod, forbidden_message, parse_version
 from pss_pods import ctx, restricted_pod
 
 EXPECTED_VERSIONS = {

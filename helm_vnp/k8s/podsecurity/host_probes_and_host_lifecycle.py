@@ -15,8 +15,8 @@ Fix: remove ``host``; the kubelet then probes the pod's own IP.
 """
 from __future__ import annotations
 
-from ._fields import as_str, containers, get_map, join_quote, name_of, pluralize, sorted_set
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import as_str, containers, get_map, join_quote, name_of, pluralize, sorted_set
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _HOOKS = ("postStart", "preStop")

@@ -22,8 +22,8 @@ Fix: drop the sysctl, or set it on the node.
 """
 from __future__ import annotations
 
-from ._fields import as_list, as_str, get_map
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import as_list, as_str, get_map
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 SAFE_V1_0 = frozenset({
     "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies",

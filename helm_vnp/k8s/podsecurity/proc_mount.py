@@ -16,9 +16,9 @@ Fix: remove ``procMount``, or (baseline, v1.35+) set ``hostUsers: false``.
 """
 from __future__ import annotations
 
-from ._fields import containers, str_or_none, join_quote, name_of, pluralize, relaxed_for_user_namespace
-from ._fields import security_context, sorted_set
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import containers, str_or_none, join_quote, name_of, pluralize, relaxed_for_user_namespace
+from .fields import security_context, sorted_set
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 ID = "procMount"
 

@@ -14,9 +14,9 @@ Fix: run as a non-zero UID, e.g. ``runAsUser: 10001``.
 """
 from __future__ import annotations
 
-from ._fields import as_int, containers, get_map, name_of, relaxed_for_user_namespace, security_context
-from ._fields import setters_phrase
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import as_int, containers, get_map, name_of, relaxed_for_user_namespace, security_context
+from .fields import setters_phrase
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 
 def _is_root(context: dict | None) -> bool:

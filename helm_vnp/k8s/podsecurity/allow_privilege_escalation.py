@@ -17,8 +17,8 @@ Fix::
 """
 from __future__ import annotations
 
-from ._fields import as_bool, containers, is_windows, join_quote, name_of, pluralize, security_context
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import as_bool, containers, is_windows, join_quote, name_of, pluralize, security_context
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 
 def allow_privilege_escalation_v1_8(metadata: dict, spec: dict) -> CheckResult:

@@ -18,8 +18,8 @@ Fix: mount the share through a PersistentVolumeClaim instead.
 from __future__ import annotations
 
 from . import host_path_volumes
-from ._fields import as_list, as_map, get_map, join_quote, name_of, pluralize, sorted_set
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import as_list, as_map, get_map, join_quote, name_of, pluralize, sorted_set
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 ALLOWED_TYPES = ("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image",
                  "persistentVolumeClaim", "projected", "secret")

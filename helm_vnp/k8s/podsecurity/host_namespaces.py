@@ -15,8 +15,8 @@ Service instead of the node's network.
 """
 from __future__ import annotations
 
-from ._fields import as_map, is_true
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import as_map, is_true
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 _FIELDS = ("hostNetwork", "hostPID", "hostIPC")
 

@@ -18,7 +18,7 @@ Fix: remove ``procMount``.
 from __future__ import annotations
 
 from . import proc_mount
-from ._model import Check, VersionedCheck
+from .model import Check, VersionedCheck
 
 CHECK = Check("procMount_restricted", "restricted", (
     VersionedCheck((1, 35), proc_mount.proc_mount_v1_0, overrides=(proc_mount.ID,)),

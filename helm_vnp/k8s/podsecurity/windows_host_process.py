@@ -13,8 +13,8 @@ Fix: remove ``hostProcess``.
 """
 from __future__ import annotations
 
-from ._fields import containers, get_map, is_true, name_of, security_context, setters_phrase
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import containers, get_map, is_true, name_of, security_context, setters_phrase
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 
 def _host_process(context: dict | None) -> bool:

@@ -15,8 +15,8 @@ Fix: use an emptyDir, a PersistentVolumeClaim, or a CSI volume.
 """
 from __future__ import annotations
 
-from ._fields import as_list, as_map, get_map, join_quote, name_of, pluralize
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import as_list, as_map, get_map, join_quote, name_of, pluralize
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 ID = "hostPathVolumes"
 

@@ -20,8 +20,8 @@ LoadBalancer if it must be reachable from outside).
 """
 from __future__ import annotations
 
-from ._fields import as_int, as_list, as_map, containers, is_true, join_quote, name_of, pluralize, sorted_set
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import as_int, as_list, as_map, containers, is_true, join_quote, name_of, pluralize, sorted_set
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 
 def _host_ports(container: dict, host_network: bool) -> list[int]:

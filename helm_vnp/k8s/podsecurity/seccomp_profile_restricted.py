@@ -20,8 +20,8 @@ Fix::
 from __future__ import annotations
 
 from . import seccomp_profile_baseline as baseline
-from ._fields import containers, get_map, is_windows, join_quote, name_of, pluralize, security_context
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import containers, get_map, is_windows, join_quote, name_of, pluralize, security_context
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 
 def seccomp_profile_restricted_v1_19(metadata: dict, spec: dict) -> CheckResult:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ._model import Version
+from .model import Version
 
 OLDEST: Version = (1, 0)
 NEWEST: Version = (1, 37)  # newest policy version any check implementation declares

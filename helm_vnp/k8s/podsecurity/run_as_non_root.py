@@ -20,9 +20,9 @@ Fix::
 """
 from __future__ import annotations
 
-from ._fields import as_bool, containers, get_map, join_quote, name_of, pluralize, relaxed_for_user_namespace
-from ._fields import security_context, setters_phrase
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import as_bool, containers, get_map, join_quote, name_of, pluralize, relaxed_for_user_namespace
+from .fields import security_context, setters_phrase
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 
 def run_as_non_root_v1_0(metadata: dict, spec: dict) -> CheckResult:

@@ -16,9 +16,9 @@ only ``level``.
 """
 from __future__ import annotations
 
-from ._fields import as_str, containers, get_map, join_quote, name_of, pluralize, security_context, setters_phrase
-from ._fields import sorted_set
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import as_str, containers, get_map, join_quote, name_of, pluralize, security_context, setters_phrase
+from .fields import sorted_set
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 TYPES_V1_0 = frozenset({"", "container_t", "container_init_t", "container_kvm_t"})
 TYPES_V1_31 = TYPES_V1_0 | {"container_engine_t"}

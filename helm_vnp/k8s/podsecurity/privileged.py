@@ -16,8 +16,8 @@ Fix: drop ``privileged``; add only the specific capability the process needs
 """
 from __future__ import annotations
 
-from ._fields import containers, is_true, join_quote, name_of, pluralize, security_context
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import containers, is_true, join_quote, name_of, pluralize, security_context
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 
 def privileged_v1_0(metadata: dict, spec: dict) -> CheckResult:

@@ -35,9 +35,9 @@ from . import (
     sysctls,
     windows_host_process,
 )
-from ._fields import as_map, go_quote
-from ._model import Check, CheckResult, Version, VersionedCheck
-from ._versions import NEWEST, format_version, parse_version
+from .fields import as_map, go_quote
+from .model import Check, CheckResult, Version, VersionedCheck
+from .versions import NEWEST, format_version, parse_version
 
 __all__ = ["CHECKS", "LEVELS", "Check", "CheckResult", "VersionedCheck", "Violation",
            "evaluate_pod", "forbidden_message", "parse_version"]
@@ -79,7 +79,7 @@ def evaluate_pod(metadata: dict, spec: dict, level: str, version: str = "latest"
     """The violations of ``level`` at policy ``version`` for a pod, in upstream's order.
 
     ``metadata``/``spec`` are the pod's (or pod template's) ``metadata`` and
-    ``spec`` as loaded from YAML; malformed parts never raise (see ``_fields``).
+    ``spec`` as loaded from YAML; malformed parts never raise (see ``fields``).
     Raises ValueError for an unknown level or an invalid version.
     """
     if level not in LEVELS:

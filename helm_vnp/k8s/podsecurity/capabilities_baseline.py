@@ -16,8 +16,8 @@ privileged level.
 """
 from __future__ import annotations
 
-from ._fields import as_list, as_str, containers, get_map, join_quote, name_of, pluralize, security_context, sorted_set
-from ._model import ALLOWED, Check, CheckResult, VersionedCheck
+from .fields import as_list, as_str, containers, get_map, join_quote, name_of, pluralize, security_context, sorted_set
+from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 ALLOWED_CAPABILITIES = frozenset({
     "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",

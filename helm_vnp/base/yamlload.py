@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from helm_vnp.errors import Problem, VnpError
+from helm_vnp.base.errors import Problem, VnpError
 
 # Expanded size (nodes, counting every alias use) beyond which a document is refused.
 MAX_EXPANDED_NODES = 1_000_000
