@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "property"))
 with atheris.instrument_imports(include=["helm_vnp"]):
     from helm_vnp.config import load_config
     from helm_vnp.base.errors import VnpError
-    from helm_vnp.pipeline import post_render  # noqa: F401  instrumented before the oracle imports it
+    from helm_vnp.release.pipeline import post_render  # noqa: F401  instrumented before the oracle imports it
     import helm_vnp.generate  # noqa: F401
     import helm_vnp.stream.label  # noqa: F401
     import helm_vnp.stream.nodes  # noqa: F401

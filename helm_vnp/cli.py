@@ -12,7 +12,7 @@ import sys
 import typer
 
 from helm_vnp import __version__
-from helm_vnp.commands import config_cmds
+from helm_vnp.commands import config_cmds, docs, graph, lint
 
 app = typer.Typer(
     name="helm-vnp", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -80,23 +80,9 @@ def install_postrenderer() -> None:
     raise typer.Exit(run())
 
 
-def _register_optional() -> None:
-    """Commands whose modules other work streams provide; absent modules simply add no command."""
-    import importlib
-
-    for module, names in (("helm_vnp.commands.lint", ("lint",)), ("helm_vnp.commands.graph", ("graph",)),
-                          ("helm_vnp.commands.docs", ("docs",))):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        for name in names:
-            fn = getattr(mod, name.replace("-", "_"), None)
-            if fn is not None:
-                app.command(name, **getattr(mod, "COMMAND_SETTINGS", {}).get(name, {}))(fn)
-
-
-_register_optional()
+app.command("lint")(lint.lint)
+app.command("graph")(graph.graph)
+app.command("docs")(docs.docs)
 
 
 def _terminated(signum, _frame) -> None:

@@ -77,11 +77,11 @@ def parse_args(argv: list[str]) -> Options:
 def run(data: bytes, opts: Options) -> tuple[bytes, list[str]]:
     """The whole post-render: (output parts, warnings).  Raises VnpError."""
     from helm_vnp.config import load_config
-    from helm_vnp.pipeline import post_render
+    from helm_vnp.release.pipeline import post_render
 
     loaded = load_config(opts.values, opts.sets, opts.set_strings, opts.set_jsons)
     result = post_render(data, loaded.policies, opts.release, opts.namespace)
-    warnings = [w.render() for w in loaded.warnings] + result.warnings
+    warnings = [w.render() for w in loaded.warnings] + [str(w) for w in result.warnings]
     return result.parts, warnings
 
 

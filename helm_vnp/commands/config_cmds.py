@@ -19,7 +19,7 @@ def generate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] 
     from helm_vnp.config import load_config
     from helm_vnp.base.yamldump import dump_all
     from helm_vnp.generate import generate_all
-    from helm_vnp.pipeline import _check_release_name
+    from helm_vnp.release.pipeline import _check_release_name
 
     values = values or []
     try:

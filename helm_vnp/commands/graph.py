@@ -30,7 +30,8 @@ def graph(
     (IPv4, IPv6), the cloud metadata endpoint, a private address, pods outside the release.
     """
     from helm_vnp.base.errors import Problem, VnpError
-    from helm_vnp.graph import RENDERERS, analyse
+    from helm_vnp.graph.analysis import analyse
+    from helm_vnp.graph.formats import RENDERERS
     from helm_vnp.lint import LintOptions, load_release
 
     try:
@@ -44,15 +45,13 @@ def graph(
         opts = LintOptions(chart=chart, rendered=rendered, values=values, sets=sets or [],
                            set_strings=set_strings or [], set_jsons=set_jsons or [], namespace=namespace,
                            release=release, stdin_bytes=stdin_bytes, vnp_values=vnp_values or [])
-        ctx = load_release(opts)
-        problems = ctx.options["config.schema"]["problems"]
-        if problems:  # a graph of the defaults would show connectivity no install with this config has
-            raise VnpError(problems)
-        broken = ctx.options["stream.yaml"]["findings"]
-        if broken:  # documents nobody can read: Helm and the post-renderer refuse the stream
-            raise VnpError([Problem(f.message, file=f.source.file or None, line=f.source.line or None)
-                            for f in broken])
-        write_output(RENDERERS[fmt](analyse(ctx)), output)
+        release = load_release(opts)
+        if release.config_errors:  # a graph of the defaults would show connectivity no install with this config has
+            raise VnpError(release.config_errors)
+        if release.invalid:  # documents nobody can read: Helm and the post-renderer refuse the stream
+            raise VnpError([Problem(bad.message, file=bad.source.file or None, line=bad.source.line or None)
+                            for bad in release.invalid])
+        write_output(RENDERERS[fmt](analyse(release)), output)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")
         raise typer.Exit(2)

@@ -238,7 +238,7 @@ def run_wrapped(command: str, args: list[str]) -> int:
     on the terminal (Helm 4 would discard the post-renderer's own).
     """
     from helm_vnp.config import env_values, load_config
-    from helm_vnp.pipeline import _check_release_name
+    from helm_vnp.release.pipeline import _check_release_name
 
     helm = helm_binary()
     call = parse_helm_args(command, args, helm_flags(helm, command))

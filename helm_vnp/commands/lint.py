@@ -32,6 +32,12 @@ def lint(
         None, "--pss-level", help="lint Pod Security at this level (baseline or restricted), as errors, whatever "
                                   "the config says; default: the configured podSecurityStandard, else restricted "
                                   "as warnings"),
+    rule_options: Optional[List[str]] = typer.Option(
+        None, "--rule-option", help="set a rule's option: RULE.OPTION=VALUE, e.g. quota.fit.nodes=3; a family or "
+                                    "glob sets it for every rule it names (repeatable)"),
+    lint_config: Optional[str] = typer.Option(
+        None, "--lint-config", help="lint config file (disable, rules: {RULE: {OPTION: VALUE}}); default: the "
+                                    "nearest .vnp-lint.yaml from the working directory up to the repository root"),
     list_rules: bool = typer.Option(False, "--list-rules", help="list every rule and exit"),
 ) -> None:
     """Report what the cluster would refuse, and where isolation leaks, before install.
@@ -52,7 +58,8 @@ def lint(
             write_output(_rule_list(fmt), output)
             raise typer.Exit(0)
         code = _lint(chart, values or [], sets or [], set_strings or [], set_jsons or [], namespace, release,
-                     rendered or [], fmt, output, fail_on, disable or [], pss_level, vnp_values or [])
+                     rendered or [], fmt, output, fail_on, disable or [], pss_level, vnp_values or [],
+                     rule_options or [], lint_config)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")
         raise typer.Exit(2)
@@ -60,14 +67,15 @@ def lint(
 
 
 def _lint(chart, values, sets, set_strings, set_jsons, namespace, release, rendered, fmt, output, fail_on,
-          disable, pss_level, vnp_values=()) -> int:
+          disable, pss_level, vnp_values=(), rule_options=(), lint_config=None) -> int:
     from helm_vnp.lint import LintOptions, exit_code, run_lint
     from helm_vnp.report import render
 
     stdin_bytes = sys.stdin.buffer.read() if "-" in values or "-" in rendered else None
     opts = LintOptions(chart=chart, rendered=rendered, values=values, sets=sets, set_strings=set_strings,
                        set_jsons=set_jsons, namespace=namespace, release=release, disable=disable,
-                       pss_level=pss_level, stdin_bytes=stdin_bytes, vnp_values=list(vnp_values))
+                       pss_level=pss_level, stdin_bytes=stdin_bytes, vnp_values=list(vnp_values),
+                       rule_options=list(rule_options), lint_config=lint_config)
     report = run_lint(opts)
     color = fmt == "text" and output in (None, "-") and _tty_colour()
     write_output(render(fmt, report, color), output)
@@ -82,12 +90,12 @@ def _tty_colour() -> bool:
 
 
 def _rule_list(fmt: str) -> str:
-    from helm_vnp.checks.registry import all_rules
+    from helm_vnp.rules.registry import all_rules
 
     entries = all_rules()
     if fmt == "json":
         import json
-        return json.dumps([{"id": r.id, "severity": r.severity, "summary": r.summary} for r, _c, _d in entries],
-                          indent=2) + "\n"
-    width = max(len(r.id) for r, _c, _d in entries)
-    return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.summary}\n" for r, _c, _d in entries)
+        return json.dumps([{"id": r.id, "severity": r.severity, "summary": r.summary,
+                            "options": {o.name: o.default for o in r.options}} for r in entries], indent=2) + "\n"
+    width = max(len(r.id) for r in entries)
+    return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.summary}\n" for r in entries)

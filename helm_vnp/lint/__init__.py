@@ -1,11 +1,11 @@
 """`helm vnp lint`: what the cluster would refuse and where isolation leaks, before install.
 
 The driver reads the manifests (a chart rendered by the real ``helm template``,
-or ``--rendered`` files), runs them through the same ``pipeline.post_render``
-the post-renderer runs (so the linted stream is exactly what would be
-installed), then runs every enabled rule over one ``LintContext`` and returns
-the findings, sorted and filtered by ``--disable`` and the per-object
-``vnp.helm-plugin.io/disable`` annotation.  Config problems never abort a lint:
+or ``--rendered`` files), builds the ``Release`` through the same post-render
+the post-renderer runs (so the linted release is exactly what would be
+installed), then runs every enabled rule over it with its validated options
+and returns the findings, sorted and filtered by ``--disable`` and the
+per-object ``vnp.helm-plugin.io/disable`` annotation.  Config problems never abort a lint:
 they become ``config.*`` findings and the lint goes on with the defaults.
 Formats live in ``helm_vnp.report``; this package knows nothing of them.
 """
@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from helm_vnp.checks.base import SEVERITY_ORDER, Finding, ObjectRef, Source
+from helm_vnp.release.model import ObjectRef, Release, Source
+from helm_vnp.rules.rule import SEVERITY_ORDER, Finding, matches_any
 from helm_vnp.base.names import DISABLE_ANNOTATION
 from helm_vnp.base.errors import Problem, VnpError
 
@@ -37,6 +38,8 @@ class LintOptions:
     pss_level: str | None = None
     stdin_bytes: bytes | None = None  # what `-` (values or --rendered) reads
     vnp_values: list[str] = field(default_factory=list)  # --vnp-values: config files helm never sees
+    rule_options: list[str] = field(default_factory=list)  # --rule-option RULE.OPTION=VALUE
+    lint_config: str | None = None  # --lint-config FILE; else .vnp-lint.yaml found from the working directory
 
     def config_files(self) -> list[str]:
         """What the config is read from: $VNP_VALUES (the base), --vnp-values, then -f (as the post-renderer)."""
@@ -71,15 +74,16 @@ def exit_code(report: LintReport, fail_on: str) -> int:
     return 1 if any(SEVERITY_ORDER[f.severity] >= threshold for f in report.findings) else 0
 
 
-def load_release(opts: LintOptions):
-    """The release as it would be installed, as one LintContext (shared by lint and graph).
+def load_release(opts: LintOptions) -> Release:
+    """The release as it would be installed (shared by lint and graph).
 
     Raises VnpError for input errors (exit 2).
     """
-    from helm_vnp.checks.context import LintContext
     from helm_vnp.lint.inputs import render_chart, rendered_inputs
     from helm_vnp.lint.objects import read_objects
-    from helm_vnp.pipeline import infer_namespace, infer_release
+    from helm_vnp.release.build import build_release
+    from helm_vnp.release.pipeline import infer_namespace, infer_release
+    from helm_vnp.rules.registry import rule_ids
 
     loaded, config_errors, config_warnings = _load_config(opts)
     namespace = opts.namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
@@ -98,33 +102,31 @@ def load_release(opts: LintOptions):
         # Helm always sets $HELM_NAMESPACE for a plugin (the context's, usually "default"): a rendered
         # stream that names its namespace knows better
         namespace = opts.namespace or infer_namespace(objects.docs) or namespace
-    result = _post_render(objects.docs, loaded.policies, release, namespace, hooks_unseen)
-    ctx = LintContext(result.docs, result.generated, loaded.policies, release, namespace, origins=loaded.origins,
-                      options={"pss": {"level": opts.pss_level},
-                               "config.schema": {"problems": config_errors},
-                               "config.unsupported": {"problems": config_warnings},
-                               "stream.yaml": {"findings": objects.broken},
-                               "render.warning": {"warnings": result.warnings}})
-    return ctx
+    return build_release(objects.docs, loaded.policies, release, namespace, hooks_unseen=hooks_unseen,
+                         origins=loaded.origins, invalid=objects.invalid, config_errors=config_errors,
+                         config_warnings=config_warnings, rule_ids=rule_ids())
 
 
 def run_lint(opts: LintOptions) -> LintReport:
     """Lint per ``opts``; raises VnpError for usage and input errors (exit 2)."""
-    from helm_vnp.checks import registry
+    from helm_vnp.rules import registry
 
     _check_usage(opts)
-    entries = registry.select(opts.disable)
-    ctx = load_release(opts)
+    config = _lint_config(opts)
+    disabled = config.disable + list(opts.disable)
+    entries = registry.select(disabled)
+    settings = _settings(opts, config)
+    release = load_release(opts)
     findings = []
-    for rule, check, _doc in entries:
-        findings += _run_rule(rule, check, ctx)
-    findings = _drop_annotated([f for f in findings if not registry.matches_any(f.rule, opts.disable)], ctx)
+    for rule in entries:
+        findings += _run_rule(rule, release, settings[rule.id])
+    findings = _drop_annotated([f for f in findings if not matches_any(f.rule, disabled)], release)
     findings.sort(key=_order)
-    return LintReport(findings, entries, len(ctx.docs), len(ctx.generated), ctx.release, ctx.namespace)
+    return LintReport(findings, entries, len(release.docs), len(release.generated), release.name, release.namespace)
 
 
 def _check_usage(opts: LintOptions) -> None:
-    from helm_vnp.checks import registry
+    from helm_vnp.rules import registry
 
     problems = []
     if opts.chart is None and not opts.rendered:
@@ -148,6 +150,34 @@ def _check_usage(opts: LintOptions) -> None:
         raise VnpError(problems)
 
 
+def _lint_config(opts: LintOptions):
+    """The lint config file (``--lint-config``, else the nearest ``.vnp-lint.yaml``), its ``disable``
+    checked like ``--disable``."""
+    from helm_vnp.rules.options import LintConfig, find_config, read_config
+    from helm_vnp.rules.registry import rule_ids
+    from helm_vnp.rules.rule import unknown_patterns
+
+    path = opts.lint_config or find_config()
+    config = read_config(path) if path else LintConfig()
+    unknown = unknown_patterns(config.disable, rule_ids())
+    if unknown:
+        raise VnpError(Problem(f"disable names no rule: {', '.join(unknown)}", file=config.file, path="disable",
+                               hint="`helm vnp lint --list-rules` lists them"))
+    return config
+
+
+def _settings(opts: LintOptions, config) -> dict[str, dict]:
+    """Every rule's options: defaults, then the lint config file, then ``--pss-level`` and ``--rule-option``."""
+    from helm_vnp.rules.options import Setting, parse_flag, resolve
+    from helm_vnp.rules.registry import all_rules
+
+    settings = list(config.settings)
+    if opts.pss_level:
+        settings.append(Setting("pss", "level", opts.pss_level, path="--pss-level"))
+    settings += [parse_flag(text) for text in opts.rule_options]
+    return resolve(all_rules(), settings)
+
+
 def _load_config(opts: LintOptions):
     """(config to lint with, errors, warnings); invalid config -> the defaults, plus its errors."""
     from helm_vnp.config import check_values
@@ -162,28 +192,9 @@ def _load_config(opts: LintOptions):
     return defaults, list(problems), []
 
 
-def _post_render(docs, policies: dict, release: str, namespace: str, hooks_unseen: bool = False):
-    """The post-render of the objects, with each output document keeping its source.
-
-    Pod Security is left to the ``pss.*`` rules (the post-renderer would stop at
-    the first violating render; the linter reports them all).
-    """
-    from helm_vnp.pipeline import is_generated, post_render
-
-    chart_docs = [d for d in docs if not is_generated(d, release)]
-    result = post_render(b"", dict(policies, podSecurityStandard=""), release, namespace, docs=chart_docs,
-                         hooks_unseen=hooks_unseen)
-    result.docs = [d for d in result.docs if not d.is_empty]  # an empty input still splits into one empty document
-    if len(result.docs) != len(chart_docs):  # a bug: the split of our own stream must match
-        raise RuntimeError(f"post-render returned {len(result.docs)} documents for {len(chart_docs)}")
-    for out, src in zip(result.docs, chart_docs):
-        out.lint_source = src.lint_source
-    return result
-
-
-def _run_rule(rule, check, ctx) -> list[Finding]:
+def _run_rule(rule, release: Release, options: dict) -> list[Finding]:
     try:
-        return list(check(ctx))
+        return list(rule.check(release, options))
     except VnpError as exc:  # a rule read a document that is not YAML: report it, keep going
         p = exc.problems[0]
         return [Finding("stream.yaml", "error", p.message, ObjectRef(), Source(p.file or "", p.line or 0))]
@@ -195,15 +206,13 @@ def _run_rule(rule, check, ctx) -> list[Finding]:
                         "(please report it)", ObjectRef(), Source())]
 
 
-def _drop_annotated(findings: list[Finding], ctx) -> list[Finding]:
+def _drop_annotated(findings: list[Finding], release: Release) -> list[Finding]:
     """Drop findings on objects whose ``vnp.helm-plugin.io/disable`` annotation names their rule."""
-    from helm_vnp.checks.registry import matches_any
-
     opted_out: dict[ObjectRef, list[str]] = {}
-    for doc in ctx.docs:
+    for doc in release.docs:
         value = doc.annotations.get(DISABLE_ANNOTATION) if DISABLE_ANNOTATION.encode() in doc.raw else None
         if value:
-            opted_out[ctx.ref(doc)] = [p for p in value.split(",") if p.strip()]
+            opted_out[release.ref(doc)] = [p for p in value.split(",") if p.strip()]
     if not opted_out:
         return findings
     return [f for f in findings if not matches_any(f.rule, opted_out.get(f.object, ()))]

@@ -7,14 +7,14 @@ starts, or, for a chart render, the template (``# Source:`` / Helm 4's
 postrender-filename annotation) and the line the object would start at in that
 template's output (1 + the lines of earlier objects from the same template).
 ``kind: List`` items become objects of their own, pointing at the List.
-Documents that are not YAML become ``stream.yaml`` findings and drop out.
+Documents that are not YAML become ``Invalid`` records (``stream.yaml`` findings) and drop out.
 CustomResourceDefinition bodies (megabytes in real charts) are never parsed.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from helm_vnp.checks.base import Finding, ObjectRef, Source
+from helm_vnp.release.model import Invalid, ObjectRef, Source
 from helm_vnp.base.errors import VnpError
 from helm_vnp.lint.templates import ChartFiles
 from helm_vnp.stream import Document, split
@@ -33,7 +33,7 @@ class Input:
 @dataclass
 class Objects:
     docs: list[Document] = field(default_factory=list)
-    broken: list[Finding] = field(default_factory=list)  # stream.yaml findings
+    invalid: list[Invalid] = field(default_factory=list)  # documents nobody can read
 
 
 def read_objects(inputs: list[Input]) -> Objects:
@@ -96,18 +96,18 @@ def _add(doc: Document, out: Objects) -> None:
         else:
             obj = None
     except VnpError as exc:
-        out.broken.append(_broken(doc, exc))
+        out.invalid.append(_broken(doc, exc))
         return
     if isinstance(obj, dict) and _is_list(obj):
-        from helm_vnp.pipeline import refuse_hidden_workloads
+        from helm_vnp.release.pipeline import refuse_hidden_workloads
         try:
             refuse_hidden_workloads(doc)  # what the post-renderer refuses is an error here too...
         except VnpError as exc:
-            out.broken.append(_broken(doc, exc))
+            out.invalid.append(_broken(doc, exc))
         _expand_list(doc, obj, out)  # ...and the items are still linted: one run shows everything
         return
     if obj is not None and not isinstance(obj, dict):
-        out.broken.append(Finding("stream.yaml", "error", f"not a Kubernetes object: the document is a "
+        out.invalid.append(Invalid(f"not a Kubernetes object: the document is a "
                                   f"{type(obj).__name__}, not a mapping", ObjectRef(), doc.lint_source))
         return
     out.docs.append(doc)
@@ -123,7 +123,7 @@ def _expand_list(doc: Document, obj: dict, out: Objects) -> None:
 
     for index, item in enumerate(obj["items"]):
         if not isinstance(item, dict):
-            out.broken.append(Finding("stream.yaml", "error", f"items[{index}] of the {obj['kind']} is not an object",
+            out.invalid.append(Invalid(f"items[{index}] of the {obj['kind']} is not an object",
                                       ObjectRef(), doc.lint_source))
             continue
         raw = b"---\n" + dump(item).encode("utf-8")
@@ -132,7 +132,7 @@ def _expand_list(doc: Document, obj: dict, out: Objects) -> None:
         out.docs.append(item_doc)
 
 
-def _broken(doc: Document, exc: VnpError) -> Finding:
+def _broken(doc: Document, exc: VnpError) -> Invalid:
     problem = exc.problems[0]
     message = f"{problem.path}: {problem.message}" if problem.path else problem.message
     line = problem.line or doc.object_line
@@ -140,4 +140,4 @@ def _broken(doc: Document, exc: VnpError) -> Finding:
         # chart render: the parser's line is in the render; shift it into the template's numbering
         line = doc.lint_source.line + max(0, line - doc.object_line)
     ref = ObjectRef(doc.api_version or "", doc.kind or "", doc.name or "", doc.namespace or "")
-    return Finding("stream.yaml", "error", message, ref, Source(doc.lint_source.file, line))
+    return Invalid(message, ref, Source(doc.lint_source.file, line))

@@ -1,7 +1,7 @@
 """GitHub Actions workflow commands: ``::error file=F,line=L,title=RULE::message`` per finding."""
 from __future__ import annotations
 
-from helm_vnp.report import repo_path, summary_line
+from helm_vnp.report.parts import repo_path, summary_line
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from helm_vnp.report import location
+from helm_vnp.report.parts import location
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -25,7 +25,7 @@ def _case_name(f) -> str:
 
 
 def render_junit(report) -> str:
-    by_rule: dict[str, list] = {rule.id: [] for rule, _c, _d in report.rules}
+    by_rule: dict[str, list] = {rule.id: [] for rule in report.rules}
     for f in report.findings:
         by_rule.setdefault(f.rule, []).append(f)
     root = ET.Element("testsuites", name="helm-vnp lint")

@@ -5,7 +5,7 @@ import hashlib
 import json
 from urllib.parse import quote
 
-from helm_vnp.report import repo_path
+from helm_vnp.report.parts import repo_path
 from helm_vnp.report.markdown import doc_markdown, first_paragraph
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -57,7 +57,7 @@ def _result(f, index: dict) -> dict:
 def render_sarif(report) -> str:
     from helm_vnp import __version__
 
-    rules = [_rule(rule, doc) for rule, _check, doc in report.rules]
+    rules = [_rule(rule, rule.doc) for rule in report.rules]
     index = {r["id"]: i for i, r in enumerate(rules)}
     log = {
         "$schema": SCHEMA_URI,

@@ -1,7 +1,7 @@
 """For people: findings grouped by object, colour only when asked (a TTY without NO_COLOR)."""
 from __future__ import annotations
 
-from helm_vnp.report import location, summary_line
+from helm_vnp.report.parts import location, summary_line
 
 _COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"

@@ -29,7 +29,8 @@ def has_unprintable(raw: bytes) -> bool:
 
 
 def label_documents(docs: list[Document], workloads: list[Document], release: str):
-    """(documents with labelled workloads, warnings).  Other documents are the same objects."""
+    """(documents with labelled workloads, the plain (non-hook) Jobs that got the label).  Other
+    documents are the same objects."""
     targets = {id(d) for d in workloads}
     out = []
     plain_jobs = []
@@ -46,20 +47,9 @@ def label_documents(docs: list[Document], workloads: list[Document], release: st
             labelled._top = doc._top  # the edit touches only pod labels: kind and apiVersion stand
             doc = labelled
             if doc.kind == "Job" and HOOK_ANNOTATION not in doc.annotations:
-                plain_jobs.append(doc.name or "?")
+                plain_jobs.append(doc)
         out.append(doc)
-    return out, _job_warning(plain_jobs)
-
-
-def _job_warning(names: list[str]) -> list[str]:
-    """One warning for all plain Jobs (a chart may render thousands)."""
-    if not names:
-        return []
-    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-    subject = f"Job {shown}: its pod template gets" if len(names) == 1 else f"Jobs {shown}: their pod templates get"
-    return [f"{subject} the {RELEASE_LABEL} label; Job templates are immutable, so `helm upgrade` of an existing "
-            "release fails on such a Job (delete it first, make it a hook, or use policies.selection: "
-            "workloadSelectors)"]
+    return out, plain_jobs
 
 
 def plan(doc: Document, release: str):

@@ -9,7 +9,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
 
 from rulekit import NETPOL_ON, context  # noqa: E402
 
-from helm_vnp.graph import analyse, render_dot, render_mermaid, render_text  # noqa: E402
+from helm_vnp.graph.analysis import analyse
+from helm_vnp.graph.formats import render_dot, render_mermaid, render_text  # noqa: E402
 
 STREAM = """\
 apiVersion: apps/v1

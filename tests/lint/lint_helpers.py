@@ -116,5 +116,5 @@ def need(path: Path, what: str) -> Path:
 
 def only(prefix: str = "pss.") -> list[str]:
     """``--disable`` flags for every rule outside ``prefix``: tests of exit codes and counts see one family."""
-    from helm_vnp.checks.registry import all_rules
-    return [arg for rule, _c, _d in all_rules() if not rule.id.startswith(prefix) for arg in ("--disable", rule.id)]
+    from helm_vnp.rules.registry import all_rules
+    return [arg for rule in all_rules() if not rule.id.startswith(prefix) for arg in ("--disable", rule.id)]

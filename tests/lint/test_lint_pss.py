@@ -158,7 +158,7 @@ def test_upstream_kube_prometheus_stack_under_restricted():
 def test_crd_bodies_are_not_parsed(monkeypatch):
     """The 5 MB stream with CRDs: heads only for CRDs (a spy on the one YAML parser entry point)."""
     stream = need(CORPUS / "kube-prometheus-stack-with-crds.yaml", "the kube-prometheus-stack-with-crds stream")
-    from helm_vnp.checks.registry import all_rules
+    from helm_vnp.rules.registry import all_rules
     from helm_vnp.lint import LintOptions, run_lint
     from helm_vnp.base import yamlload as parse
 
@@ -172,7 +172,7 @@ def test_crd_bodies_are_not_parsed(monkeypatch):
     monkeypatch.setattr(parse, "load", spy)
     # the driver and the pss rules (other families may read CRDs: a CRD names its kinds' scope)
     mine = ("config.schema", "config.unsupported", "stream.yaml", "render.warning")
-    others = [rule.id for rule, _c, _d in all_rules() if not rule.id.startswith("pss.") and rule.id not in mine]
+    others = [rule.id for rule in all_rules() if not rule.id.startswith("pss.") and rule.id not in mine]
     report = run_lint(LintOptions(rendered=[str(stream)], pss_level="restricted", disable=others))
     assert report.objects == 135
     assert parsed and not any("kind: CustomResourceDefinition" in t for t in parsed)

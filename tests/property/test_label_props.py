@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hostile"))
 from hostile_oracle import LABEL, parse, with_label  # noqa: E402
 
-from helm_vnp.pipeline import post_render  # noqa: E402
+from helm_vnp.release.pipeline import post_render  # noqa: E402
 from helm_vnp.stream import split  # noqa: E402
 
 RELEASE = "rel"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from helm_vnp.config import load_config
 from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.base.errors import VnpError
-from helm_vnp.pipeline import post_render
+from helm_vnp.release.pipeline import post_render
 from helm_vnp.stream import split
 from helm_vnp.stream.fastpath import plan_fast
 from helm_vnp.stream.labeler import apply, plan_block

@@ -15,7 +15,7 @@ def test_junit_structure_and_counts(tmp_path):
     root = ET.fromstring(text.encode())
     assert root.tag == "testsuites"
     suites = {s.get("name"): s for s in root.findall("testsuite")}
-    assert list(suites) == [rule.id for rule, _c, _d in report.rules]
+    assert list(suites) == [rule.id for rule in report.rules]
     failing = [f for f in report.findings if f.severity != "info"]
     assert int(root.get("failures")) == len(failing)
     assert sum(int(s.get("tests")) for s in suites.values()) == int(root.get("tests"))
@@ -42,7 +42,8 @@ def test_junit_is_read_by_junitparser(tmp_path):
 
 
 def test_control_characters_cannot_break_the_xml(tmp_path):
-    from helm_vnp.checks.base import Finding, ObjectRef, Source
+    from helm_vnp.release.model import ObjectRef, Source
+    from helm_vnp.rules.rule import Finding
     report = build_report(tmp_path)
     report.findings.append(Finding("stream.yaml", "error", "bad \x01 byte & <tag> \"q\"", ObjectRef(), Source("f\x02.yaml", 3)))
     root = ET.fromstring(render("junit", report).encode())

@@ -25,11 +25,11 @@ def test_sarif_validates_and_maps_findings(tmp_path):
     _validate(log)
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [rule.id for rule, _c, _d in report.rules]
+    assert [r["id"] for r in rules] == [rule.id for rule in report.rules]
     privileged = next(r for r in rules if r["id"] == "pss.privileged")
     assert "securityContext.privileged" in privileged["help"]["text"]
     assert "```yaml" in privileged["help"]["markdown"]
-    assert privileged["defaultConfiguration"]["level"] == "error"
+    assert privileged["defaultConfiguration"]["level"] == "warning"  # what a default run reports
     assert len(run["results"]) == len(report.findings)
     levels = {(r["ruleId"], r["level"]) for r in run["results"]}
     assert ("pss.hostNamespaces", "error") in levels  # configured restricted, enforce
@@ -60,8 +60,9 @@ def test_the_vendored_schema_is_the_official_one():
 
 def test_locations_are_repository_paths_or_none(tmp_path, monkeypatch):
     """Inside the checkout: a relative path; outside it: a file:// URI; stdin and --set: no file at all."""
-    from helm_vnp.checks.base import Finding, ObjectRef, Source
-    from helm_vnp.report import repo_path
+    from helm_vnp.release.model import ObjectRef, Source
+    from helm_vnp.rules.rule import Finding
+    from helm_vnp.report.parts import repo_path
 
     report = build_report(tmp_path)
     monkeypatch.chdir(tmp_path)

@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from helm_vnp.checks.context import LintContext
 from helm_vnp.config import load_config
-from helm_vnp.pipeline import post_render
+from helm_vnp.release.build import build_release
+from helm_vnp.release.model import Release
+from helm_vnp.rules.options import Setting, resolve
+from helm_vnp.rules.registry import rule_ids
+from helm_vnp.rules.rule import LintRule
+from helm_vnp.stream import split
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 RELEASE, NAMESPACE = "rel", "team"
@@ -36,20 +40,30 @@ def policies_from(values: str = "") -> tuple[dict, dict]:
         os.unlink(path)
 
 
-def context(stream: str | bytes, values: str | dict = "", release: str = RELEASE, namespace: str = NAMESPACE,
-            options: dict | None = None) -> LintContext:
-    """Post-render ``stream`` under ``values`` (text, or a ready policies dict) and build the lint context."""
+def context(stream: str | bytes, values: str | dict = "", release: str = RELEASE,
+            namespace: str = NAMESPACE) -> Release:
+    """Post-render ``stream`` under ``values`` (text, or a ready policies dict) and model the release."""
     if isinstance(values, dict):
         policies, origins = copy.deepcopy(values), {}
     else:
         policies, origins = policies_from(values)
     data = stream if isinstance(stream, bytes) else textwrap.dedent(stream).encode()
-    result = post_render(data, policies, release, namespace, "chart.yaml")
-    return LintContext(result.docs, result.generated, policies, release, namespace, options or {}, origins)
+    docs = [d for d in split(data, "chart.yaml") if not d.is_empty]
+    return build_release(docs, policies, release, namespace, origins=origins, rule_ids=rule_ids())
 
 
-def run(module, stream, values: str | dict = "", **kw) -> list:
-    return list(module.check(context(stream, values, **kw)))
+def options_of(module, **settings) -> dict:
+    """The module's options, validated as lint validates them: defaults, then ``settings``."""
+    rule = LintRule.from_module(module)
+    return resolve([rule], [Setting(rule.id, k, v) for k, v in settings.items()])[rule.id]
+
+
+def check(module, release: Release, **settings) -> list:
+    return list(module.check(release, options_of(module, **settings)))
+
+
+def run(module, stream, values: str | dict = "", options: dict | None = None, **kw) -> list:
+    return check(module, context(stream, values, **kw), **(options or {}))
 
 
 def corpus(name: str) -> bytes:

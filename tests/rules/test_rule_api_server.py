@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rulekit import NETPOL_ON, corpus, deployment, run
 
-from helm_vnp.checks.rules import netpol_api_server
+from helm_vnp.rules import netpol_api_server
 
 OPERATOR = deployment("operator", extra_spec="      serviceAccountName: operator\n")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rulekit import NETPOL_ON, QUOTA_ON, deployment, run
 
-from helm_vnp.checks.rules import (config_control_plane_selector, config_empty_policy, config_except_overlap,
+from helm_vnp.rules import (config_control_plane_selector, config_empty_policy, config_except_overlap,
                                    config_redundant_rule)
 
 

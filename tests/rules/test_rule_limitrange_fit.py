@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rulekit import QUOTA_ON, deployment, run
 
-from helm_vnp.checks.rules import limitrange_fit
+from helm_vnp.rules import limitrange_fit
 
 
 def res(requests: str = "", limits: str = "", name: str = "app") -> str:

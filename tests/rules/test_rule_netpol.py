@@ -5,7 +5,7 @@ import copy
 
 from rulekit import NETPOL_ON, REFERENCE, deployment, policies_from, run
 
-from helm_vnp.checks.rules import (netpol_chart_widens, netpol_dns_port, netpol_exposure, netpol_host_network,
+from helm_vnp.rules import (netpol_chart_widens, netpol_dns_port, netpol_exposure, netpol_host_network,
                                    netpol_metadata)
 
 HOST_NET = deployment("agent", extra_spec="      hostNetwork: true\n")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rulekit import QUOTA_ON, deployment, run
 
-from helm_vnp.checks.rules import quota_fit
+from helm_vnp.rules import quota_fit
 
 
 def _lr(limit_range: str) -> str:
@@ -47,7 +47,7 @@ def test_too_many_replicas_is_an_error_naming_the_heaviest_workloads():
 def test_above_headroom_is_a_warning_and_the_threshold_is_an_option():
     f = by_key(run(quota_fit, deployment(replicas=17), QUOTA_ON))["count/pods"]
     assert f.severity == "warning" and "count/pods: the release needs 17 of the 20" in f.message and "85%" in f.message
-    assert run(quota_fit, deployment(replicas=17), QUOTA_ON, options={"quota.fit": {"headroom": 0.9}}) == []
+    assert run(quota_fit, deployment(replicas=17), QUOTA_ON, options={"headroom": 0.9}) == []
     assert run(quota_fit, deployment(replicas=16), QUOTA_ON) == []  # exactly 80%: not above
 
 
@@ -97,13 +97,13 @@ def test_jobs_cronjobs_daemonsets_and_hooks():
     test_pod = ("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: smoke\n  annotations: {helm.sh/hook: test}\n"
                 "spec:\n  containers: [{name: t, image: x}]\n")
     config = Q('pods: "8"')
-    [f] = run(quota_fit, job + cron + ds + test_pod, config, options={"quota.fit": {"nodes": 2}})
+    [f] = run(quota_fit, job + cron + ds + test_pod, config, options={"nodes": 2})
     # pods (not finished) at peak: 5 (hook Job) + 2 (one CronJob run) + 2 (DaemonSet on 2 nodes);
     # the test hook Pod is not installed
     assert f.message.startswith("pods: the release needs 9 but") and "DaemonSets counted on 2 nodes" in f.message
     assert "Job batch 5 (parallelism 5" in f.message and "Pod smoke" not in f.message
     # count/pods counts finished pods too: the Job's 10 completions stay, the CronJob keeps 3 finished runs
-    [f] = run(quota_fit, job + cron + ds + test_pod, Q('count/pods: "8"'), options={"quota.fit": {"nodes": 2}})
+    [f] = run(quota_fit, job + cron + ds + test_pod, Q('count/pods: "8"'), options={"nodes": 2})
     assert f.message.startswith("count/pods: the release needs 20 but"), f.message  # 10 + (2 + 3 × 2) + 2
     assert "Job batch 10 (parallelism 5; 10 pods in all (completions))" in f.message
     assert "3 finished runs kept (successfulJobsHistoryLimit)" in f.message
@@ -111,7 +111,7 @@ def test_jobs_cronjobs_daemonsets_and_hooks():
 
 def test_a_bare_pod_counts_once():
     pod = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: solo}\nspec:\n  containers: [{name: c, image: x}]\n"
-    assert run(quota_fit, pod, Q('count/pods: "1"', 'pods: "1"'), options={"quota.fit": {"headroom": 1}}) == []
+    assert run(quota_fit, pod, Q('count/pods: "1"', 'pods: "1"'), options={"headroom": 1}) == []
     [f] = run(quota_fit, pod + pod.replace("solo", "duo"), Q('count/pods: "1"'))
     assert f.message.startswith("count/pods: the release needs 2 but"), f.message
 
@@ -162,7 +162,7 @@ def test_objects_in_other_namespaces_do_not_count():
     cms = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}, namespace: elsewhere}}\n"
                   for i in range(5))
     # the namespace's own kube-root-ca.crt is the one ConfigMap charged
-    assert run(quota_fit, cms, Q('count/configmaps: "2"'), options={"quota.fit": {"headroom": 1}}) == []
+    assert run(quota_fit, cms, Q('count/configmaps: "2"'), options={"headroom": 1}) == []
     [f] = run(quota_fit, cms.replace("elsewhere", "team"), Q('count/configmaps: "2"'))
     assert "needs 6 but" in f.message  # 5 + kube-root-ca.crt
 

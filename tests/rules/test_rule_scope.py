@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rulekit import deployment, run
 
-from helm_vnp.checks.rules import scope_cluster, scope_namespace
+from helm_vnp.rules import scope_cluster, scope_namespace
 
 CLUSTER_ROLE = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: []\n"
 ROLE = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader}\nrules: []\n"

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rulekit import REFERENCE, context, corpus
+from rulekit import REFERENCE, check, context, corpus
 
-from helm_vnp.checks.rules import RULE_MODULES
+from helm_vnp.rules.registry import RULE_MODULES
 
 
 def lint_all(name: str, release: str, namespace: str, values: str = REFERENCE):
     ctx = context(corpus(name), values, release=release, namespace=namespace)
-    return [f for m in RULE_MODULES for f in m.check(ctx)]
+    return [f for m in RULE_MODULES for f in check(m, ctx)]
 
 
 def test_kube_prometheus_stack_with_crds():
@@ -65,6 +65,6 @@ def test_no_message_carries_secret_or_configmap_data():
               "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: CONFIG-VALUE}\n")
     many = "".join(stream.replace("name: s,", f"name: s{i},").replace("name: c}", f"name: c{i}}}") for i in range(120))
     ctx = context(many, REFERENCE)
-    found = [f for m in RULE_MODULES for f in m.check(ctx)]
+    found = [f for m in RULE_MODULES for f in check(m, ctx)]
     assert {f.rule for f in found} >= {"quota.fit", "scope.namespace"}
     assert not any("hunter2" in f.message or "CONFIG-VALUE" in f.message for f in found)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rulekit import QUOTA_ON, REFERENCE, context
+from rulekit import QUOTA_ON, REFERENCE, check, context
 
-from helm_vnp.checks.rules import RULE_MODULES
+from helm_vnp.rules.registry import RULE_MODULES
 
 cases = [
  "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: '3'\n  template:\n    metadata: {labels: [1]}\n    spec:\n      containers: 5\n      initContainers: [{name: i, resources: []}]\n",
@@ -30,5 +30,5 @@ cases = [
 def test_rules_survive_malformed_objects(stream):
     ctx = context(stream, QUOTA_ON if "labels: [1]" in stream else REFERENCE)
     for module in RULE_MODULES:
-        for finding in module.check(ctx):
+        for finding in check(module, ctx):
             assert finding.rule == module.RULE.id and finding.message

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from helm_vnp.config import load_config
-from helm_vnp.pipeline import post_render
+from helm_vnp.release.pipeline import post_render
 from helm_vnp.stream import split
 
 CHART = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: b\n"

@@ -40,7 +40,7 @@ from .model import Check, CheckResult, Version, VersionedCheck
 from .versions import NEWEST, format_version, parse_version
 
 __all__ = ["CHECKS", "LEVELS", "Check", "CheckResult", "VersionedCheck", "Violation",
-           "evaluate_pod", "forbidden_message", "parse_version"]
+           "evaluate_pod", "forbidden_message", "parse_version", "warning_message"]
 
 LEVELS = ("privileged", "baseline", "restricted")
 UNKNOWN_REASON = "unknown forbidden reason"
@@ -65,6 +65,11 @@ class Violation:
     reason: str
     detail: str
     containers: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """``reason (detail)``, or the reason alone: how the API server lists one violation."""
+        return f"{self.reason} ({self.detail})" if self.detail else self.reason
 
 
 def _checks_in_force(level: str, version: Version) -> list[tuple[Check, VersionedCheck]]:
@@ -104,6 +109,15 @@ def forbidden_message(name: str, level: str, version: str, violations: Iterable[
     a pod without a name (generateName) reads ``pods is forbidden: …``.
     """
     policy = f"{level}:{format_version(parse_version(version))}"
-    parts = [f"{v.reason} ({v.detail})" if v.detail else v.reason for v in violations]
     subject = f"pods {go_quote(name)}" if name else "pods"
-    return f"{subject} is forbidden: violates PodSecurity {go_quote(policy)}: {', '.join(parts)}"
+    return f"{subject} is forbidden: violates PodSecurity {go_quote(policy)}: {_listed(violations)}"
+
+
+def warning_message(level: str, version: str, violations: Iterable[Violation]) -> str:
+    """The API server's warning for a workload, e.g. ``would violate PodSecurity "restricted:latest": …``
+    (``version`` as configured)."""
+    return f"would violate PodSecurity {go_quote(f'{level}:{version}')}: {_listed(violations)}"
+
+
+def _listed(violations: Iterable[Violation]) -> str:
+    return ", ".join(v.text for v in violations)

@@ -1,0 +1,101 @@
+"""Who can talk to whom once the policies apply: the release's workloads and the probes, judged pair by pair.
+
+The release's workloads are the nodes; a handful of probe endpoints stand for
+the rest of the world (cluster DNS, the internet over IPv4 and IPv6, the cloud
+metadata endpoint, a private address, a pod of another namespace, a pod of the
+same namespace outside the release).  Every pair is judged by the same
+NetworkPolicy semantics the lint rules use (``helm_vnp.k8s.netpol``), over the
+chart's own policies and vnp's generated ones together, on the ports the
+destination actually declares.
+"""
+from __future__ import annotations
+
+from helm_vnp.release.model import Release
+
+OTHER_PORT = 8080  # the probe port for a destination that declares no container port
+
+
+class Endpoint:
+    """A node: a release workload (``pod``, ``ports``) or a probe (``target`` pod or address)."""
+
+    __slots__ = ("id", "label", "target", "ports", "probe", "host_network")
+
+    def __init__(self, id: str, label: str, target, ports, probe: bool, host_network: bool = False):
+        self.id, self.label, self.target, self.ports = id, label, target, ports
+        self.probe, self.host_network = probe, host_network
+
+
+def _probes(namespace: str, dns_ports: list[int]):
+    from helm_vnp.k8s.netpol import Pod
+
+    dns = Pod("kube-system", {"k8s-app": "kube-dns"}, None, {})
+    egress = [
+        Endpoint("dns", "cluster DNS (kube-system/kube-dns)", dns,
+                 [(p, proto) for p in (dns_ports or [53]) for proto in ("UDP", "TCP")], True),
+        Endpoint("internet-v4", "internet IPv4 (1.1.1.1)", "1.1.1.1", [(443, "TCP")], True),
+        Endpoint("internet-v6", "internet IPv6 (2606:4700:4700::1111)", "2606:4700:4700::1111", [(443, "TCP")], True),
+        Endpoint("metadata", "cloud metadata (169.254.169.254)", "169.254.169.254", [(80, "TCP")], True),
+        Endpoint("private", "private network (10.0.0.10)", "10.0.0.10", [(443, "TCP")], True),
+    ]
+    neighbours = [
+        Endpoint("other-namespace", "pod in another namespace", Pod("other-namespace", {"app": "other"}, None, {}),
+                 [(OTHER_PORT, "TCP")], True),
+        Endpoint("same-namespace", f"pod in {namespace}, not in the release",
+                 Pod(namespace, {"app": "not-in-release"}, None, {}), [(OTHER_PORT, "TCP")], True),
+    ]
+    outside = Endpoint("outside", "outside the cluster (203.0.113.7)", "203.0.113.7", [], True)
+    return egress, neighbours, outside
+
+
+def _workloads(release: Release) -> list[Endpoint]:
+    out = []
+    for ps in release.pods:
+        pod = ps.pod
+        ports = []
+        for c in ps.spec.get("containers") if isinstance(ps.spec.get("containers"), list) else []:
+            for p in c.get("ports") if isinstance(c, dict) and isinstance(c.get("ports"), list) else []:
+                if isinstance(p, dict) and isinstance(p.get("containerPort"), int):
+                    ports.append((p["containerPort"], str(p.get("protocol") or "TCP")))
+        label = ps.owner.label().replace(" ", "/")
+        out.append(Endpoint(label, label, pod, sorted(set(ports)) or [(OTHER_PORT, "TCP")], False, ps.host_network))
+    return out
+
+
+def analyse(release: Release) -> dict:
+    """The graph as plain data: nodes, and one edge per (source, destination, port) judged."""
+    from helm_vnp.k8s import netpol
+
+    policies = release.network_policies
+    workloads = _workloads(release)
+    egress_probes, neighbours, outside = _probes(release.namespace, release.policies["networkPolicy"]["dns"]["ports"])
+    edges = []
+
+    def judge(src: Endpoint, dst: Endpoint, port: int, proto: str) -> None:
+        s = src.target if not src.host_network else "node"  # hostNetwork pods are never selected
+        d = dst.target if not dst.host_network else "node"
+        ok = True
+        by = []
+        if isinstance(s, netpol.Pod):
+            v = netpol.egress(policies, s, d if d != "node" else "10.0.0.1", port, proto)
+            ok, by = ok and v.allowed, by + [n for n, _ in v.by]
+        if isinstance(d, netpol.Pod):
+            v = netpol.ingress(policies, d, s if s != "node" else "10.0.0.1", port, proto)
+            ok, by = ok and v.allowed, by + [n for n, _ in v.by]
+        edges.append({"from": src.id, "to": dst.id, "port": port, "protocol": proto, "allowed": ok,
+                      "by": sorted(set(by))})
+
+    for src in workloads:
+        for dst in workloads:
+            for port, proto in dst.ports:
+                judge(src, dst, port, proto)
+        for dst in egress_probes + neighbours:
+            for port, proto in dst.ports:
+                judge(src, dst, port, proto)
+    for dst in workloads:
+        for src in neighbours + [outside]:
+            for port, proto in dst.ports:
+                judge(src, dst, port, proto)
+    nodes = [{"id": e.id, "label": e.label, "probe": e.probe, "hostNetwork": e.host_network}
+             for e in workloads + egress_probes + neighbours + [outside]]
+    return {"release": release.name, "namespace": release.namespace,
+            "policies": sorted(p.name for p in policies), "nodes": nodes, "edges": edges}

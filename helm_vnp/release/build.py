@@ -1,0 +1,27 @@
+"""From the chart's documents and the config to the ``Release``: the same post-render the
+post-renderer runs, so what lint and graph examine is exactly what would be installed."""
+from __future__ import annotations
+
+from helm_vnp.release.model import Release
+from helm_vnp.release.pipeline import is_generated, post_render
+
+
+def build_release(docs: list, policies: dict, name: str, namespace: str, *, hooks_unseen: bool = False,
+                  **facts) -> Release:
+    """Post-render ``docs`` (vnp's own objects for this release among them are replaced, as the
+    post-renderer replaces them) and model the result; ``facts`` are the other ``Release`` fields
+    (origins, invalid, config_errors, config_warnings, rule_ids).
+
+    Pod Security is left to the ``pss.*`` rules (the post-renderer stops at the first
+    violating render; the linter reports them all).  Each output document keeps its
+    input's ``lint_source``.
+    """
+    chart_docs = [d for d in docs if not is_generated(d, name)]
+    result = post_render(b"", dict(policies, podSecurityStandard=""), name, namespace, docs=chart_docs,
+                         hooks_unseen=hooks_unseen)
+    out = [d for d in result.docs if not d.is_empty]  # an empty input still splits into one empty document
+    if len(out) != len(chart_docs):  # a bug: the split of our own stream must match
+        raise RuntimeError(f"post-render returned {len(out)} documents for {len(chart_docs)}")
+    for doc, src in zip(out, chart_docs):
+        doc.lint_source = src.lint_source
+    return Release(name, namespace, policies, out, result.generated, render_warnings=list(result.warnings), **facts)

@@ -1,0 +1,228 @@
+"""Post-render as a function: stream bytes + policies -> output bytes.
+
+The same function backs ``vnp-postrender``, ``helm vnp template`` and the
+stream that ``lint`` and ``graph`` examine, so what is linted is exactly what
+would be installed.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.base.names import (GENERATED_BY_LABEL, GENERATED_BY_VALUE, GENERATED_SOURCE, HOOK_ANNOTATION,
+                                 INSTANCE_LABEL, POSTRENDER_FILENAME_ANNOTATION, RELEASE_LABEL)
+from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
+from helm_vnp.release.warnings import RenderWarning
+from helm_vnp.stream import Document, split
+
+# what a plain (non-hook) Job that gets the release label is warned about
+JOB_MESSAGE = (f"{{subject}} the {RELEASE_LABEL} label; Job templates are immutable, so `helm upgrade` of an "
+               "existing release fails on such a Job (delete it first, make it a hook, or use "
+               "policies.selection: workloadSelectors)")
+
+
+class Result:
+    """``output`` bytes; ``docs``: the chart's documents as written out (labels added);
+    ``generated``: vnp's objects as appended; ``warnings`` (``RenderWarning``s); ``workloads``: the
+    pod-rendering docs."""
+
+    __slots__ = ("parts", "docs", "generated", "warnings", "workloads")
+
+    def __init__(self, parts: list, docs: list, generated: list, warnings: list, workloads: list):
+        self.parts, self.docs, self.generated, self.warnings, self.workloads = parts, docs, generated, warnings, workloads
+
+    @property
+    def output(self) -> bytes:
+        """The whole output; the post-renderer writes ``parts`` instead (no 2nd copy of a big stream)."""
+        return b"".join(self.parts)
+
+
+def is_generated(doc: Document, release: str | None = None) -> bool:
+    """A document vnp generated on an earlier pass for ``release`` (any release when None): it is
+    replaced, never duplicated.  Another release's objects (committed `helm-vnp generate` output
+    a chart ships) are the chart's own and pass through."""
+    raw = doc.raw
+    if GENERATED_BY_VALUE.encode() not in raw:
+        return False
+    labels = doc.labels
+    if labels.get(GENERATED_BY_LABEL) != GENERATED_BY_VALUE or RELEASE_LABEL not in labels:
+        return False
+    return release is None or labels[RELEASE_LABEL] == release
+
+
+def infer_release(docs: list[Document]) -> str | None:
+    """The release name from the chart's ``app.kubernetes.io/instance`` labels (a convention)."""
+    names = Counter(d.labels.get(INSTANCE_LABEL) for d in docs if INSTANCE_LABEL.encode() in d.raw)
+    names.pop(None, None)
+    return names.most_common(1)[0][0] if names else None
+
+
+def infer_namespace(docs: list[Document]) -> str | None:
+    """The namespace the stream's namespaced objects name (``helm template -n NS`` writes it into
+    charts that set ``metadata.namespace``), when more of them name it than name none; else None."""
+    from helm_vnp.k8s.kinds import CLUSTER, scope_of
+    names: Counter = Counter()
+    for d in docs:
+        if d.is_empty or not d.kind or scope_of(d.api_version, d.kind) == CLUSTER:
+            continue
+        names[d.namespace or ""] += 1
+    unnamed = names.pop("", 0)
+    if not names:
+        return None
+    name, count = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return name if count > unnamed else None
+
+
+def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
+                source: str = "<stdin>", docs: list[Document] | None = None, hooks_unseen: bool = False) -> Result:
+    """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,
+    so what they have parsed is not parsed again.  ``hooks_unseen``: model Helm 3, which never hands
+    hooks to a post-renderer (they stay unlabelled)."""
+    if docs is None:
+        docs = split(data, source)
+    if release is None:
+        release = infer_release([d for d in docs if not is_generated(d)])
+        if release is None:
+            raise VnpError(Problem(
+                "cannot tell the release name: the post-renderer gets no release name from Helm",
+                hint="pass --post-renderer-args=--release=NAME, set VNP_RELEASE, or use `helm vnp install|upgrade|template`"))
+    _check_release_name(release)
+    chart_docs = [d for d in docs if not is_generated(d, release)]
+    warnings: list[RenderWarning] = []
+    for doc in chart_docs:
+        refuse_hidden_workloads(doc)
+    workloads = [d for d in chart_docs if d.kind in POD_METADATA_PATH and is_workload(d.kind, d.api_version)]
+    out_docs = chart_docs
+    if policies["selection"] == "podLabel" and _isolating(policies):
+        from helm_vnp.stream.label import label_documents
+        targets = [d for d in workloads if not (hooks_unseen and HOOK_ANNOTATION.encode() in d.raw
+                                                and d.annotations.get(HOOK_ANNOTATION))]
+        out_docs, plain_jobs = label_documents(chart_docs, targets, release)
+        if plain_jobs:
+            warnings.append(RenderWarning(JOB_MESSAGE.format(subject="its pod template gets"), tuple(plain_jobs),
+                                          JOB_MESSAGE.format(subject="their pod templates get")))
+        workloads = [d for d in out_docs if d.kind in POD_METADATA_PATH and is_workload(d.kind, d.api_version)]
+    if policies["podSecurityStandard"] not in ("", "privileged"):
+        warnings += enforce_pod_security(workloads, policies)
+    from helm_vnp.generate import generate_all
+    refs = _workload_refs(workloads, policies, warnings)
+    generated = generate_all(policies, release, namespace, refs)
+    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads)
+
+
+_WORKLOAD_KIND = re.compile(
+    rb"""(?:^|[{,\s])["']?kind["']?[ \t]*:[ \t]*["']?(?:%s)["']?(?=[\s,}#]|$)"""
+    % b"|".join(k.encode() for k in POD_METADATA_PATH), re.M)
+
+
+def refuse_hidden_workloads(doc: Document) -> None:
+    """Fail closed on workloads vnp cannot see into.
+
+    A document whose kind cannot be read and that names a workload kind must
+    parse (an unreadable workload would escape the label; Helm would reject
+    it anyway).  A ``kind: List`` (which Helm flattens) must not hold workloads:
+    their pods would run without the release label.
+    """
+    kind = doc.kind
+    try:
+        if kind is None and not doc.is_empty and _WORKLOAD_KIND.search(doc.raw):
+            doc.obj  # raises a located VnpError if it does not parse
+        elif kind is not None and kind.endswith("List"):
+            items = doc.obj.get("items") if isinstance(doc.obj, dict) else None
+            for i, item in enumerate(items if isinstance(items, list) else ()):
+                if isinstance(item, dict) and is_workload(item.get("kind"), item.get("apiVersion")):
+                    raise VnpError(Problem(
+                        f"holds a {item.get('kind')}: vnp cannot label the pods of a workload inside "
+                        "a List (Helm installs its items one by one)", path=f"items[{i}]", file=doc.source,
+                        line=doc.object_line,
+                        hint="render each workload as a document of its own"))
+    except VnpError as exc:
+        raise doc.error_in(exc) from None
+
+
+def _isolating(policies: dict) -> bool:
+    return bool(policies["networkPolicy"]["enabled"])
+
+
+def _check_release_name(release: str) -> None:
+    if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", release) or len(release) > 53:
+        raise VnpError(Problem(f"invalid release name {release!r}", path="--release",
+                               expected="a DNS-1123 label of at most 53 characters, as Helm requires"))
+
+
+def _workload_refs(workloads: list[Document], policies: dict, warnings: list[RenderWarning]) -> list[dict]:
+    if policies["selection"] != "workloadSelectors" or not policies["networkPolicy"]["enabled"]:
+        return []  # only workloadSelectors mode selects per workload
+    from helm_vnp.k8s.workloads import selector_of
+    refs = []
+    for d in workloads:
+        if not d.name:  # its policy is named after it (Kubernetes refuses a nameless object anyway)
+            raise VnpError(Problem(f"{d.kind} without metadata.name: vnp cannot name the NetworkPolicy for its "
+                                   "pods", file=d.source, line=d.object_line, path="metadata.name",
+                                   expected="a name"))
+        sel = selector_of(d.obj, d.kind)
+        if sel is None:
+            warnings.append(RenderWarning("no selector or pod labels to select its pods by; its pods are not "
+                                          "isolated (selection: workloadSelectors)", (d,)))
+        refs.append({"kind": d.kind, "name": d.name, "selector": sel})
+    return refs
+
+
+def _assemble(docs: list[Document], generated: list[dict]) -> list[bytes]:
+    parts = [d.raw for d in docs]
+    if not generated:
+        return parts
+    from helm_vnp.base.yamldump import dump
+    helm4 = any(POSTRENDER_FILENAME_ANNOTATION.encode() in p for p in parts)
+    if parts and parts[-1] and not parts[-1].endswith(b"\n"):
+        parts.append(b"\n")
+    for obj in generated:
+        if helm4:
+            meta = obj["metadata"]
+            ann = dict(meta.get("annotations") or {})
+            ann[POSTRENDER_FILENAME_ANNOTATION] = GENERATED_SOURCE
+            meta["annotations"] = dict(sorted(ann.items()))
+            parts.append(b"---\n" + dump(obj).encode("utf-8"))
+        else:
+            parts.append(f"---\n# Source: {GENERATED_SOURCE}\n".encode() + dump(obj).encode("utf-8"))
+    return parts
+
+
+def enforce_pod_security(workloads: list[Document], policies: dict) -> list[RenderWarning]:
+    """Check every workload against ``policies.podSecurityStandard``, at render time.
+
+    vCluster's syncer silently never syncs a pod that violates the configured standard
+    (it stays Pending with an event); the post-renderer moves that verdict to the render.
+    Workloads matching an entry of ``podSecurity.exemptions`` (kind and name, ``*``
+    wildcards) are not checked.  Returns warnings (mode ``warn``); raises VnpError listing every violating
+    workload (mode ``enforce``).  ``privileged`` or an unset standard checks nothing.
+    """
+    level = policies.get("podSecurityStandard") or ""
+    if level in ("", "privileged"):
+        return []
+    from helm_vnp.k8s.podsecurity import warning_message
+    from helm_vnp.release.podsecurity import exemption_for, workload_violations
+
+    version = policies.get("podSecurityVersion") or "latest"
+    security = policies.get("podSecurity") or {}
+    exemptions = security.get("exemptions") or []
+    found: list[RenderWarning] = []
+    for doc in workloads:
+        if exemption_for(doc, exemptions) is not None:
+            continue
+        violations = workload_violations(doc, level, version)
+        if violations:
+            found.append(RenderWarning(warning_message(level, version, violations), (doc,)))
+    if not found or security.get("mode", "enforce") == "warn":
+        return found
+    hint = ("fix the pod spec, exempt the workload under policies.podSecurity.exemptions, "
+            "or set policies.podSecurity.mode: warn")
+    raise VnpError([Problem(_named(w), file=w.objects[0].source_file or None,
+                            hint=hint if i == len(found) - 1 else None) for i, w in enumerate(found)])
+
+
+def _named(warning: RenderWarning) -> str:
+    """``Deployment web: would violate …`` (a nameless workload reads ``<unnamed>``)."""
+    doc = warning.objects[0]
+    return f"{doc.kind} {doc.name or '<unnamed>'}: {warning.message}"

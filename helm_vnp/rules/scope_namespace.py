@@ -1,0 +1,48 @@
+"""scope.namespace: objects placed in a namespace other than the release namespace.
+
+**What it checks.** Every namespaced object (or object of unknown scope) whose
+``metadata.namespace`` is set and differs from the release namespace.
+Cluster-scoped objects are left to ``scope.cluster`` (their namespace field is
+ignored by the API server).
+
+**Why.** vCluster's isolation model is *everything in a single namespace*: the
+generated NetworkPolicies, ResourceQuota and LimitRange exist only in the
+release namespace, so an object in ``kube-system`` is outside all of them - a
+Service there is not fenced, a pod there is not counted, and a tenant limited to
+its namespace cannot create it.  kube-prometheus-stack, for example, puts its
+scrape Services for the control plane in ``kube-system``.
+
+**Example that triggers it** (release namespace ``team-a``)::
+
+    apiVersion: v1
+    kind: Service
+    metadata: {name: exporter, namespace: kube-system}
+
+**Fix.** Drop the hard-coded namespace (``{{ .Release.Namespace }}``), disable
+the component in the chart's values, or install that part separately from the
+platform side.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from helm_vnp.rules.rule import Finding, Rule
+from helm_vnp.release.model import Release
+
+RULE = Rule(id="scope.namespace", severity="warning",
+            summary="objects in another namespace are outside the release's isolation")
+
+
+def check(release: Release, options: dict) -> Iterable[Finding]:
+    from helm_vnp.k8s.kinds import CLUSTER, UNKNOWN, scope_of
+    for o in release.objects:
+        if o.generated or o.namespace == release.namespace:
+            continue
+        scope = scope_of(o.api_version, o.kind, release.crds)
+        if scope == CLUSTER:
+            continue
+        maybe = " (if it is namespaced: its scope is unknown)" if scope == UNKNOWN else ""
+        yield Finding(RULE.id, RULE.severity,
+                      f"{o.kind} {o.name} is created in namespace {o.namespace}, not the release namespace "
+                      f"{release.namespace}{maybe}: the release's NetworkPolicies, quota and limit range do not "
+                      "apply there", release.ref_of(o), release.source(o.doc))
