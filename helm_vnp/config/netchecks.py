@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, Iterator
 
-Finding = tuple  # (relative path list, message, hint or None)
+ValueProblem = tuple  # (path relative to the checked value, message, hint or None)
 
 
 def parse_cidr(text: str):
@@ -21,7 +21,7 @@ def parse_cidr(text: str):
         return None
 
 
-def check_cidr(value: Any) -> Iterator[Finding]:
+def check_cidr(value: Any) -> Iterator[ValueProblem]:
     if not isinstance(value, str) or value == "":
         return
     if "/" not in value:
@@ -43,7 +43,7 @@ def check_cidr(value: Any) -> Iterator[Finding]:
     yield [], f'"{value}" is not a valid CIDR: host bits must be zero', f'did you mean "{loose}"?'
 
 
-def check_ip_block(value: Any) -> Iterator[Finding]:
+def check_ip_block(value: Any) -> Iterator[ValueProblem]:
     if not isinstance(value, dict):
         return
     outer = parse_cidr(value.get("cidr"))
@@ -61,7 +61,7 @@ def check_ip_block(value: Any) -> Iterator[Finding]:
                 "each except entry must be a smaller range within cidr"
 
 
-def check_port_range(value: Any) -> Iterator[Finding]:
+def check_port_range(value: Any) -> Iterator[ValueProblem]:
     if not isinstance(value, dict):
         return
     port, end = value.get("port"), value.get("endPort")
@@ -69,7 +69,7 @@ def check_port_range(value: Any) -> Iterator[Finding]:
         yield ["endPort"], f"endPort {end} is smaller than port {port}", "endPort must be >= port"
 
 
-def check_ip_address(value: Any) -> Iterator[Finding]:
+def check_ip_address(value: Any) -> Iterator[ValueProblem]:
     if not isinstance(value, str) or value == "":
         return
     try:
