@@ -9,7 +9,7 @@ caller parses the document.
 from __future__ import annotations
 
 from helm_vnp.stream.document import Document
-from helm_vnp.stream.indent import block_end, child_indent, children
+from helm_vnp.stream.indent_search import block_end, child_indent, children
 from helm_vnp.stream.scalars import COMPLEX, scalar
 
 

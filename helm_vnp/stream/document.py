@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from helm_vnp.stream import block
+from helm_vnp.stream import block_lines
 from helm_vnp.stream.scalars import COMPLEX, scalar
 
 _NEXT_TOP = re.compile(rb"\n(?=[^ \t\r\n#])")
@@ -214,10 +214,10 @@ class Document:
         start = nl + 1
         nxt = _NEXT_TOP.search(raw, start)
         end = len(raw) if nxt is None else nxt.start() + 1
-        lines = block.lines_of(raw[:end], start)
+        lines = block_lines.lines_of(raw[:end], start)
         if lines is COMPLEX:
             return COMPLEX
-        entries = block.entries(lines, 0, len(lines), 1)
+        entries = block_lines.entries(lines, 0, len(lines), 1)
         if entries is COMPLEX:
             return COMPLEX
         meta = {"name": None, "namespace": None, "labels": {}, "annotations": {}}
@@ -232,14 +232,14 @@ class Document:
             e = entries.get(key)
             if e is None:
                 continue
-            kind = block.block_value(lines, e)
+            kind = block_lines.block_value(lines, e)
             if kind is COMPLEX:
                 return COMPLEX
             if kind[0] == "inline":
                 if kind[1].split(" #")[0].strip() not in ("{}", ""):
                     return COMPLEX
                 continue
-            sub = block.entries(lines, kind[1], kind[2], e.column + 1)
+            sub = block_lines.entries(lines, kind[1], kind[2], e.column + 1)
             if sub is COMPLEX:
                 return COMPLEX
             values = {}

@@ -6,7 +6,8 @@ scalars and flow collections of a child must be indented deeper than n.  So a
 child can be found with one ``bytes.find`` of ``"\n" + n spaces + "key:"``
 inside the parent's block, and the block ends at the first significant line
 indented less than n.  Callers treat every surprise (tabs, sequences, duplicates)
-as "not here" and fall back to the line reader or the parser.
+as "not here" and fall back to the line reader or the parser.  Used by
+``labelling.plan_by_indent`` and ``crd``, which need a few known keys of a large document.
 """
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """A line-level reader of block-style YAML mappings: enough to find a path.
 
+Used where a document's lines must be read as entries: ``Document``'s
+metadata and ``labelling.plan_by_lines``.
+
 Helm renders block YAML.  To add one label we only need to know where
 ``spec.template.metadata.labels`` starts, so instead of parsing a document
 we read its lines by indentation.  Whenever the text is not the plain block

@@ -1,70 +1,33 @@
-"""Add one label to a workload's pod template, as a text edit.
+"""Plan the label edit by reading the document's lines, for shapes the indentation search declines.
 
-The edit keeps every other byte of the document: comments, key order,
-quoting and indentation stay as the chart wrote them.  The fast path reads
-block YAML by lines (``block``); anything else goes to the parser-based
-planner (``nodes``), which works from the exact positions a YAML parser
-reports.  Both return ``Edit``s; applying none means the label was there.
+``plan_by_indent`` needs every key of the path written out; this planner
+reads the block mapping line by line (``stream.block_lines``), so it also
+adds what is missing (the pod template's ``metadata:``, its ``labels:``) and
+fills Helm's ``labels: {}``.  What it does not understand (flow style,
+anchors, a different value for the label, ...) it leaves to
+``plan_by_parser`` by answering ``COMPLEX``.
 """
 from __future__ import annotations
 
-from helm_vnp.stream import block
+from helm_vnp.stream import block_lines
+from helm_vnp.stream.labelling.edit import Edit, quote
 from helm_vnp.stream.scalars import COMPLEX, scalar
 
 
-class Edit:
-    """Replace ``delete`` bytes at byte ``offset`` of the document with ``insert``."""
-
-    __slots__ = ("offset", "delete", "insert")
-
-    def __init__(self, offset: int, delete: int, insert: bytes):
-        self.offset, self.delete, self.insert = offset, delete, insert
-
-    def __repr__(self) -> str:
-        return f"Edit({self.offset}, {self.delete}, {self.insert!r})"
-
-
-def quote(value: str) -> str:
-    """A double-quoted YAML scalar (JSON string syntax is valid YAML)."""
-    out = ['"']
-    for ch in value:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ch == "\x7f":
-            out.append("\\x%02x" % ord(ch))
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def apply(data: bytes, edits: list[Edit]) -> bytes:
-    if not edits:
-        return data
-    out = []
-    pos = 0
-    for e in sorted(edits, key=lambda e: e.offset):
-        out.append(data[pos:e.offset])
-        out.append(e.insert)
-        pos = e.offset + e.delete
-    out.append(data[pos:])
-    return b"".join(out)
-
-
-def plan_block(data: bytes, body_start: int, path: tuple[str, ...], key: str, value: str):
+def plan(data: bytes, body_start: int, path: tuple[str, ...], key: str, value: str):
     """Edits that set ``key: value`` in the labels under ``path`` of block YAML, or COMPLEX.
 
     Returns [] when the label is already set, None when the document has no such
     pod template (e.g. ``spec.template`` missing).
     """
-    lines = block.lines_of(data, body_start)
+    lines = block_lines.lines_of(data, body_start)
     if lines is COMPLEX:
         return COMPLEX
     newline = b"\r\n" if data.find(b"\r\n", body_start) >= 0 else b"\n"
     start, end, indent = 0, len(lines), 0
     entry_line = f"{key}: {quote(value)}"
     for depth, name in enumerate(path):
-        found = block.entries(lines, start, end, indent)
+        found = block_lines.entries(lines, start, end, indent)
         if found is COMPLEX:
             return COMPLEX
         entry = found.get(name)
@@ -79,12 +42,12 @@ def plan_block(data: bytes, body_start: int, path: tuple[str, ...], key: str, va
             text = (pad + "metadata:").encode() + newline + (pad + "  labels:").encode() + newline \
                 + (pad + "    " + entry_line).encode("utf-8") + newline
             return [Edit(lines[_first_entry(found)].offset, 0, text)]
-        kind = block.block_value(lines, entry)
+        kind = block_lines.block_value(lines, entry)
         if kind is COMPLEX or kind[0] != "block":
             return COMPLEX
         start, end, indent = kind[1], kind[2], entry.column + 1
     # at the pod template's metadata mapping
-    meta = block.entries(lines, start, end, indent)
+    meta = block_lines.entries(lines, start, end, indent)
     if meta is COMPLEX or not meta:
         return COMPLEX
     labels = meta.get("labels")
@@ -93,7 +56,7 @@ def plan_block(data: bytes, body_start: int, path: tuple[str, ...], key: str, va
         pad = " " * col
         text = (pad + "labels:").encode() + newline + (pad + "  " + entry_line).encode("utf-8") + newline
         return [Edit(lines[_first_entry(meta)].offset, 0, text)]
-    kind = block.block_value(lines, labels)
+    kind = block_lines.block_value(lines, labels)
     if kind is COMPLEX:
         return COMPLEX
     if kind[0] == "inline":
@@ -104,7 +67,7 @@ def plan_block(data: bytes, body_start: int, path: tuple[str, ...], key: str, va
             at = raw.find(b"{}", raw.find(b":") + 1 if kind[2] == labels.index else 0)
             return [Edit(line.offset + at, 2, ("{" + entry_line + "}").encode("utf-8"))]
         return COMPLEX
-    found = block.entries(lines, kind[1], kind[2], labels.column + 1)
+    found = block_lines.entries(lines, kind[1], kind[2], labels.column + 1)
     if found is COMPLEX or not found or not _plain_labels(lines, found):
         return COMPLEX
     if key in found:

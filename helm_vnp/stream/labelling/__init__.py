@@ -1,15 +1,24 @@
-"""Put the release label on every pod template of the chart's workloads."""
+"""Put the release label on every pod template of the chart's workloads, as a text edit.
+
+``label_documents`` (here) runs, for each workload, the cheapest planner that
+can vouch for its answer; each returns ``Edit``s or declines with COMPLEX:
+
+- ``plan_by_indent``: every key of the path written out, found by indentation with ``bytes.find``
+- ``plan_by_lines``:  block YAML read line by line; adds a missing ``metadata:``/``labels:``
+- ``plan_by_parser``: positions from a real parse, for everything else (flow style, anchors, ...)
+- ``edit``:           the ``Edit`` record every planner returns, ``apply`` and ``quote``
+"""
 from __future__ import annotations
 
 import re
 
-from helm_vnp.base.names import HOOK_ANNOTATION, RELEASE_LABEL
 from helm_vnp.base.errors import VnpError
-from helm_vnp.stream.document import Document
-from helm_vnp.stream.fastpath import plan_fast
-from helm_vnp.stream.labeler import apply, plan_block
-from helm_vnp.stream.scalars import COMPLEX
+from helm_vnp.base.names import HOOK_ANNOTATION, RELEASE_LABEL
 from helm_vnp.k8s.workloads import POD_METADATA_PATH
+from helm_vnp.stream.document import Document
+from helm_vnp.stream.labelling import plan_by_indent, plan_by_lines
+from helm_vnp.stream.labelling.edit import apply
+from helm_vnp.stream.scalars import COMPLEX
 
 # Characters YAML forbids anywhere (C0 controls but tab and line breaks, DEL): the parser reports them.
 # Also line breaks the line readers do not split on (a lone CR, NEL, U+2028/9): the parser places those.
@@ -63,14 +72,14 @@ def _job_warning(names: list[str]) -> list[str]:
 
 
 def plan(doc: Document, release: str):
-    """Edits that label ``doc``'s pod template (fast line reader first, parser second)."""
+    """Edits that label ``doc``'s pod template (indentation search first, line reader second, parser last)."""
     path = POD_METADATA_PATH[doc.kind]
     edits = COMPLEX
     if doc.is_block_mapping and not has_unprintable(doc.raw):
-        edits = plan_fast(doc, path, RELEASE_LABEL, release)
+        edits = plan_by_indent.plan(doc, path, RELEASE_LABEL, release)
         if edits is COMPLEX:
-            edits = plan_block(doc.raw, doc.body_start, path, RELEASE_LABEL, release)
+            edits = plan_by_lines.plan(doc.raw, doc.body_start, path, RELEASE_LABEL, release)
     if edits is COMPLEX:
-        from helm_vnp.stream.nodes import plan_nodes
-        edits = plan_nodes(doc, path, RELEASE_LABEL, release)
+        from helm_vnp.stream.labelling import plan_by_parser
+        edits = plan_by_parser.plan(doc, path, RELEASE_LABEL, release)
     return edits or []

@@ -1,19 +1,19 @@
-"""The common case of labelling, at memory speed: every key on the path is there.
+"""Plan the label edit in the common case, at memory speed: every key on the path is written out.
 
 Helm's block YAML nearly always has ``spec.template.metadata.labels`` written
-out.  Found by indentation (``stream.indent``), the label becomes one inserted
-line before the first existing label.  Every other shape returns COMPLEX and
-goes to the line reader (``labeler.plan_block``), which handles missing keys,
-and from there to the parser.
+out.  Found by indentation with ``bytes.find`` (``stream.indent_search``), the
+label becomes one inserted line before the first existing label.  Every other
+shape returns COMPLEX and goes to the line reader (``plan_by_lines``), which
+handles missing keys, and from there to the parser (``plan_by_parser``).
 """
 from __future__ import annotations
 
-from helm_vnp.stream.indent import children, value_block
-from helm_vnp.stream.labeler import Edit, quote
+from helm_vnp.stream.indent_search import children, value_block
+from helm_vnp.stream.labelling.edit import Edit, quote
 from helm_vnp.stream.scalars import COMPLEX, scalar, split_key
 
 
-def plan_fast(doc, path: tuple[str, ...], key: str, value: str):
+def plan(doc, path: tuple[str, ...], key: str, value: str):
     raw = doc.raw
     at = doc._find_top_key(path[0].encode())
     if at is None or at is COMPLEX:
