@@ -1,7 +1,7 @@
 """Put the release label on every pod template of the chart's workloads, as a text edit.
 
 ``label_documents`` (here) runs, for each workload, the cheapest planner that
-can vouch for its answer; each returns ``Edit``s or declines with COMPLEX:
+can vouch for its answer; each returns ``Edit``s or declines with ASK_PARSER:
 
 - ``plan_by_indent``: every key of the path written out, found by indentation with ``bytes.find``
 - ``plan_by_lines``:  block YAML read line by line; adds a missing ``metadata:``/``labels:``
@@ -18,7 +18,7 @@ from helm_vnp.k8s.workloads import POD_METADATA_PATH
 from helm_vnp.stream.document import Document
 from helm_vnp.stream.labelling import plan_by_indent, plan_by_lines
 from helm_vnp.stream.labelling.edit import apply
-from helm_vnp.stream.scalars import COMPLEX
+from helm_vnp.stream.scalars import ASK_PARSER
 
 # Characters YAML forbids anywhere (C0 controls but tab and line breaks, DEL): the parser reports them.
 # Also line breaks the line readers do not split on (a lone CR, NEL, U+2028/9): the parser places those.
@@ -74,12 +74,12 @@ def _job_warning(names: list[str]) -> list[str]:
 def plan(doc: Document, release: str):
     """Edits that label ``doc``'s pod template (indentation search first, line reader second, parser last)."""
     path = POD_METADATA_PATH[doc.kind]
-    edits = COMPLEX
+    edits = ASK_PARSER
     if doc.is_block_mapping and not has_unprintable(doc.raw):
         edits = plan_by_indent.plan(doc, path, RELEASE_LABEL, release)
-        if edits is COMPLEX:
+        if edits is ASK_PARSER:
             edits = plan_by_lines.plan(doc.raw, doc.body_start, path, RELEASE_LABEL, release)
-    if edits is COMPLEX:
+    if edits is ASK_PARSER:
         from helm_vnp.stream.labelling import plan_by_parser
         edits = plan_by_parser.plan(doc, path, RELEASE_LABEL, release)
     return edits or []
