@@ -18,7 +18,7 @@ def crd_light(doc: Document) -> dict | None:
     if not doc.is_block_mapping:
         return None
     raw = doc.raw
-    spec_at = doc._find_top_key(b"spec")
+    spec_at = doc.find_top_key(b"spec")
     if spec_at is None or spec_at is ASK_PARSER:
         return None
     nl = raw.find(b"\n", spec_at)

@@ -139,7 +139,7 @@ class Document:
             self._keys = keys
         return self._keys
 
-    def _find_top_key(self, key: bytes):
+    def find_top_key(self, key: bytes):
         """Offset of the one top-level ``key:`` line (apiVersion, kind, metadata or spec); None if
         absent, ASK_PARSER if repeated (a duplicate key: the parser decides) or not written plainly."""
         keys = self._top_keys()
@@ -153,7 +153,7 @@ class Document:
     def _top_scalar(self, key: str):
         """The one-line value of a top-level ``key:`` (None if absent, ASK_PARSER if unclear)."""
         raw = self.raw
-        at = self._find_top_key(key.encode())
+        at = self.find_top_key(key.encode())
         if at is None or at is ASK_PARSER:
             return at
         at += len(key) + 1
@@ -200,7 +200,7 @@ class Document:
 
     def _scan_metadata(self):
         raw = self.raw
-        at = self._find_top_key(b"metadata")
+        at = self.find_top_key(b"metadata")
         if at is ASK_PARSER:
             return ASK_PARSER
         if at is None:
@@ -321,6 +321,13 @@ class Document:
         problems = [p if head and p.message.startswith(head + ":")
                     else Problem(**{**p.as_dict(), "message": f"{name}: {p.message}"}) for p in exc.problems]
         return VnpError(problems)
+
+    def relabelled(self, raw: bytes) -> Document:
+        """This document after an edit of its pod template's labels: ``raw`` as its bytes, same line and
+        source.  Such an edit leaves kind and apiVersion as they are: if already read, they are kept."""
+        out = Document(raw, self.line, self.source)
+        out._top = self._top
+        return out
 
     def __repr__(self) -> str:
         return f"<Document {self.kind}/{self.name} line {self.line}>"

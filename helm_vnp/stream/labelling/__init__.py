@@ -51,9 +51,7 @@ def label_documents(docs: list[Document], workloads: list[Document], release: st
         except VnpError as exc:
             raise doc.error_in(exc) from None
         if edits:
-            labelled = Document(apply(doc.raw, edits), doc.line, doc.source)
-            labelled._top = doc._top  # the edit touches only pod labels: kind and apiVersion stand
-            doc = labelled
+            doc = doc.relabelled(apply(doc.raw, edits))
             if doc.kind == "Job" and HOOK_ANNOTATION not in doc.annotations:
                 plain_jobs.append(doc.name or "?")
         out.append(doc)

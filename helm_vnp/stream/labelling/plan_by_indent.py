@@ -15,7 +15,7 @@ from helm_vnp.stream.scalars import ASK_PARSER, scalar, split_key
 
 def plan(doc, path: tuple[str, ...], key: str, value: str):
     raw = doc.raw
-    at = doc._find_top_key(path[0].encode())
+    at = doc.find_top_key(path[0].encode())
     if at is None or at is ASK_PARSER:
         return ASK_PARSER
     nl = raw.find(b"\n", at)
