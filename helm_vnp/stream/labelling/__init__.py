@@ -1,7 +1,8 @@
 """Put the release label on every pod template of the chart's workloads, as a text edit.
 
-``label_documents`` (here) runs, for each workload, the cheapest planner that
-can vouch for its answer; each returns ``Edit``s or declines with ASK_PARSER:
+``label_documents`` (here) tries the planners cheapest first: each returns
+``Edit``s (none: the label is already there) or, when it cannot vouch for its
+answer, ASK_PARSER, and the next one decides:
 
 - ``plan_by_indent``: every key of the path written out, found by indentation with ``bytes.find``
 - ``plan_by_lines``:  block YAML read line by line; adds a missing ``metadata:``/``labels:``
