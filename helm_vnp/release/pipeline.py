@@ -95,7 +95,7 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     workloads = [d for d in chart_docs if d.kind in POD_METADATA_PATH and is_workload(d.kind, d.api_version)]
     out_docs = chart_docs
     if policies["selection"] == "podLabel" and _isolating(policies):
-        from helm_vnp.stream.label import label_documents
+        from helm_vnp.stream.labelling import label_documents
         targets = [d for d in workloads if not (hooks_unseen and HOOK_ANNOTATION.encode() in d.raw
                                                 and d.annotations.get(HOOK_ANNOTATION))]
         out_docs, plain_jobs = label_documents(chart_docs, targets, release)

@@ -9,8 +9,8 @@ caller parses the document.
 from __future__ import annotations
 
 from helm_vnp.stream.document import Document
-from helm_vnp.stream.indent import block_end, child_indent, children
-from helm_vnp.stream.scalars import COMPLEX, scalar
+from helm_vnp.stream.indent_search import block_end, child_indent, children
+from helm_vnp.stream.scalars import ASK_PARSER, scalar
 
 
 def crd_light(doc: Document) -> dict | None:
@@ -18,8 +18,8 @@ def crd_light(doc: Document) -> dict | None:
     if not doc.is_block_mapping:
         return None
     raw = doc.raw
-    spec_at = doc._find_top_key(b"spec")
-    if spec_at is None or spec_at is COMPLEX:
+    spec_at = doc.find_top_key(b"spec")
+    if spec_at is None or spec_at is ASK_PARSER:
         return None
     nl = raw.find(b"\n", spec_at)
     if nl < 0 or raw[spec_at + 5:nl].strip() not in (b"",):
@@ -30,7 +30,7 @@ def crd_light(doc: Document) -> dict | None:
         return None
     end = block_end(raw, body, indent)
     top = children(raw, body, end, indent, ("group", "scope", "names"))
-    if top is COMPLEX or "names" not in top or "group" not in top:
+    if top is ASK_PARSER or "names" not in top or "group" not in top:
         return None
     group, scope = scalar(top["group"][0]), scalar(top.get("scope", ("", 0))[0])
     names_start = top["names"][1]
@@ -40,11 +40,11 @@ def crd_light(doc: Document) -> dict | None:
     if n_indent is None or n_indent <= indent:
         return None
     names = children(raw, names_start, block_end(raw, names_start, n_indent), n_indent, ("kind", "plural"))
-    if names is COMPLEX or "kind" not in names:
+    if names is ASK_PARSER or "kind" not in names:
         return None
     kind = scalar(names["kind"][0])
     plural = scalar(names["plural"][0]) if "plural" in names else None
-    if COMPLEX in (group, scope, kind, plural):
+    if ASK_PARSER in (group, scope, kind, plural):
         return None
     spec = {"group": group, "names": {"kind": kind}}
     if plural:

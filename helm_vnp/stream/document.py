@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from helm_vnp.stream import block
-from helm_vnp.stream.scalars import COMPLEX, scalar
+from helm_vnp.stream import block_lines
+from helm_vnp.stream.scalars import ASK_PARSER, scalar
 
 _NEXT_TOP = re.compile(rb"\n(?=[^ \t\r\n#])")
 _SOURCE = re.compile(rb"^# Source: ([^\r\n]+)", re.M)
@@ -96,7 +96,7 @@ class Document:
             if self.is_block_mapping:
                 for key in ("apiVersion", "kind"):
                     value = self._top_scalar(key)
-                    if value is COMPLEX:
+                    if value is ASK_PARSER:
                         top = None
                         break
                     top[key] = value
@@ -116,7 +116,7 @@ class Document:
 
     def _top_keys(self):
         """{key: [offsets]} of the top-level ``apiVersion``/``kind``/``metadata``/``spec`` lines, found in
-        one scan of the document; COMPLEX when a top-level key is written in a way the line scanner does
+        one scan of the document; ASK_PARSER when a top-level key is written in a way the line scanner does
         not read (quoted, explicit ``?`` or ``key :``): then the parser decides."""
         if self._keys is None:
             raw = self.raw
@@ -126,45 +126,45 @@ class Document:
             keys: dict = {}
             if first is not None:
                 if first.group(1) is None:
-                    keys = COMPLEX
+                    keys = ASK_PARSER
                 else:
                     keys[first.group(1)] = [start]
-            if keys is not COMPLEX:
+            if keys is not ASK_PARSER:
                 for m in _TOP_KEY.finditer(raw, start):
                     name = m.group(1)
                     if name is None:
-                        keys = COMPLEX
+                        keys = ASK_PARSER
                         break
                     keys.setdefault(name, []).append(m.start() + 1)
             self._keys = keys
         return self._keys
 
-    def _find_top_key(self, key: bytes):
+    def find_top_key(self, key: bytes):
         """Offset of the one top-level ``key:`` line (apiVersion, kind, metadata or spec); None if
-        absent, COMPLEX if repeated (a duplicate key: the parser decides) or not written plainly."""
+        absent, ASK_PARSER if repeated (a duplicate key: the parser decides) or not written plainly."""
         keys = self._top_keys()
-        if keys is COMPLEX:
-            return COMPLEX
+        if keys is ASK_PARSER:
+            return ASK_PARSER
         hits = keys.get(key)
         if not hits:
             return None
-        return COMPLEX if len(hits) > 1 else hits[0]
+        return ASK_PARSER if len(hits) > 1 else hits[0]
 
     def _top_scalar(self, key: str):
-        """The one-line value of a top-level ``key:`` (None if absent, COMPLEX if unclear)."""
+        """The one-line value of a top-level ``key:`` (None if absent, ASK_PARSER if unclear)."""
         raw = self.raw
-        at = self._find_top_key(key.encode())
-        if at is None or at is COMPLEX:
+        at = self.find_top_key(key.encode())
+        if at is None or at is ASK_PARSER:
             return at
         at += len(key) + 1
         nl = raw.find(b"\n", at)
         rest = raw[at:len(raw) if nl < 0 else nl]
         if rest[:1] not in (b"", b" ", b"\t", b"\r"):
-            return COMPLEX
+            return ASK_PARSER
         try:
             return scalar(rest.decode("utf-8"))
         except UnicodeDecodeError:
-            return COMPLEX
+            return ASK_PARSER
 
     @property
     def kind(self) -> str | None:
@@ -184,8 +184,8 @@ class Document:
             elif self.is_empty:
                 meta = {"name": None, "namespace": None, "labels": {}, "annotations": {}}
             else:
-                meta = COMPLEX
-            if meta is COMPLEX:
+                meta = ASK_PARSER
+            if meta is ASK_PARSER:
                 obj = self.obj_or_none
                 m = obj.get("metadata") if isinstance(obj, dict) else None
                 m = m if isinstance(m, dict) else {}
@@ -200,53 +200,53 @@ class Document:
 
     def _scan_metadata(self):
         raw = self.raw
-        at = self._find_top_key(b"metadata")
-        if at is COMPLEX:
-            return COMPLEX
+        at = self.find_top_key(b"metadata")
+        if at is ASK_PARSER:
+            return ASK_PARSER
         if at is None:
             return {"name": None, "namespace": None, "labels": {}, "annotations": {}}
         nl = raw.find(b"\n", at)
         if nl < 0:
-            return COMPLEX
+            return ASK_PARSER
         rest = raw[at + len(b"metadata:"):nl].strip()
         if rest and not rest.startswith(b"#"):
-            return COMPLEX  # flow-style or inline metadata
+            return ASK_PARSER  # flow-style or inline metadata
         start = nl + 1
         nxt = _NEXT_TOP.search(raw, start)
         end = len(raw) if nxt is None else nxt.start() + 1
-        lines = block.lines_of(raw[:end], start)
-        if lines is COMPLEX:
-            return COMPLEX
-        entries = block.entries(lines, 0, len(lines), 1)
-        if entries is COMPLEX:
-            return COMPLEX
+        lines = block_lines.lines_of(raw[:end], start)
+        if lines is ASK_PARSER:
+            return ASK_PARSER
+        entries = block_lines.entries(lines, 0, len(lines), 1)
+        if entries is ASK_PARSER:
+            return ASK_PARSER
         meta = {"name": None, "namespace": None, "labels": {}, "annotations": {}}
         for key in ("name", "namespace"):
             e = entries.get(key)
             if e is not None:
                 v = scalar(e.rest)
-                if v is COMPLEX:
-                    return COMPLEX
+                if v is ASK_PARSER:
+                    return ASK_PARSER
                 meta[key] = v
         for key in ("labels", "annotations"):
             e = entries.get(key)
             if e is None:
                 continue
-            kind = block.block_value(lines, e)
-            if kind is COMPLEX:
-                return COMPLEX
+            kind = block_lines.block_value(lines, e)
+            if kind is ASK_PARSER:
+                return ASK_PARSER
             if kind[0] == "inline":
                 if kind[1].split(" #")[0].strip() not in ("{}", ""):
-                    return COMPLEX
+                    return ASK_PARSER
                 continue
-            sub = block.entries(lines, kind[1], kind[2], e.column + 1)
-            if sub is COMPLEX:
-                return COMPLEX
+            sub = block_lines.entries(lines, kind[1], kind[2], e.column + 1)
+            if sub is ASK_PARSER:
+                return ASK_PARSER
             values = {}
             for k, se in sub.items():
                 v = scalar(se.rest)
-                if v is COMPLEX or (v is None and any(lines[i].indent >= 0 for i in range(se.start, se.end))):
-                    return COMPLEX  # block scalars and multi-line values: ask the parser
+                if v is ASK_PARSER or (v is None and any(lines[i].indent >= 0 for i in range(se.start, se.end))):
+                    return ASK_PARSER  # block scalars and multi-line values: ask the parser
                 values[k] = "" if v is None else v
             meta[key] = values
         return meta
@@ -321,6 +321,13 @@ class Document:
         problems = [p if head and p.message.startswith(head + ":")
                     else Problem(**{**p.as_dict(), "message": f"{name}: {p.message}"}) for p in exc.problems]
         return VnpError(problems)
+
+    def relabelled(self, raw: bytes) -> Document:
+        """This document after an edit of its pod template's labels: ``raw`` as its bytes, same line and
+        source.  Such an edit leaves kind and apiVersion as they are: if already read, they are kept."""
+        out = Document(raw, self.line, self.source)
+        out._top = self._top
+        return out
 
     def __repr__(self) -> str:
         return f"<Document {self.kind}/{self.name} line {self.line}>"

@@ -2,20 +2,22 @@
 
 Anything beyond a plain, single- or double-quoted scalar on one line
 (anchors, tags, aliases, flow collections, block scalars) makes the reader
-return ``COMPLEX`` so the caller falls back to a real parser.
+return ``ASK_PARSER`` so the caller falls back to a real parser.  Every fast
+reader of the package answers ``ASK_PARSER`` the same way when it cannot vouch
+for its answer.
 """
 from __future__ import annotations
 
 import re
 
-COMPLEX = object()
+ASK_PARSER = object()  # "this reader cannot say": a slower reader, in the end the YAML parser, decides
 
 _PLAIN_END_COMMENT = re.compile(r"[ \t]+#.*$")
 _DQ_ESCAPES = {"\\": "\\", '"': '"', "/": "/", "n": "\n", "t": "\t", "r": "\r", "0": "\0", " ": " "}
 
 
 def scalar(text: str):
-    """Value of a one-line scalar as a string, None for an empty value, or COMPLEX."""
+    """Value of a one-line scalar as a string, None for an empty value, or ASK_PARSER."""
     text = text.strip()
     if not text or text.startswith("#"):
         return None
@@ -25,15 +27,15 @@ def scalar(text: str):
     if c == "'":
         end = _single_quote_end(text)
         if end < 0 or text[end + 1:].strip() not in ("",) and not text[end + 1:].lstrip().startswith("#"):
-            return COMPLEX
+            return ASK_PARSER
         return text[1:end].replace("''", "'")
     if c in "&*!|>{[]}%@`?,":
-        return COMPLEX  # indicators a plain scalar may not start with: the parser decides
+        return ASK_PARSER  # indicators a plain scalar may not start with: the parser decides
     if c == "-" and (len(text) == 1 or text[1] in " \t"):
-        return COMPLEX
+        return ASK_PARSER
     value = _PLAIN_END_COMMENT.sub("", text)
     if ": " in value or value.endswith(":"):
-        return COMPLEX
+        return ASK_PARSER
     return value
 
 
@@ -57,20 +59,20 @@ def _double_quoted(text: str):
         if ch == '"':
             rest = text[i + 1:].strip()
             if rest and not rest.startswith("#"):
-                return COMPLEX
+                return ASK_PARSER
             return "".join(out)
         if ch == "\\":
             if i + 1 >= len(text):
-                return COMPLEX
+                return ASK_PARSER
             esc = text[i + 1]
             if esc in _DQ_ESCAPES:
                 out.append(_DQ_ESCAPES[esc])
                 i += 2
                 continue
-            return COMPLEX  # \x, \u, line continuations: leave to the parser
+            return ASK_PARSER  # \x, \u, line continuations: leave to the parser
         out.append(ch)
         i += 1
-    return COMPLEX  # unterminated on this line: a multi-line scalar
+    return ASK_PARSER  # unterminated on this line: a multi-line scalar
 
 
 def split_key(line: str):

@@ -15,10 +15,9 @@ from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.base.errors import VnpError
 from helm_vnp.release.pipeline import post_render
 from helm_vnp.stream import split
-from helm_vnp.stream.fastpath import plan_fast
-from helm_vnp.stream.labeler import apply, plan_block
-from helm_vnp.stream.nodes import plan_nodes
-from helm_vnp.stream.scalars import COMPLEX
+from helm_vnp.stream.labelling import plan_by_indent, plan_by_lines, plan_by_parser
+from helm_vnp.stream.labelling.edit import apply
+from helm_vnp.stream.scalars import ASK_PARSER
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
 
 from postrender_oracle import RELEASE, _UNPARSABLE, check_post_render, parse_raw
@@ -121,7 +120,7 @@ def test_label_value_of_another_release_is_replaced(policies, drawn):
 @STREAMS
 @given(stream())
 def test_the_three_planners_agree(drawn):
-    """fastpath, the line reader and the parser planner: each declines or gives the same object."""
+    """plan_by_indent, plan_by_lines and plan_by_parser: each declines or gives the same object."""
     _, data = drawn
     for doc in split(data):
         if doc.kind not in POD_METADATA_PATH or not is_workload(doc.kind, doc.api_version) \
@@ -129,16 +128,16 @@ def test_the_three_planners_agree(drawn):
             continue
         path = POD_METADATA_PATH[doc.kind]
         outcomes = {}
-        for name, plan in (("fast", lambda: plan_fast(doc, path, RELEASE_LABEL, RELEASE)),
-                           ("block", lambda: plan_block(doc.raw, doc.body_start, path, RELEASE_LABEL, RELEASE)),
-                           ("nodes", lambda: plan_nodes(doc, path, RELEASE_LABEL, RELEASE))):
+        for name, plan in (("by_indent", lambda: plan_by_indent.plan(doc, path, RELEASE_LABEL, RELEASE)),
+                           ("by_lines", lambda: plan_by_lines.plan(doc.raw, doc.body_start, path, RELEASE_LABEL, RELEASE)),
+                           ("by_parser", lambda: plan_by_parser.plan(doc, path, RELEASE_LABEL, RELEASE))):
             edits = plan()
-            if edits is COMPLEX:
+            if edits is ASK_PARSER:
                 continue
             out = parse_raw(apply(doc.raw, edits or []))
             assert out is not _UNPARSABLE, f"{name} planner wrote YAML that does not parse"
             outcomes[name] = out
-        assert "nodes" in outcomes, "the parser planner never declines a valid document"
-        first = outcomes["nodes"]
+        assert "by_parser" in outcomes, "the parser planner never declines a valid document"
+        first = outcomes["by_parser"]
         for name, out in outcomes.items():
             assert out == first, f"{name} planner disagrees with the parser planner"

@@ -6,13 +6,14 @@ scalars and flow collections of a child must be indented deeper than n.  So a
 child can be found with one ``bytes.find`` of ``"\n" + n spaces + "key:"``
 inside the parent's block, and the block ends at the first significant line
 indented less than n.  Callers treat every surprise (tabs, sequences, duplicates)
-as "not here" and fall back to the line reader or the parser.
+as "not here" and fall back to the line reader or the parser.  Used by
+``labelling.plan_by_indent`` and ``crd``, which need a few known keys of a large document.
 """
 from __future__ import annotations
 
 import re
 
-from helm_vnp.stream.scalars import COMPLEX
+from helm_vnp.stream.scalars import ASK_PARSER
 
 _LESS: dict[int, "re.Pattern[bytes]"] = {}
 
@@ -44,7 +45,7 @@ def block_end(raw: bytes, start: int, indent: int) -> int:
 
 
 def children(raw: bytes, start: int, end: int, indent: int, keys: tuple[str, ...]):
-    """{key: (value text, offset after the key line)} for direct children; COMPLEX on duplicates."""
+    """{key: (value text, offset after the key line)} for direct children; ASK_PARSER on duplicates."""
     out = {}
     pad = b"\n" + b" " * indent
     for key in keys:
@@ -53,7 +54,7 @@ def children(raw: bytes, start: int, end: int, indent: int, keys: tuple[str, ...
         if i < 0:
             continue
         if raw.find(needle, i + 1, end) >= 0:
-            return COMPLEX
+            return ASK_PARSER
         at = i + len(needle)
         nl = raw.find(b"\n", at)
         nl = len(raw) if nl < 0 else nl

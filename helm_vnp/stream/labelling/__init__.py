@@ -1,15 +1,25 @@
-"""Put the release label on every pod template of the chart's workloads."""
+"""Put the release label on every pod template of the chart's workloads, as a text edit.
+
+``label_documents`` (here) tries the planners cheapest first: each returns
+``Edit``s (none: the label is already there) or, when it cannot vouch for its
+answer, ASK_PARSER, and the next one decides:
+
+- ``plan_by_indent``: every key of the path written out, found by indentation with ``bytes.find``
+- ``plan_by_lines``:  block YAML read line by line; adds a missing ``metadata:``/``labels:``
+- ``plan_by_parser``: positions from a real parse, for everything else (flow style, anchors, ...)
+- ``edit``:           the ``Edit`` record every planner returns, ``apply`` and ``quote``
+"""
 from __future__ import annotations
 
 import re
 
-from helm_vnp.base.names import HOOK_ANNOTATION, RELEASE_LABEL
 from helm_vnp.base.errors import VnpError
-from helm_vnp.stream.document import Document
-from helm_vnp.stream.fastpath import plan_fast
-from helm_vnp.stream.labeler import apply, plan_block
-from helm_vnp.stream.scalars import COMPLEX
+from helm_vnp.base.names import HOOK_ANNOTATION, RELEASE_LABEL
 from helm_vnp.k8s.workloads import POD_METADATA_PATH
+from helm_vnp.stream.document import Document
+from helm_vnp.stream.labelling import plan_by_indent, plan_by_lines
+from helm_vnp.stream.labelling.edit import apply
+from helm_vnp.stream.scalars import ASK_PARSER
 
 # Characters YAML forbids anywhere (C0 controls but tab and line breaks, DEL): the parser reports them.
 # Also line breaks the line readers do not split on (a lone CR, NEL, U+2028/9): the parser places those.
@@ -43,9 +53,7 @@ def label_documents(docs: list[Document], workloads: list[Document], release: st
         except VnpError as exc:
             raise doc.error_in(exc) from None
         if edits:
-            labelled = Document(apply(doc.raw, edits), doc.line, doc.source)
-            labelled._top = doc._top  # the edit touches only pod labels: kind and apiVersion stand
-            doc = labelled
+            doc = doc.relabelled(apply(doc.raw, edits))
             if doc.kind == "Job" and HOOK_ANNOTATION not in doc.annotations:
                 plain_jobs.append(doc)
         out.append(doc)
@@ -53,14 +61,14 @@ def label_documents(docs: list[Document], workloads: list[Document], release: st
 
 
 def plan(doc: Document, release: str):
-    """Edits that label ``doc``'s pod template (fast line reader first, parser second)."""
+    """Edits that label ``doc``'s pod template (indentation search first, line reader second, parser last)."""
     path = POD_METADATA_PATH[doc.kind]
-    edits = COMPLEX
+    edits = ASK_PARSER
     if doc.is_block_mapping and not has_unprintable(doc.raw):
-        edits = plan_fast(doc, path, RELEASE_LABEL, release)
-        if edits is COMPLEX:
-            edits = plan_block(doc.raw, doc.body_start, path, RELEASE_LABEL, release)
-    if edits is COMPLEX:
-        from helm_vnp.stream.nodes import plan_nodes
-        edits = plan_nodes(doc, path, RELEASE_LABEL, release)
+        edits = plan_by_indent.plan(doc, path, RELEASE_LABEL, release)
+        if edits is ASK_PARSER:
+            edits = plan_by_lines.plan(doc.raw, doc.body_start, path, RELEASE_LABEL, release)
+    if edits is ASK_PARSER:
+        from helm_vnp.stream.labelling import plan_by_parser
+        edits = plan_by_parser.plan(doc, path, RELEASE_LABEL, release)
     return edits or []

@@ -1,16 +1,19 @@
 """A line-level reader of block-style YAML mappings: enough to find a path.
 
+Used where a document's lines must be read as entries: ``Document``'s
+metadata and ``labelling.plan_by_lines``.
+
 Helm renders block YAML.  To add one label we only need to know where
 ``spec.template.metadata.labels`` starts, so instead of parsing a document
 we read its lines by indentation.  Whenever the text is not the plain block
 style this reader understands (tabs, flow collections on the path, anchors,
-tags, duplicate keys, complex keys) it answers ``COMPLEX`` and the caller
+tags, duplicate keys, complex keys) it answers ``ASK_PARSER`` and the caller
 uses a real YAML parser instead.  Correctness of the fast path is checked
 against the parser by the property tests.
 """
 from __future__ import annotations
 
-from helm_vnp.stream.scalars import COMPLEX, split_key
+from helm_vnp.stream.scalars import ASK_PARSER, split_key
 
 
 class Line:
@@ -34,7 +37,7 @@ class Entry:
 
 
 def lines_of(data: bytes, start: int = 0):
-    """Cut ``data`` into ``Line``s from byte offset ``start``; COMPLEX if undecodable or tabbed."""
+    """Cut ``data`` into ``Line``s from byte offset ``start``; ASK_PARSER if undecodable or tabbed."""
     out = []
     pos = start
     n = len(data)
@@ -47,11 +50,11 @@ def lines_of(data: bytes, start: int = 0):
         indent = len(body) - len(stripped)
         if stripped[:1] == b"\t":
             if stripped.strip(b" \t") and not stripped.lstrip(b" \t").startswith(b"#"):
-                return COMPLEX
+                return ASK_PARSER
         try:
             text = stripped.decode("utf-8")
         except UnicodeDecodeError:
-            return COMPLEX
+            return ASK_PARSER
         if not text.strip() or text.lstrip().startswith("#"):
             indent = -1
         out.append(Line(pos, raw, indent, text))
@@ -60,7 +63,7 @@ def lines_of(data: bytes, start: int = 0):
 
 
 def entries(lines: list[Line], start: int, end: int, min_indent: int):
-    """The entries of the block mapping in lines[start:end]: dict key -> Entry, or COMPLEX.
+    """The entries of the block mapping in lines[start:end]: dict key -> Entry, or ASK_PARSER.
 
     ``min_indent`` is the smallest indentation the mapping may have (its
     parent's indentation + 1; 0 at the top level).
@@ -70,7 +73,7 @@ def entries(lines: list[Line], start: int, end: int, min_indent: int):
         return {}
     col = lines[first].indent
     if col < min_indent:
-        return COMPLEX
+        return ASK_PARSER
     found: dict[str, Entry] = {}
     current = None  # (key, index, rest)
     i = first
@@ -80,24 +83,24 @@ def entries(lines: list[Line], start: int, end: int, min_indent: int):
             i += 1
             continue
         if ln.indent < col:
-            return COMPLEX
+            return ASK_PARSER
         if ln.text.startswith("- ") or ln.text == "-":
             if current is not None and not current[2].strip():
                 i += 1  # compact sequence under the previous key
                 continue
-            return COMPLEX
+            return ASK_PARSER
         kv = split_key(ln.text)
         if kv is None:
-            return COMPLEX
+            return ASK_PARSER
         if current is not None:
             _close(found, current, col, i)
-            if found is COMPLEX:
-                return COMPLEX
+            if found is ASK_PARSER:
+                return ASK_PARSER
         key, rest = kv
         if key == "<<":
-            return COMPLEX  # a merge key: the mapping's content is not just its lines
+            return ASK_PARSER  # a merge key: the mapping's content is not just its lines
         if key in found or (current is not None and current[0] == key):
-            return COMPLEX  # duplicate key: let the parser report it
+            return ASK_PARSER  # duplicate key: let the parser report it
         current = (key, i, rest)
         i += 1
     if current is not None:
@@ -128,5 +131,5 @@ def block_value(lines: list[Line], entry: Entry):
     if first[:1] in ("{", "["):
         if len(significant) == 1:
             return ("inline", first, significant[0])
-        return COMPLEX
+        return ASK_PARSER
     return ("block", entry.start, entry.end)

@@ -1,4 +1,4 @@
-"""Plan the label edit from a real parse, for documents the line reader declines.
+"""Plan the label edit from a real parse, for documents the line readers decline.
 
 Flow style (JSON documents), anchors, aliases, odd indentation: the parser's
 node positions say exactly where to write.  The document must parse first,
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.stream.document import Document
-from helm_vnp.stream.labeler import Edit, quote
+from helm_vnp.stream.labelling.edit import Edit, quote
 
 
-def plan_nodes(doc: Document, path: tuple[str, ...], key: str, value: str):
+def plan(doc: Document, path: tuple[str, ...], key: str, value: str):
     from ruamel.yaml.nodes import MappingNode, ScalarNode
 
     from helm_vnp.base.yamlload import compose
