@@ -8,53 +8,35 @@ that silently goes missing.  The Pod Security family is declared in one place,
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import import_module
 
-from helm_vnp.rules import (
-    config_control_plane_selector,
-    config_empty_policy,
-    config_except_overlap,
-    config_redundant_rule,
-    config_schema,
-    config_unsupported,
-    limitrange_fit,
-    lint_disable_annotation,
-    netpol_api_server,
-    netpol_chart_widens,
-    netpol_dns_port,
-    netpol_exposure,
-    netpol_host_network,
-    netpol_metadata,
-    pod_security,
-    quota_fit,
-    render_warning,
-    scope_cluster,
-    scope_namespace,
-    stream_yaml,
-)
+from helm_vnp.rules import pod_security
 from helm_vnp.rules.rule import LintRule, matches_any
 from helm_vnp.rules.rule import unknown_patterns as unknown
 
-RULE_MODULES = (
-    config_control_plane_selector,
-    config_empty_policy,
-    config_except_overlap,
-    config_redundant_rule,
-    config_schema,
-    config_unsupported,
-    limitrange_fit,
-    lint_disable_annotation,
-    netpol_api_server,
-    netpol_chart_widens,
-    netpol_dns_port,
-    netpol_exposure,
-    netpol_host_network,
-    netpol_metadata,
-    quota_fit,
-    render_warning,
-    scope_cluster,
-    scope_namespace,
-    stream_yaml,
-)
+# every rule module, by name; each is imported when this module is, so one that fails to import
+# fails every lint at once (and the tests), instead of going missing
+RULE_MODULES = tuple(import_module(f"helm_vnp.rules.{name}") for name in (
+    "config_control_plane_selector",
+    "config_empty_policy",
+    "config_except_overlap",
+    "config_redundant_rule",
+    "config_schema",
+    "config_unsupported",
+    "limitrange_fit",
+    "lint_disable_annotation",
+    "netpol_api_server",
+    "netpol_chart_widens",
+    "netpol_dns_port",
+    "netpol_exposure",
+    "netpol_host_network",
+    "netpol_metadata",
+    "quota_fit",
+    "render_warning",
+    "scope_cluster",
+    "scope_namespace",
+    "stream_yaml",
+))
 
 
 @lru_cache(maxsize=1)
