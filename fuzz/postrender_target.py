@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "property"))
 
 with atheris.instrument_imports(include=["helm_vnp"]):
-    from helm_vnp.config import load_config
+    from helm_vnp.config import ValuesInput, load_config
     from helm_vnp.base.errors import VnpError
     from helm_vnp.release.pipeline import post_render  # noqa: F401  instrumented before the oracle imports it
     import helm_vnp.generate  # noqa: F401
@@ -45,7 +45,7 @@ def _load(text: str):
     path = os.path.join(_TMP, "values.yaml")
     with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
         f.write(text)
-    return load_config([path], use_cache=False).policies
+    return load_config(ValuesInput([path], env=False), use_cache=False).policies
 
 
 def TestOneInput(data: bytes) -> None:

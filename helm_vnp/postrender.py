@@ -21,16 +21,16 @@ Helm 3: --post-renderer vnp-postrender (on $PATH) with the same --post-renderer-
 Environment: VNP_VALUES (values files, separated by ':'), VNP_RELEASE, VNP_NAMESPACE.
 """
 
-_VALUE_FLAGS = {"-f": "values", "--values": "values", "--set": "sets", "--set-string": "set_strings",
+# flag -> the attribute of Options.values (a ValuesInput) or, for release and namespace, of Options
+_VALUE_FLAGS = {"-f": "files", "--values": "files", "--set": "sets", "--set-string": "set_strings",
                 "--set-json": "set_jsons", "--release": "release", "-n": "namespace", "--namespace": "namespace"}
 
 
 class Options:
     def __init__(self):
-        self.values: list[str] = []
-        self.sets: list[str] = []
-        self.set_strings: list[str] = []
-        self.set_jsons: list[str] = []
+        from helm_vnp.config.values_input import ValuesInput
+
+        self.values = ValuesInput()  # $VNP_VALUES is the base under -f and --set, as in Helm
         self.release: str | None = None
         self.namespace: str | None = None
 
@@ -51,10 +51,10 @@ def parse_args(argv: list[str]) -> Options:
                 value = argv[i + 1]
                 i += 1
             attr = _VALUE_FLAGS[name]
-            if isinstance(getattr(opts, attr), list):
-                getattr(opts, attr).append(value)
-            else:
+            if attr in ("release", "namespace"):
                 setattr(opts, attr, value)
+            else:
+                getattr(opts.values, attr).append(value)
         elif arg in ("-h", "--help"):
             sys.stdout.write(USAGE)
             raise SystemExit(0)
@@ -65,10 +65,8 @@ def parse_args(argv: list[str]) -> Options:
         else:
             raise VnpError(f"unknown argument {arg!r} (see vnp-postrender --help)")
         i += 1
-    if "-" in opts.values:
+    if opts.values.reads_stdin:
         raise VnpError("-f -: the post-renderer's standard input is the rendered stream; give the values as a file")
-    from helm_vnp.config import env_values
-    opts.values = env_values() + opts.values  # the base: -f files and --set win over them, as in Helm
     opts.release = opts.release or os.environ.get("VNP_RELEASE") or None
     opts.namespace = opts.namespace or os.environ.get("VNP_NAMESPACE") or None
     return opts
@@ -79,7 +77,7 @@ def run(data: bytes, opts: Options) -> tuple[bytes, list[str]]:
     from helm_vnp.config import load_config
     from helm_vnp.release.pipeline import post_render
 
-    loaded = load_config(opts.values, opts.sets, opts.set_strings, opts.set_jsons)
+    loaded = load_config(opts.values)
     result = post_render(data, loaded.policies, opts.release, opts.namespace)
     warnings = [w.render() for w in loaded.warnings] + [str(w) for w in result.warnings]
     return result.parts, warnings

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
+from typing import TYPE_CHECKING, Optional, Sequence
 
 import typer
 
 from helm_vnp.base.errors import VnpError
+
+if TYPE_CHECKING:  # imported where used: every command line loads this module
+    from helm_vnp.config.values_input import ValuesInput
 
 ValuesOpt = typer.Option(None, "--values", "-f", help="values file (repeatable; '-' for stdin); its `policies:` block is the config")
 VnpValuesOpt = typer.Option(None, "--vnp-values", help="values file read by vnp only, never given to helm "
@@ -23,8 +26,21 @@ def namespace_or_env(namespace: Optional[str]) -> Optional[str]:
     return namespace or os.environ.get("HELM_NAMESPACE") or None
 
 
-def read_stdin_values(values: list[str]) -> bytes | None:
-    return sys.stdin.buffer.read() if "-" in values else None
+def values_input(files: Optional[list[str]], sets: Optional[list[str]], set_strings: Optional[list[str]],
+                 set_jsons: Optional[list[str]], vnp_files: Optional[list[str]] = None, env: bool = True) -> ValuesInput:
+    """The values flags of a command as one ValuesInput (typer gives None for a flag not given);
+    standard input is not read yet (see ``read_stdin``)."""
+    from helm_vnp.config.values_input import ValuesInput
+
+    return ValuesInput(files or [], sets or [], set_strings or [], set_jsons or [], vnp_files or [], env=env)
+
+
+def read_stdin(values: ValuesInput, rendered: Sequence[str] = ()) -> ValuesInput:
+    """Read standard input into ``values.stdin`` when `-` is a -f file or a --rendered path (both read
+    the same bytes); returns ``values``."""
+    if values.reads_stdin or "-" in rendered:
+        values.stdin = sys.stdin.buffer.read()
+    return values
 
 
 def fail(exc: VnpError) -> "typer.Exit":

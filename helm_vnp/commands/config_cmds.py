@@ -7,7 +7,7 @@ from typing import List, Optional
 import typer
 
 from helm_vnp.commands.common import (NamespaceOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt, fail,
-                                      namespace_or_env, read_stdin_values)
+                                      namespace_or_env, read_stdin, values_input)
 from helm_vnp.base.errors import VnpError
 
 
@@ -19,12 +19,12 @@ def generate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] 
     from helm_vnp.config import load_config
     from helm_vnp.base.yamldump import dump_all
     from helm_vnp.generate import generate_all
-    from helm_vnp.release.pipeline import _check_release_name
+    from helm_vnp.helm import check_release_name
 
-    values = values or []
     try:
-        _check_release_name(release)
-        loaded = load_config(values, set_ or [], set_string or [], set_json or [], stdin_bytes=read_stdin_values(values))
+        check_release_name(release)
+        # generate and validate read only the flags given, not $VNP_VALUES
+        loaded = load_config(read_stdin(values_input(values, set_, set_string, set_json, env=False)))
         objs = generate_all(loaded.policies, release, namespace_or_env(namespace), [])
     except VnpError as exc:
         raise fail(exc)
@@ -38,19 +38,12 @@ def validate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] 
     """Validate the `policies:` config: every problem at once; exit 0 valid, 1 invalid, 2 unreadable input."""
     from helm_vnp.config import check_values
 
-    import os
-
-    from helm_vnp.base.errors import Problem
-
-    values = values or []
-    unreadable = [Problem("values file not found" if not os.path.exists(v) else "cannot read the values file",
-                          file=v, path="--values")
-                  for v in values if v != "-" and "://" not in v and not (os.path.isfile(v) and os.access(v, os.R_OK))]
+    values_in = values_input(values, set_, set_string, set_json, env=False)
+    unreadable = values_in.unreadable()
     if unreadable:
         sys.stderr.write(VnpError(unreadable).render() + "\n")
         raise typer.Exit(2)
-    loaded, problems = check_values(values, set_ or [], set_string or [], set_json or [],
-                                    stdin_bytes=read_stdin_values(values))
+    loaded, problems = check_values(read_stdin(values_in))
     if loaded is None:  # invalid: problems are errors
         sys.stderr.write(VnpError(problems).render() + "\n")
         raise typer.Exit(1)

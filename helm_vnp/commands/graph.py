@@ -7,7 +7,7 @@ from typing import List, Optional
 import typer
 
 from helm_vnp.commands.common import (NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt, VnpValuesOpt,
-                                      write_output)
+                                      read_stdin, values_input, write_output)
 
 
 def graph(
@@ -38,13 +38,11 @@ def graph(
         if fmt not in RENDERERS:
             raise VnpError(Problem(f"unknown format {fmt!r} (expected {', '.join(RENDERERS)})", path="--format",
                                    expected=", ".join(RENDERERS)))
-        values, rendered = values or [], rendered or []
+        rendered = rendered or []
         if (chart is None) == (not rendered):
             raise VnpError(Problem("give a CHART or --rendered PATH (one of them)"))
-        stdin_bytes = sys.stdin.buffer.read() if "-" in values or "-" in rendered else None
-        opts = LintOptions(chart=chart, rendered=rendered, values=values, sets=sets or [],
-                           set_strings=set_strings or [], set_jsons=set_jsons or [], namespace=namespace,
-                           release=release, stdin_bytes=stdin_bytes, vnp_values=vnp_values or [])
+        values_in = read_stdin(values_input(values, sets, set_strings, set_jsons, vnp_values), rendered)
+        opts = LintOptions(chart=chart, rendered=rendered, values=values_in, namespace=namespace, release=release)
         release = load_release(opts)
         if release.config_errors:  # a graph of the defaults would show connectivity no install with this config has
             raise VnpError(release.config_errors)

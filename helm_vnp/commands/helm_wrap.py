@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,38 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.config.values_input import ValuesInput
+from helm_vnp.helm import check_release_name, get_values, helm_binary, helm_flags, helm_major, plugins_path
 
-# Which Helm flags take a value comes from the running helm's own `helm COMMAND --help` (helm_flags),
-# never from a table kept here: a table wrong in either direction loses the user's -f (a boolean read
-# as taking a value swallows the next argument) or their chart (a value flag read as boolean).
-# a flag line of cobra's help: "  -f, --values strings   ..." / "      --dry-run string[="unset"]   ..."
-_FLAG_LINE = re.compile(r"^\s+(?:(-\w), )?(--[\w-]+)(?: (\S+))?(?:\s{2,}|$)")
 # the wrapper's own flag: values files for vnp only (charts whose values.schema.json refuses `policies`)
 VNP_VALUES_FLAG = "--vnp-values"
 # values that reach the chart but that vnp does not read: refused when they touch the config
 _UNREAD_SETS = ("--set-literal", "--set-file")
-
-
-def helm_flags(helm: str, command: str) -> tuple[set, set]:
-    """(flags that take a value, flags whose value is optional) of ``helm COMMAND``, from its --help.
-
-    Fails closed: without a flag table vnp cannot tell which argument is the values file."""
-    try:
-        out = subprocess.run([helm, command, "--help"], capture_output=True, text=True, timeout=60,
-                             stdin=subprocess.DEVNULL).stdout
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    value, optional = set(), set()
-    for line in out.splitlines():
-        m = _FLAG_LINE.match(line)
-        if not m or not m.group(3):
-            continue
-        names = {m.group(2)} | ({m.group(1)} if m.group(1) else set())
-        (optional if "[=" in m.group(3) else value).update(names)
-    if "--values" not in value or "--set" not in value:
-        raise VnpError(Problem(f"cannot read the flags of `{helm} {command} --help`: helm vnp needs them to tell "
-                               "which arguments are values files"))
-    return value, optional
 
 
 @dataclass
@@ -60,13 +33,9 @@ class HelmCall:
     command: str
     args: list[str]
     release: str | None = None
-    values: list[str] = field(default_factory=list)
-    sets: list[str] = field(default_factory=list)
-    set_strings: list[str] = field(default_factory=list)
-    set_jsons: list[str] = field(default_factory=list)
+    values: ValuesInput = field(default_factory=ValuesInput)  # -f, --set*, --vnp-values (read by vnp only)
     namespace: str | None = None
     reuse_values: bool = False  # upgrade --reuse-values: the release's stored values are the base
-    vnp_values: list[str] = field(default_factory=list)  # --vnp-values: read by vnp only, never given to helm
     helm_args: list[str] = field(default_factory=list)  # args without the wrapper's own flags
 
 
@@ -96,7 +65,7 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set]) -> He
                 value, i = args[i + 1], i + 1
             else:
                 raise VnpError(Problem(f"flag {VNP_VALUES_FLAG} needs a value"))
-            call.vnp_values += [v for v in value.split(",") if v]
+            call.values.vnp_files += [v for v in value.split(",") if v]
             i += 1
             continue
         start = i
@@ -116,13 +85,13 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set]) -> He
                 raise VnpError(Problem(f"{name} {value}: helm vnp does not read {name}; set policies with "
                                        "-f, --set, --set-string or --set-json", path=name))
             if name in ("-f", "--values"):
-                call.values += [v for v in value.split(",") if v]
+                call.values.files += [v for v in value.split(",") if v]
             elif name == "--set":
-                call.sets.append(value)
+                call.values.sets.append(value)
             elif name == "--set-string":
-                call.set_strings.append(value)
+                call.values.set_strings.append(value)
             elif name == "--set-json":
-                call.set_jsons.append(value)
+                call.values.set_jsons.append(value)
             elif name in ("-n", "--namespace"):
                 call.namespace = value
         else:
@@ -149,32 +118,8 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set]) -> He
     return call
 
 
-def helm_binary() -> str:
-    helm = os.environ.get("HELM_BIN") or shutil.which("helm")
-    if not helm:
-        raise VnpError(Problem("no helm binary: set HELM_BIN or put helm on PATH"))
-    return helm
-
-
-def helm_major(helm: str) -> int:
-    try:
-        out = subprocess.run([helm, "version", "--short"], capture_output=True, text=True, timeout=60).stdout
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise VnpError(Problem(f"cannot run {helm}: {exc}"))
-    out = out.strip().lstrip("v")
-    try:
-        return int(out.split(".", 1)[0])
-    except ValueError:
-        raise VnpError(Problem(f"cannot tell the version of {helm} (it printed {out!r})"))
-
-
 def postrender_args(call: HelmCall, stdin_values: str | None) -> list[str]:
-    args = []
-    for v in call.vnp_values + call.values:
-        path = stdin_values if v == "-" else str(Path(v).resolve()) if "://" not in v else v
-        args += ["-f", path]
-    args += [f"--set={s}" for s in call.sets] + [f"--set-string={s}" for s in call.set_strings]
-    args += [f"--set-json={s}" for s in call.set_jsons]
+    args = call.values.postrender_flags(stdin_values)
     args.append(f"--release={call.release}")
     if call.namespace:
         args.append(f"--namespace={call.namespace}")
@@ -204,30 +149,16 @@ def write_shim(tmp: Path, major: int) -> tuple[str, dict]:
         f"name: {name}\nversion: 0.1.0\nruntime: subprocess\n"
         # `command` is split on spaces by Helm; a path in `args` is taken whole
         f"runtimeConfig:\n  platformCommand:\n    - command: /bin/sh\n      args: [{json.dumps(str(script))}]\n")
-    plugins = os.environ.get("HELM_PLUGINS") or _default_plugins_dir()
-    return name, {"HELM_PLUGINS": os.pathsep.join(p for p in (plugins, str(tmp / "plugins")) if p)}
-
-
-def _default_plugins_dir() -> str:
-    data = os.environ.get("HELM_DATA_HOME") or os.path.join(
-        os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"), "helm")
-    return os.path.join(data, "plugins")
+    return name, {"HELM_PLUGINS": os.pathsep.join(p for p in (plugins_path(), str(tmp / "plugins")) if p)}
 
 
 def stored_values(helm: str, call: HelmCall, tmp: Path) -> str | None:
     """upgrade --reuse-values: the release's stored user values, as a values file (None: no release)."""
-    argv = [helm, "get", "values", call.release, "--output", "yaml"]
-    if call.namespace:
-        argv += ["--namespace", call.namespace]
-    proc = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL)
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()
-        if "not found" in err:
-            return None  # upgrade --install of a new release: nothing to reuse
-        raise VnpError(Problem(f"--reuse-values: cannot read the values of release {call.release!r}: "
-                               f"{err or f'helm get values exited {proc.returncode}'}"))
+    stored = get_values(helm, call.release, call.namespace)
+    if stored is None:
+        return None  # upgrade --install of a new release: nothing to reuse
     path = tmp / "reused-values.yaml"
-    path.write_bytes(proc.stdout)
+    path.write_bytes(stored)
     return str(path)
 
 
@@ -237,24 +168,22 @@ def run_wrapped(command: str, args: list[str]) -> int:
     The config is loaded here first so that a mistake stops before Helm runs, with the message
     on the terminal (Helm 4 would discard the post-renderer's own).
     """
-    from helm_vnp.config import env_values, load_config
-    from helm_vnp.release.pipeline import _check_release_name
+    from helm_vnp.config import load_config
 
     helm = helm_binary()
     call = parse_helm_args(command, args, helm_flags(helm, command))
-    _check_release_name(call.release)
+    check_release_name(call.release)
     with tempfile.TemporaryDirectory(prefix="helm-vnp-") as tmpdir:
         tmp = Path(tmpdir)
         stdin_values = None
-        if "-" in call.values:
+        if call.values.reads_stdin:
             stdin_values = str(tmp / "stdin-values.yaml")
             Path(stdin_values).write_bytes(sys.stdin.buffer.read())
         if call.reuse_values:
             reused = stored_values(helm, call, tmp)
             if reused:
-                call.vnp_values.insert(0, reused)  # the base; this upgrade's --vnp-values, -f and --set win
-        loaded = load_config(env_values() + call.vnp_values + [stdin_values if v == "-" else v for v in call.values],
-                             call.sets, call.set_strings, call.set_jsons)
+                call.values.vnp_files.insert(0, reused)  # the base; this upgrade's --vnp-values, -f and --set win
+        loaded = load_config(call.values.with_stdin_file(stdin_values))
         for w in loaded.warnings:
             sys.stderr.write("warning: " + w.render() + "\n")
         major = helm_major(helm)

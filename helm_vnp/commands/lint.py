@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
 from helm_vnp.commands.common import (write_output, NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt,
-                                     ValuesOpt, VnpValuesOpt)
+                                     ValuesOpt, VnpValuesOpt, read_stdin, values_input)
+
+if TYPE_CHECKING:
+    from helm_vnp.config.values_input import ValuesInput
 
 
 def lint(
@@ -57,25 +60,22 @@ def lint(
         if list_rules:
             write_output(_rule_list(fmt), output)
             raise typer.Exit(0)
-        code = _lint(chart, values or [], sets or [], set_strings or [], set_jsons or [], namespace, release,
-                     rendered or [], fmt, output, fail_on, disable or [], pss_level, vnp_values or [],
-                     rule_options or [], lint_config)
+        code = _lint(chart, values_input(values, sets, set_strings, set_jsons, vnp_values), namespace, release,
+                     rendered or [], fmt, output, fail_on, disable or [], pss_level, rule_options or [], lint_config)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")
         raise typer.Exit(2)
     raise typer.Exit(code)
 
 
-def _lint(chart, values, sets, set_strings, set_jsons, namespace, release, rendered, fmt, output, fail_on,
-          disable, pss_level, vnp_values=(), rule_options=(), lint_config=None) -> int:
+def _lint(chart, values: ValuesInput, namespace, release, rendered, fmt, output, fail_on, disable,
+          pss_level, rule_options=(), lint_config=None) -> int:
     from helm_vnp.lint import LintOptions, exit_code, run_lint
     from helm_vnp.report import render
 
-    stdin_bytes = sys.stdin.buffer.read() if "-" in values or "-" in rendered else None
-    opts = LintOptions(chart=chart, rendered=rendered, values=values, sets=sets, set_strings=set_strings,
-                       set_jsons=set_jsons, namespace=namespace, release=release, disable=disable,
-                       pss_level=pss_level, stdin_bytes=stdin_bytes, vnp_values=list(vnp_values),
-                       rule_options=list(rule_options), lint_config=lint_config)
+    opts = LintOptions(chart=chart, rendered=rendered, values=read_stdin(values, rendered), namespace=namespace,
+                       release=release, disable=disable, pss_level=pss_level, rule_options=list(rule_options),
+                       lint_config=lint_config)
     report = run_lint(opts)
     color = fmt == "text" and output in (None, "-") and _tty_colour()
     write_output(render(fmt, report, color), output)

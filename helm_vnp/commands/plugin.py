@@ -13,19 +13,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helm_vnp.helm import helm_binary, helm_major, plugin_dirs
+
 POSTRENDERER = "vnp-postrender"
-
-
-def _plugin_dirs() -> list[Path]:
-    from helm_vnp.commands.helm_wrap import _default_plugins_dir
-
-    listed = os.environ.get("HELM_PLUGINS") or _default_plugins_dir()
-    return [Path(p) for p in listed.split(os.pathsep) if p]
 
 
 def _existing(source: Path) -> tuple[Path | None, bool]:
     """(an installed vnp-postrender entry, whether it is this plugin's own)."""
-    for d in _plugin_dirs():
+    for d in plugin_dirs():
         entry = d / POSTRENDERER
         if entry.is_symlink() and not entry.exists():
             entry.unlink()  # left dangling by an uninstalled vnp (Helm leaves it behind)
@@ -36,7 +31,6 @@ def _existing(source: Path) -> tuple[Path | None, bool]:
 
 
 def install_postrenderer() -> int:
-    from helm_vnp.commands.helm_wrap import helm_binary, helm_major
     from helm_vnp.base.errors import VnpError
 
     plugin_dir = os.environ.get("HELM_PLUGIN_DIR") or str(Path(__file__).resolve().parents[2])
@@ -70,5 +64,5 @@ def install_postrenderer() -> int:
     if proc.returncode == 0:
         sys.stderr.write(
             f"note: {POSTRENDERER} is a Helm 4 plugin; Helm 3 must not share this plugin directory "
-            f"({os.pathsep.join(map(str, _plugin_dirs()))}): give Helm 3 its own HELM_DATA_HOME or HELM_PLUGINS.\n")
+            f"({os.pathsep.join(map(str, plugin_dirs()))}): give Helm 3 its own HELM_DATA_HOME or HELM_PLUGINS.\n")
     return proc.returncode

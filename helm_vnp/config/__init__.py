@@ -8,15 +8,10 @@ from __future__ import annotations
 from typing import Sequence
 
 from helm_vnp.config.result import LoadedConfig
+from helm_vnp.config.values_input import ValuesInput, env_values
 from helm_vnp.base.errors import Problem, VnpError
 
-__all__ = ["LoadedConfig", "load_config", "check_values", "schema_text", "env_values"]
-
-
-def env_values() -> list[str]:
-    """$VNP_VALUES: values files (``:``-separated) under every -f, the base of the config wherever it is read."""
-    import os
-    return [v for v in os.environ.get("VNP_VALUES", "").split(os.pathsep) if v]
+__all__ = ["LoadedConfig", "ValuesInput", "load_config", "check_values", "schema_text", "env_values"]
 
 
 def _read_files(values_files: Sequence[str], stdin_bytes: bytes | None) -> tuple[list, list, list[Problem]]:
@@ -44,18 +39,20 @@ def _read_files(values_files: Sequence[str], stdin_bytes: bytes | None) -> tuple
     return named, keyed, problems
 
 
-def check_values(values_files: Sequence[str] = (), sets: Sequence[str] = (), set_strings: Sequence[str] = (),
-                 set_jsons: Sequence[str] = (), stdin_bytes: bytes | None = None,
+def check_values(values: ValuesInput | None = None,
                  use_cache: bool = True) -> tuple[LoadedConfig | None, list[Problem]]:
-    """Load without raising: (config, warnings) when valid, (None, errors) otherwise."""
+    """Load without raising: (config, warnings) when valid, (None, errors) otherwise.
+
+    ``values``: the files (``values.config_files()``) and --set* flags to read; None: none at all
+    (the defaults)."""
     from helm_vnp import __version__
     from helm_vnp.config import cache
     from helm_vnp.config.schemafile import schema_bytes
 
-    from helm_vnp.config.sources import set_flags
-
-    named, keyed, problems = _read_files(values_files, stdin_bytes)
-    flags = set_flags(sets, set_strings, set_jsons)
+    if values is None:
+        values = ValuesInput(env=False)
+    named, keyed, problems = _read_files(values.config_files(), values.stdin)
+    flags = values.set_flags()
     key = None
     if use_cache and not problems:
         key = cache.cache_key(__version__, schema_bytes(), keyed, flags)
@@ -76,11 +73,9 @@ def check_values(values_files: Sequence[str] = (), sets: Sequence[str] = (), set
     return config, found
 
 
-def load_config(values_files: Sequence[str] = (), sets: Sequence[str] = (), set_strings: Sequence[str] = (),
-                set_jsons: Sequence[str] = (), stdin_bytes: bytes | None = None,
-                use_cache: bool = True) -> LoadedConfig:
+def load_config(values: ValuesInput | None = None, use_cache: bool = True) -> LoadedConfig:
     """The validated, normalised config; raises VnpError listing every problem."""
-    config, problems = check_values(values_files, sets, set_strings, set_jsons, stdin_bytes, use_cache)
+    config, problems = check_values(values, use_cache)
     if config is None:
         raise VnpError(problems)
     return config

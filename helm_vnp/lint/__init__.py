@@ -18,6 +18,7 @@ from helm_vnp.release.model import ObjectRef, Release, Source
 from helm_vnp.rules.rule import SEVERITY_ORDER, Finding, matches_any
 from helm_vnp.base.names import DISABLE_ANNOTATION
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.config.values_input import ValuesInput
 
 DEFAULT_RELEASE = "release"
 DEFAULT_NAMESPACE = "default"
@@ -28,23 +29,19 @@ PSS_LEVELS = ("baseline", "restricted")
 class LintOptions:
     chart: str | None = None
     rendered: list[str] = field(default_factory=list)
-    values: list[str] = field(default_factory=list)
-    sets: list[str] = field(default_factory=list)
-    set_strings: list[str] = field(default_factory=list)
-    set_jsons: list[str] = field(default_factory=list)
+    # -f, --set*, --vnp-values; its ``stdin`` is what `-` (values or --rendered) reads
+    values: ValuesInput = field(default_factory=ValuesInput)
     namespace: str | None = None  # -n; else (--rendered) the stream's own; else $HELM_NAMESPACE; else "default"
     release: str | None = None  # --release, else inferred from the stream, else "release"
     disable: list[str] = field(default_factory=list)
     pss_level: str | None = None
-    stdin_bytes: bytes | None = None  # what `-` (values or --rendered) reads
-    vnp_values: list[str] = field(default_factory=list)  # --vnp-values: config files helm never sees
     rule_options: list[str] = field(default_factory=list)  # --rule-option RULE.OPTION=VALUE
     lint_config: str | None = None  # --lint-config FILE; else .vnp-lint.yaml found from the working directory
 
-    def config_files(self) -> list[str]:
-        """What the config is read from: $VNP_VALUES (the base), --vnp-values, then -f (as the post-renderer)."""
-        from helm_vnp.config import env_values
-        return env_values() + list(self.vnp_values) + list(self.values)
+    @property
+    def stdin_bytes(self) -> bytes | None:
+        """What `-` (values or --rendered) reads."""
+        return self.values.stdin
 
 
 @dataclass
@@ -90,10 +87,9 @@ def load_release(opts: LintOptions) -> Release:
     hooks_unseen = False
     if opts.chart is not None:
         release = opts.release or DEFAULT_RELEASE
-        from helm_vnp.commands.helm_wrap import helm_binary, helm_major
+        from helm_vnp.helm import helm_binary, helm_major
         hooks_unseen = helm_major(helm_binary()) < 4  # Helm 3 does not post-render hooks: they stay unlabelled
-        inputs = [render_chart(opts.chart, release, namespace, opts.values, opts.sets, opts.set_strings,
-                               opts.set_jsons, opts.stdin_bytes)]
+        inputs = [render_chart(opts.chart, release, namespace, opts.values)]
     else:
         inputs = rendered_inputs(opts.rendered, opts.stdin_bytes)
     objects = read_objects(inputs)
@@ -133,7 +129,7 @@ def _check_usage(opts: LintOptions) -> None:
         problems.append(Problem("nothing to lint: give a CHART or --rendered PATH"))
     if opts.chart is not None and opts.rendered:
         problems.append(Problem("give a CHART or --rendered PATH, not both"))
-    if list(opts.values).count("-") + list(opts.rendered).count("-") > 1:
+    if opts.values.files.count("-") + list(opts.rendered).count("-") > 1:
         problems.append(Problem("standard input can be read only once: use '-' for one of -f and --rendered"))
     if opts.pss_level is not None and opts.pss_level not in PSS_LEVELS:
         problems.append(Problem(f"invalid value {opts.pss_level!r} (expected baseline or restricted)", path="--pss-level",
@@ -142,10 +138,7 @@ def _check_usage(opts: LintOptions) -> None:
     if unknown:
         problems.append(Problem(f"--disable names no rule: {', '.join(unknown)}", path="--disable",
                                 hint="`helm vnp lint --list-rules` lists them"))
-    for v in opts.config_files():
-        if v != "-" and "://" not in v and not os.path.isfile(v):
-            problems.append(Problem("values file not found" if not os.path.isdir(v) else "is a directory, not a values file",
-                                    file=v, path="--values"))
+    problems += opts.values.unreadable()
     if problems:
         raise VnpError(problems)
 
@@ -182,8 +175,7 @@ def _load_config(opts: LintOptions):
     """(config to lint with, errors, warnings); invalid config -> the defaults, plus its errors."""
     from helm_vnp.config import check_values
 
-    loaded, problems = check_values(opts.config_files(), opts.sets, opts.set_strings, opts.set_jsons,
-                                    opts.stdin_bytes)
+    loaded, problems = check_values(opts.values)
     if loaded is not None:
         return loaded, [], list(problems)
     defaults, _ = check_values()

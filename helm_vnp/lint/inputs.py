@@ -8,11 +8,10 @@ and no rule reads CRDs.  Hooks are kept (they create pods the cluster checks).
 from __future__ import annotations
 
 import os
-import subprocess
-import tempfile
 from pathlib import Path
 
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.config.values_input import ValuesInput
 from helm_vnp.lint.objects import Input
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -60,30 +59,10 @@ def _read(name: str, path: Path, inputs: list[Input], problems: list[Problem]) -
         problems.append(Problem(f"cannot read: {exc.strerror or exc}", file=name, path="--rendered"))
 
 
-def render_chart(chart: str, release: str, namespace: str, values: list[str], sets: list[str],
-                 set_strings: list[str], set_jsons: list[str], stdin_bytes: bytes | None) -> Input:
-    """``helm template RELEASE CHART -n NS [flags]`` -> the rendered stream as one input."""
-    from helm_vnp.commands.helm_wrap import helm_binary
+def render_chart(chart: str, release: str, namespace: str, values: ValuesInput) -> Input:
+    """``helm template RELEASE CHART -n NS`` with the values flags -> the rendered stream as one input."""
+    from helm_vnp.helm import helm_binary, template
 
-    helm = helm_binary()
-    with tempfile.TemporaryDirectory(prefix="vnp-lint-") as tmp:
-        args = [helm, "template", release, chart, "--namespace", namespace]
-        for v in values:
-            if v == "-":
-                stdin_file = Path(tmp) / "stdin-values.yaml"
-                stdin_file.write_bytes(stdin_bytes or b"")
-                v = str(stdin_file)
-            args += ["--values", v]
-        args += [f"--set={s}" for s in sets] + [f"--set-string={s}" for s in set_strings]
-        args += [f"--set-json={s}" for s in set_jsons]
-        try:
-            proc = subprocess.run(args, capture_output=True, stdin=subprocess.DEVNULL, timeout=600)
-        except OSError as exc:
-            raise VnpError(Problem(f"cannot run {helm}: {exc.strerror or exc}")) from None
-        except subprocess.TimeoutExpired:
-            raise VnpError(Problem(f"`helm template` of {chart} did not finish within 600 s")) from None
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip() or f"exit status {proc.returncode}"
-        raise VnpError(Problem(f"`helm template` failed: {err}", file=chart))
-    return Input(f"helm template {chart}", proc.stdout, chart=True,
+    stream = template(helm_binary(), chart, release, namespace, values.helm_flags(), values.stdin)
+    return Input(f"helm template {chart}", stream, chart=True,
                  chart_dir=chart if os.path.isdir(chart) else None)

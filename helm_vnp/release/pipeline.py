@@ -12,6 +12,7 @@ from collections import Counter
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.base.names import (GENERATED_BY_LABEL, GENERATED_BY_VALUE, GENERATED_SOURCE, HOOK_ANNOTATION,
                                  INSTANCE_LABEL, POSTRENDER_FILENAME_ANNOTATION, RELEASE_LABEL)
+from helm_vnp.helm import check_release_name
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
 from helm_vnp.release.warnings import RenderWarning
 from helm_vnp.stream import Document, split
@@ -87,7 +88,7 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
             raise VnpError(Problem(
                 "cannot tell the release name: the post-renderer gets no release name from Helm",
                 hint="pass --post-renderer-args=--release=NAME, set VNP_RELEASE, or use `helm vnp install|upgrade|template`"))
-    _check_release_name(release)
+    check_release_name(release)
     chart_docs = [d for d in docs if not is_generated(d, release)]
     warnings: list[RenderWarning] = []
     for doc in chart_docs:
@@ -143,12 +144,6 @@ def refuse_hidden_workloads(doc: Document) -> None:
 
 def _isolating(policies: dict) -> bool:
     return bool(policies["networkPolicy"]["enabled"])
-
-
-def _check_release_name(release: str) -> None:
-    if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", release) or len(release) > 53:
-        raise VnpError(Problem(f"invalid release name {release!r}", path="--release",
-                               expected="a DNS-1123 label of at most 53 characters, as Helm requires"))
 
 
 def _workload_refs(workloads: list[Document], policies: dict, warnings: list[RenderWarning]) -> list[dict]:

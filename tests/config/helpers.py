@@ -4,7 +4,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from helm_vnp.config import check_values, load_config
+from helm_vnp.config import ValuesInput, check_values, load_config
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:
@@ -15,11 +15,11 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 
 def load(tmp_path: Path, text: str = "", **kw):
     files = [write(tmp_path, "values.yaml", text)] if text else []
-    return load_config(files, use_cache=False, **kw)
+    return load_config(ValuesInput(files, **kw), use_cache=False)
 
 
 def errors(tmp_path: Path, text: str = "", **kw) -> list[str]:
     files = [write(tmp_path, "values.yaml", text)] if text else []
-    config, problems = check_values(files, use_cache=False, **kw)
+    config, problems = check_values(ValuesInput(files, **kw), use_cache=False)
     assert config is None, "expected the configuration to be rejected"
     return [p.render().replace(str(tmp_path) + "/", "") for p in problems]

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from helm_vnp.config import cache, load_config
+from helm_vnp.config import ValuesInput, cache, load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 VALUES = "policies:\n  networkPolicy: {enabled: true}\n"
 
 PROBE = """
 import json, sys
-from helm_vnp.config import load_config
-cfg = load_config([sys.argv[1]], sets=sys.argv[2:])
+from helm_vnp.config import ValuesInput, load_config
+cfg = load_config(ValuesInput([sys.argv[1]], sets=sys.argv[2:]))
 print(json.dumps({"np": cfg.policies["networkPolicy"]["enabled"], "pss": cfg.policies["podSecurityStandard"],
                   "heavy": sorted(m for m in ("jsonschema", "ruamel.yaml") if m in sys.modules)}))
 """
@@ -65,13 +65,13 @@ def test_key_covers_version_schema_paths_bytes_and_flags():
 def test_corrupt_entries_are_misses_and_get_replaced(tmp_path, values, monkeypatch):
     monkeypatch.setenv("VNP_CACHE_DIR", str(tmp_path / "c"))
     monkeypatch.delenv("VNP_NO_CACHE", raising=False)
-    load_config([str(values)])
+    load_config(ValuesInput([str(values)]))
     entries = list((tmp_path / "c").glob("*.json"))
     assert len(entries) == 1
     for garbage in (b"{not json", b'{"format": "vnp-config-cache/1", "key": "x"}', b"", json.dumps(
             {"format": "vnp-config-cache/1", "key": entries[0].stem, "config": {"policies": 1}}).encode()):
         entries[0].write_bytes(garbage)
-        assert load_config([str(values)]).policies["networkPolicy"]["enabled"] is True
+        assert load_config(ValuesInput([str(values)])).policies["networkPolicy"]["enabled"] is True
     assert json.loads(entries[0].read_bytes())["config"]["policies"]["networkPolicy"]["enabled"] is True
 
 
@@ -80,13 +80,13 @@ def test_unwritable_cache_is_bypassed(tmp_path, values, monkeypatch):
     blocker.write_text("not a directory")
     monkeypatch.setenv("VNP_CACHE_DIR", str(blocker / "sub"))
     monkeypatch.delenv("VNP_NO_CACHE", raising=False)
-    assert load_config([str(values)]).policies["networkPolicy"]["enabled"] is True
+    assert load_config(ValuesInput([str(values)])).policies["networkPolicy"]["enabled"] is True
 
 
 def test_no_cache_env_disables_it(tmp_path, values, monkeypatch):
     monkeypatch.setenv("VNP_CACHE_DIR", str(tmp_path / "c"))
     monkeypatch.setenv("VNP_NO_CACHE", "1")
-    load_config([str(values)])
+    load_config(ValuesInput([str(values)]))
     assert not (tmp_path / "c").exists()
 
 
@@ -147,8 +147,8 @@ def test_cached_origins_name_the_file_as_given(tmp_path, monkeypatch):
     values = tmp_path / "sub" / "values.yaml"
     values.write_text(VALUES)
     monkeypatch.chdir(tmp_path)
-    first = load_config(["sub/values.yaml"])
+    first = load_config(ValuesInput(["sub/values.yaml"]))
     monkeypatch.chdir(tmp_path / "sub")
-    second = load_config(["values.yaml"])
+    second = load_config(ValuesInput(["values.yaml"]))
     assert first.origins["policies.networkPolicy.enabled"][0] == "sub/values.yaml"
     assert second.origins["policies.networkPolicy.enabled"][0] == "values.yaml"

@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from helm_vnp.config import load_config
+from helm_vnp.config import ValuesInput, load_config
 
 
 @pytest.mark.parametrize("cidr,kept", [
@@ -16,8 +16,8 @@ from helm_vnp.config import load_config
     ("172.0.0.0/8", ["172.16.0.0/12"]),
 ])
 def test_default_excepts_outside_a_user_cidr_are_dropped(cidr, kept):
-    policies = load_config([], sets=["policies.networkPolicy.enabled=true",
-                                     f"policies.networkPolicy.workload.publicEgress.cidr={cidr}"],
+    policies = load_config(ValuesInput(sets=["policies.networkPolicy.enabled=true",
+                                                 f"policies.networkPolicy.workload.publicEgress.cidr={cidr}"]),
                            use_cache=False).policies
     block = policies["networkPolicy"]["workload"]["publicEgress"]["ipBlocks"][0]
     assert block["cidr"] == cidr and block["except"] == kept

@@ -208,13 +208,13 @@ def test_all_problems_are_reported_at_once_in_document_order(tmp_path):
 
 
 def test_load_config_raises_one_vnp_error_with_exit_code_2(tmp_path):
-    from helm_vnp.config import load_config
+    from helm_vnp.config import ValuesInput, load_config
     from helm_vnp.base.errors import VnpError
 
     path = tmp_path / "v.yaml"
     path.write_text("policies: {selection: x, podSecurityStandard: y}\n")
     with pytest.raises(VnpError) as exc:
-        load_config([str(path)], use_cache=False)
+        load_config(ValuesInput([str(path)]), use_cache=False)
     assert exc.value.exit_code == 2 and len(exc.value.problems) == 2
     assert exc.value.render().startswith("error: 2 problems:\n  - ")
 
@@ -238,11 +238,11 @@ def test_set_json_error(tmp_path):
 
 
 def test_missing_file_directory_and_bad_utf8_are_reported_together(tmp_path):
-    from helm_vnp.config import check_values
+    from helm_vnp.config import ValuesInput, check_values
 
     bad = tmp_path / "latin1.yaml"
     bad.write_bytes(b"policies:\n  networkPolicy:\n    labels: {team: caf\xe9}\n")
-    config, problems = check_values([str(tmp_path / "nope.yaml"), str(tmp_path), str(bad)], use_cache=False)
+    config, problems = check_values(ValuesInput([str(tmp_path / "nope.yaml"), str(tmp_path), str(bad)]), use_cache=False)
     assert config is None
     assert [p.render().replace(str(tmp_path), "T") for p in problems] == [
         "T/nope.yaml: values file not found",

@@ -47,9 +47,9 @@ def test_list_set_by_user_replaces_default_except(tmp_path):
 def test_origins_name_file_and_line_or_set_flag(tmp_path):
     a = write(tmp_path, "a.yaml", "policies:\n  networkPolicy:\n    enabled: false\n    labels: {team: a}\n")
     b = write(tmp_path, "b.yaml", "other: 1\npolicies:\n  networkPolicy:\n    labels: {team: b}\n")
-    from helm_vnp.config import load_config
+    from helm_vnp.config import ValuesInput, load_config
 
-    cfg = load_config([a, b], sets=["policies.networkPolicy.enabled=true"], use_cache=False)
+    cfg = load_config(ValuesInput([a, b], sets=["policies.networkPolicy.enabled=true"]), use_cache=False)
     assert cfg.policies["networkPolicy"]["enabled"] is True
     assert cfg.origins["policies.networkPolicy.enabled"] == ("--set", None)
     assert cfg.origins["policies.networkPolicy.labels.team"] == (b, 4)
@@ -57,9 +57,9 @@ def test_origins_name_file_and_line_or_set_flag(tmp_path):
 
 
 def test_stdin_values(tmp_path):
-    from helm_vnp.config import load_config
+    from helm_vnp.config import ValuesInput, load_config
 
-    cfg = load_config(["-"], stdin_bytes=b"policies: {podSecurityStandard: restricted}\n", use_cache=False)
+    cfg = load_config(ValuesInput(["-"], stdin=b"policies: {podSecurityStandard: restricted}\n"), use_cache=False)
     assert cfg.policies["podSecurityStandard"] == "restricted"
     assert cfg.origins["policies.podSecurityStandard"] == ("<stdin>", 1)
 
@@ -82,12 +82,12 @@ def test_misspelt_policies_is_a_warning(tmp_path):
 
 def test_values_files_helm_accepts_are_accepted(tmp_path):
     """A chart key repeated (Helm keeps the last), a trailing `---`, several documents (merged, as Helm 4 does)."""
-    from helm_vnp.config import load_config
+    from helm_vnp.config import ValuesInput, load_config
     path = tmp_path / "values.yaml"
     path.write_text("greeting: a\ngreeting: b\npolicies:\n  networkPolicy:\n    enabled: true\n---\n")
-    assert load_config([str(path)], use_cache=False).policies["networkPolicy"]["enabled"] is True
+    assert load_config(ValuesInput([str(path)]), use_cache=False).policies["networkPolicy"]["enabled"] is True
     path.write_text("image: x\n---\npolicies:\n  resourceQuota:\n    enabled: true\n---\n"
                     "policies:\n  networkPolicy:\n    enabled: true\n")
-    loaded = load_config([str(path)], use_cache=False)
+    loaded = load_config(ValuesInput([str(path)]), use_cache=False)
     assert loaded.policies["networkPolicy"]["enabled"] is True and loaded.policies["resourceQuota"]["enabled"] is True
     assert loaded.origins["policies.networkPolicy.enabled"] == (str(path), 9)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from helm_vnp.config import check_values, load_config
+from helm_vnp.config import ValuesInput, check_values, load_config
 from helm_vnp.base.errors import VnpError
 
 
 def test_default_entries_a_scoped_quota_cannot_hold_are_left_out_with_a_warning():
-    loaded = load_config([], sets=["policies.resourceQuota.enabled=true", "policies.resourceQuota.scopes={NotTerminating}"],
-                         use_cache=False)
+    loaded = load_config(ValuesInput(sets=["policies.resourceQuota.enabled=true",
+                                           "policies.resourceQuota.scopes={NotTerminating}"]), use_cache=False)
     hard = loaded.policies["resourceQuota"]["quota"]
     # count/<resource> entries are not standard quota names: the API server lets them be
     assert sorted(hard) == ["count/configmaps", "count/endpoints", "count/persistentvolumeclaims", "count/pods",
@@ -20,8 +20,8 @@ def test_default_entries_a_scoped_quota_cannot_hold_are_left_out_with_a_warning(
 
 
 def test_best_effort_holds_pods_only():
-    loaded = load_config([], sets=["policies.resourceQuota.enabled=true", "policies.resourceQuota.scopes={BestEffort}",
-                                   "policies.resourceQuota.quota.pods=5"], use_cache=False)
+    loaded = load_config(ValuesInput(sets=["policies.resourceQuota.enabled=true", "policies.resourceQuota.scopes={BestEffort}",
+                                           "policies.resourceQuota.quota.pods=5"]), use_cache=False)
     assert sorted(loaded.policies["resourceQuota"]["quota"]) == [
         "count/configmaps", "count/endpoints", "count/persistentvolumeclaims", "count/pods", "count/secrets",
         "count/services", "pods"]
@@ -31,15 +31,15 @@ def test_a_user_entry_the_scope_cannot_hold_is_an_error(tmp_path):
     path = tmp_path / "values.yaml"
     path.write_text("policies:\n  resourceQuota:\n    enabled: true\n    scopeSelector:\n      matchExpressions:\n"
                     "      - {scopeName: BestEffort, operator: Exists}\n    quota:\n      requests.cpu: '2'\n")
-    loaded, problems = check_values([str(path)], use_cache=False)
+    loaded, problems = check_values(ValuesInput([str(path)]), use_cache=False)
     assert loaded is None
     [p] = problems
     assert (p.path, p.line) == ('policies.resourceQuota.quota["requests.cpu"]', 8)
     assert "cannot limit requests.cpu" in p.message and "unsupported scope applied to resource" in p.message
     with pytest.raises(VnpError):
-        load_config([str(path)], use_cache=False)
+        load_config(ValuesInput([str(path)]), use_cache=False)
 
 
 def test_unscoped_quota_is_untouched():
-    loaded = load_config([], sets=["policies.resourceQuota.enabled=true"], use_cache=False)
+    loaded = load_config(ValuesInput(sets=["policies.resourceQuota.enabled=true"]), use_cache=False)
     assert "services.nodeports" in loaded.policies["resourceQuota"]["quota"]

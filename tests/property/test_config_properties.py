@@ -6,7 +6,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helm_vnp.config import load_config
+from helm_vnp.config import ValuesInput, load_config
 from helm_vnp.base.errors import VnpError
 
 # key tree of the schema (policies and the legacy isolation block), leaves None
@@ -99,7 +99,7 @@ def test_any_values_file_loads_or_fails_cleanly(tmp_path, data, sets):
     path = tmp_path / "values.yaml"
     path.write_text(_as_yaml(data))
     try:
-        config = load_config([str(path)], sets=sets, use_cache=False)
+        config = load_config(ValuesInput([str(path)], sets=sets), use_cache=False)
     except VnpError as exc:
         assert exc.problems, "a VnpError names at least one problem"
         return
@@ -112,6 +112,6 @@ def test_any_bytes_as_a_values_file_load_or_fail_cleanly(tmp_path, raw):
     path = tmp_path / "values.yaml"
     path.write_bytes(raw)
     try:
-        load_config([str(path)], use_cache=False)
+        load_config(ValuesInput([str(path)]), use_cache=False)
     except VnpError as exc:
         assert exc.problems

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from helm_vnp.config import load_config
+from helm_vnp.config import ValuesInput, load_config
 from helm_vnp.base.errors import VnpError
 
 from postrender_oracle import check_post_render
@@ -43,7 +43,7 @@ CASES = [
 def test_fuzzer_finding(tmp_path, values, stream, expected):
     path = tmp_path / "values.yaml"
     path.write_text(values)
-    policies = load_config([str(path)], use_cache=False).policies
+    policies = load_config(ValuesInput([str(path)]), use_cache=False).policies
     if expected == "ok":
         check_post_render(stream, policies)
         return
@@ -57,5 +57,5 @@ def test_values_file_with_a_mapping_as_key_fails_cleanly(tmp_path):
     path = tmp_path / "values.yaml"
     path.write_text("policies:\n? a:\n    b: 1\n")
     with pytest.raises(VnpError) as info:
-        load_config([str(path)], use_cache=False)
+        load_config(ValuesInput([str(path)]), use_cache=False)
     assert "a mapping key must be a plain scalar" in str(info.value)

@@ -30,10 +30,10 @@ SPECIAL = {"y", "yes", "n", "no", "on", "off", "true", "false", "null", "~", "Y"
 
 @pytest.fixture(scope="module")
 def policies(tmp_path_factory):
-    from helm_vnp.config import load_config
+    from helm_vnp.config import ValuesInput, load_config
     values = tmp_path_factory.mktemp("v") / "values.yaml"
     values.write_text("policies:\n  networkPolicy:\n    enabled: true\n")
-    return load_config([str(values)], use_cache=False).policies
+    return load_config(ValuesInput([str(values)]), use_cache=False).policies
 
 
 # -- objects -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helm_vnp.config import load_config
+from helm_vnp.config import ValuesInput, load_config
 from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.base.errors import VnpError
 from helm_vnp.release.pipeline import post_render
@@ -32,7 +32,7 @@ STREAMS = settings(max_examples=120, deadline=None, suppress_health_check=[Healt
 def policies(tmp_path_factory):
     values = tmp_path_factory.mktemp("values") / "values.yaml"
     values.write_text("policies:\n  networkPolicy:\n    enabled: true\n  resourceQuota:\n    enabled: true\n")
-    return load_config([str(values)], use_cache=False).policies
+    return load_config(ValuesInput([str(values)]), use_cache=False).policies
 
 
 # -- splitter ----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from helm_vnp.config import ValuesInput
 from helm_vnp.lint import LintOptions, run_lint
 
 CANARY = "CANARY-s3cr3t-9f8e7d"
@@ -83,4 +84,4 @@ def build_report(tmp_path: Path, values: str = VALUES):
     manifests.write_text(MANIFESTS.format(canary=CANARY, canary_b64=base64.b64encode(CANARY.encode()).decode()))
     values_file = tmp_path / "values.yaml"
     values_file.write_text(textwrap.dedent(values))
-    return run_lint(LintOptions(rendered=[str(manifests)], values=[str(values_file)]))
+    return run_lint(LintOptions(rendered=[str(manifests)], values=ValuesInput([str(values_file)])))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helm_vnp.config import load_config
+from helm_vnp.config import ValuesInput, load_config
 from helm_vnp.release.build import build_release
 from helm_vnp.release.model import Release
 from helm_vnp.rules.options import Setting, resolve
@@ -28,13 +28,13 @@ REFERENCE = "policies:\n  networkPolicy:\n    enabled: true\n  resourceQuota:\n 
 def policies_from(values: str = "") -> tuple[dict, dict]:
     """(policies, origins) from values-file text, through the real config loader."""
     if not values.strip():
-        loaded = load_config([])
+        loaded = load_config()
         return loaded.policies, loaded.origins
     fd, path = tempfile.mkstemp(suffix=".yaml")
     try:
         with os.fdopen(fd, "w") as f:
             f.write(textwrap.dedent(values))
-        loaded = load_config([path])
+        loaded = load_config(ValuesInput([path]))
         return loaded.policies, loaded.origins
     finally:
         os.unlink(path)

@@ -16,7 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "property"))
 from postrender_oracle import check_post_render  # noqa: E402
 
-from helm_vnp.config import load_config  # noqa: E402
+from helm_vnp.config import ValuesInput, load_config  # noqa: E402
 from helm_vnp.base.names import POSTRENDER_FILENAME_ANNOTATION, RELEASE_LABEL  # noqa: E402
 from helm_vnp.stream import split  # noqa: E402
 
@@ -46,7 +46,7 @@ def values(tmp_path_factory):
 @pytest.mark.parametrize("name", STREAMS)
 def test_stream_passes_through_with_the_guarantees(name, values):
     data = corpus_bytes(name)
-    policies = load_config([str(values)], use_cache=False).policies
+    policies = load_config(ValuesInput([str(values)]), use_cache=False).policies
     result = check_post_render(data, policies, release="kps")  # asserts every guarantee, idempotence included
     labelled = [d for d in result.workloads if f"{RELEASE_LABEL}: ".encode() in d.raw]
     assert result.workloads and len(labelled) == len(result.workloads), "a workload was left unlabelled"

@@ -1,7 +1,7 @@
 """vnp replaces its own objects from an earlier pass, and only those of this release."""
 from __future__ import annotations
 
-from helm_vnp.config import load_config
+from helm_vnp.config import ValuesInput, load_config
 from helm_vnp.release.pipeline import post_render
 from helm_vnp.stream import split
 
@@ -11,7 +11,7 @@ CHART = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: b
 def policies(tmp_path):
     values = tmp_path / "values.yaml"
     values.write_text("policies:\n  networkPolicy:\n    enabled: true\n  resourceQuota:\n    enabled: true\n")
-    return load_config([str(values)], use_cache=False).policies
+    return load_config(ValuesInput([str(values)]), use_cache=False).policies
 
 
 def test_another_releases_generated_objects_pass_through(tmp_path):

@@ -1,0 +1,160 @@
+"""The Helm client: everything that finds and talks to the real ``helm`` binary.
+
+Where the binary is (``$HELM_BIN``, else ``helm`` on PATH), its major version, its
+flag table (read from ``helm COMMAND --help``), its plugin directories, ``helm
+template`` (lint renders charts with it), ``helm get values`` (``upgrade
+--reuse-values``) and Helm's rule for release names.  The commands that wrap Helm
+(``helm_vnp.commands``), the linter and the post-render pipeline use it; it knows
+nothing of them and imports only ``helm_vnp.base`` and the standard library.
+
+The post-renderer imports it (for ``check_release_name``) on every install, so
+``subprocess``, ``shutil``, ``tempfile`` and ``pathlib`` are imported only by the
+functions that use them.
+"""
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING, Sequence
+
+from helm_vnp.base.errors import Problem, VnpError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["check_release_name", "get_values", "helm_binary", "helm_flags", "helm_major", "plugin_dirs",
+           "plugins_path", "template"]
+
+# Which Helm flags take a value comes from the running helm's own `helm COMMAND --help` (helm_flags),
+# never from a table kept here: a table wrong in either direction loses the user's -f (a boolean read
+# as taking a value swallows the next argument) or their chart (a value flag read as boolean).
+# a flag line of cobra's help: "  -f, --values strings   ..." / "      --dry-run string[="unset"]   ..."
+_FLAG_LINE = re.compile(r"^\s+(?:(-\w), )?(--[\w-]+)(?: (\S+))?(?:\s{2,}|$)")
+# `helm template` can take minutes on a big chart; never forever
+TEMPLATE_TIMEOUT = 600
+
+
+def helm_binary() -> str:
+    """The helm to run: ``$HELM_BIN`` (Helm sets it for a plugin), else ``helm`` on PATH."""
+    import shutil
+
+    helm = os.environ.get("HELM_BIN") or shutil.which("helm")
+    if not helm:
+        raise VnpError(Problem("no helm binary: set HELM_BIN or put helm on PATH"))
+    return helm
+
+
+def helm_major(helm: str) -> int:
+    """The major version of ``helm`` (3 or 4), from ``helm version --short``."""
+    import subprocess
+
+    try:
+        out = subprocess.run([helm, "version", "--short"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise VnpError(Problem(f"cannot run {helm}: {exc}"))
+    out = out.strip().lstrip("v")
+    try:
+        return int(out.split(".", 1)[0])
+    except ValueError:
+        raise VnpError(Problem(f"cannot tell the version of {helm} (it printed {out!r})"))
+
+
+def helm_flags(helm: str, command: str) -> tuple[set, set]:
+    """(flags that take a value, flags whose value is optional) of ``helm COMMAND``, from its --help.
+
+    Fails closed: without a flag table vnp cannot tell which argument is the values file."""
+    import subprocess
+
+    try:
+        out = subprocess.run([helm, command, "--help"], capture_output=True, text=True, timeout=60,
+                             stdin=subprocess.DEVNULL).stdout
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    value, optional = set(), set()
+    for line in out.splitlines():
+        m = _FLAG_LINE.match(line)
+        if not m or not m.group(3):
+            continue
+        names = {m.group(2)} | ({m.group(1)} if m.group(1) else set())
+        (optional if "[=" in m.group(3) else value).update(names)
+    if "--values" not in value or "--set" not in value:
+        raise VnpError(Problem(f"cannot read the flags of `{helm} {command} --help`: helm vnp needs them to tell "
+                               "which arguments are values files"))
+    return value, optional
+
+
+def plugins_path() -> str:
+    """Helm's plugin directories as Helm reads them: ``$HELM_PLUGINS`` (``:``-separated), else
+    ``plugins`` under ``$HELM_DATA_HOME`` (default ``$XDG_DATA_HOME/helm``, ``~/.local/share/helm``)."""
+    listed = os.environ.get("HELM_PLUGINS")
+    if listed:
+        return listed
+    data = os.environ.get("HELM_DATA_HOME") or os.path.join(
+        os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"), "helm")
+    return os.path.join(data, "plugins")
+
+
+def plugin_dirs() -> list[Path]:
+    """``plugins_path()`` as a list of directories."""
+    from pathlib import Path
+
+    return [Path(p) for p in plugins_path().split(os.pathsep) if p]
+
+
+def template(helm: str, chart: str, release: str, namespace: str, flags: Sequence[str] = (),
+             stdin: bytes | None = None) -> bytes:
+    """``helm template RELEASE CHART --namespace NS FLAGS...`` -> the rendered stream.
+
+    ``flags``: the values flags (``ValuesInput.helm_flags``); a ``--values -`` among them reads
+    ``stdin``, handed to helm as a temporary file.  No ``--include-crds``: the post-renderer never
+    sees a chart's ``crds/`` either.
+    """
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="vnp-lint-") as tmp:
+        args = [helm, "template", release, chart, "--namespace", namespace]
+        previous = None
+        for arg in flags:
+            if arg == "-" and previous == "--values":
+                stdin_file = Path(tmp) / "stdin-values.yaml"
+                stdin_file.write_bytes(stdin or b"")
+                arg = str(stdin_file)
+            args.append(arg)
+            previous = arg
+        try:
+            proc = subprocess.run(args, capture_output=True, stdin=subprocess.DEVNULL, timeout=TEMPLATE_TIMEOUT)
+        except OSError as exc:
+            raise VnpError(Problem(f"cannot run {helm}: {exc.strerror or exc}")) from None
+        except subprocess.TimeoutExpired:
+            raise VnpError(Problem(f"`helm template` of {chart} did not finish within {TEMPLATE_TIMEOUT} s")) from None
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip() or f"exit status {proc.returncode}"
+        raise VnpError(Problem(f"`helm template` failed: {err}", file=chart))
+    return proc.stdout
+
+
+def get_values(helm: str, release: str, namespace: str | None) -> bytes | None:
+    """The user values stored with ``release`` (``helm get values``, for ``upgrade --reuse-values``),
+    as YAML; None when there is no such release (``upgrade --install`` of a new one)."""
+    import subprocess
+
+    argv = [helm, "get", "values", release, "--output", "yaml"]
+    if namespace:
+        argv += ["--namespace", namespace]
+    proc = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        if "not found" in err:
+            return None  # upgrade --install of a new release: nothing to reuse
+        raise VnpError(Problem(f"--reuse-values: cannot read the values of release {release!r}: "
+                               f"{err or f'helm get values exited {proc.returncode}'}"))
+    return proc.stdout
+
+
+def check_release_name(release: str) -> None:
+    """Refuse a release name Helm would refuse (vnp labels and names objects with it)."""
+    if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", release) or len(release) > 53:
+        raise VnpError(Problem(f"invalid release name {release!r}", path="--release",
+                               expected="a DNS-1123 label of at most 53 characters, as Helm requires"))
