@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HELM4   := .tools/bin/helm4
 HELMENV := HELM_DATA_HOME=$(CURDIR)/.tools/helm/data HELM_CONFIG_HOME=$(CURDIR)/.tools/helm/config HELM_CACHE_HOME=$(CURDIR)/.tools/helm/cache
 
-.PHONY: all venv tools test demo bench fuzz docs clean
+.PHONY: all venv tools lint test demo bench fuzz docs clean
 
 all: test
 
@@ -22,7 +22,10 @@ $(HELM4): tools/fetch_helm.py
 
 tools: $(HELM4)
 
-test: venv tools
+lint: venv
+	$(BIN)/ruff check .
+
+test: venv tools lint
 	$(BIN)/python -m pytest -q
 
 demo: venv tools

@@ -20,13 +20,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "property"))
 
 with atheris.instrument_imports(include=["helm_vnp"]):
-    from helm_vnp.config import ValuesInput, load_config
-    from helm_vnp.base.errors import VnpError
-    from helm_vnp.release.pipeline import post_render  # noqa: F401  instrumented before the oracle imports it
+    import helm_vnp.base.yamlload  # noqa: F401
     import helm_vnp.generate  # noqa: F401
     import helm_vnp.stream.labelling  # noqa: F401
     import helm_vnp.stream.labelling.plan_by_parser  # noqa: F401
-    import helm_vnp.base.yamlload  # noqa: F401
+    from helm_vnp.base.errors import VnpError
+    from helm_vnp.config import ValuesInput, load_config
+    from helm_vnp.release.pipeline import post_render  # noqa: F401  instrumented before the oracle imports it
 
 from postrender_oracle import check_post_render  # noqa: E402
 

@@ -50,8 +50,8 @@ def post_render(ctx: typer.Context) -> None:
 
 def _wrapper(command: str):
     def run(ctx: typer.Context) -> None:
-        from helm_vnp.commands.helm_wrap import run_wrapped
         from helm_vnp.base.errors import VnpError
+        from helm_vnp.commands.helm_wrap import run_wrapped
 
         if ctx.args[:1] in (["-h"], ["--help"]):
             sys.stdout.write(f"usage: helm vnp {command} RELEASE CHART [any helm {command} flags]\n"

@@ -6,7 +6,6 @@ reach the user as a traceback.
 """
 from __future__ import annotations
 
-
 _FIELDS = ("message", "path", "file", "line", "value", "expected", "hint")
 
 

@@ -54,11 +54,10 @@ def write_output(text: str, output: Optional[str]) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    import stat
     import tempfile
 
     from helm_vnp.base.errors import Problem, VnpError
-
-    import stat
 
     output = os.path.realpath(output)  # a symlink: write its target, keep the link
     try:

@@ -6,9 +6,18 @@ from typing import List, Optional
 
 import typer
 
-from helm_vnp.commands.common import (NamespaceOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt, fail,
-                                      namespace_or_env, read_stdin, values_input)
 from helm_vnp.base.errors import VnpError
+from helm_vnp.commands.common import (
+    NamespaceOpt,
+    SetJsonOpt,
+    SetOpt,
+    SetStringOpt,
+    ValuesOpt,
+    fail,
+    namespace_or_env,
+    read_stdin,
+    values_input,
+)
 
 
 def generate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] = SetOpt,
@@ -16,8 +25,8 @@ def generate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] 
              release: str = typer.Option(..., "--release", help="release name"),
              namespace: Optional[str] = NamespaceOpt) -> None:
     """Print only the objects vnp would add for this config (for review, GitOps and docs)."""
-    from helm_vnp.config import load_config
     from helm_vnp.base.yamldump import dump_all
+    from helm_vnp.config import load_config
     from helm_vnp.generate import generate_all
     from helm_vnp.helm import check_release_name
 

@@ -16,8 +16,8 @@ def docs(
     directory: Optional[Path] = typer.Option(None, "--dir", help="where the pages go (default: the repo's docs/rules)"),
 ) -> None:
     """Generate the rule documentation (docs/rules/<rule-id>.md and README.md) from the code."""
-    from helm_vnp.rules.registry import all_rules
     from helm_vnp.report.ruledocs import pages
+    from helm_vnp.rules.registry import all_rules
 
     target = directory or DEFAULT_DIR
     wanted = pages(all_rules())

@@ -6,8 +6,18 @@ from typing import List, Optional
 
 import typer
 
-from helm_vnp.commands.common import (NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt, ValuesOpt, VnpValuesOpt,
-                                      read_stdin, values_input, write_output)
+from helm_vnp.commands.common import (
+    NamespaceOpt,
+    ReleaseOpt,
+    SetJsonOpt,
+    SetOpt,
+    SetStringOpt,
+    ValuesOpt,
+    VnpValuesOpt,
+    read_stdin,
+    values_input,
+    write_output,
+)
 
 
 def graph(

@@ -7,8 +7,18 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
-from helm_vnp.commands.common import (write_output, NamespaceOpt, ReleaseOpt, SetJsonOpt, SetOpt, SetStringOpt,
-                                     ValuesOpt, VnpValuesOpt, read_stdin, values_input)
+from helm_vnp.commands.common import (
+    NamespaceOpt,
+    ReleaseOpt,
+    SetJsonOpt,
+    SetOpt,
+    SetStringOpt,
+    ValuesOpt,
+    VnpValuesOpt,
+    read_stdin,
+    values_input,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from helm_vnp.config.values_input import ValuesInput

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.config.result import LoadedConfig
 from helm_vnp.config.values_input import ValuesInput, env_values
-from helm_vnp.base.errors import Problem, VnpError
 
 __all__ = ["LoadedConfig", "ValuesInput", "load_config", "check_values", "schema_text", "env_values"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from helm_vnp.config.paths import join
 from helm_vnp.base.errors import Problem
+from helm_vnp.config.paths import join
 
 NP = ["policies", "networkPolicy"]
 # old path -> new path, both relative to policies.networkPolicy

@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 from typing import Sequence
 
+from helm_vnp.base.errors import Problem
 from helm_vnp.config import legacy, normalise, quota_scopes
 from helm_vnp.config.defaults import DEFAULT_POLICIES
 from helm_vnp.config.merge import coalesce, merge_maps, strip_nulls
 from helm_vnp.config.result import LoadedConfig
 from helm_vnp.config.sources import Source, apply_set_flags, final_origins, parse_values_file
-from helm_vnp.base.errors import Problem
 
 OUR_KEYS = ("policies", "isolation")
 

@@ -11,8 +11,8 @@ wrote are errors; entries that come from the defaults are dropped, with a warnin
 """
 from __future__ import annotations
 
-from helm_vnp.config.paths import join
 from helm_vnp.base.errors import Problem
+from helm_vnp.config.paths import join
 
 _PODS = {"pods"}
 _COMPUTE = {"cpu", "memory", "requests.cpu", "requests.memory", "limits.cpu", "limits.memory"}

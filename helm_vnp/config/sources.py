@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from typing import Any, Sequence
 
-from helm_vnp.config.paths import join
 from helm_vnp.base.errors import Problem
+from helm_vnp.config.paths import join
 
 Origin = tuple  # (source name, line or None)
 

@@ -10,8 +10,8 @@ import difflib
 import json
 from typing import Any, Callable
 
-from helm_vnp.config.paths import join
 from helm_vnp.base.errors import Problem
+from helm_vnp.config.paths import join
 
 _validator = None
 _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "boolean": "true or false",

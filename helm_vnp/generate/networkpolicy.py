@@ -14,9 +14,9 @@ import copy
 import ipaddress
 from collections.abc import Sequence
 
-from helm_vnp.config.model import IPBLOCK_EXCEPT, Policies
-from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.base.names import RELEASE_LABEL
+from helm_vnp.config.model import IPBLOCK_EXCEPT, Policies
 from helm_vnp.generate.meta import metadata, new_object, object_name
 
 API_VERSION = "networking.k8s.io/v1"

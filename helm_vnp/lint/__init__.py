@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.base.names import DISABLE_ANNOTATION
+from helm_vnp.config.values_input import ValuesInput
 from helm_vnp.release.model import ObjectRef, Release, Source
 from helm_vnp.rules.rule import SEVERITY_ORDER, Finding, matches_any
-from helm_vnp.base.names import DISABLE_ANNOTATION
-from helm_vnp.base.errors import Problem, VnpError
-from helm_vnp.config.values_input import ValuesInput
 
 DEFAULT_RELEASE = "release"
 DEFAULT_NAMESPACE = "default"

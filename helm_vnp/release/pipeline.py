@@ -10,8 +10,15 @@ import re
 from collections import Counter
 
 from helm_vnp.base.errors import Problem, VnpError
-from helm_vnp.base.names import (GENERATED_BY_LABEL, GENERATED_BY_VALUE, GENERATED_SOURCE, HOOK_ANNOTATION,
-                                 INSTANCE_LABEL, POSTRENDER_FILENAME_ANNOTATION, RELEASE_LABEL)
+from helm_vnp.base.names import (
+    GENERATED_BY_LABEL,
+    GENERATED_BY_VALUE,
+    GENERATED_SOURCE,
+    HOOK_ANNOTATION,
+    INSTANCE_LABEL,
+    POSTRENDER_FILENAME_ANNOTATION,
+    RELEASE_LABEL,
+)
 from helm_vnp.helm import check_release_name
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
 from helm_vnp.release.warnings import RenderWarning

@@ -5,8 +5,8 @@ import hashlib
 import json
 from urllib.parse import quote
 
-from helm_vnp.report.parts import repo_path
 from helm_vnp.report.markdown import doc_markdown, first_paragraph
+from helm_vnp.report.parts import repo_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}

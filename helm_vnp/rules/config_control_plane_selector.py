@@ -26,9 +26,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from helm_vnp.release.model import ObjectRef
+from helm_vnp.release.model import ObjectRef, Release
 from helm_vnp.rules.rule import Finding, Rule
-from helm_vnp.release.model import Release
 
 RULE = Rule(id="config.controlPlaneSelector", severity="warning",
             summary="the control-plane selector selects no pod the release renders")

@@ -28,9 +28,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from helm_vnp.release.model import ObjectRef
+from helm_vnp.release.model import ObjectRef, Release
 from helm_vnp.rules.rule import Finding, Rule
-from helm_vnp.release.model import Release
 
 RULE = Rule(id="config.emptyPolicy", severity="warning",
             summary="isolation enabled but the generated policy, quota or limit range is empty or selects nothing")

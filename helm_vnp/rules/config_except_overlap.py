@@ -26,10 +26,9 @@ from __future__ import annotations
 import ipaddress
 from typing import Iterable
 
-from helm_vnp.release.model import ObjectRef
-from helm_vnp.rules.rule import Finding, Rule
-from helm_vnp.release.model import Release
 from helm_vnp.config.rule_paths import ip_blocks
+from helm_vnp.release.model import ObjectRef, Release
+from helm_vnp.rules.rule import Finding, Rule
 
 RULE = Rule(id="config.exceptOverlap", severity="info",
             summary="ipBlock except entries that duplicate or contain one another")

@@ -33,9 +33,9 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
+from helm_vnp.config.rule_paths import NETPOL, user_rules
 from helm_vnp.release.model import ObjectRef, Release
 from helm_vnp.rules.rule import Finding, Rule
-from helm_vnp.config.rule_paths import NETPOL, user_rules
 
 RULE = Rule(id="config.redundantRule", severity="info",
             summary="an extra network rule already covered by a built-in rule or another extra rule")

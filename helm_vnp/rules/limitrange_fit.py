@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from helm_vnp.rules.rule import Finding, Rule
 from helm_vnp.release.model import Release
+from helm_vnp.rules.rule import Finding, Rule
 
 RULE = Rule(id="limitrange.fit", severity="error",
             summary="containers outside LimitRange min/max, or with a request above their (defaulted) limit")
@@ -94,8 +94,7 @@ def _pvc_messages(items, request) -> list[str]:
 
 
 def check(release: Release, options: dict) -> Iterable[Finding]:
-    from helm_vnp.k8s.resources import (CONTAINER, POD, ephemeral_claims, pod_containers, pod_total,
-                                        pvc_storage_request)
+    from helm_vnp.k8s.resources import CONTAINER, POD, ephemeral_claims, pod_containers, pod_total, pvc_storage_request
     items = release.limit_items
     if not items:
         return

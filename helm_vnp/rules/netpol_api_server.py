@@ -36,8 +36,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from helm_vnp.rules.rule import Finding, Rule
 from helm_vnp.release.model import Release
+from helm_vnp.rules.rule import Finding, Rule
 
 RULE = Rule(id="netpol.apiServer", severity="warning",
             summary="pods bound to RBAC roles cannot reach the Kubernetes API server under the isolation")

@@ -29,8 +29,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Iterable
 
-from helm_vnp.rules.rule import Finding, Rule
 from helm_vnp.release.model import Release
+from helm_vnp.rules.rule import Finding, Rule
 
 RULE = Rule(id="netpol.chartWidens", severity="warning",
             summary="a chart NetworkPolicy allows ingress from all namespaces or all addresses to the release's pods")

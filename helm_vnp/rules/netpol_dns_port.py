@@ -38,9 +38,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from helm_vnp.release.model import ObjectRef
+from helm_vnp.release.model import ObjectRef, Release
 from helm_vnp.rules.rule import Finding, Rule
-from helm_vnp.release.model import Release
 
 RULE = Rule(id="netpol.dnsPort", severity="warning",
             summary="DNS allowed on port 53 where cluster DNS listens elsewhere, or no egress to cluster DNS")

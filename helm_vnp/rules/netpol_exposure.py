@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from helm_vnp.rules.rule import Finding, Rule
-from helm_vnp.release.model import Release
 from helm_vnp.base.text import plural
+from helm_vnp.release.model import Release
+from helm_vnp.rules.rule import Finding, Rule
 
 RULE = Rule(id="netpol.exposure", severity="warning",
             summary="NodePort/LoadBalancer Services and externalIPs bypass ingress isolation")

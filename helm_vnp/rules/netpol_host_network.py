@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from helm_vnp.rules.rule import Finding, Rule
 from helm_vnp.release.model import Release
+from helm_vnp.rules.rule import Finding, Rule
 
 RULE = Rule(id="netpol.hostNetwork", severity="warning",
             summary="pods with hostNetwork: true escape NetworkPolicy entirely")

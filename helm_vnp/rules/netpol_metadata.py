@@ -33,8 +33,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from helm_vnp.rules.rule import Finding, Rule
 from helm_vnp.release.model import Release
+from helm_vnp.rules.rule import Finding, Rule
 
 RULE = Rule(id="netpol.metadata", severity="warning",
             summary="effective egress reaches the cloud metadata endpoint 169.254.169.254 / fd00:ec2::254")

@@ -59,10 +59,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Iterable
 
-from helm_vnp.rules.rule import Finding, Option, Rule
-from helm_vnp.release.model import Release
 from helm_vnp.base.text import plural
+from helm_vnp.release.model import Release
 from helm_vnp.release.quota_usage import contributors, is_pod_key, normal_key, scope_matches
+from helm_vnp.rules.rule import Finding, Option, Rule
 
 RULE = Rule(id="quota.fit", severity="error",
             summary="the release's pods and objects do not fit the namespace's ResourceQuota",

@@ -31,8 +31,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Iterable
 
-from helm_vnp.rules.rule import Finding, Rule
 from helm_vnp.release.model import Release
+from helm_vnp.rules.rule import Finding, Rule
 
 RULE = Rule(id="scope.cluster", severity="warning",
             summary="cluster-scoped objects escape the release namespace's isolation")

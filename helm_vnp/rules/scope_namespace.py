@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from helm_vnp.rules.rule import Finding, Rule
 from helm_vnp.release.model import Release
+from helm_vnp.rules.rule import Finding, Rule
 
 RULE = Rule(id="scope.namespace", severity="warning",
             summary="objects in another namespace are outside the release's isolation")

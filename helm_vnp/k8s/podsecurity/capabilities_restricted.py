@@ -18,8 +18,18 @@ Fix::
 from __future__ import annotations
 
 from . import capabilities_baseline
-from .fields import as_list, as_str, containers, get_map, is_windows, join_quote, name_of, pluralize
-from .fields import security_context, sorted_set
+from .fields import (
+    as_list,
+    as_str,
+    containers,
+    get_map,
+    is_windows,
+    join_quote,
+    name_of,
+    pluralize,
+    security_context,
+    sorted_set,
+)
 from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 _OVERRIDES = (capabilities_baseline.CHECK.id,)

@@ -16,8 +16,16 @@ Fix: remove ``procMount``, or (baseline, v1.35+) set ``hostUsers: false``.
 """
 from __future__ import annotations
 
-from .fields import containers, str_or_none, join_quote, name_of, pluralize, relaxed_for_user_namespace
-from .fields import security_context, sorted_set
+from .fields import (
+    containers,
+    join_quote,
+    name_of,
+    pluralize,
+    relaxed_for_user_namespace,
+    security_context,
+    sorted_set,
+    str_or_none,
+)
 from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 ID = "procMount"

@@ -20,8 +20,17 @@ Fix::
 """
 from __future__ import annotations
 
-from .fields import as_bool, containers, get_map, join_quote, name_of, pluralize, relaxed_for_user_namespace
-from .fields import security_context, setters_phrase
+from .fields import (
+    as_bool,
+    containers,
+    get_map,
+    join_quote,
+    name_of,
+    pluralize,
+    relaxed_for_user_namespace,
+    security_context,
+    setters_phrase,
+)
 from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 

@@ -14,8 +14,7 @@ Fix: run as a non-zero UID, e.g. ``runAsUser: 10001``.
 """
 from __future__ import annotations
 
-from .fields import as_int, containers, get_map, name_of, relaxed_for_user_namespace, security_context
-from .fields import setters_phrase
+from .fields import as_int, containers, get_map, name_of, relaxed_for_user_namespace, security_context, setters_phrase
 from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 

@@ -16,8 +16,17 @@ only ``level``.
 """
 from __future__ import annotations
 
-from .fields import as_str, containers, get_map, join_quote, name_of, pluralize, security_context, setters_phrase
-from .fields import sorted_set
+from .fields import (
+    as_str,
+    containers,
+    get_map,
+    join_quote,
+    name_of,
+    pluralize,
+    security_context,
+    setters_phrase,
+    sorted_set,
+)
 from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 TYPES_V1_0 = frozenset({"", "container_t", "container_init_t", "container_kvm_t"})

@@ -17,8 +17,19 @@ Fix: remove the profile or use ``RuntimeDefault``.
 """
 from __future__ import annotations
 
-from .fields import as_map, as_str, containers, get_map, go_quote, join_quote, name_of, pluralize, security_context
-from .fields import setters_phrase, sorted_set
+from .fields import (
+    as_map,
+    as_str,
+    containers,
+    get_map,
+    go_quote,
+    join_quote,
+    name_of,
+    pluralize,
+    security_context,
+    setters_phrase,
+    sorted_set,
+)
 from .model import ALLOWED, Check, CheckResult, VersionedCheck
 
 POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
