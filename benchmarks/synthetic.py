@@ -108,7 +108,8 @@ def crd(n: int) -> str:
            "                  type: integer\n                  format: int32\n                  minimum: 0\n")
         for p in range(CRD_PROPERTIES))
     return (f"apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
-            f"  name: widgets{n}.synthetic.example.com\n  annotations:\n    controller-gen.kubebuilder.io/version: v0.16.0\n"
+            f"  name: widgets{n}.synthetic.example.com\n  annotations:\n"
+            "    controller-gen.kubebuilder.io/version: v0.16.0\n"
             f"spec:\n  group: synthetic.example.com\n  names:\n    kind: Widget{n}\n    plural: widgets{n}\n"
             f"  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n"
             f"      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n"

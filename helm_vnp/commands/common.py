@@ -12,7 +12,8 @@ from helm_vnp.base.errors import VnpError
 if TYPE_CHECKING:  # imported where used: every command line loads this module
     from helm_vnp.config.values_input import ValuesInput
 
-ValuesOpt = typer.Option(None, "--values", "-f", help="values file (repeatable; '-' for stdin); its `policies:` block is the config")
+ValuesOpt = typer.Option(None, "--values", "-f",
+                         help="values file (repeatable; '-' for stdin); its `policies:` block is the config")
 VnpValuesOpt = typer.Option(None, "--vnp-values", help="values file read by vnp only, never given to helm "
                             "(charts whose values.schema.json refuses `policies`); repeatable")
 SetOpt = typer.Option(None, "--set", help="set a value like Helm: a.b=c, a[0].b=c, a=b,c=d (repeatable)")
@@ -27,7 +28,8 @@ def namespace_or_env(namespace: Optional[str]) -> Optional[str]:
 
 
 def values_input(files: Optional[list[str]], sets: Optional[list[str]], set_strings: Optional[list[str]],
-                 set_jsons: Optional[list[str]], vnp_files: Optional[list[str]] = None, env: bool = True) -> ValuesInput:
+                 set_jsons: Optional[list[str]], vnp_files: Optional[list[str]] = None,
+                 env: bool = True) -> ValuesInput:
     """The values flags of a command as one ValuesInput (typer gives None for a flag not given);
     standard input is not read yet (see ``read_stdin``)."""
     from helm_vnp.config.values_input import ValuesInput

@@ -60,7 +60,8 @@ def _rows(node: dict, path: list) -> list[str]:
         full = path + [key]
         resolved = _resolve(child)
         default = f"`{json.dumps(child['default'])}`" if "default" in child else ""
-        rows.append(f"| `{join(full)}` | {_cell(_type(child))} | {_cell(default)} | {_cell(child.get('description') or resolved.get('description', ''))} |")
+        rows.append(f"| `{join(full)}` | {_cell(_type(child))} | {_cell(default)} | "
+                    f"{_cell(child.get('description') or resolved.get('description', ''))} |")
         if _ref_name(child) not in SHARED and resolved.get("type") == "object" and "properties" in resolved:
             rows += _rows(resolved, full)
     return rows

@@ -98,9 +98,12 @@ ISOLATION_MAP = [
     (["limitRange", "default"], ["limitRange", "default"], None),
     (["limitRange", "defaultRequest"], ["limitRange", "defaultRequest"], None),
     (["networkPolicy", "enabled"], ["networkPolicy", "enabled"], True),
-    (["networkPolicy", "outgoingConnections", "ipBlock", "cidr"], ["networkPolicy", "workload", "publicEgress", "cidr"], None),
-    (["networkPolicy", "outgoingConnections", "ipBlock", "except"], ["networkPolicy", "workload", "publicEgress", "except"], None),
-    (["networkPolicy", "outgoingConnections", "extraIpBlocks"], ["networkPolicy", "workload", "publicEgress", "extraIpBlocks"], None),
+    (["networkPolicy", "outgoingConnections", "ipBlock", "cidr"],
+     ["networkPolicy", "workload", "publicEgress", "cidr"], None),
+    (["networkPolicy", "outgoingConnections", "ipBlock", "except"],
+     ["networkPolicy", "workload", "publicEgress", "except"], None),
+    (["networkPolicy", "outgoingConnections", "extraIpBlocks"],
+     ["networkPolicy", "workload", "publicEgress", "extraIpBlocks"], None),
     (["networkPolicy", "outgoingConnections", "platform"], ["networkPolicy", "controlPlane", "platform"], None),
 ]
 ISOLATION_REJECTED = {

@@ -20,7 +20,8 @@ from helm_vnp.config.sources import Source, apply_set_flags, final_origins, pars
 OUR_KEYS = ("policies", "isolation")
 
 
-def merged_values(files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str, str]]) -> tuple[dict, list[Source], list[Problem]]:
+def merged_values(files: Sequence[tuple[str, bytes]],
+                  flags: Sequence[tuple[str, str]]) -> tuple[dict, list[Source], list[Problem]]:
     """The user's values as Helm combines them (nulls kept), the sources, and read/parse problems."""
     errors: list[Problem] = []
     sources: list[Source] = []
@@ -35,7 +36,8 @@ def merged_values(files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str,
     return merged, sources + set_sources, errors + probs
 
 
-def load(files: Sequence[tuple[str, bytes]], flags: Sequence[tuple[str, str]]) -> tuple[LoadedConfig | None, list[Problem]]:
+def load(files: Sequence[tuple[str, bytes]],
+         flags: Sequence[tuple[str, str]]) -> tuple[LoadedConfig | None, list[Problem]]:
     """(config, problems): config is None when any problem is an error; problems holds
     the errors (sorted, all of them) or else the warnings."""
     merged, sources, errors = merged_values(files, flags)

@@ -105,7 +105,8 @@ def build(p: dict) -> Policies:
             "labels": _strings(_map(np, "labels")),
             "annotations": _strings(_map(np, "annotations")),
             "dns": _dns(np),
-            "controlPlane": {"selector": copy.deepcopy(cp["selector"]) if isinstance(cp.get("selector"), dict) else None,
+            "controlPlane": {"selector": (copy.deepcopy(cp["selector"])
+                                          if isinstance(cp.get("selector"), dict) else None),
                              "platform": cp.get("platform") is True,
                              "ingress": _list(cp, "ingress"), "egress": _list(cp, "egress")},
             "workload": {"publicEgress": _public_egress(wl),

@@ -137,7 +137,8 @@ class _Parser:
                 raise SetSyntaxError(f"key nesting is deeper than {MAX_NESTING} levels")
             inner = data.get(key, {}) if key in data else {}
             if not isinstance(inner, dict):
-                raise SetSyntaxError(f"cannot set {'.'.join(map(str, prefix + [key]))}.…: {key!r} already holds a {type(inner).__name__}, not a map")
+                raise SetSyntaxError(f"cannot set {'.'.join(map(str, prefix + [key]))}.…: "
+                                     f"{key!r} already holds a {type(inner).__name__}, not a map")
             self._key(inner, prefix + [key], depth + 1)
             if not inner:
                 raise SetSyntaxError(f"key map {key!r} has no value")

@@ -130,7 +130,8 @@ def _translate(err, locate) -> list[tuple[Problem, bool]]:
         return [mk(f"{show(inst)} is not {exp}", expected=exp)]
     if kw == "required":
         missing = [k for k in err.validator_value if not (isinstance(inst, dict) and k in inst)]
-        return [mk(f'missing required key "{missing[0] if missing else "?"}"', expected=f"a {missing[0] if missing else ''} key")]
+        return [mk(f'missing required key "{missing[0] if missing else "?"}"',
+                   expected=f"a {missing[0] if missing else ''} key")]
     if kw in ("minimum", "maximum"):
         exp = _expected(schema) or f"a value between {schema.get('minimum')} and {schema.get('maximum')}"
         return [mk(f"{show(inst)} is out of range: expected {exp}", expected=exp)]

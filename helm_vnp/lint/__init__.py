@@ -132,8 +132,8 @@ def _check_usage(opts: LintOptions) -> None:
     if opts.values.files.count("-") + list(opts.rendered).count("-") > 1:
         problems.append(Problem("standard input can be read only once: use '-' for one of -f and --rendered"))
     if opts.pss_level is not None and opts.pss_level not in PSS_LEVELS:
-        problems.append(Problem(f"invalid value {opts.pss_level!r} (expected baseline or restricted)", path="--pss-level",
-                                expected="baseline or restricted"))
+        problems.append(Problem(f"invalid value {opts.pss_level!r} (expected baseline or restricted)",
+                                path="--pss-level", expected="baseline or restricted"))
     unknown = registry.unknown_patterns(opts.disable)
     if unknown:
         problems.append(Problem(f"--disable names no rule: {', '.join(unknown)}", path="--disable",

@@ -38,7 +38,8 @@ class Result:
     __slots__ = ("parts", "docs", "generated", "warnings", "workloads")
 
     def __init__(self, parts: list, docs: list, generated: list, warnings: list, workloads: list):
-        self.parts, self.docs, self.generated, self.warnings, self.workloads = parts, docs, generated, warnings, workloads
+        self.parts, self.docs, self.generated, self.warnings, self.workloads = (
+            parts, docs, generated, warnings, workloads)
 
     @property
     def output(self) -> bytes:
@@ -94,7 +95,8 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         if release is None:
             raise VnpError(Problem(
                 "cannot tell the release name: the post-renderer gets no release name from Helm",
-                hint="pass --post-renderer-args=--release=NAME, set VNP_RELEASE, or use `helm vnp install|upgrade|template`"))
+                hint="pass --post-renderer-args=--release=NAME, set VNP_RELEASE, "
+                     "or use `helm vnp install|upgrade|template`"))
     check_release_name(release)
     chart_docs = [d for d in docs if not is_generated(d, release)]
     warnings: list[RenderWarning] = []

@@ -108,7 +108,8 @@ def contributors(release: Release, items: list, nodes: int) -> list[Contributor]
                 for r, q in pod_total(c.containers, which, overhead, ps.spec).items():
                     _add(c.usage, f"{which}.{r}", q * n)
             if o.kind == "StatefulSet":
-                for tpl in spec.get("volumeClaimTemplates") if isinstance(spec.get("volumeClaimTemplates"), list) else []:
+                for tpl in (spec.get("volumeClaimTemplates")
+                            if isinstance(spec.get("volumeClaimTemplates"), list) else []):
                     if isinstance(tpl, dict) and isinstance(tpl.get("spec"), dict):
                         _pvc_usage(c.usage, tpl["spec"], n)
             for _name, claim in ephemeral_claims(ps.spec):  # one PVC per pod, kept while the pod is
@@ -122,7 +123,8 @@ def contributors(release: Release, items: list, nodes: int) -> list[Contributor]
         elif o.kind == "Service" and o.api_version == "v1":
             ports = spec.get("ports") if isinstance(spec.get("ports"), list) else []
             kind = spec.get("type") or "ClusterIP"
-            if kind == "NodePort" or (kind == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is not False):
+            if kind == "NodePort" or (kind == "LoadBalancer"
+                                      and spec.get("allocateLoadBalancerNodePorts") is not False):
                 _add(c.usage, "services.nodeports", len(ports))
             elif kind == "LoadBalancer":  # no ports allocated, but those the chart names are still charged
                 _add(c.usage, "services.nodeports", sum(1 for p in ports if isinstance(p, dict) and p.get("nodePort")))
@@ -134,7 +136,8 @@ def contributors(release: Release, items: list, nodes: int) -> list[Contributor]
             c.usage.pop("count/persistentvolumeclaims", None)
             _pvc_usage(c.usage, spec, 1)
         out.append(c)
-    out.append(Contributor(f"Helm's release Secret sh.helm.release.v1.{release.name}.v1", {"count/secrets": Fraction(1)}))
+    out.append(Contributor(f"Helm's release Secret sh.helm.release.v1.{release.name}.v1",
+                           {"count/secrets": Fraction(1)}))
     # every namespace holds it (the root CA publisher creates it), and it counts like any ConfigMap
     out.append(Contributor("ConfigMap kube-root-ca.crt (in every namespace)", {"count/configmaps": Fraction(1)}))
     return out

@@ -50,7 +50,8 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
     if p["resourceQuota"]["enabled"] and not p["resourceQuota"]["quota"]:
         yield Finding(RULE.id, RULE.severity,
                       "policies.resourceQuota.enabled is true but the quota is empty: the ResourceQuota limits nothing",
-                      ObjectRef(), release.config_source("policies.resourceQuota.quota", "policies.resourceQuota.enabled"))
+                      ObjectRef(),
+                      release.config_source("policies.resourceQuota.quota", "policies.resourceQuota.enabled"))
     lr = p["limitRange"]
     if lr["enabled"] and not (lr["default"] or lr["defaultRequest"] or lr["min"] or lr["max"]):
         yield Finding(RULE.id, RULE.severity,

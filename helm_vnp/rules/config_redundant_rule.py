@@ -81,7 +81,8 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
         cover = next((b for b in builtins if rule_within(rule, b, peer_key)), None)
         if cover is not None:
             yield Finding(RULE.id, RULE.severity,
-                          f"{path} is already allowed by the built-in {direction} rule {_show(cover)}: it has no effect",
+                          f"{path} is already allowed by the built-in {direction} rule {_show(cover)}: "
+                          "it has no effect",
                           ObjectRef(), release.config_source(path))
             continue
         if len(mine) > MAX_PAIRWISE:  # every pair of thousands of rules would take minutes: duplicates only

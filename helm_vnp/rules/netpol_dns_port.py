@@ -116,4 +116,5 @@ def _unreachable(release: Release, netpol: dict, ports: list[int]) -> Iterable[F
         shown = ", ".join(cut[:3]) + (f" and {len(cut) - 3} more" if len(cut) > 3 else "")
         yield Finding(RULE.id, RULE.severity,
                       f"pods of {shown} cannot reach cluster DNS: {why}; name resolution will fail",
-                      ObjectRef(), release.config_source("policies.networkPolicy.dns.ports", "policies.networkPolicy.dns"))
+                      ObjectRef(),
+                      release.config_source("policies.networkPolicy.dns.ports", "policies.networkPolicy.dns"))

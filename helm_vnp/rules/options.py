@@ -163,7 +163,8 @@ def convert(option: Option, value) -> tuple[object, str | None]:
         return None, f"invalid value {value!r} (expected {option.type.__name__})"
     if option.choices and value not in option.choices:
         return None, f"invalid value {value!r}"
-    if option.minimum is not None and (value < option.minimum or (option.exclusive_minimum and value == option.minimum)):
+    if option.minimum is not None and (value < option.minimum
+                                       or (option.exclusive_minimum and value == option.minimum)):
         return None, f"{value!r} is out of range"
     if option.maximum is not None and value > option.maximum:
         return None, f"{value!r} is out of range"

@@ -8,7 +8,8 @@ entry, what installing the release would use at peak:
   the LimitRange defaults (see ``limitrange.fit``), the effective pod value the
   quota admission charges - max(sum of the app containers and sidecar init
   containers, the peak of the init sequence), or the pod-level ``spec.resources``
-  where set (Kubernetes 1.34+), plus ``spec.overhead`` - times the pods running at once: ``replicas`` (or an HPA's ``maxReplicas`` when larger),
+  where set (Kubernetes 1.34+), plus ``spec.overhead`` - times the pods running
+  at once: ``replicas`` (or an HPA's ``maxReplicas`` when larger),
   Job ``parallelism`` (capped by ``completions``), one run per CronJob (for
   ``concurrencyPolicy: Allow`` an *assumption*: runs only overlap when one
   outlasts the schedule), one pod per node for DaemonSets times the option

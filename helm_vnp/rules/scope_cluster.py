@@ -49,7 +49,8 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
             yield Finding(RULE.id, RULE.severity,
                           f"{o.kind} {o.name} is cluster-scoped{why}: it lives outside namespace "
                           f"{release.namespace}, its effect is cluster-wide, and installing it needs rights "
-                          "beyond the namespace", dataclasses.replace(release.ref_of(o), namespace=""), release.source(o.doc))
+                          "beyond the namespace", dataclasses.replace(release.ref_of(o), namespace=""),
+                          release.source(o.doc))
         elif info.scope == UNKNOWN:
             yield Finding(RULE.id, "info",
                           f"{o.kind} {o.name} ({o.api_version}): scope unknown - no built-in kind and no "

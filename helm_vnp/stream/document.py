@@ -87,7 +87,8 @@ class Document:
         m = _SIGNIFICANT.search(self.raw, self.body_start)
         if m is None:
             return False
-        return self.raw[m.start():m.start() + 1] not in (b" ", b"\t", b"{", b"[", b"-", b"&", b"!", b"*", b"%", b'"', b"'", b"|", b">", b"?")
+        return self.raw[m.start():m.start() + 1] not in (b" ", b"\t", b"{", b"[", b"-", b"&", b"!", b"*", b"%",
+                                                          b'"', b"'", b"|", b">", b"?")
 
     # -- head ----------------------------------------------------------------
     def _top_fields(self) -> dict:

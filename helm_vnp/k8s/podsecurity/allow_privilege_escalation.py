@@ -9,7 +9,8 @@ Example that fails::
     containers:
     - name: app
 
-API server: ``allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false)``.
+API server:
+``allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false)``.
 Fix::
 
     securityContext:

@@ -10,7 +10,8 @@ Example that fails::
     securityContext:
       capabilities: {add: [NET_ADMIN]}
 
-API server: ``non-default capabilities (container "app" must not include "NET_ADMIN" in securityContext.capabilities.add)``.
+API server:
+``non-default capabilities (container "app" must not include "NET_ADMIN" in securityContext.capabilities.add)``.
 Fix: remove the capability, or run the workload in a namespace with the
 privileged level.
 """

@@ -39,7 +39,8 @@ def _host_ports(container: dict, host_network: bool) -> list[int]:
 
 def host_ports_v1_0(metadata: dict, spec: dict) -> CheckResult:
     # the API defaults hostPort for containers and init containers only, not ephemeral ones
-    defaulted = {id(c) for c in containers(spec, ephemeral=False)} if is_true(as_map(spec).get("hostNetwork")) else set()
+    defaulted = ({id(c) for c in containers(spec, ephemeral=False)}
+                 if is_true(as_map(spec).get("hostNetwork")) else set())
     bad: list[str] = []
     ports: list[str] = []
     for c in containers(spec):
@@ -50,7 +51,8 @@ def host_ports_v1_0(metadata: dict, spec: dict) -> CheckResult:
     if not bad:
         return ALLOWED
     unique = sorted_set(ports)
-    detail = (f"{pluralize('container', 'containers', len(bad))} {join_quote(bad)} {pluralize('uses', 'use', len(bad))} "
+    detail = (f"{pluralize('container', 'containers', len(bad))} {join_quote(bad)} "
+              f"{pluralize('uses', 'use', len(bad))} "
               f"{pluralize('hostPort', 'hostPorts', len(unique))} {', '.join(unique)}")
     return CheckResult(False, "hostPort", detail, tuple(bad))
 

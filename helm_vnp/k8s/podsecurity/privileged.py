@@ -24,7 +24,8 @@ def privileged_v1_0(metadata: dict, spec: dict) -> CheckResult:
     bad = [name_of(c) for c in containers(spec) if is_true((security_context(c) or {}).get("privileged"))]
     if not bad:
         return ALLOWED
-    detail = f"{pluralize('container', 'containers', len(bad))} {join_quote(bad)} must not set securityContext.privileged=true"
+    detail = (f"{pluralize('container', 'containers', len(bad))} {join_quote(bad)} "
+              "must not set securityContext.privileged=true")
     return CheckResult(False, "privileged", detail, tuple(bad))
 
 

@@ -85,7 +85,8 @@ def explicit_violation(spec: dict) -> tuple[bool, list[str], list[str]]:
 
 def explicit_result(pod_bad: bool, bad_containers: list[str], values: list[str]) -> CheckResult:
     setters = setters_phrase(pod_bad, bad_containers)
-    detail = f"{' and '.join(setters)} must not set securityContext.seccompProfile.type to {join_quote(sorted_set(values))}"
+    detail = (f"{' and '.join(setters)} must not set securityContext.seccompProfile.type to "
+              f"{join_quote(sorted_set(values))}")
     return CheckResult(False, "seccompProfile", detail, tuple(bad_containers))
 
 

@@ -41,7 +41,9 @@ def plan(doc: Document, path: tuple[str, ...], key: str, value: str):
             raise fail(f"'{name}' carries a YAML anchor or alias", child)
         node = child
         if isinstance(node, ScalarNode) and name == "metadata" and node.value in ("", "~", "null", "Null", "NULL"):
-            return [_replace(node, pos, " {" + f'"labels": {{{entry}}}' + "}" if node.start_mark.index == node.end_mark.index else "{" + f'"labels": {{{entry}}}' + "}")]
+            return [_replace(node, pos,
+                             " {" + f'"labels": {{{entry}}}' + "}" if node.start_mark.index == node.end_mark.index
+                             else "{" + f'"labels": {{{entry}}}' + "}")]
     if not isinstance(node, MappingNode):
         raise fail("the pod template's metadata is not a mapping", node)
     _no_merge(node, fail)
