@@ -18,9 +18,9 @@ vCluster (``release: <name>``) to a chart that labels its pods differently.
         controlPlane:
           selector: {matchLabels: {app: vcluster}}   # the chart's pods say app: my-api
 
-**Fix.** Use labels that the intended pods carry (``kubectl get pods
---show-labels`` after a test install, or the chart's ``podLabels``), or remove
-the selector if the release has no control plane.
+**Fix.** Use labels that the intended pods carry (see them with
+``kubectl get pods --show-labels`` after a test install, or in the chart's
+``podLabels``), or remove the selector if the release has no control plane.
 """
 from __future__ import annotations
 

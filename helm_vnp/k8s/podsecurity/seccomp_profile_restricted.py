@@ -10,8 +10,10 @@ Example that fails::
     containers:
     - name: app          # no seccompProfile anywhere
 
-API server: ``seccompProfile (pod or container "app" must set
-securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")``.
+API server::
+
+    seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")
+
 Fix::
 
     spec:
