@@ -5,11 +5,8 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
-
-from rulekit import NETPOL_ON, context  # noqa: E402
-
-from helm_vnp.graph import analyse, render_dot, render_mermaid, render_text  # noqa: E402
+from helm_vnp.graph import analyse, render_dot, render_mermaid, render_text
+from tests.rules.rulekit import NETPOL_ON, context
 
 STREAM = """\
 apiVersion: apps/v1

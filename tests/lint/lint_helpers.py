@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
 CHARTS = Path(__file__).resolve().parent / "charts"
 HELM4 = REPO / ".tools" / "bin" / "helm4"
 HELM3 = REPO / ".tools" / "bin" / "helm3"

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from helm_vnp.k8s.podsecurity import evaluate_pod
 from helm_vnp.cli import app
-from lint_helpers import pss_findings, BAD_DEPLOYMENT, CORPUS, PRIVILEGED_POD, lint_json, need, rules_of, write
+from tests.lint.lint_helpers import pss_findings, BAD_DEPLOYMENT, PRIVILEGED_POD, lint_json, rules_of, write
 
 VERSIONS = [f"v1.{minor}" for minor in range(38)]
 
@@ -125,7 +125,7 @@ def test_every_workload_kind_is_checked(tmp_path):
                        "podtemplate"}
 
 
-def test_upstream_kube_prometheus_stack_under_restricted():
+def test_upstream_kube_prometheus_stack_under_restricted(corpus):
     """What the default kube-prometheus-stack really violates (read from the stream, see the corpus):
 
     node-exporter shares the node's network and PID namespaces, mounts /proc, /sys and / by hostPath,
@@ -134,7 +134,7 @@ def test_upstream_kube_prometheus_stack_under_restricted():
     the Grafana test hook Pod has no securityContext at all.  Grafana, kube-state-metrics, the
     operator and the admission Jobs are restricted-clean.
     """
-    stream = need(CORPUS / "kube-prometheus-stack.yaml", "the kube-prometheus-stack corpus stream")
+    stream = corpus("kube-prometheus-stack.yaml")
     report = lint_json("--rendered", str(stream), "--pss-level", "restricted", "-n", "monitoring")
     found = {(f["object"]["kind"], f["object"]["name"], f["rule"]) for f in pss_findings(report)}
     node, test = ("DaemonSet", "kps-prometheus-node-exporter"), ("Pod", "kps-grafana-test")
@@ -155,9 +155,9 @@ def test_upstream_kube_prometheus_stack_under_restricted():
         (node[1], "pss.hostNamespaces"), (node[1], "pss.hostPathVolumes"), (node[1], "pss.hostPorts")}
 
 
-def test_crd_bodies_are_not_parsed(monkeypatch):
+def test_crd_bodies_are_not_parsed(monkeypatch, corpus):
     """The 5 MB stream with CRDs: heads only for CRDs (a spy on the one YAML parser entry point)."""
-    stream = need(CORPUS / "kube-prometheus-stack-with-crds.yaml", "the kube-prometheus-stack-with-crds stream")
+    stream = corpus("kube-prometheus-stack-with-crds.yaml")
     from helm_vnp.checks.registry import all_rules
     from helm_vnp.lint import LintOptions, run_lint
     from helm_vnp.base import yamlload as parse
@@ -181,16 +181,16 @@ def test_crd_bodies_are_not_parsed(monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["cert-manager.yaml", "ingress-nginx.yaml"])
-def test_other_corpus_streams_lint_cleanly_without_errors(name):
-    stream = need(CORPUS / name, f"the {name} corpus stream")
+def test_other_corpus_streams_lint_cleanly_without_errors(name, corpus):
+    stream = corpus(name)
     report = lint_json("--rendered", str(stream))
     assert report["summary"]["objects"] > 10
     assert not [f for f in report["findings"] if f["severity"] == "error"], report["findings"]
     assert all(f["source"]["file"] == str(stream) and f["source"]["line"] > 0 for f in pss_findings(report))
 
 
-def test_postrender_input_streams_point_at_the_named_file():
-    stream = need(CORPUS / "postrender-input" / "kube-prometheus-stack.yaml", "the Helm 4 post-render input")
+def test_postrender_input_streams_point_at_the_named_file(corpus):
+    stream = corpus("postrender-input/kube-prometheus-stack.yaml")
     report = lint_json("--rendered", str(stream), "--pss-level", "baseline")
     assert {f["source"]["file"] for f in pss_findings(report)} == {str(stream)}
     assert {f["object"]["name"] for f in pss_findings(report)} == {"kps-prometheus-node-exporter"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import os
 
-from lint_helpers import (pss_findings, only, run_cli as _run_cli, BAD_DEPLOYMENT, GOOD_DEPLOYMENT, PRIVILEGED_POD, lint_json, rules_of, run_cli,
-                          write)
+from tests.lint.lint_helpers import (pss_findings, only, run_cli as _run_cli, BAD_DEPLOYMENT, GOOD_DEPLOYMENT,
+                                     PRIVILEGED_POD, lint_json, rules_of, run_cli, write)
 
 RESTRICTED_BAD = ["pss.allowPrivilegeEscalation", "pss.capabilities_restricted", "pss.runAsNonRoot",
                   "pss.seccompProfile_restricted"]

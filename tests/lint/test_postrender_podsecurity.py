@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from lint_helpers import BAD_DEPLOYMENT, CHARTS, GOOD_DEPLOYMENT, HELM4, POSTRENDER, PRIVILEGED_POD, need, run_cli
+from tests.lint.lint_helpers import BAD_DEPLOYMENT, CHARTS, GOOD_DEPLOYMENT, HELM4, POSTRENDER, PRIVILEGED_POD, need, run_cli
 
 STREAM = ("---\n" + BAD_DEPLOYMENT + "---\n" + PRIVILEGED_POD + "---\n" + GOOD_DEPLOYMENT).encode()
 

@@ -10,7 +10,7 @@ import sys
 from helm_vnp.checks.base import Finding, ObjectRef, Source
 from helm_vnp.lint import LintReport
 from helm_vnp.report import render
-from report_helpers import build_report
+from tests.report.report_helpers import build_report
 
 
 def test_json_contract(tmp_path):

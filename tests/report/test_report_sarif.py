@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 
 from helm_vnp.report import render
-from report_helpers import build_report
+from tests.report.report_helpers import build_report
 
 SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
 

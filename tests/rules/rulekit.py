@@ -5,15 +5,11 @@ import copy
 import os
 import tempfile
 import textwrap
-from pathlib import Path
-
-import pytest
 
 from helm_vnp.checks.context import LintContext
 from helm_vnp.config import load_config
 from helm_vnp.pipeline import post_render
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 RELEASE, NAMESPACE = "rel", "team"
 
 NETPOL_ON = "policies:\n  networkPolicy:\n    enabled: true\n"
@@ -50,13 +46,6 @@ def context(stream: str | bytes, values: str | dict = "", release: str = RELEASE
 
 def run(module, stream, values: str | dict = "", **kw) -> list:
     return list(module.check(context(stream, values, **kw)))
-
-
-def corpus(name: str) -> bytes:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus stream {path} is absent")
-    return path.read_bytes()
 
 
 def deployment(name: str = "web", replicas: int | None = 1, containers: str = "", extra_spec: str = "",

@@ -1,9 +1,8 @@
 """netpol.apiServer: pods bound to RBAC roles whose egress cannot reach the API server."""
 from __future__ import annotations
 
-from rulekit import NETPOL_ON, corpus, deployment, run
-
 from helm_vnp.checks.rules import netpol_api_server
+from tests.rules.rulekit import NETPOL_ON, deployment, run
 
 OPERATOR = deployment("operator", extra_spec="      serviceAccountName: operator\n")
 
@@ -62,9 +61,10 @@ def test_a_chart_policy_with_empty_egress_isolates_nothing():
     assert len(run(netpol_api_server, OPERATOR + binding() + isolating, "", namespace="ns")) == 1
 
 
-def test_kube_prometheus_stack_operator_and_friends():
+def test_kube_prometheus_stack_operator_and_friends(corpus):
     """The upstream-default chart: the operator, kube-state-metrics and grafana's sidecar all watch the API."""
-    found = run(netpol_api_server, corpus("kube-prometheus-stack.yaml").decode(), NETPOL_ON, namespace="monitoring")
+    stream = corpus("kube-prometheus-stack.yaml").read_bytes().decode()
+    found = run(netpol_api_server, stream, NETPOL_ON, namespace="monitoring")
     names = {f.object.name for f in found}
     assert {"kps-kube-prometheus-stack-operator", "kps-kube-state-metrics", "kps-grafana"} <= names
     assert "kps-prometheus-node-exporter" not in names  # host network: netpol.hostNetwork's

@@ -1,10 +1,9 @@
 """config.*: settings that are valid for the schema but do nothing, or nothing useful."""
 from __future__ import annotations
 
-from rulekit import NETPOL_ON, QUOTA_ON, deployment, run
-
 from helm_vnp.checks.rules import (config_control_plane_selector, config_empty_policy, config_except_overlap,
                                    config_redundant_rule)
+from tests.rules.rulekit import NETPOL_ON, QUOTA_ON, deployment, run
 
 
 def test_except_entries_that_repeat_or_nest():

@@ -1,9 +1,8 @@
 """limitrange.fit: containers the API server would reject under the namespace's LimitRanges."""
 from __future__ import annotations
 
-from rulekit import QUOTA_ON, deployment, run
-
 from helm_vnp.checks.rules import limitrange_fit
+from tests.rules.rulekit import QUOTA_ON, deployment, run
 
 
 def res(requests: str = "", limits: str = "", name: str = "app") -> str:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import copy
 
-from rulekit import NETPOL_ON, REFERENCE, deployment, policies_from, run
-
 from helm_vnp.checks.rules import (netpol_chart_widens, netpol_dns_port, netpol_exposure, netpol_host_network,
                                    netpol_metadata)
+from tests.rules.rulekit import NETPOL_ON, REFERENCE, deployment, policies_from, run
 
 HOST_NET = deployment("agent", extra_spec="      hostNetwork: true\n")
 

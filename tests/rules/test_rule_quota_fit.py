@@ -1,9 +1,8 @@
 """quota.fit on purpose-built releases: each way a release can overflow its namespace quota."""
 from __future__ import annotations
 
-from rulekit import QUOTA_ON, deployment, run
-
 from helm_vnp.checks.rules import quota_fit
+from tests.rules.rulekit import QUOTA_ON, deployment, run
 
 
 def _lr(limit_range: str) -> str:

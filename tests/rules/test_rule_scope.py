@@ -1,9 +1,8 @@
 """scope.cluster / scope.namespace: what escapes the release namespace."""
 from __future__ import annotations
 
-from rulekit import deployment, run
-
 from helm_vnp.checks.rules import scope_cluster, scope_namespace
+from tests.rules.rulekit import deployment, run
 
 CLUSTER_ROLE = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: []\n"
 ROLE = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader}\nrules: []\n"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rulekit import QUOTA_ON, REFERENCE, context
-
 from helm_vnp.checks.rules import RULE_MODULES
+from tests.rules.rulekit import QUOTA_ON, REFERENCE, context
 
 cases = [
  "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: '3'\n  template:\n    metadata: {labels: [1]}\n    spec:\n      containers: 5\n      initContainers: [{name: i, resources: []}]\n",
