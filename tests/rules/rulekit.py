@@ -9,6 +9,8 @@ import textwrap
 from helm_vnp.checks.context import LintContext
 from helm_vnp.config import load_config
 from helm_vnp.pipeline import post_render
+from tests import builders
+from tests.builders import stream
 
 RELEASE, NAMESPACE = "rel", "team"
 
@@ -48,12 +50,7 @@ def run(module, stream, values: str | dict = "", **kw) -> list:
     return list(module.check(context(stream, values, **kw)))
 
 
-def deployment(name: str = "web", replicas: int | None = 1, containers: str = "", extra_spec: str = "",
-               labels: str = "", namespace: str = "") -> str:
-    """A Deployment manifest; ``containers`` is the YAML list under ``containers:`` (indented 8)."""
-    rep = f"  replicas: {replicas}\n" if replicas is not None else ""
-    ns = f"  namespace: {namespace}\n" if namespace else ""
-    containers = containers or "        - name: app\n          image: nginx\n"
-    return (f"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n{ns}spec:\n{rep}"
-            f"  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n"
-            f"      labels: {{app: {name}{labels}}}\n    spec:\n{extra_spec}      containers:\n{containers}")
+def deployment(name: str = "web", replicas: int | None = 1, **kw) -> str:
+    """A Deployment document (``tests.builders.deployment``: ``containers=[container(...)]``, pod-spec fields
+    such as ``host_network=True`` as keywords), pods labelled and selected by ``app: NAME``."""
+    return stream(builders.deployment(name, replicas=replicas, **kw))

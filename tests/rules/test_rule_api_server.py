@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from helm_vnp.checks.rules import netpol_api_server
+from tests.builders import network_policy, role_binding, service_account, stream
 from tests.rules.rulekit import NETPOL_ON, deployment, run
 
-OPERATOR = deployment("operator", extra_spec="      serviceAccountName: operator\n")
+OPERATOR = deployment("operator", service_account_name="operator")
 
 
 def binding(kind: str = "ClusterRoleBinding", sa: str = "operator", namespace: str | None = "ns") -> str:
-    ns = f", namespace: {namespace}" if namespace else ""
-    return (f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata: {{name: {sa}-binding}}\n"
-            f"roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: {sa}-role}}\n"
-            f"subjects: [{{kind: ServiceAccount, name: {sa}{ns}}}]\n")
+    return stream(role_binding(f"{sa}-binding", kind=kind, role_name=f"{sa}-role", service_accounts=[(sa, namespace)]))
 
 
 def test_bound_pods_under_isolation_are_reported():
@@ -32,10 +30,9 @@ def test_no_isolation_no_binding_or_no_token_is_quiet():
     assert run(netpol_api_server, OPERATOR, NETPOL_ON, namespace="ns") == []  # no RBAC: no evidence of API use
     assert run(netpol_api_server, OPERATOR + binding(sa="other"), NETPOL_ON, namespace="ns") == []
     assert run(netpol_api_server, OPERATOR + binding(namespace="elsewhere"), NETPOL_ON, namespace="ns") == []
-    no_token = deployment("operator", extra_spec="      serviceAccountName: operator\n"
-                                                "      automountServiceAccountToken: false\n")
+    no_token = deployment("operator", service_account_name="operator", automount_service_account_token=False)
     assert run(netpol_api_server, no_token + binding(), NETPOL_ON, namespace="ns") == []
-    sa_off = "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: operator}\nautomountServiceAccountToken: false\n"
+    sa_off = stream(service_account("operator", automount_service_account_token=False))
     assert run(netpol_api_server, OPERATOR + binding() + sa_off, NETPOL_ON, namespace="ns") == []
 
 
@@ -54,10 +51,9 @@ def test_control_plane_selector_or_an_egress_rule_fixes_it():
 
 def test_a_chart_policy_with_empty_egress_isolates_nothing():
     """`egress: []` without policyTypes: the API server defaults policyTypes to [Ingress] only."""
-    chart_np = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\nspec:\n"
-                "  podSelector: {}\n  ingress: [{}]\n  egress: []\n")
+    chart_np = stream(network_policy("np", ingress=[{}], egress=[]))
     assert run(netpol_api_server, OPERATOR + binding() + chart_np, "", namespace="ns") == []
-    isolating = chart_np.replace("  egress: []\n", "  policyTypes: [Ingress, Egress]\n  egress: []\n")
+    isolating = stream(network_policy("np", policy_types=["Ingress", "Egress"], ingress=[{}], egress=[]))
     assert len(run(netpol_api_server, OPERATOR + binding() + isolating, "", namespace="ns")) == 1
 
 

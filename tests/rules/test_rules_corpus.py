@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from helm_vnp.checks.rules import RULE_MODULES
+from tests.builders import config_map, secret, stream
 from tests.rules.rulekit import REFERENCE, context
 
 
@@ -60,10 +61,9 @@ def test_cert_manager_places_rbac_in_kube_system(corpus):
 
 
 def test_no_message_carries_secret_or_configmap_data():
-    stream = ("---\napiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: elsewhere}\n"
-              "stringData: {password: hunter2-SECRET}\n"
-              "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: CONFIG-VALUE}\n")
-    many = "".join(stream.replace("name: s,", f"name: s{i},").replace("name: c}", f"name: c{i}}}") for i in range(120))
+    many = stream(*(o for i in range(120) for o in (
+        secret(f"s{i}", namespace="elsewhere", string_data={"password": "hunter2-SECRET"}),
+        config_map(f"c{i}", {"k": "CONFIG-VALUE"}))))
     ctx = context(many, REFERENCE)
     found = [f for m in RULE_MODULES for f in m.check(ctx)]
     assert {f.rule for f in found} >= {"quota.fit", "scope.namespace"}
