@@ -5,6 +5,7 @@ by `helm plugin install` from a copy of this repository.
 The copy (tracked and new files, no .venv) is made once per session; its first install
 runs the real install hook (a fresh venv, pip install from PyPI), later installs of the
 same copy find that venv and reuse it.  Nothing outside tmp dirs is touched.
+The Helm runner, the install and the paths the tests share are in helmkit.py.
 """
 from __future__ import annotations
 
