@@ -1,7 +1,7 @@
 """Invalid configurations and the exact message each one gets (file:line: path: what, expected)."""
 import pytest
 
-from .helpers import errors
+from tests.config.helpers import errors
 
 CASES = [
     pytest.param('policies:\n  podSecurityStandard: strict\n',
@@ -208,8 +208,8 @@ def test_all_problems_are_reported_at_once_in_document_order(tmp_path):
 
 
 def test_load_config_raises_one_vnp_error_with_exit_code_2(tmp_path):
-    from helm_vnp.config import ValuesInput, load_config
     from helm_vnp.base.errors import VnpError
+    from helm_vnp.config import ValuesInput, load_config
 
     path = tmp_path / "v.yaml"
     path.write_text("policies: {selection: x, podSecurityStandard: y}\n")

@@ -4,8 +4,7 @@ import copy
 import pytest
 
 from helm_vnp.config.defaults import DEFAULT_PUBLIC_EXCEPT
-
-from .helpers import errors, load
+from tests.config.helpers import errors, load
 
 V6 = {"cidr": "::/0", "except": ["::1/128", "fc00::/7", "fe80::/10", "::ffff:0:0/96"]}
 

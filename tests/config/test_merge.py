@@ -2,8 +2,7 @@
 from helm_vnp.config.loader import merged_values
 from helm_vnp.config.merge import coalesce
 from helm_vnp.config.sources import set_flags
-
-from .helpers import load, write
+from tests.config.helpers import load, write
 
 
 def merged(files, sets=(), set_strings=(), set_jsons=()):

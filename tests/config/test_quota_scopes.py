@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from helm_vnp.config import ValuesInput, check_values, load_config
 from helm_vnp.base.errors import VnpError
+from helm_vnp.config import ValuesInput, check_values, load_config
 
 
 def test_default_entries_a_scoped_quota_cannot_hold_are_left_out_with_a_warning():

@@ -5,8 +5,8 @@ import os
 import subprocess
 import sys
 
-from conftest import REPO, RELEASE_LABEL, helm_binary
-from e2e_helpers import kube_validate, load_all, pod_metadata
+from tests.e2e.e2e_helpers import kube_validate, load_all, pod_metadata
+from tests.e2e.helmkit import RELEASE_LABEL, REPO, helm_binary
 
 
 def test_demo_prints_the_isolated_stream(tmp_path):

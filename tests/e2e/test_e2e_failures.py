@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import HOOKS_CHART
+
+from tests.e2e.helmkit import HOOKS_CHART
 
 HOOKS_VALUES = Path(__file__).parent / "values-hooks.yaml"
 BAD = "policies:\n  networkPolicy:\n    enabled: maybe\n"

@@ -5,8 +5,9 @@ import os
 import subprocess
 
 import pytest
-from conftest import REPO, install, make_helm
-from e2e_helpers import kube_validate, load_all
+
+from tests.e2e.e2e_helpers import kube_validate, load_all
+from tests.e2e.helmkit import REPO, install, make_helm
 
 
 def test_first_install_creates_the_plugin_venv_with_the_real_hook(plugin_source):

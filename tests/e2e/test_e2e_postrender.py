@@ -9,8 +9,25 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_CHART, DEMO_VALUES, FILENAME_ANNOTATION, HOOKS_CHART, RELEASE_LABEL, Helm
-from e2e_helpers import by_source, key, kube_validate, load_all, pod_metadata, sources, without_label
+
+from tests.e2e.e2e_helpers import (
+    by_source,
+    key,
+    kube_validate,
+    load_all,
+    pod_metadata,
+    sources,
+    without_label,
+)
+from tests.e2e.helmkit import (
+    DEMO_CHART,
+    DEMO_VALUES,
+    FILENAME_ANNOTATION,
+    HOOKS_CHART,
+    RELEASE_LABEL,
+    Helm,
+    memory_driver_env,
+)
 
 GENERATED = "helm-vnp/generated.yaml"
 HOOKS_VALUES = Path(__file__).parent / "values-hooks.yaml"
@@ -72,8 +89,6 @@ def test_helm3_passes_documents_without_pod_templates_through_byte_for_byte(helm
 
 def test_hooks_stay_hooks_and_are_labelled_on_helm4(helm4, fake_cluster, tmp_path):
     """`install --dry-run=client` separates HOOKS from MANIFEST: the post-rendered hooks are still hooks."""
-    from conftest import memory_driver_env
-
     proc = helm4.run("install", "app", HOOKS_CHART, "-f", HOOKS_VALUES, "-n", "team-a", "--dry-run=client",
                      "--post-renderer", "vnp-postrender", *pr_args(HOOKS_VALUES),
                      env=memory_driver_env(fake_cluster, tmp_path, []))

@@ -5,8 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_CHART, DEMO_VALUES, HOOKS_CHART, RELEASE_LABEL, deployed_release, memory_driver_env
-from e2e_helpers import by_source, key, kube_validate, load_all, pod_metadata
+
+from tests.e2e.e2e_helpers import by_source, key, kube_validate, load_all, pod_metadata
+from tests.e2e.helmkit import (
+    DEMO_CHART,
+    DEMO_VALUES,
+    HOOKS_CHART,
+    RELEASE_LABEL,
+    deployed_release,
+    memory_driver_env,
+)
 
 HOOKS_VALUES = Path(__file__).parent / "values-hooks.yaml"
 

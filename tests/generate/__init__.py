@@ -1,1 +1,0 @@
-"""Tests of helm_vnp.generate (a package so its helpers import relatively)."""

@@ -7,11 +7,8 @@ defaults (quota, limit range, public egress) plus vnp's documented extensions
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 RELEASE = "shop"
 NAMESPACE = "team-a"
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "vcluster"
 
 KUBE_DNS = {
     "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},

@@ -8,8 +8,14 @@ import pytest
 
 from helm_vnp.base.names import GENERATED_BY_LABEL, GENERATED_BY_VALUE, RELEASE_LABEL
 from helm_vnp.generate import generate_all
-
-from .inputs import CONTROL_PLANE, NAMESPACE, RELEASE, WORKLOADS, by_name, make_policies
+from tests.generate.inputs import (
+    CONTROL_PLANE,
+    NAMESPACE,
+    RELEASE,
+    WORKLOADS,
+    by_name,
+    make_policies,
+)
 
 
 def full() -> dict:

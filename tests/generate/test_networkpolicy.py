@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import pytest
 
-from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.base.errors import VnpError
+from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.generate import generate_all
-
-from .inputs import CONTROL_PLANE, KUBE_DNS, NAMESPACE, RELEASE, WORKLOADS, by_name, make_policies
-from .netsim import Pod, allowed
+from tests.generate.inputs import (
+    CONTROL_PLANE,
+    KUBE_DNS,
+    NAMESPACE,
+    RELEASE,
+    WORKLOADS,
+    by_name,
+    make_policies,
+)
+from tests.generate.netsim import Pod, allowed
 
 WEB = Pod(NAMESPACE, {RELEASE_LABEL: RELEASE, "app": "web"}, "10.244.1.1")
 API = Pod(NAMESPACE, {RELEASE_LABEL: RELEASE, "app": "api"}, "10.244.1.2")

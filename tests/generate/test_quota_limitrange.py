@@ -4,8 +4,7 @@ from __future__ import annotations
 import pytest
 
 from helm_vnp.generate import generate_all
-
-from .inputs import NAMESPACE, REFERENCE, RELEASE, make_policies
+from tests.generate.inputs import NAMESPACE, RELEASE, make_policies
 
 
 def _one(policies: dict, kind: str) -> dict:
@@ -14,11 +13,9 @@ def _one(policies: dict, kind: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def reference() -> dict[str, dict]:
+def reference(vcluster_reference) -> dict[str, dict]:
     """kind -> object, from vCluster's own render of its defaults."""
-    path = REFERENCE / "quota-limitrange.yaml"
-    if not path.is_file():
-        pytest.skip(f"vCluster reference render not available: {path} is missing")
+    path = vcluster_reference("quota-limitrange.yaml")
     from ruamel.yaml import YAML
 
     return {doc["kind"]: doc for doc in YAML(typ="safe").load_all(path.read_text()) if doc}

@@ -10,8 +10,13 @@ import re
 import pytest
 
 from helm_vnp.generate import generate_all
-
-from .inputs import CONTROL_PLANE, NAMESPACE, RELEASE, WORKLOADS, make_policies
+from tests.generate.inputs import (
+    CONTROL_PLANE,
+    NAMESPACE,
+    RELEASE,
+    WORKLOADS,
+    make_policies,
+)
 
 kubernetes_validate = pytest.importorskip("kubernetes_validate")
 

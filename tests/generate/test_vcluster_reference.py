@@ -10,10 +10,9 @@ from __future__ import annotations
 import pytest
 
 from helm_vnp.base.names import RELEASE_LABEL
-
-from .inputs import NAMESPACE, REFERENCE, make_policies
-from .netsim import Pod, allowed
-from .test_networkpolicy import generate
+from tests.generate.inputs import NAMESPACE, make_policies
+from tests.generate.netsim import Pod, allowed
+from tests.generate.test_networkpolicy import generate
 
 RELEASE = "v"  # the release name of the reference renders
 TENANT = {"vcluster.loft.sh/managed-by": RELEASE, RELEASE_LABEL: RELEASE}  # a tenant pod in both worlds
@@ -27,12 +26,15 @@ METADATA = "169.254.169.254"
 PUBLIC_V6 = "2606:4700:4700::1111"
 
 
-def reference(version: str) -> list[dict]:
-    path = REFERENCE / f"networkpolicy-{version}.yaml"
-    if not path.is_file():
-        pytest.skip(f"vCluster reference render not available: {path} is missing")
+@pytest.fixture
+def reference(vcluster_reference):
+    """``reference(version)``: the objects of vCluster's render (skips where ../shared is absent)."""
     from ruamel.yaml import YAML
-    return [d for d in YAML(typ="safe").load_all(path.read_text()) if d]
+
+    def load(version: str) -> list[dict]:
+        path = vcluster_reference(f"networkpolicy-{version}.yaml")
+        return [d for d in YAML(typ="safe").load_all(path.read_text()) if d]
+    return load
 
 
 @pytest.fixture(scope="module")
@@ -43,41 +45,41 @@ def ours() -> list[dict]:
 @pytest.mark.parametrize("version", ["v0.30", "v0.36"])
 @pytest.mark.parametrize("dest", PUBLIC_V4 + PRIVATE_V4)
 @pytest.mark.parametrize("port", [80, 443, 5432])
-def test_same_verdict_as_vcluster_for_ipv4_egress(ours, version, dest, port):
+def test_same_verdict_as_vcluster_for_ipv4_egress(ours, reference, version, dest, port):
     theirs = reference(version)
     assert allowed(ours, WEB, dest, port) == allowed(theirs, WEB, dest, port), (version, dest, port)
 
 
 @pytest.mark.parametrize("version", ["v0.30", "v0.36"])
-def test_tenant_pods_reach_each_other_in_both(ours, version):
+def test_tenant_pods_reach_each_other_in_both(ours, reference, version):
     theirs = reference(version)
     for pols in (ours, theirs):
         assert allowed(pols, WEB, API, 8080) and allowed(pols, API, WEB, 8080)
 
 
 @pytest.mark.parametrize("version", ["v0.30", "v0.36"])
-def test_difference_metadata_endpoint(ours, version):
+def test_difference_metadata_endpoint(ours, reference, version):
     """vCluster leaves the cloud metadata endpoint reachable; we exclude 169.254.0.0/16."""
     assert allowed(reference(version), WEB, METADATA, 80)
     assert not allowed(ours, WEB, METADATA, 80)
 
 
 @pytest.mark.parametrize("version", ["v0.30", "v0.36"])
-def test_difference_ipv6_public_egress(ours, version):
+def test_difference_ipv6_public_egress(ours, reference, version):
     """vCluster has no IPv6 block (no public IPv6 egress at all); ours allows public IPv6, not ULA/link-local."""
     assert not allowed(reference(version), WEB, PUBLIC_V6, 443)
     assert allowed(ours, WEB, PUBLIC_V6, 443)
     assert not allowed(ours, WEB, "fd00:ec2::254", 80) and not allowed(ours, WEB, "fe80::1", 80)
 
 
-def test_difference_ingress_isolation_against_v0_30(ours):
+def test_difference_ingress_isolation_against_v0_30(ours, reference):
     """v0.30's workload policy is egress-only: another tenant in the namespace gets in. v0.36 and we isolate."""
     assert allowed(reference("v0.30"), STRANGER, WEB, 8080)
     assert not allowed(reference("v0.36"), STRANGER, WEB, 8080)
     assert not allowed(ours, STRANGER, WEB, 8080)
 
 
-def test_difference_dns_only_towards_cluster_dns(ours):
+def test_difference_dns_only_towards_cluster_dns(ours, reference):
     """v0.30 opens port 53 to every destination (DNS tunnels out); we open it to the DNS pods and fallbackDns."""
     theirs = reference("v0.30")
     assert allowed(theirs, WEB, KUBE_DNS, 53, "UDP") and allowed(ours, WEB, KUBE_DNS, 53, "UDP")

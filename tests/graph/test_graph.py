@@ -5,40 +5,13 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
-
-from rulekit import NETPOL_ON, context  # noqa: E402
-
 from helm_vnp.graph.analysis import analyse
-from helm_vnp.graph.formats import render_dot, render_mermaid, render_text  # noqa: E402
+from helm_vnp.graph.formats import render_dot, render_mermaid, render_text
+from tests.builders import container, deployment, network_policy, stream
+from tests.rules.rulekit import NETPOL_ON, context
 
-STREAM = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - name: web
-        image: nginx
-        ports: [{containerPort: 8080}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: db}
-spec:
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec:
-      containers:
-      - name: db
-        image: postgres
-        ports: [{containerPort: 5432}]
-"""
+STREAM = stream(deployment("web", containers=[container("web", "nginx", ports=[8080])]),
+                deployment("db", containers=[container("db", "postgres", ports=[5432])]))
 
 
 def verdict(graph, src, dst, port=None):
@@ -68,14 +41,8 @@ def test_isolation_keeps_the_release_together_and_the_rest_out():
 
 
 def test_a_chart_policy_that_opens_ingress_shows_up():
-    opened = STREAM + """---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: web-public}
-spec:
-  podSelector: {matchLabels: {app: web}}
-  ingress: [{ports: [{port: 8080}]}]
-"""
+    web_public = network_policy("web-public", pod_selector={"app": "web"}, ingress=[{"ports": [{"port": 8080}]}])
+    opened = STREAM + stream(web_public)
     g = analyse(context(opened, NETPOL_ON))
     assert verdict(g, "outside", "Deployment/web") and verdict(g, "other-namespace", "Deployment/web")
     assert not verdict(g, "outside", "Deployment/db")

@@ -8,15 +8,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import make_corpus  # noqa: E402
-from hostile_oracle import HANG_GUARD, POSTRENDER, judge, run_postrender  # noqa: E402
+from tests.hostile import make_corpus
+from tests.hostile.hostile_oracle import HANG_GUARD, POSTRENDER, judge, run_postrender
 
 CASES = make_corpus.CASES
 INDEX = json.loads((CASES / "index.json").read_bytes())

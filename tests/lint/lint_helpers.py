@@ -10,67 +10,39 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import container, deployment, dump, pod
+
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
 CHARTS = Path(__file__).resolve().parent / "charts"
 HELM4 = REPO / ".tools" / "bin" / "helm4"
 HELM3 = REPO / ".tools" / "bin" / "helm3"
 CLI = [sys.executable, "-m", "helm_vnp"]
 POSTRENDER = REPO / ".venv" / "bin" / "vnp-postrender"
 
-BAD_DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: app
-          image: nginx
-"""
 
-GOOD_DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  selector:
-    matchLabels: {app: api}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      securityContext:
-        runAsNonRoot: true
-        seccompProfile: {type: RuntimeDefault}
-      containers:
-        - name: app
-          image: api
-          securityContext:
-            allowPrivilegeEscalation: false
-            capabilities: {drop: [ALL]}
-"""
 
-PRIVILEGED_POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: root-pod
-spec:
-  hostNetwork: true
-  containers:
-    - name: box
-      image: busybox
-      securityContext: {privileged: true}
-"""
+def bad_deployment(namespace: str | None = "shop", labels: dict | None = None) -> dict:
+    """Baseline-clean, restricted-bad: no securityContext anywhere."""
+    return deployment("web", namespace=namespace, labels=labels)
+
+
+def good_deployment(seccomp: bool = True) -> dict:
+    """Restricted-clean (without ``seccomp``: clean only before v1.19, when restricted began to ask for one)."""
+    pod_context = {"runAsNonRoot": True, **({"seccompProfile": {"type": "RuntimeDefault"}} if seccomp else {})}
+    hardened = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}
+    return deployment("api", security_context=pod_context,
+                      containers=[container("app", "api", security_context=hardened)])
+
+
+def privileged_pod(name: str = "root-pod", annotations: dict | None = None) -> dict:
+    """Baseline-bad twice: the host's network, a privileged container."""
+    return pod(name, annotations=annotations, host_network=True,
+               containers=[container("box", "busybox", security_context={"privileged": True})])
+
+
+BAD_DEPLOYMENT = dump(bad_deployment())
+GOOD_DEPLOYMENT = dump(good_deployment())
+PRIVILEGED_POD = dump(privileged_pod())
 
 
 def write(path: Path, text: str) -> str:

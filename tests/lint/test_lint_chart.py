@@ -3,7 +3,17 @@ from __future__ import annotations
 
 import pytest
 
-from lint_helpers import pss_findings, CHARTS, HELM3, HELM4, lint_json, need, rules_of, run_cli, write
+from tests.lint.lint_helpers import (
+    CHARTS,
+    HELM3,
+    HELM4,
+    lint_json,
+    need,
+    pss_findings,
+    rules_of,
+    run_cli,
+    write,
+)
 
 WEB = str(CHARTS / "web")
 RESTRICTED_BAD = ["pss.allowPrivilegeEscalation", "pss.capabilities_restricted", "pss.runAsNonRoot",

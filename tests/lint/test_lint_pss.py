@@ -6,32 +6,38 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from helm_vnp.k8s.podsecurity import evaluate_pod
 from helm_vnp.cli import app
-from lint_helpers import pss_findings, BAD_DEPLOYMENT, CORPUS, PRIVILEGED_POD, lint_json, need, rules_of, write
+from helm_vnp.k8s.podsecurity import evaluate_pod
+from tests.builders import (
+    container,
+    cron_job,
+    dump,
+    obj,
+    pod,
+    pod_template,
+    stream,
+    workload,
+)
+from tests.lint.lint_helpers import (
+    BAD_DEPLOYMENT,
+    PRIVILEGED_POD,
+    lint_json,
+    pss_findings,
+    rules_of,
+    write,
+)
 
 VERSIONS = [f"v1.{minor}" for minor in range(38)]
 
 # Restricted in every way that is stable across versions, but without a seccomp profile (a restricted
 # requirement from v1.19) and with sysctls that joined the allowed list in v1.27 and v1.29.
-VERSIONED_POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: versioned
-spec:
-  securityContext:
-    runAsNonRoot: true
-    sysctls:
-      - {name: net.ipv4.ip_local_reserved_ports, value: "30000-30100"}
-      - {name: net.ipv4.tcp_keepalive_time, value: "600"}
-  containers:
-    - name: app
-      image: app
-      securityContext:
-        allowPrivilegeEscalation: false
-        capabilities: {drop: [ALL]}
-"""
+VERSIONED_POD = dump(pod(
+    "versioned",
+    security_context={"runAsNonRoot": True,
+                      "sysctls": [{"name": "net.ipv4.ip_local_reserved_ports", "value": "30000-30100"},
+                                  {"name": "net.ipv4.tcp_keepalive_time", "value": "600"}]},
+    containers=[container("app", "app", security_context={"allowPrivilegeEscalation": False,
+                                                          "capabilities": {"drop": ["ALL"]}})]))
 
 
 def _lint_in_process(*args: str, stdin: str | None = None) -> dict:
@@ -103,29 +109,24 @@ def test_exempted_workloads_are_reported_as_info(tmp_path):
 
 
 def test_every_workload_kind_is_checked(tmp_path):
-    spec = "      containers:\n        - {name: c, image: x, securityContext: {privileged: true}}\n"
-    template = "    metadata: {labels: {a: b}}\n    spec:\n" + spec.replace("      ", "      ", 1)
+    privileged = [container("c", "x", security_context={"privileged": True})]
     docs = []
     for api, kind in [("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"),
                       ("apps/v1", "ReplicaSet"), ("v1", "ReplicationController"), ("batch/v1", "Job")]:
-        docs.append(f"apiVersion: {api}\nkind: {kind}\nmetadata: {{name: {kind.lower()}}}\nspec:\n  template:\n"
-                    + template.replace("    spec:\n      containers", "    spec:\n      containers"))
-    docs.append("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cron}\nspec:\n  schedule: '* * * * *'\n"
-                "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
-                "            - {name: c, image: x, securityContext: {privileged: true}}\n")
-    docs.append("apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: not-a-workload}\nspec:\n"
-                "  template:\n" + template)
+        docs.append(workload(kind, kind.lower(), api_version=api, pod_labels={"a": "b"}, containers=privileged))
+    docs.append(cron_job("cron", schedule="* * * * *", containers=privileged))
+    docs.append(workload("Deployment", "not-a-workload", api_version="example.com/v1", pod_labels={"a": "b"},
+                         containers=privileged))
     # a v1 PodTemplate creates no pods, but the API server checks it like a workload's template
-    docs.append("apiVersion: v1\nkind: PodTemplate\nmetadata: {name: podtemplate}\ntemplate:\n"
-                + template.replace("    ", "  ", 1).replace("\n    spec:", "\n  spec:"))
-    path = write(tmp_path / "kinds.yaml", "---\n".join(docs))
+    docs.append(obj("PodTemplate", "podtemplate", template=pod_template(labels={"a": "b"}, containers=privileged)))
+    path = write(tmp_path / "kinds.yaml", stream(*docs))
     report = lint_json("--rendered", path, "--pss-level", "baseline")
     flagged = {f["object"]["name"] for f in pss_findings(report) if f["rule"] == "pss.privileged"}
     assert flagged == {"deployment", "statefulset", "daemonset", "replicaset", "replicationcontroller", "job", "cron",
                        "podtemplate"}
 
 
-def test_upstream_kube_prometheus_stack_under_restricted():
+def test_upstream_kube_prometheus_stack_under_restricted(corpus):
     """What the default kube-prometheus-stack really violates (read from the stream, see the corpus):
 
     node-exporter shares the node's network and PID namespaces, mounts /proc, /sys and / by hostPath,
@@ -134,7 +135,7 @@ def test_upstream_kube_prometheus_stack_under_restricted():
     the Grafana test hook Pod has no securityContext at all.  Grafana, kube-state-metrics, the
     operator and the admission Jobs are restricted-clean.
     """
-    stream = need(CORPUS / "kube-prometheus-stack.yaml", "the kube-prometheus-stack corpus stream")
+    stream = corpus("kube-prometheus-stack.yaml")
     report = lint_json("--rendered", str(stream), "--pss-level", "restricted", "-n", "monitoring")
     found = {(f["object"]["kind"], f["object"]["name"], f["rule"]) for f in pss_findings(report)}
     node, test = ("DaemonSet", "kps-prometheus-node-exporter"), ("Pod", "kps-grafana-test")
@@ -155,12 +156,12 @@ def test_upstream_kube_prometheus_stack_under_restricted():
         (node[1], "pss.hostNamespaces"), (node[1], "pss.hostPathVolumes"), (node[1], "pss.hostPorts")}
 
 
-def test_crd_bodies_are_not_parsed(monkeypatch):
+def test_crd_bodies_are_not_parsed(monkeypatch, corpus):
     """The 5 MB stream with CRDs: heads only for CRDs (a spy on the one YAML parser entry point)."""
-    stream = need(CORPUS / "kube-prometheus-stack-with-crds.yaml", "the kube-prometheus-stack-with-crds stream")
-    from helm_vnp.rules.registry import all_rules
-    from helm_vnp.lint import LintOptions, run_lint
+    stream = corpus("kube-prometheus-stack-with-crds.yaml")
     from helm_vnp.base import yamlload as parse
+    from helm_vnp.lint import LintOptions, run_lint
+    from helm_vnp.rules.registry import all_rules
 
     parsed: list[str] = []
     real_load = parse.load
@@ -181,16 +182,16 @@ def test_crd_bodies_are_not_parsed(monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["cert-manager.yaml", "ingress-nginx.yaml"])
-def test_other_corpus_streams_lint_cleanly_without_errors(name):
-    stream = need(CORPUS / name, f"the {name} corpus stream")
+def test_other_corpus_streams_lint_cleanly_without_errors(name, corpus):
+    stream = corpus(name)
     report = lint_json("--rendered", str(stream))
     assert report["summary"]["objects"] > 10
     assert not [f for f in report["findings"] if f["severity"] == "error"], report["findings"]
     assert all(f["source"]["file"] == str(stream) and f["source"]["line"] > 0 for f in pss_findings(report))
 
 
-def test_postrender_input_streams_point_at_the_named_file():
-    stream = need(CORPUS / "postrender-input" / "kube-prometheus-stack.yaml", "the Helm 4 post-render input")
+def test_postrender_input_streams_point_at_the_named_file(corpus):
+    stream = corpus("postrender-input/kube-prometheus-stack.yaml")
     report = lint_json("--rendered", str(stream), "--pss-level", "baseline")
     assert {f["source"]["file"] for f in pss_findings(report)} == {str(stream)}
     assert {f["object"]["name"] for f in pss_findings(report)} == {"kps-prometheus-node-exporter"}

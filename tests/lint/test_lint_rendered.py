@@ -4,8 +4,21 @@ from __future__ import annotations
 import json
 import os
 
-from lint_helpers import (pss_findings, only, run_cli as _run_cli, BAD_DEPLOYMENT, GOOD_DEPLOYMENT, PRIVILEGED_POD, lint_json, rules_of, run_cli,
-                          write)
+from tests.builders import dump, obj
+from tests.lint.lint_helpers import (
+    BAD_DEPLOYMENT,
+    GOOD_DEPLOYMENT,
+    PRIVILEGED_POD,
+    bad_deployment,
+    lint_json,
+    only,
+    privileged_pod,
+    pss_findings,
+    rules_of,
+    run_cli,
+    write,
+)
+from tests.lint.lint_helpers import run_cli as _run_cli
 
 RESTRICTED_BAD = ["pss.allowPrivilegeEscalation", "pss.capabilities_restricted", "pss.runAsNonRoot",
                   "pss.seccompProfile_restricted"]
@@ -56,10 +69,8 @@ def test_stdin_and_container_field(tmp_path):
 
 
 def test_list_items_are_objects_pointing_at_the_list(tmp_path):
-    indented = "\n".join("    " + line if line else line for line in PRIVILEGED_POD.splitlines())
-    text = (f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: before}}\n---\n"
-            f"apiVersion: v1\nkind: List\nitems:\n  - \n{indented}\n  - {{apiVersion: v1, kind: Service, "
-            f"metadata: {{name: svc}}}}\n")
+    items = obj("List", items=[privileged_pod(), obj("Service", "svc")])
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: before}\n---\n" + dump(items)  # the List on line 5
     path = write(tmp_path / "list.yaml", text)
     report = lint_json("--rendered", path)
     assert report["summary"]["objects"] == 3  # the ConfigMap and the two items (the List itself is no object)
@@ -136,12 +147,11 @@ def test_disable_by_id_family_and_glob(tmp_path):
 
 
 def test_disable_annotation_per_object(tmp_path):
-    annotated = PRIVILEGED_POD.replace("  name: root-pod\n", "  name: root-pod\n  annotations:\n"
-                                       "    vnp.helm-plugin.io/disable: \"pss.privileged, pss.hostNamespaces\"\n")
-    every = PRIVILEGED_POD.replace("  name: root-pod\n", "  name: all-off\n  annotations:\n"
-                                   "    vnp.helm-plugin.io/disable: \"*\"\n")
-    family = PRIVILEGED_POD.replace("  name: root-pod\n", "  name: family-off\n  annotations:\n"
-                                    "    vnp.helm-plugin.io/disable: pss\n")
+    def disabling(name: str, rules: str) -> str:
+        return dump(privileged_pod(name, annotations={"vnp.helm-plugin.io/disable": rules}))
+    annotated = disabling("root-pod", "pss.privileged, pss.hostNamespaces")
+    every = disabling("all-off", "*")
+    family = disabling("family-off", "pss")
     path = write(tmp_path / "pods.yaml", "---\n".join([annotated, every, family, BAD_DEPLOYMENT]))
     report = lint_json("--rendered", path)
     root = rules_of(report, "root-pod")
@@ -151,8 +161,8 @@ def test_disable_annotation_per_object(tmp_path):
 
 
 def test_a_disable_annotation_with_a_typo_is_reported(tmp_path):
-    typo = PRIVILEGED_POD.replace("  name: root-pod\n", "  name: typo\n  annotations:\n"
-                                  "    vnp.helm-plugin.io/disable: \"pss.runAsNonroot, psss, pss.privileged\"\n")
+    disable = {"vnp.helm-plugin.io/disable": "pss.runAsNonroot, psss, pss.privileged"}
+    typo = dump(privileged_pod("typo", annotations=disable))
     report = lint_json("--rendered", write(tmp_path / "typo.yaml", typo))
     [f] = [f for f in report["findings"] if f["rule"] == "lint.disableAnnotation"]
     assert f["object"]["name"] == "typo" and "names no rule: pss.runAsNonroot, psss" in f["message"]
@@ -160,7 +170,7 @@ def test_a_disable_annotation_with_a_typo_is_reported(tmp_path):
 
 
 def test_release_and_namespace_defaults(tmp_path):
-    labelled = BAD_DEPLOYMENT.replace("  namespace: shop\n", "  labels:\n    app.kubernetes.io/instance: shopfront\n")
+    labelled = dump(bad_deployment(namespace=None, labels={"app.kubernetes.io/instance": "shopfront"}))
     path = write(tmp_path / "d.yaml", labelled)
     summary = lint_json("--rendered", path)["summary"]
     assert (summary["release"], summary["namespace"]) == ("shopfront", "default")

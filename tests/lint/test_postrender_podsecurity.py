@@ -4,7 +4,18 @@ from __future__ import annotations
 import os
 import subprocess
 
-from lint_helpers import BAD_DEPLOYMENT, CHARTS, GOOD_DEPLOYMENT, HELM4, POSTRENDER, PRIVILEGED_POD, need, run_cli
+from tests.builders import dump
+from tests.lint.lint_helpers import (
+    BAD_DEPLOYMENT,
+    CHARTS,
+    GOOD_DEPLOYMENT,
+    HELM4,
+    POSTRENDER,
+    PRIVILEGED_POD,
+    good_deployment,
+    need,
+    run_cli,
+)
 
 STREAM = ("---\n" + BAD_DEPLOYMENT + "---\n" + PRIVILEGED_POD + "---\n" + GOOD_DEPLOYMENT).encode()
 
@@ -29,7 +40,7 @@ def test_enforce_fails_the_render_listing_every_violating_workload():
 
 
 def test_version_is_honoured():
-    seccomp_only = GOOD_DEPLOYMENT.replace("        seccompProfile: {type: RuntimeDefault}\n", "").encode()
+    seccomp_only = dump(good_deployment(seccomp=False)).encode()
     code, out, err = postrender("--set", "policies.podSecurityStandard=restricted",
                                 "--set", "policies.podSecurityVersion=v1.18", data=seccomp_only)
     assert code == 0, err

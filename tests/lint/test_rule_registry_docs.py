@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 import helm_vnp.rules
-from helm_vnp.rules import registry
-from helm_vnp.k8s.podsecurity import CHECKS
 from helm_vnp.cli import app
+from helm_vnp.k8s.podsecurity import CHECKS
+from helm_vnp.rules import registry
 from helm_vnp.rules.rule import matches_any
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import copy
 
-from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.base.errors import VnpError
-from helm_vnp.release.pipeline import is_generated, post_render
-from helm_vnp.stream import split
+from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.base.yamlload import load
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload, pod_template
+from helm_vnp.release.pipeline import is_generated, post_render
+from helm_vnp.stream import split
 
 RELEASE = "rel"
 _UNPARSABLE = object()

@@ -6,8 +6,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helm_vnp.config import ValuesInput, load_config
 from helm_vnp.base.errors import VnpError
+from helm_vnp.config import ValuesInput, load_config
 
 # key tree of the schema (policies and the legacy isolation block), leaves None
 _TREE = {

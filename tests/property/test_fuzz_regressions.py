@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from helm_vnp.config import ValuesInput, load_config
 from helm_vnp.base.errors import VnpError
-
-from postrender_oracle import check_post_render
+from helm_vnp.config import ValuesInput, load_config
+from tests.property.postrender_oracle import check_post_render
 
 SELECTORS = "policies:\n  selection: workloadSelectors\n  networkPolicy:\n    enabled: true\n"
 LABEL = "policies:\n  networkPolicy:\n    enabled: true\n"

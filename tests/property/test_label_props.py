@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hostile"))
-from hostile_oracle import LABEL, parse, with_label  # noqa: E402
-
-from helm_vnp.release.pipeline import post_render  # noqa: E402
-from helm_vnp.stream import split  # noqa: E402
+from helm_vnp.release.pipeline import post_render
+from helm_vnp.stream import split
+from tests.hostile.hostile_oracle import LABEL, parse, with_label
 
 RELEASE = "rel"
 WORKLOADS = [("Deployment", "apps/v1"), ("StatefulSet", "apps/v1"), ("DaemonSet", "apps/v1"), ("Job", "batch/v1"),

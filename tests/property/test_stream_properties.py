@@ -10,29 +10,25 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helm_vnp.config import ValuesInput, load_config
-from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.base.errors import VnpError
+from helm_vnp.base.names import RELEASE_LABEL
+from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
 from helm_vnp.release.pipeline import post_render
 from helm_vnp.stream import split
 from helm_vnp.stream.labelling import plan_by_indent, plan_by_lines, plan_by_parser
 from helm_vnp.stream.labelling.edit import apply
 from helm_vnp.stream.scalars import ASK_PARSER
-from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
-
-from postrender_oracle import RELEASE, _UNPARSABLE, check_post_render, parse_raw
-from yaml_writer import stream
+from tests.property.postrender_oracle import (
+    _UNPARSABLE,
+    RELEASE,
+    check_post_render,
+    parse_raw,
+)
+from tests.property.yaml_writer import stream
 
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 STREAMS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                           HealthCheck.data_too_large])
-
-
-@pytest.fixture(scope="module")
-def policies(tmp_path_factory):
-    values = tmp_path_factory.mktemp("values") / "values.yaml"
-    values.write_text("policies:\n  networkPolicy:\n    enabled: true\n  resourceQuota:\n    enabled: true\n")
-    return load_config(ValuesInput([str(values)]), use_cache=False).policies
 
 
 # -- splitter ----------------------------------------------------------------------------------------
@@ -91,24 +87,24 @@ def test_generated_text_parses_to_the_drawn_objects(drawn):
 # -- post_render ---------------------------------------------------------------------------------------
 @STREAMS
 @given(stream())
-def test_post_render_adds_only_the_label_and_the_generated_objects(policies, drawn):
+def test_post_render_adds_only_the_label_and_the_generated_objects(reference_policies, drawn):
     _, data = drawn
     try:
-        result = check_post_render(data, policies)
+        result = check_post_render(data, reference_policies)
     except VnpError as exc:
         # the only refusal these streams may meet: a label the template already has for another release
         # is replaced, never refused; anything else is a bug
         pytest.fail(f"refused a valid stream: {exc}\n{data.decode()}")
-    assert post_render(data, policies, RELEASE, None).output == result.output, "not deterministic"
+    assert post_render(data, reference_policies, RELEASE, None).output == result.output, "not deterministic"
     names = [g["metadata"]["name"] for g in result.generated]
     assert names and all(RELEASE in n for n in names)
 
 
 @STREAMS
 @given(stream())
-def test_label_value_of_another_release_is_replaced(policies, drawn):
+def test_label_value_of_another_release_is_replaced(reference_policies, drawn):
     _, data = drawn
-    result = post_render(data, policies, "other", None)
+    result = post_render(data, reference_policies, "other", None)
     for d in result.workloads:
         obj = parse_raw(d.raw)
         from helm_vnp.k8s.workloads import pod_template

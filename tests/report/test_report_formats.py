@@ -7,11 +7,11 @@ import pty
 import subprocess
 import sys
 
-from helm_vnp.release.model import ObjectRef, Source
-from helm_vnp.rules.rule import Finding
 from helm_vnp.lint import LintReport
+from helm_vnp.release.model import ObjectRef, Source
 from helm_vnp.report import render
-from report_helpers import build_report
+from helm_vnp.rules.rule import Finding
+from tests.report.report_helpers import build_report
 
 
 def test_json_contract(tmp_path):

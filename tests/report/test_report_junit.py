@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from helm_vnp.report import render
-from report_helpers import build_report
+from tests.report.report_helpers import build_report
 
 
 def test_junit_structure_and_counts(tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 
 from helm_vnp.report import render
-from report_helpers import build_report
+from tests.report.report_helpers import build_report
 
 SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
 
@@ -61,8 +61,8 @@ def test_the_vendored_schema_is_the_official_one():
 def test_locations_are_repository_paths_or_none(tmp_path, monkeypatch):
     """Inside the checkout: a relative path; outside it: a file:// URI; stdin and --set: no file at all."""
     from helm_vnp.release.model import ObjectRef, Source
-    from helm_vnp.rules.rule import Finding
     from helm_vnp.report.parts import repo_path
+    from helm_vnp.rules.rule import Finding
 
     report = build_report(tmp_path)
     monkeypatch.chdir(tmp_path)

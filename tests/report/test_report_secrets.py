@@ -6,7 +6,7 @@ import base64
 import pytest
 
 from helm_vnp.report import FORMATS, render
-from report_helpers import CANARY, build_report
+from tests.report.report_helpers import CANARY, build_report
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -5,9 +5,6 @@ import copy
 import os
 import tempfile
 import textwrap
-from pathlib import Path
-
-import pytest
 
 from helm_vnp.config import ValuesInput, load_config
 from helm_vnp.release.build import build_release
@@ -16,8 +13,9 @@ from helm_vnp.rules.options import Setting, resolve
 from helm_vnp.rules.registry import rule_ids
 from helm_vnp.rules.rule import LintRule
 from helm_vnp.stream import split
+from tests import builders
+from tests.builders import stream
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 RELEASE, NAMESPACE = "rel", "team"
 
 NETPOL_ON = "policies:\n  networkPolicy:\n    enabled: true\n"
@@ -66,19 +64,7 @@ def run(module, stream, values: str | dict = "", options: dict | None = None, **
     return check(module, context(stream, values, **kw), **(options or {}))
 
 
-def corpus(name: str) -> bytes:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus stream {path} is absent")
-    return path.read_bytes()
-
-
-def deployment(name: str = "web", replicas: int | None = 1, containers: str = "", extra_spec: str = "",
-               labels: str = "", namespace: str = "") -> str:
-    """A Deployment manifest; ``containers`` is the YAML list under ``containers:`` (indented 8)."""
-    rep = f"  replicas: {replicas}\n" if replicas is not None else ""
-    ns = f"  namespace: {namespace}\n" if namespace else ""
-    containers = containers or "        - name: app\n          image: nginx\n"
-    return (f"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n{ns}spec:\n{rep}"
-            f"  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n"
-            f"      labels: {{app: {name}{labels}}}\n    spec:\n{extra_spec}      containers:\n{containers}")
+def deployment(name: str = "web", replicas: int | None = 1, **kw) -> str:
+    """A Deployment document (``tests.builders.deployment``: ``containers=[container(...)]``, pod-spec fields
+    such as ``host_network=True`` as keywords), pods labelled and selected by ``app: NAME``."""
+    return stream(builders.deployment(name, replicas=replicas, **kw))

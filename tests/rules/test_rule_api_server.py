@@ -1,18 +1,15 @@
 """netpol.apiServer: pods bound to RBAC roles whose egress cannot reach the API server."""
 from __future__ import annotations
 
-from rulekit import NETPOL_ON, corpus, deployment, run
-
 from helm_vnp.rules import netpol_api_server
+from tests.builders import network_policy, role_binding, service_account, stream
+from tests.rules.rulekit import NETPOL_ON, deployment, run
 
-OPERATOR = deployment("operator", extra_spec="      serviceAccountName: operator\n")
+OPERATOR = deployment("operator", service_account_name="operator")
 
 
 def binding(kind: str = "ClusterRoleBinding", sa: str = "operator", namespace: str | None = "ns") -> str:
-    ns = f", namespace: {namespace}" if namespace else ""
-    return (f"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata: {{name: {sa}-binding}}\n"
-            f"roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: {sa}-role}}\n"
-            f"subjects: [{{kind: ServiceAccount, name: {sa}{ns}}}]\n")
+    return stream(role_binding(f"{sa}-binding", kind=kind, role_name=f"{sa}-role", service_accounts=[(sa, namespace)]))
 
 
 def test_bound_pods_under_isolation_are_reported():
@@ -33,10 +30,9 @@ def test_no_isolation_no_binding_or_no_token_is_quiet():
     assert run(netpol_api_server, OPERATOR, NETPOL_ON, namespace="ns") == []  # no RBAC: no evidence of API use
     assert run(netpol_api_server, OPERATOR + binding(sa="other"), NETPOL_ON, namespace="ns") == []
     assert run(netpol_api_server, OPERATOR + binding(namespace="elsewhere"), NETPOL_ON, namespace="ns") == []
-    no_token = deployment("operator", extra_spec="      serviceAccountName: operator\n"
-                                                "      automountServiceAccountToken: false\n")
+    no_token = deployment("operator", service_account_name="operator", automount_service_account_token=False)
     assert run(netpol_api_server, no_token + binding(), NETPOL_ON, namespace="ns") == []
-    sa_off = "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: operator}\nautomountServiceAccountToken: false\n"
+    sa_off = stream(service_account("operator", automount_service_account_token=False))
     assert run(netpol_api_server, OPERATOR + binding() + sa_off, NETPOL_ON, namespace="ns") == []
 
 
@@ -55,16 +51,16 @@ def test_control_plane_selector_or_an_egress_rule_fixes_it():
 
 def test_a_chart_policy_with_empty_egress_isolates_nothing():
     """`egress: []` without policyTypes: the API server defaults policyTypes to [Ingress] only."""
-    chart_np = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\nspec:\n"
-                "  podSelector: {}\n  ingress: [{}]\n  egress: []\n")
+    chart_np = stream(network_policy("np", ingress=[{}], egress=[]))
     assert run(netpol_api_server, OPERATOR + binding() + chart_np, "", namespace="ns") == []
-    isolating = chart_np.replace("  egress: []\n", "  policyTypes: [Ingress, Egress]\n  egress: []\n")
+    isolating = stream(network_policy("np", policy_types=["Ingress", "Egress"], ingress=[{}], egress=[]))
     assert len(run(netpol_api_server, OPERATOR + binding() + isolating, "", namespace="ns")) == 1
 
 
-def test_kube_prometheus_stack_operator_and_friends():
+def test_kube_prometheus_stack_operator_and_friends(corpus):
     """The upstream-default chart: the operator, kube-state-metrics and grafana's sidecar all watch the API."""
-    found = run(netpol_api_server, corpus("kube-prometheus-stack.yaml").decode(), NETPOL_ON, namespace="monitoring")
+    stream = corpus("kube-prometheus-stack.yaml").read_bytes().decode()
+    found = run(netpol_api_server, stream, NETPOL_ON, namespace="monitoring")
     names = {f.object.name for f in found}
     assert {"kps-kube-prometheus-stack-operator", "kps-kube-state-metrics", "kps-grafana"} <= names
     assert "kps-prometheus-node-exporter" not in names  # host network: netpol.hostNetwork's

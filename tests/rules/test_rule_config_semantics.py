@@ -1,10 +1,15 @@
 """config.*: settings that are valid for the schema but do nothing, or nothing useful."""
 from __future__ import annotations
 
-from rulekit import NETPOL_ON, QUOTA_ON, deployment, run
-
-from helm_vnp.rules import (config_control_plane_selector, config_empty_policy, config_except_overlap,
-                                   config_redundant_rule)
+from helm_vnp.rules import (
+    config_control_plane_selector,
+    config_empty_policy,
+    config_except_overlap,
+    config_redundant_rule,
+)
+from tests import builders
+from tests.builders import config_map, container, stream
+from tests.rules.rulekit import NETPOL_ON, QUOTA_ON, deployment, run
 
 
 def test_except_entries_that_repeat_or_nest():
@@ -55,12 +60,12 @@ def test_control_plane_selector_matching_no_pod():
 
 
 def test_empty_policies():
-    cm = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+    cm = stream(config_map("c"))
     [f] = run(config_empty_policy, cm, NETPOL_ON)
     assert "select none of the 0 pod templates" in f.message
     assert run(config_empty_policy, deployment(), NETPOL_ON) == []
     selectors = NETPOL_ON.replace("policies:\n", "policies:\n  selection: workloadSelectors\n")
-    job = "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec: {containers: [{name: a, image: x}]}\n"
+    job = stream(builders.job("j", containers=[container("a", "x")]))
     [f] = run(config_empty_policy, job, selectors)
     assert "no NetworkPolicy is generated" in f.message
     empty = QUOTA_ON + "    quota: null\n  limitRange:\n    default: null\n    defaultRequest: null\n"

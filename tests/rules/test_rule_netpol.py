@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import copy
 
-from rulekit import NETPOL_ON, REFERENCE, deployment, policies_from, run
+from helm_vnp.rules import netpol_chart_widens, netpol_dns_port, netpol_exposure, netpol_host_network, netpol_metadata
+from tests import builders
+from tests.builders import network_policy, stream
+from tests.rules.rulekit import NETPOL_ON, REFERENCE, deployment, policies_from, run
 
-from helm_vnp.rules import (netpol_chart_widens, netpol_dns_port, netpol_exposure, netpol_host_network,
-                                   netpol_metadata)
-
-HOST_NET = deployment("agent", extra_spec="      hostNetwork: true\n")
+HOST_NET = deployment("agent", host_network=True)
 
 
-def service(kind: str, extra: str = "") -> str:
-    return (f"---\napiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n  type: {kind}\n{extra}"
-            "  selector: {app: web}\n  ports: [{port: 80}]\n")
+def service(kind: str, **spec) -> str:
+    return stream(builders.service("web", type=kind, selector={"app": "web"}, **spec))
+
+
+def web_ingress(app: str = "web", sources: list | None = None) -> str:
+    """A chart's NetworkPolicy letting ``sources`` (anyone, when None) reach port 8080 of the pods ``app: APP``."""
+    rule = {"ports": [{"port": 8080}]} if sources is None else {"from": sources, "ports": [{"port": 8080}]}
+    return stream(network_policy("web-in", pod_selector={"app": app}, ingress=[rule]))
 
 
 def test_host_network():
@@ -27,7 +32,7 @@ def test_exposure_names_the_nodeport_quota():
     assert "type NodePort opens 1 node port" in f.message and "services.nodeports: 0 makes it fail to install" in f.message
     [f] = run(netpol_exposure, service("NodePort"), "")
     assert "fail to install" not in f.message
-    [f] = run(netpol_exposure, service("ClusterIP", "  externalIPs: [203.0.113.7]\n"), "")
+    [f] = run(netpol_exposure, service("ClusterIP", externalIPs=["203.0.113.7"]), "")
     assert "externalIPs 203.0.113.7" in f.message
     assert run(netpol_exposure, service("ClusterIP"), REFERENCE) == []
 
@@ -56,8 +61,7 @@ def test_metadata_endpoint_ipv6_and_user_rules():
 
 
 def test_metadata_through_a_chart_policy():
-    chart_np = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: open-egress}\n"
-                "spec:\n  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress: [{}]\n")
+    chart_np = stream(network_policy("open-egress", pod_selector={"app": "web"}, policy_types=["Egress"], egress=[{}]))
     [f] = run(netpol_metadata, deployment() + chart_np, NETPOL_ON)
     assert "NetworkPolicy open-egress" in f.message
 
@@ -83,13 +87,12 @@ def test_dns_unreachable_when_no_dns_port_is_configured():
 
 
 def test_chart_policy_widening_ingress():
-    open_np = ("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web-in}\n"
-               "spec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - ports: [{port: 8080}]\n")
+    open_np = web_ingress()
     [f] = run(netpol_chart_widens, deployment() + open_np, NETPOL_ON)
     assert "admits every source (no `from`) on port 8080 to pods of Deployment web" in f.message
-    all_ns = open_np.replace("  - ports", "  - from: [{namespaceSelector: {}}]\n    ports")
+    all_ns = web_ingress(sources=[{"namespaceSelector": {}}])
     assert "every pod in every namespace" in run(netpol_chart_widens, deployment() + all_ns, NETPOL_ON)[0].message
-    narrow = open_np.replace("  - ports", "  - from: [{podSelector: {matchLabels: {app: lb}}}]\n    ports")
+    narrow = web_ingress(sources=[{"podSelector": {"matchLabels": {"app": "lb"}}}])
     assert run(netpol_chart_widens, deployment() + narrow, NETPOL_ON) == []
-    elsewhere = open_np.replace("app: web}}\n  ingress", "app: nope}}\n  ingress")
+    elsewhere = web_ingress(app="nope")
     assert run(netpol_chart_widens, deployment() + elsewhere, NETPOL_ON) == []

@@ -1,9 +1,23 @@
 """quota.fit on purpose-built releases: each way a release can overflow its namespace quota."""
 from __future__ import annotations
 
-from rulekit import QUOTA_ON, deployment, run
-
 from helm_vnp.rules import quota_fit
+from tests.builders import (
+    config_map,
+    container,
+    cron_job,
+    daemon_set,
+    hpa,
+    job,
+    pod,
+    pvc,
+    resource_quota,
+    secret,
+    service,
+    stateful_set,
+    stream,
+)
+from tests.rules.rulekit import QUOTA_ON, deployment, run
 
 
 def _lr(limit_range: str) -> str:
@@ -52,11 +66,10 @@ def test_above_headroom_is_a_warning_and_the_threshold_is_an_option():
 
 
 def test_hpa_max_replicas_counts():
-    hpa = ("---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n"
-           "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 2\n  maxReplicas: 30\n")
-    f = by_key(run(quota_fit, deployment(replicas=2) + hpa, QUOTA_ON))["count/pods"]
+    web_hpa = stream(hpa("web", target=("apps/v1", "Deployment", "web"), min_replicas=2, max_replicas=30))
+    f = by_key(run(quota_fit, deployment(replicas=2) + web_hpa, QUOTA_ON))["count/pods"]
     assert f.severity == "error" and "over by 10" in f.message and "maxReplicas 30 of HorizontalPodAutoscaler web" in f.message
-    other = hpa.replace("name: web}\nspec", "name: x}\nspec").replace("name: web}\n  min", "name: other}\n  min")
+    other = stream(hpa("x", target=("apps/v1", "Deployment", "other"), min_replicas=2, max_replicas=30))
     assert run(quota_fit, deployment(replicas=2) + other, QUOTA_ON) == []
 
 
@@ -70,88 +83,81 @@ def test_limitrange_defaults_are_charged_to_containers_without_resources():
 
 
 def test_init_containers_count_as_their_peak_and_sidecars_add_up():
-    containers = ("        - name: a\n          image: x\n          resources: {requests: {cpu: 300m}, limits: {cpu: 300m}}\n"
-                  "        - name: b\n          image: x\n          resources: {requests: {cpu: 300m}, limits: {cpu: 300m}}\n")
-    init = ("      initContainers:\n        - name: migrate\n          image: x\n"
-            "          resources: {requests: {cpu: 1200m}, limits: {cpu: 1200m}}\n")
+    def cpu(name: str, amount: str, **kw) -> dict:
+        return container(name, "x", requests={"cpu": amount}, limits={"cpu": amount}, **kw)
+
+    containers = [cpu("a", "300m"), cpu("b", "300m")]
+    init = [cpu("migrate", "1200m")]
     config = Q('requests.cpu: "1"', 'limits.cpu: "1"')
     assert run(quota_fit, deployment(containers=containers), config) == []
-    found = run(quota_fit, deployment(containers=containers, extra_spec=init), config)
+    found = run(quota_fit, deployment(containers=containers, init_containers=init), config)
     assert {f.message.split(":")[0] for f in found} == {"requests.cpu", "limits.cpu"}
     assert all("needs 1200m" in f.message for f in found)
-    sidecar = ("      initContainers:\n        - name: proxy\n          image: x\n          restartPolicy: Always\n"
-               "          resources: {requests: {cpu: 500m}, limits: {cpu: 500m}}\n")
-    found = run(quota_fit, deployment(containers=containers, extra_spec=sidecar), config)
+    sidecar = [cpu("proxy", "500m", restart_policy="Always")]
+    found = run(quota_fit, deployment(containers=containers, init_containers=sidecar), config)
     assert any("requests.cpu: the release needs 1100m" in f.message for f in found)
 
 
 def test_jobs_cronjobs_daemonsets_and_hooks():
-    job = ("---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: batch\n"
-           "  annotations: {helm.sh/hook: pre-install}\nspec:\n  parallelism: 5\n  completions: 10\n"
-           "  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: j, image: x}]\n")
-    cron = ("---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: '@daily'\n"
-            "  concurrencyPolicy: Forbid\n  jobTemplate:\n    spec:\n      parallelism: 2\n      template:\n"
-            "        spec:\n          restartPolicy: Never\n          containers: [{name: c, image: x}]\n")
-    ds = ("---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {a: b}}\n"
-          "  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: d, image: x}]\n")
-    test_pod = ("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: smoke\n  annotations: {helm.sh/hook: test}\n"
-                "spec:\n  containers: [{name: t, image: x}]\n")
+    release = stream(
+        job("batch", annotations={"helm.sh/hook": "pre-install"}, parallelism=5, completions=10,
+            restart_policy="Never", containers=[container("j", "x")]),
+        cron_job("nightly", schedule="@daily", concurrency_policy="Forbid", parallelism=2, restart_policy="Never",
+                 containers=[container("c", "x")]),
+        daemon_set("agent", pod_labels={"a": "b"}, containers=[container("d", "x")]),
+        pod("smoke", annotations={"helm.sh/hook": "test"}, containers=[container("t", "x")]))
     config = Q('pods: "8"')
-    [f] = run(quota_fit, job + cron + ds + test_pod, config, options={"nodes": 2})
+    [f] = run(quota_fit, release, config, options={"nodes": 2})
     # pods (not finished) at peak: 5 (hook Job) + 2 (one CronJob run) + 2 (DaemonSet on 2 nodes);
     # the test hook Pod is not installed
     assert f.message.startswith("pods: the release needs 9 but") and "DaemonSets counted on 2 nodes" in f.message
     assert "Job batch 5 (parallelism 5" in f.message and "Pod smoke" not in f.message
     # count/pods counts finished pods too: the Job's 10 completions stay, the CronJob keeps 3 finished runs
-    [f] = run(quota_fit, job + cron + ds + test_pod, Q('count/pods: "8"'), options={"nodes": 2})
+    [f] = run(quota_fit, release, Q('count/pods: "8"'), options={"nodes": 2})
     assert f.message.startswith("count/pods: the release needs 20 but"), f.message  # 10 + (2 + 3 × 2) + 2
     assert "Job batch 10 (parallelism 5; 10 pods in all (completions))" in f.message
     assert "3 finished runs kept (successfulJobsHistoryLimit)" in f.message
 
 
 def test_a_bare_pod_counts_once():
-    pod = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: solo}\nspec:\n  containers: [{name: c, image: x}]\n"
-    assert run(quota_fit, pod, Q('count/pods: "1"', 'pods: "1"'), options={"headroom": 1}) == []
-    [f] = run(quota_fit, pod + pod.replace("solo", "duo"), Q('count/pods: "1"'))
+    solo, duo = (pod(name, containers=[container("c", "x")]) for name in ("solo", "duo"))
+    assert run(quota_fit, stream(solo), Q('count/pods: "1"', 'pods: "1"'), options={"headroom": 1}) == []
+    [f] = run(quota_fit, stream(solo, duo), Q('count/pods: "1"'))
     assert f.message.startswith("count/pods: the release needs 2 but"), f.message
 
 
 def test_load_balancer_without_allocation_still_charges_named_node_ports():
-    lb = ("---\napiVersion: v1\nkind: Service\nmetadata: {name: lb}\nspec:\n  type: LoadBalancer\n"
-          "  allocateLoadBalancerNodePorts: false\n  ports: [{port: 80, nodePort: 30080}, {port: 443}]\n")
+    lb = stream(service("lb", type="LoadBalancer", allocate_load_balancer_node_ports=False,
+                        ports=[{"port": 80, "nodePort": 30080}, 443]))
     found = run(quota_fit, lb, QUOTA_ON)
     assert any(f.message.startswith("services.nodeports: the release needs 1 but") for f in found), found
 
 
 def test_node_ports_load_balancers_and_allocate_false():
-    svc = ("---\napiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n  type: {type}\n{extra}"
-           "  ports: [{{port: 80}}, {{port: 443}}]\n  selector: {{app: web}}\n")
-    node_port = svc.format(name="np", type="NodePort", extra="")
+    node_port = stream(service("np", type="NodePort", ports=[80, 443], selector={"app": "web"}))
     found = run(quota_fit, node_port, QUOTA_ON)
     assert [f.message.split(" (over")[0] for f in found] == [
         "services.nodeports: the release needs 2 but ResourceQuota vnp-rel allows 0"]
-    lb = svc.format(name="lb", type="LoadBalancer", extra="  allocateLoadBalancerNodePorts: false\n")
+    lb = stream(service("lb", type="LoadBalancer", allocate_load_balancer_node_ports=False, ports=[80, 443],
+                        selector={"app": "web"}))
     [f] = run(quota_fit, lb, QUOTA_ON)  # no node ports; 1 of 1 load balancer is above the headroom
     assert f.severity == "warning" and f.message.startswith("services.loadbalancers: the release needs 1 of the 1")
 
 
 def test_helms_release_secret_counts():
-    secrets = "".join(f"---\napiVersion: v1\nkind: Secret\nmetadata: {{name: s{i}}}\nstringData: {{k: topsecret}}\n"
-                      for i in range(2))
+    secrets = stream(*(secret(f"s{i}", string_data={"k": "topsecret"}) for i in range(2)))
     [f] = run(quota_fit, secrets, Q('count/secrets: "2"'))
     assert "needs 3 but" in f.message and "Helm's release Secret sh.helm.release.v1.rel.v1 1" in f.message
     assert "topsecret" not in f.message
 
 
 def test_volume_claim_templates_times_replicas_and_storage():
-    sts = ("---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  replicas: 3\n"
-           "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
-           "    spec: {containers: [{name: pg, image: x}]}\n  volumeClaimTemplates:\n"
-           "  - metadata: {name: data}\n    spec: {resources: {requests: {storage: 5Gi}}, storageClassName: fast}\n")
-    pvc = ("---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: extra}\n"
-           "spec: {resources: {requests: {storage: 1Gi}}}\n")
-    found = run(quota_fit, sts + pvc, Q("requests.storage: 10Gi", 'count/persistentvolumeclaims: "3"',
-                                        'fast.storageclass.storage.k8s.io/requests.storage: 16Gi'))
+    claim = {"metadata": {"name": "data"},
+             "spec": {"resources": {"requests": {"storage": "5Gi"}}, "storageClassName": "fast"}}
+    sts = stateful_set("db", replicas=3, volume_claim_templates=[claim], containers=[container("pg", "x")])
+    quota = Q("requests.storage: 10Gi", 'count/persistentvolumeclaims: "3"',
+              'fast.storageclass.storage.k8s.io/requests.storage: 16Gi')
+    found = run(quota_fit, stream(sts, pvc("extra", "1Gi")), quota)
     text = "\n".join(f.message for f in found)
     assert "requests.storage: the release needs 16Gi but ResourceQuota vnp-rel allows 10Gi (over by 6Gi)" in text
     assert "count/persistentvolumeclaims: the release needs 4 but" in text
@@ -159,11 +165,11 @@ def test_volume_claim_templates_times_replicas_and_storage():
 
 
 def test_objects_in_other_namespaces_do_not_count():
-    cms = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}, namespace: elsewhere}}\n"
-                  for i in range(5))
+    def cms(namespace: str) -> str:
+        return stream(*(config_map(f"c{i}", namespace=namespace) for i in range(5)))
     # the namespace's own kube-root-ca.crt is the one ConfigMap charged
-    assert run(quota_fit, cms, Q('count/configmaps: "2"'), options={"headroom": 1}) == []
-    [f] = run(quota_fit, cms.replace("elsewhere", "team"), Q('count/configmaps: "2"'))
+    assert run(quota_fit, cms("elsewhere"), Q('count/configmaps: "2"'), options={"headroom": 1}) == []
+    [f] = run(quota_fit, cms("team"), Q('count/configmaps: "2"'))
     assert "needs 6 but" in f.message  # 5 + kube-root-ca.crt
 
 
@@ -181,37 +187,36 @@ def test_must_specify_when_no_limitrange_fills_in():
 
 def test_scoped_quota_counts_only_matching_pods():
     best_effort = deployment("be", replicas=3)
-    guaranteed = deployment("g", replicas=3, containers=(
-        "        - name: app\n          image: x\n          resources: {limits: {cpu: 100m, memory: 64Mi}}\n"))
+    limited = [container("app", "x", limits={"cpu": "100m", "memory": "64Mi"})]
+    guaranteed = deployment("g", replicas=3, containers=limited)
     config = Q('count/pods: "2"').replace("    quota:", "    scopes: [BestEffort]\n    quota:")
     [f] = run(quota_fit, best_effort + guaranteed, config)
     assert "ResourceQuota vnp-rel (scoped)" in f.message and "needs 3 but" in f.message
     pc = Q('count/pods: "2"').replace("    quota:", "    scopeSelector:\n      matchExpressions:\n"
                                        "      - {scopeName: PriorityClass, operator: In, values: [high]}\n    quota:")
     assert run(quota_fit, best_effort + guaranteed, pc) == []
-    high = guaranteed.replace("    spec:\n      containers", "    spec:\n      priorityClassName: high\n      containers")
+    high = deployment("g", replicas=3, containers=limited, priority_class_name="high")
     assert len(run(quota_fit, high, pc)) == 1
 
 
 def test_a_quota_the_chart_renders_applies_too():
-    rq = "---\napiVersion: v1\nkind: ResourceQuota\nmetadata: {name: own}\nspec:\n  hard: {pods: '1'}\n"
+    rq = stream(resource_quota("own", {"pods": "1"}))
     [f] = run(quota_fit, rq + deployment(replicas=2), "")
     assert f.object.name == "own" and f.source.file == "chart.yaml" and f.message.startswith("pods: the release needs 2")
 
 
 def test_pod_level_resources_stand_for_the_containers():
     """Kubernetes 1.34+ (PodLevelResources): spec.resources is the pod's total; containers need not specify."""
-    pod_level = deployment("web", replicas=2, extra_spec="      resources:\n        requests: {cpu: '2', memory: 1Gi}\n"
-                           "        limits: {cpu: '2', memory: 1Gi}\n")
+    pod_level = deployment("web", replicas=2, resources={"requests": {"cpu": "2", "memory": "1Gi"},
+                                                         "limits": {"cpu": "2", "memory": "1Gi"}})
     found = run(quota_fit, pod_level, Q('requests.cpu: "3"', 'limits.memory: "4Gi"'))
     assert [f.message.split(" (over")[0] for f in found] == [
         "requests.cpu: the release needs 4 but ResourceQuota vnp-rel allows 3"]
 
 
 def test_generic_ephemeral_volumes_are_claims_per_pod():
-    eph = deployment("scratch", replicas=5, extra_spec=(
-        "      volumes:\n      - name: tmp\n        ephemeral:\n          volumeClaimTemplate:\n            spec:\n"
-        "              accessModes: [ReadWriteOnce]\n              resources: {requests: {storage: 10Gi}}\n"))
+    claim = {"spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}}}}
+    eph = deployment("scratch", replicas=5, volumes=[{"name": "tmp", "ephemeral": {"volumeClaimTemplate": claim}}])
     found = run(quota_fit, eph, Q('count/persistentvolumeclaims: "2"', 'requests.storage: "20Gi"'))
     assert sorted(f.message.split(" (over")[0] for f in found) == [
         "count/persistentvolumeclaims: the release needs 5 but ResourceQuota vnp-rel allows 2",

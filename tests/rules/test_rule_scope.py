@@ -1,21 +1,20 @@
 """scope.cluster / scope.namespace: what escapes the release namespace."""
 from __future__ import annotations
 
-from rulekit import deployment, run
-
 from helm_vnp.rules import scope_cluster, scope_namespace
+from tests import builders
+from tests.builders import obj, role, service, stream
+from tests.rules.rulekit import deployment, run
 
-CLUSTER_ROLE = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: []\n"
-ROLE = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader}\nrules: []\n"
+CLUSTER_ROLE = stream(role("reader", kind="ClusterRole"))
+ROLE = stream(role("reader"))
 
 
 def crd(scope: str) -> str:
-    return ("---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
-            "metadata: {name: widgets.example.com}\nspec:\n  group: example.com\n"
-            f"  scope: {scope}\n  names: {{kind: Widget, plural: widgets}}\n  versions: []\n")
+    return stream(builders.crd("example.com", "Widget", "widgets", scope=scope))
 
 
-WIDGET = "---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
+WIDGET = stream(obj("Widget", "w", api_version="example.com/v1"))
 
 
 def test_cluster_scoped_builtin_kinds():
@@ -35,9 +34,9 @@ def test_custom_resources_are_classified_by_their_crd_or_reported_unknown():
 
 
 def test_objects_in_other_namespaces():
-    svc = "---\napiVersion: v1\nkind: Service\nmetadata: {name: exporter, namespace: kube-system}\nspec: {ports: [{port: 1}]}\n"
+    svc = stream(service("exporter", namespace="kube-system", ports=[1]))
     [f] = run(scope_namespace, svc + deployment(namespace="team"), "")
     assert f.object.namespace == "kube-system" and "not the release namespace team" in f.message
     # cluster-scoped objects ignore metadata.namespace: not this rule's business
-    assert run(scope_namespace, CLUSTER_ROLE.replace("name: reader", "name: r, namespace: x"), "") == []
+    assert run(scope_namespace, stream(role("r", kind="ClusterRole", namespace="x")), "") == []
     assert run(scope_namespace, deployment(), "") == []

@@ -4,19 +4,20 @@ The expected findings were checked by hand; the reasons are in the comments."""
 from __future__ import annotations
 
 from collections import Counter
-
-from rulekit import REFERENCE, check, context, corpus
+from pathlib import Path
 
 from helm_vnp.rules.registry import RULE_MODULES
+from tests.builders import config_map, secret, stream
+from tests.rules.rulekit import REFERENCE, check, context
 
 
-def lint_all(name: str, release: str, namespace: str, values: str = REFERENCE):
-    ctx = context(corpus(name), values, release=release, namespace=namespace)
+def lint_all(stream: Path, release: str, namespace: str, values: str = REFERENCE):
+    ctx = context(stream.read_bytes(), values, release=release, namespace=namespace)
     return [f for m in RULE_MODULES for f in check(m, ctx)]
 
 
-def test_kube_prometheus_stack_with_crds():
-    found = lint_all("kube-prometheus-stack-with-crds.yaml", "kps", "monitoring")
+def test_kube_prometheus_stack_with_crds(corpus):
+    found = lint_all(corpus("kube-prometheus-stack-with-crds.yaml"), "kps", "monitoring")
     assert Counter(f.rule for f in found) == {"scope.cluster": 22, "scope.namespace": 5, "netpol.hostNetwork": 1,
                                               "netpol.apiServer": 5}
     # everything bound to an RBAC role watches the API, and the workload policy lets none reach it
@@ -36,15 +37,15 @@ def test_kube_prometheus_stack_with_crds():
     # every container is defaulted by the LimitRange: requests 800m cpu / 1Gi memory, limits 8 cpu / 4Gi.
 
 
-def test_kube_prometheus_stack_without_crds_reports_unknown_scopes():
-    found = lint_all("kube-prometheus-stack.yaml", "kps", "monitoring")
+def test_kube_prometheus_stack_without_crds_reports_unknown_scopes(corpus):
+    found = lint_all(corpus("kube-prometheus-stack.yaml"), "kps", "monitoring")
     unknown = Counter(f.object.kind for f in found if f.rule == "scope.cluster" and f.severity == "info")
     assert unknown["ServiceMonitor"] > 0 and unknown["Prometheus"] == 1 and "Deployment" not in unknown
     assert all("scope unknown" in f.message for f in found if f.severity == "info")
 
 
-def test_ingress_nginx_cannot_install_under_the_reference_quota():
-    found = lint_all("ingress-nginx.yaml", "ingress-nginx", "ingress-nginx")
+def test_ingress_nginx_cannot_install_under_the_reference_quota(corpus):
+    found = lint_all(corpus("ingress-nginx.yaml"), "ingress-nginx", "ingress-nginx")
     errors = [f for f in found if f.severity == "error"]
     assert [(f.rule, f.message.split(" (")[0]) for f in errors] == [
         ("quota.fit", "services.nodeports: the release needs 2 but ResourceQuota vnp-ingress-nginx allows 0")]
@@ -52,18 +53,17 @@ def test_ingress_nginx_cannot_install_under_the_reference_quota():
     assert exposure.object.name == "ingress-nginx-controller" and "services.nodeports: 0" in exposure.message
 
 
-def test_cert_manager_places_rbac_in_kube_system():
-    found = lint_all("cert-manager.yaml", "cert-manager", "cert-manager")
+def test_cert_manager_places_rbac_in_kube_system(corpus):
+    found = lint_all(corpus("cert-manager.yaml"), "cert-manager", "cert-manager")
     outside = {(f.object.kind, f.object.namespace) for f in found if f.rule == "scope.namespace"}
     assert outside == {("Role", "kube-system"), ("RoleBinding", "kube-system")}
     assert not [f for f in found if f.severity == "error"]
 
 
 def test_no_message_carries_secret_or_configmap_data():
-    stream = ("---\napiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: elsewhere}\n"
-              "stringData: {password: hunter2-SECRET}\n"
-              "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: CONFIG-VALUE}\n")
-    many = "".join(stream.replace("name: s,", f"name: s{i},").replace("name: c}", f"name: c{i}}}") for i in range(120))
+    many = stream(*(o for i in range(120) for o in (
+        secret(f"s{i}", namespace="elsewhere", string_data={"password": "hunter2-SECRET"}),
+        config_map(f"c{i}", {"k": "CONFIG-VALUE"}))))
     ctx = context(many, REFERENCE)
     found = [f for m in RULE_MODULES for f in check(m, ctx)]
     assert {f.rule for f in found} >= {"quota.fit", "scope.namespace"}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rulekit import QUOTA_ON, REFERENCE, check, context
-
 from helm_vnp.rules.registry import RULE_MODULES
+from tests.rules.rulekit import QUOTA_ON, REFERENCE, check, context
 
 cases = [
  "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: '3'\n  template:\n    metadata: {labels: [1]}\n    spec:\n      containers: 5\n      initContainers: [{name: i, resources: []}]\n",

@@ -8,52 +8,31 @@ deterministic and idempotent.  Skipped, saying so, where the corpus is absent (a
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "property"))
-from postrender_oracle import check_post_render  # noqa: E402
-
-from helm_vnp.config import ValuesInput, load_config  # noqa: E402
-from helm_vnp.base.names import POSTRENDER_FILENAME_ANNOTATION, RELEASE_LABEL  # noqa: E402
-from helm_vnp.stream import split  # noqa: E402
+from helm_vnp.base.names import POSTRENDER_FILENAME_ANNOTATION, RELEASE_LABEL
+from helm_vnp.stream import split
+from tests.property.postrender_oracle import check_post_render
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
 POSTRENDER = REPO / ".venv" / "bin" / "vnp-postrender"
 STREAMS = ["kube-prometheus-stack.yaml", "kube-prometheus-stack-with-crds.yaml", "cert-manager.yaml",
            "ingress-nginx.yaml", "postrender-input/kube-prometheus-stack.yaml", "postrender-input/cert-manager.yaml",
            "postrender-input/ingress-nginx.yaml"]
-VALUES = "policies:\n  networkPolicy:\n    enabled: true\n  resourceQuota:\n    enabled: true\n"
-
-
-def corpus_bytes(name: str) -> bytes:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus stream {path} is absent (the corpus lives in ../shared, not in a clone)")
-    return path.read_bytes()
-
-
-@pytest.fixture(scope="module")
-def values(tmp_path_factory):
-    path = tmp_path_factory.mktemp("v") / "values.yaml"
-    path.write_text(VALUES)
-    return path
 
 
 @pytest.mark.parametrize("name", STREAMS)
-def test_stream_passes_through_with_the_guarantees(name, values):
-    data = corpus_bytes(name)
-    policies = load_config(ValuesInput([str(values)]), use_cache=False).policies
-    result = check_post_render(data, policies, release="kps")  # asserts every guarantee, idempotence included
+def test_stream_passes_through_with_the_guarantees(name, corpus, reference_values, reference_policies):
+    data = corpus(name).read_bytes()
+    result = check_post_render(data, reference_policies, release="kps")  # asserts every guarantee, idempotence included
     labelled = [d for d in result.workloads if f"{RELEASE_LABEL}: ".encode() in d.raw]
     assert result.workloads and len(labelled) == len(result.workloads), "a workload was left unlabelled"
-    proc = subprocess.run([str(POSTRENDER), "-f", str(values), "--release", "kps", "-n", "monitoring"],
+    proc = subprocess.run([str(POSTRENDER), "-f", str(reference_values), "--release", "kps", "-n", "monitoring"],
                           input=data, capture_output=True, env={"VNP_NO_CACHE": "1", "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr.decode()
-    again = subprocess.run([str(POSTRENDER), "-f", str(values), "--release", "kps", "-n", "monitoring"],
+    again = subprocess.run([str(POSTRENDER), "-f", str(reference_values), "--release", "kps", "-n", "monitoring"],
                            input=data, capture_output=True, env={"VNP_NO_CACHE": "1", "PATH": "/usr/bin:/bin"})
     assert again.stdout == proc.stdout, "not deterministic"
     out_docs = [d for d in split(proc.stdout) if not d.is_empty]

@@ -1,14 +1,8 @@
 """The CRD head reader must agree with a full parse on what scope rules read."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from helm_vnp.stream import split
 from helm_vnp.stream.crd import crd_light
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 CRD = """apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -45,10 +39,8 @@ def test_declines_what_it_cannot_read_safely():
     assert crd_light(dup) is None
 
 
-def test_agrees_with_the_parser_on_the_corpus():
-    path = CORPUS / "kube-prometheus-stack-with-crds.yaml"
-    if not path.exists():
-        pytest.skip(f"corpus stream {path} is absent")
+def test_agrees_with_the_parser_on_the_corpus(corpus):
+    path = corpus("kube-prometheus-stack-with-crds.yaml")
     crds = [d for d in split(path.read_bytes()) if d.kind == "CustomResourceDefinition"]
     assert len(crds) == 10
     for doc in crds:

@@ -6,11 +6,11 @@ import copy
 import pytest
 
 from helm_vnp.base.names import RELEASE_LABEL
+from helm_vnp.base.yamlload import load
+from helm_vnp.k8s.workloads import pod_template
 from helm_vnp.stream import split
 from helm_vnp.stream.labelling import plan
 from helm_vnp.stream.labelling.edit import apply
-from helm_vnp.base.yamlload import load
-from helm_vnp.k8s.workloads import pod_template
 
 
 def test_segments_concatenate_to_input():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from helm_vnp.k8s.podsecurity import evaluate_pod
-from pss_pods import ctx, restricted_pod
+from tests.checks.pss.pss_pods import ctx, restricted_pod
 
 
 def _set(path: str, value):

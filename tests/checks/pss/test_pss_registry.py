@@ -4,10 +4,11 @@ from __future__ import annotations
 import copy
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helm_vnp.k8s.podsecurity import CHECKS, evaluate_pod, forbidden_message, parse_version
-from pss_pods import ctx, restricted_pod
+from tests.checks.pss.pss_pods import ctx, restricted_pod
 
 EXPECTED_VERSIONS = {
     "appArmorProfile": [(1, 0)], "capabilities_baseline": [(1, 0)], "hostNamespaces": [(1, 0)],
