@@ -16,8 +16,11 @@ import tempfile
 
 import atheris
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "property"))
+# run as a script (not under pytest): the repository root on sys.path, once, so the
+# oracle imports as the package module tests.property.postrender_oracle
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if REPO not in sys.path:
+    sys.path.insert(0, REPO)
 
 with atheris.instrument_imports(include=["helm_vnp"]):
     import helm_vnp.base.yamlload  # noqa: F401
@@ -28,7 +31,7 @@ with atheris.instrument_imports(include=["helm_vnp"]):
     from helm_vnp.config import ValuesInput, load_config
     from helm_vnp.release.pipeline import post_render  # noqa: F401  instrumented before the oracle imports it
 
-from postrender_oracle import check_post_render  # noqa: E402
+from tests.property.postrender_oracle import check_post_render  # noqa: E402
 
 VALUES = [
     "policies:\n  networkPolicy:\n    enabled: true\n",

@@ -11,7 +11,8 @@ from helm_vnp.config.merge import strip_nulls
 from helm_vnp.config.sources import set_flags
 
 HELM = Path(__file__).resolve().parents[2] / ".tools" / "bin" / "helm4"
-pytestmark = pytest.mark.skipif(not os.access(HELM, os.X_OK), reason=f"Helm 4 binary not found at {HELM} (run make tools)")
+pytestmark = pytest.mark.skipif(not os.access(HELM, os.X_OK),
+                                reason=f"Helm 4 binary not found at {HELM} (run make tools)")
 
 FILE_A = """\
 policies:
@@ -79,7 +80,8 @@ def test_merge_matches_helm(tmp_path, case):
     b.write_text(FILE_B)
     files = [str(a), str(b)]
     ours, _, problems = merged_values([(f, open(f, "rb").read()) for f in files],
-                                      set_flags(case.get("sets", ()), case.get("set_strings", ()), case.get("set_jsons", ())))
+                                      set_flags(case.get("sets", ()), case.get("set_strings", ()),
+                                                case.get("set_jsons", ())))
     assert problems == []
     # Helm keeps a null only where the chart has no default; both sides mean "unset".
     assert strip_nulls(ours) == strip_nulls(helm_values(tmp_path, files, **case))

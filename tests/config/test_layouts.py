@@ -28,7 +28,8 @@ def test_defaults_match_the_reference(tmp_path):
         "count/configmaps": "100", "count/endpoints": "40", "count/persistentvolumeclaims": "20", "count/pods": "20",
         "count/secrets": "100", "count/services": "20", "limits.cpu": "20", "limits.ephemeral-storage": "160Gi",
         "limits.memory": "40Gi", "requests.cpu": "10", "requests.ephemeral-storage": "60Gi",
-        "requests.memory": "20Gi", "requests.storage": "100Gi", "services.loadbalancers": "1", "services.nodeports": "0"}
+        "requests.memory": "20Gi", "requests.storage": "100Gi", "services.loadbalancers": "1",
+        "services.nodeports": "0"}
     assert p["limitRange"]["default"] == {"cpu": "1", "ephemeral-storage": "8Gi", "memory": "512Mi"}
     assert p["limitRange"]["defaultRequest"] == {"cpu": "100m", "ephemeral-storage": "3Gi", "memory": "128Mi"}
 
@@ -49,7 +50,8 @@ def test_quota_and_limit_range_auto(tmp_path, rq, lr, expected):
 
 
 def test_seed_basic_isolation(tmp_path):
-    assert load(tmp_path, "policies:\n  networkPolicy:\n    enabled: true\n").policies["networkPolicy"]["enabled"] is True
+    assert load(tmp_path,
+                "policies:\n  networkPolicy:\n    enabled: true\n").policies["networkPolicy"]["enabled"] is True
 
 
 def test_seed_custom_egress_rules(tmp_path):
@@ -169,7 +171,8 @@ def test_empty_cidr_drops_the_ipv4_block(tmp_path):
 
 
 @pytest.mark.parametrize("dns,expected", [
-    ("{preset: vcluster}", {"ports": [1053], "peers": [{"podSelector": {"matchLabels": {"k8s-app": "vcluster-kube-dns"}}}]}),
+    ("{preset: vcluster}", {"ports": [1053], "peers": [{
+        "podSelector": {"matchLabels": {"k8s-app": "vcluster-kube-dns"}}}]}),
     ("{preset: openshift}", {"ports": [5353], "peers": [{
         "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "openshift-dns"}},
         "podSelector": {"matchLabels": {"dns.operator.openshift.io/daemonset-dns": "default"}}}]}),
@@ -217,11 +220,12 @@ def test_legacy_isolation_is_converted_with_warnings(tmp_path):
     assert p["podSecurityStandard"] == "baseline"
     assert p["resourceQuota"]["enabled"] and p["limitRange"]["enabled"] and p["networkPolicy"]["enabled"]
     assert p["resourceQuota"]["quota"]["count/pods"] == "5" and p["resourceQuota"]["quota"]["requests.cpu"] == "10"
-    assert p["networkPolicy"]["workload"]["publicEgress"]["ipBlocks"][0] == {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8"]}
+    assert p["networkPolicy"]["workload"]["publicEgress"]["ipBlocks"][0] == {"cidr": "0.0.0.0/0",
+                                                                            "except": ["10.0.0.0/8"]}
     assert [w.render().replace(str(tmp_path) + "/", "") for w in cfg.warnings] == [
-        "values.yaml:2: isolation.enabled: deprecated (vCluster <= 0.19): converted to policies.podSecurityStandard=baseline, "
-        "policies.resourceQuota.enabled=true, policies.limitRange.enabled=true, policies.networkPolicy.enabled=true "
-        "(write the policies block instead)",
+        "values.yaml:2: isolation.enabled: deprecated (vCluster <= 0.19): converted to "
+        "policies.podSecurityStandard=baseline, policies.resourceQuota.enabled=true, policies.limitRange.enabled=true, "
+        "policies.networkPolicy.enabled=true (write the policies block instead)",
         "values.yaml:4: isolation.resourceQuota.quota: deprecated (vCluster <= 0.19): converted to "
         "policies.resourceQuota.quota (write policies.resourceQuota.quota instead)",
         "values.yaml:7: isolation.networkPolicy.outgoingConnections.ipBlock.cidr: deprecated (vCluster <= 0.19): "

@@ -32,13 +32,15 @@ def test_null_kept_while_merging_then_deletes_key_and_default():
 
 
 def test_null_removes_a_quota_default(tmp_path):
-    cfg = load(tmp_path, "policies:\n  resourceQuota:\n    enabled: true\n    quota: {requests.storage: null, count/pods: 5}\n")
+    cfg = load(tmp_path, "policies:\n  resourceQuota:\n    enabled: true\n"
+                         "    quota: {requests.storage: null, count/pods: 5}\n")
     quota = cfg.policies["resourceQuota"]["quota"]
     assert "requests.storage" not in quota and quota["count/pods"] == "5" and quota["requests.cpu"] == "10"
 
 
 def test_list_set_by_user_replaces_default_except(tmp_path):
-    cfg = load(tmp_path, "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        except: [10.0.0.0/8]\n")
+    cfg = load(tmp_path, "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n"
+                         "        except: [10.0.0.0/8]\n")
     assert cfg.policies["networkPolicy"]["workload"]["publicEgress"]["ipBlocks"][0] == \
         {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8"]}
 

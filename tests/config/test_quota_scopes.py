@@ -20,7 +20,8 @@ def test_default_entries_a_scoped_quota_cannot_hold_are_left_out_with_a_warning(
 
 
 def test_best_effort_holds_pods_only():
-    loaded = load_config(ValuesInput(sets=["policies.resourceQuota.enabled=true", "policies.resourceQuota.scopes={BestEffort}",
+    loaded = load_config(ValuesInput(sets=["policies.resourceQuota.enabled=true",
+                                           "policies.resourceQuota.scopes={BestEffort}",
                                            "policies.resourceQuota.quota.pods=5"]), use_cache=False)
     assert sorted(loaded.policies["resourceQuota"]["quota"]) == [
         "count/configmaps", "count/endpoints", "count/persistentvolumeclaims", "count/pods", "count/secrets",

@@ -22,8 +22,8 @@ def bad_values(tmp_path) -> Path:
 
 def test_bare_postrenderer_failure_is_visible(helm, bad_values):
     proc = helm.run("template", "app", HOOKS_CHART, "-f", HOOKS_VALUES, "--post-renderer", helm.postrenderer,
-                    "--post-renderer-args=-f", f"--post-renderer-args={bad_values}", "--post-renderer-args=--release=app",
-                    check=False)
+                    "--post-renderer-args=-f", f"--post-renderer-args={bad_values}",
+                    "--post-renderer-args=--release=app", check=False)
     err = proc.stderr.decode()
     assert proc.returncode != 0
     assert b"kind:" not in proc.stdout  # nothing rendered, not even a part

@@ -20,7 +20,8 @@ HOOKS_VALUES = Path(__file__).parent / "values-hooks.yaml"
 
 
 def generated(stream: bytes) -> dict[str, dict]:
-    return {o["kind"]: o for o in (load_all(t.encode())[0] for t in by_source(stream).get("helm-vnp/generated.yaml", []))}
+    return {o["kind"]: o
+            for o in (load_all(t.encode())[0] for t in by_source(stream).get("helm-vnp/generated.yaml", []))}
 
 
 def test_template_wires_values_set_namespace_and_release(helm):
@@ -132,11 +133,13 @@ def test_install_dry_run(helm, fake_cluster, tmp_path):
 
 @pytest.mark.parametrize("reuse", [False, True], ids=["values", "reset-then-reuse-values"])
 def test_upgrade_dry_run(helm, fake_cluster, tmp_path, reuse):
-    """With --reset-then-reuse-values (or --reuse-values) the policies come from the release's stored values, as Helm's own values do."""
+    """With --reset-then-reuse-values (or --reuse-values) the policies come from the release's stored values,
+    as Helm's own values do."""
     policies = {"policies": {"networkPolicy": {"enabled": True}, "resourceQuota": {"enabled": True}}}
     env = memory_driver_env(fake_cluster, tmp_path,
                             [deployed_release("app", "team-a", "vnp-hooks", config=policies if reuse else None)])
-    flags = ["--reset-then-reuse-values", "--set", "policies.limitRange.enabled=false"] if reuse else ["-f", HOOKS_VALUES]
+    flags = (["--reset-then-reuse-values", "--set", "policies.limitRange.enabled=false"] if reuse
+             else ["-f", HOOKS_VALUES])
     proc = helm.run("vnp", "upgrade", "app", HOOKS_CHART, "-n", "team-a", "--dry-run=client", *flags, env=env)
     out = proc.stdout.decode()
     assert 'Release "app" has been upgraded' in out

@@ -65,7 +65,8 @@ def test_own_pods_reach_each_other_on_any_port():
     assert allowed(objs, API, WEB, 8080, "UDP")
 
 
-@pytest.mark.parametrize("outsider", [OTHER_RELEASE, UNLABELLED, ELSEWHERE], ids=["other-release", "unlabelled", "other-namespace"])
+@pytest.mark.parametrize("outsider", [OTHER_RELEASE, UNLABELLED, ELSEWHERE],
+                         ids=["other-release", "unlabelled", "other-namespace"])
 def test_nothing_else_in_the_cluster_reaches_or_is_reached(outsider):
     objs = generate(make_policies())
     assert not allowed(objs, outsider, WEB, 80)
@@ -167,7 +168,8 @@ def test_fallback_dns_only_port_53_to_that_server(server, cidr):
     policies["networkPolicy"]["fallbackDns"] = server
     policies["networkPolicy"]["workload"]["publicEgress"]["enabled"] = False
     objs = generate(policies)
-    rule = {"to": [{"ipBlock": {"cidr": cidr}}], "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]}
+    rule = {"to": [{"ipBlock": {"cidr": cidr}}],
+            "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]}
     assert rule in objs[0]["spec"]["egress"]
     assert allowed(objs, WEB, server, 53, "UDP") and allowed(objs, WEB, server, 53, "TCP")
     assert not allowed(objs, WEB, server, 443)
@@ -236,7 +238,8 @@ def test_platform_egress_only_when_enabled(platform):
 def test_user_rules_appended_verbatim_after_built_in_ones():
     policies = make_policies(control_plane=CONTROL_PLANE)
     net = policies["networkPolicy"]
-    w_in = [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress"}}}], "ports": [{"port": 8080}]}]
+    w_in = [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress"}}}],
+             "ports": [{"port": 8080}]}]
     w_out = [{"to": [{"ipBlock": {"cidr": "10.1.0.0/16"}}], "ports": [{"port": 5432, "protocol": "TCP"}]}]
     cp_in = [{"ports": [{"port": 8443, "protocol": "TCP"}]}]
     cp_out = [{"to": [{"podSelector": {"matchLabels": {"app": "etcd"}}}]}]

@@ -36,7 +36,9 @@ def _scenarios() -> dict[str, list[dict]]:
     net["workload"]["ingress"] = [
         {"from": [{"namespaceSelector": {"matchLabels": {"name": "ingress"}}}], "ports": [{"port": 8080}]}
     ]
-    net["workload"]["egress"] = [{"to": [{"ipBlock": {"cidr": "10.1.0.0/16"}}], "ports": [{"port": 5432, "endPort": 5433}]}]
+    net["workload"]["egress"] = [
+        {"to": [{"ipBlock": {"cidr": "10.1.0.0/16"}}], "ports": [{"port": 5432, "endPort": 5433}]}
+    ]
     net["controlPlane"]["ingress"] = [{"ports": [{"port": 8443, "protocol": "TCP"}]}]
     net["controlPlane"]["egress"] = [{"to": [{"podSelector": {"matchLabels": {"app": "etcd"}}}]}]
     full["resourceQuota"]["scopes"] = ["NotBestEffort"]

@@ -78,5 +78,6 @@ def test_graph_command_reads_rendered_manifests(tmp_path):
     assert bad.returncode == 2 and "unknown format 'svg'" in bad.stderr and "Traceback" not in bad.stderr
     typo = tmp_path / "typo.yaml"
     typo.write_text(NETPOL_ON + "    enabeld: true\n")
-    wrong = subprocess.run([str(exe), "graph", "--rendered", str(stream), "-f", str(typo)], capture_output=True, text=True)
+    wrong = subprocess.run([str(exe), "graph", "--rendered", str(stream), "-f", str(typo)],
+                           capture_output=True, text=True)
     assert wrong.returncode == 2 and wrong.stdout == "" and 'did you mean "enabled"' in wrong.stderr

@@ -192,7 +192,8 @@ def encoding_cases() -> list[Case]:
     out.append(Case("invalid-utf8-overlong", "invalid UTF-8",
                     stream(configmap(data="  k: X\n")).replace(b"X", b"\xc0\xaf") + stream(deployment()),
                     "labelled", labelled=[1]))
-    out.append(Case("invalid-utf8-surrogate", "invalid UTF-8", stream(configmap(data="  k: X\n")).replace(b"X", b"\xed\xa0\x80")))
+    out.append(Case("invalid-utf8-surrogate", "invalid UTF-8",
+                    stream(configmap(data="  k: X\n")).replace(b"X", b"\xed\xa0\x80")))
     nul = stream(configmap(data="  key: a\x00b\n"))
     out.append(Case("nul-untouched", "NUL bytes", nul + stream(deployment()), "labelled", labelled=[1]))
     nulw = stream(deployment(template_labels="        app: a\x00b\n"))
@@ -375,11 +376,14 @@ def shape_cases() -> list[Case]:
                "    metadata:\n      name: hidden\n    spec:\n      template:\n        spec:\n"
                "          containers: [{name: c, image: b}]\n")
     data = stream(configmap(), wl_list)
-    out.append(Case("list-kind-with-deployment", "kind: List", data, "error", message="items[0]: List: holds a Deployment",
+    out.append(Case("list-kind-with-deployment", "kind: List", data, "error",
+                    message="items[0]: List: holds a Deployment",
                     where=f"<stdin>:{line_of(data, b'kind: List') - 1}",
                     note="Helm flattens Lists: a workload inside one would escape the release label"))
-    data = stream(wl_list.replace("kind: List", "kind: DeploymentList").replace("apiVersion: v1\n", "apiVersion: apps/v1\n", 1))
-    out.append(Case("list-kind-deploymentlist", "kind: List", data, "error", message="items[0]: DeploymentList: holds a Deployment",
+    data = stream(wl_list.replace("kind: List", "kind: DeploymentList")
+                  .replace("apiVersion: v1\n", "apiVersion: apps/v1\n", 1))
+    out.append(Case("list-kind-deploymentlist", "kind: List", data, "error",
+                    message="items[0]: DeploymentList: holds a Deployment",
                     where=f"<stdin>:{line_of(data, b'kind: DeploymentList') - 1}"))
     out.append(Case("list-kind-empty", "kind: List", stream("apiVersion: v1\nkind: List\nitems: []\n")))
     out.append(Case("list-kind-items-null", "kind: List", stream("apiVersion: v1\nkind: List\nitems:\n")))
@@ -417,7 +421,8 @@ def shape_cases() -> list[Case]:
                            ("double-quoted-metadata", "\nmetadata:\n", '\n"metadata":\n'),
                            ("spaced-kind", "kind: Deployment\n", "kind : Deployment\n"),
                            ("explicit-key-spec", "\nspec:\n", "\n? spec\n:\n")):
-        out.append(Case(f"top-key-{name}", "unknown kinds and CRs", stream(configmap(), deployment().replace(old, new, 1)),
+        out.append(Case(f"top-key-{name}", "unknown kinds and CRs",
+                        stream(configmap(), deployment().replace(old, new, 1)),
                         "labelled", labelled=[1], note="unusual top-level key: the parser reads the document"))
     # missing apiVersion / kind / metadata
     out.append(Case("missing-apiversion-deployment", "missing apiVersion/kind/metadata",
@@ -441,7 +446,8 @@ def shape_cases() -> list[Case]:
     out.append(Case("template-labels-null", "missing apiVersion/kind/metadata",
                     stream(deployment(template_labels="")), "labelled", labelled=[0]))
     out.append(Case("template-labels-empty-flow", "missing apiVersion/kind/metadata",
-                    stream(deployment(template_labels=None).replace("    metadata:\n", "    metadata:\n      labels: {}\n")),
+                    stream(deployment(template_labels=None).replace("    metadata:\n",
+                                                                    "    metadata:\n      labels: {}\n")),
                     "labelled", labelled=[0]))
     data = stream(deployment(template_labels=None).replace("    metadata:\n", "    metadata:\n      labels: [a]\n"))
     out.append(Case("template-labels-list", "missing apiVersion/kind/metadata", data, "error",
@@ -578,7 +584,8 @@ CONFIG_CASES: list[tuple[str, str, str, str, int | None]] = [
     ("np-enabled-int", "wrong types", "policies:\n  networkPolicy:\n    enabled: 1\n", "true or false", 3),
     ("np-enabled-list", "wrong types", "policies:\n  networkPolicy:\n    enabled: [true]\n", "true or false", 3),
     ("np-fallbackdns-int", "wrong types", "policies:\n  networkPolicy:\n    fallbackDns: 8\n", "fallbackDns", 3),
-    ("np-fallbackdns-list", "wrong types", "policies:\n  networkPolicy:\n    fallbackDns: [8.8.8.8]\n", "fallbackDns", 3),
+    ("np-fallbackdns-list", "wrong types",
+     "policies:\n  networkPolicy:\n    fallbackDns: [8.8.8.8]\n", "fallbackDns", 3),
     ("np-labels-list", "wrong types", "policies:\n  networkPolicy:\n    labels: [a]\n", "expected a mapping", 3),
     ("np-labels-value-map", "wrong types", "policies:\n  networkPolicy:\n    labels:\n      a: {b: c}\n", "labels", 4),
     ("np-annotations-string", "wrong types", "policies:\n  networkPolicy:\n    annotations: x\n", "annotations", 3),
@@ -595,9 +602,11 @@ CONFIG_CASES: list[tuple[str, str, str, str, int | None]] = [
     ("np-egress-rule-port-string", "wrong types",
      "policies:\n  networkPolicy:\n    workload:\n      egress:\n        - ports:\n            - port: [1]\n",
      "port", 6),
-    ("np-dns-ports-string", "wrong types", "policies:\n  networkPolicy:\n    dns:\n      ports: fifty-three\n", "ports", 4),
+    ("np-dns-ports-string", "wrong types",
+     "policies:\n  networkPolicy:\n    dns:\n      ports: fifty-three\n", "ports", 4),
     ("np-dns-port-range", "wrong types", "policies:\n  networkPolicy:\n    dns:\n      ports: [70000]\n", "ports", 4),
-    ("np-dns-preset-unknown", "wrong types", "policies:\n  networkPolicy:\n    dns:\n      preset: bind\n", "preset", 4),
+    ("np-dns-preset-unknown", "wrong types",
+     "policies:\n  networkPolicy:\n    dns:\n      preset: bind\n", "preset", 4),
     ("np-controlplane-platform-str", "wrong types",
      "policies:\n  networkPolicy:\n    controlPlane:\n      platform: maybe\n", "platform", 4),
     ("rq-enabled-string", "wrong types", "policies:\n  resourceQuota:\n    enabled: sometimes\n", "enabled", 3),
@@ -605,7 +614,8 @@ CONFIG_CASES: list[tuple[str, str, str, str, int | None]] = [
     ("rq-quota-bool", "wrong types", "policies:\n  resourceQuota:\n    quota:\n      requests.cpu: true\n",
      "requests.cpu", 4),
     ("rq-scopes-string", "wrong types", "policies:\n  resourceQuota:\n    scopes: BestEffort\n", "scopes", 3),
-    ("rq-scope-selector-list", "wrong types", "policies:\n  resourceQuota:\n    scopeSelector: []\n", "scopeSelector", 3),
+    ("rq-scope-selector-list", "wrong types",
+     "policies:\n  resourceQuota:\n    scopeSelector: []\n", "scopeSelector", 3),
     ("lr-default-list", "wrong types", "policies:\n  limitRange:\n    default: [1]\n", "default", 3),
     ("lr-enabled-int", "wrong types", "policies:\n  limitRange:\n    enabled: 0\n", "enabled", 3),
     ("lr-max-nested", "wrong types", "policies:\n  limitRange:\n    max:\n      cpu: {a: 1}\n", "cpu", 4),
@@ -652,7 +662,8 @@ CONFIG_CASES: list[tuple[str, str, str, str, int | None]] = [
      "requests.cpu", 4),
     ("quantity-negative", "invalid quantities",
      "policies:\n  resourceQuota:\n    quota:\n      requests.memory: -1Gi\n", "requests.memory", 4),
-    ("quantity-float-junk", "invalid quantities", "policies:\n  limitRange:\n    default:\n      cpu: 1.2.3\n", "cpu", 4),
+    ("quantity-float-junk", "invalid quantities",
+     "policies:\n  limitRange:\n    default:\n      cpu: 1.2.3\n", "cpu", 4),
     ("quantity-empty", "invalid quantities", "policies:\n  limitRange:\n    defaultRequest:\n      memory: \"\"\n",
      "memory", 4),
     ("quantity-lowercase-unit", "invalid quantities", "policies:\n  limitRange:\n    max:\n      memory: 1gb\n",
@@ -680,17 +691,18 @@ def config_cases() -> list[Case]:
     # huge lists: 5,000 exceptions and 1,000 egress rules (valid shapes, bounded time)
     many = "".join(f"          - 10.{i // 256 % 256}.{i % 256}.0/24\n" for i in range(5_000))
     out.append(Case("values-huge-except-list", "huge lists", d, "labelled", labelled=[0],
-                    values=_values("policies:\n  networkPolicy:\n    enabled: true\n    workload:\n      publicEgress:\n"
-                                   "        cidr: 10.0.0.0/8\n        except:\n" + many)))
+                    values=_values("policies:\n  networkPolicy:\n    enabled: true\n    workload:\n"
+                                   "      publicEgress:\n        cidr: 10.0.0.0/8\n        except:\n" + many)))
     rules = "".join(f"        - ports: [{{port: {1 + i % 65000}}}]\n" for i in range(1_000))
     out.append(Case("values-huge-egress-rules", "huge lists", d, "labelled", labelled=[0],
-                    values=_values("policies:\n  networkPolicy:\n    enabled: true\n    workload:\n      egress:\n" + rules)))
+                    values=_values("policies:\n  networkPolicy:\n    enabled: true\n"
+                                   "    workload:\n      egress:\n" + rules)))
     bad_in_many = many.replace("10.0.200.0/24", "10.0.200.0/33")
     line = 8 + many.splitlines().index("          - 10.0.200.0/24")
     out.append(Case("values-huge-list-one-bad", "huge lists", d, "error", message="10.0.200.0/33",
                     where=f"values-huge-list-one-bad.yaml:{line}",
-                    values=_values("policies:\n  networkPolicy:\n    enabled: true\n    workload:\n      publicEgress:\n"
-                                   "        cidr: 10.0.0.0/8\n        except:\n" + bad_in_many)))
+                    values=_values("policies:\n  networkPolicy:\n    enabled: true\n    workload:\n"
+                                   "      publicEgress:\n        cidr: 10.0.0.0/8\n        except:\n" + bad_in_many)))
     out.append(Case("values-alias-bomb", "alias bomb", d, "error", message="alias bomb",
                     where="values-alias-bomb.yaml:",
                     values=_values("x:\n  " + "\n  ".join(bomb().strip().splitlines()) +

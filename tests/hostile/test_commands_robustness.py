@@ -68,7 +68,8 @@ def test_lone_surrogates_do_not_kill_the_output(tmp_path):
 
 def test_no_library_warning_quotes_a_values_file(tmp_path):
     values = tmp_path / "v.yaml"
-    values.write_text("auth: {password: &pw CANARY-42, replica: &pw other}\npolicies:\n  networkPolicy:\n    enabled: true\n")
+    values.write_text("auth: {password: &pw CANARY-42, replica: &pw other}\npolicies:\n  networkPolicy:\n"
+                      "    enabled: true\n")
     proc = run("validate", "-f", values)
     assert b"CANARY-42" not in proc.stderr and b"Warning" not in proc.stderr, proc.stderr.decode()
 

@@ -121,7 +121,8 @@ def test_secrets_never_leak(outcomes):
         data, proc = outcomes[case["name"]]
         if proc is None or make_corpus.CANARY.encode() not in data and make_corpus.CANARY_B64.encode() not in data:
             continue
-        if case["values"] != "values/default.yaml" and make_corpus.CANARY.encode() in (CASES / case["values"]).read_bytes():
+        if (case["values"] != "values/default.yaml"
+                and make_corpus.CANARY.encode() in (CASES / case["values"]).read_bytes()):
             continue
         for secret in (make_corpus.CANARY, make_corpus.CANARY_B64):
             if secret.encode() in proc.stderr:

@@ -33,7 +33,8 @@ pytestmark = pytest.mark.skipif(not (BIN / "vnp-postrender").exists(), reason="t
 
 def tagged_stream(marker: Path) -> bytes:
     cmd = f"touch {marker}"
-    return (f"---\n{{apiVersion: apps/v1, kind: Deployment, metadata: {{name: tags}}, spec: {{template: {{metadata: {{}},"
+    return (f"---\n"
+            f"{{apiVersion: apps/v1, kind: Deployment, metadata: {{name: tags}}, spec: {{template: {{metadata: {{}},"
             f" spec: {{containers: [{{name: c, image: b, args: [!!python/object/apply:os.system ['{cmd}'],"
             f" !!python/name:os.system '', !!binary aGVsbG8=, !!set {{a: null}}, !!timestamp 2024-01-01,"
             f" !Ref other, !!omap [{{a: 1}}]]}}]}}}}}}}}\n"

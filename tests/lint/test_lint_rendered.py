@@ -113,8 +113,10 @@ def test_usage_and_input_errors_exit_2_without_traceback(tmp_path):
         (["lint", "--rendered", str(tmp_path / "missing.yaml")], "file not found (expected an existing file"),
         (["lint", "--rendered", str(tmp_path)], None),  # a directory with bad.yaml: fine (checked below)
         (["lint", "--rendered", bad, "--format", "xml"], "--format: unknown format 'xml' (expected text, json"),
-        (["lint", "--rendered", bad, "--fail-on", "info"], "--fail-on: invalid value 'info' (expected error, warning or never)"),
-        (["lint", "--rendered", bad, "--pss-level", "strict"], "--pss-level: invalid value 'strict' (expected baseline or restricted)"),
+        (["lint", "--rendered", bad, "--fail-on", "info"],
+         "--fail-on: invalid value 'info' (expected error, warning or never)"),
+        (["lint", "--rendered", bad, "--pss-level", "strict"],
+         "--pss-level: invalid value 'strict' (expected baseline or restricted)"),
         (["lint", "--rendered", bad, "--disable", "psss"], "--disable names no rule: psss"),
         (["lint", "--rendered", bad, "-f", str(tmp_path / "nope.yaml")], "values file not found"),
         (["lint", "--rendered", "-", "-f", "-"], "standard input can be read only once"),
@@ -176,7 +178,8 @@ def test_release_and_namespace_defaults(tmp_path):
     assert (summary["release"], summary["namespace"]) == ("shopfront", "default")
     summary = lint_json("--rendered", path, env={"HELM_NAMESPACE": "envns"})["summary"]
     assert summary["namespace"] == "envns"
-    summary = lint_json("--rendered", path, "-n", "flagns", "--release", "rel", env={"HELM_NAMESPACE": "envns"})["summary"]
+    summary = lint_json("--rendered", path, "-n", "flagns", "--release", "rel",
+                        env={"HELM_NAMESPACE": "envns"})["summary"]
     assert (summary["release"], summary["namespace"]) == ("rel", "flagns")
     report = lint_json("--rendered", path)
     assert pss_findings(report)[0]["object"]["namespace"] == "default"  # no namespace in the object: the release's

@@ -60,17 +60,20 @@ spec:
 
 # rule ID -> (stream, values): the rule's own example, in a default run (no lint flags)
 CASES = {
-    "config.controlPlaneSelector": (_deployment(), NETPOL + "    controlPlane:\n      selector: {matchLabels: {app: vcluster}}\n"),
+    "config.controlPlaneSelector": (_deployment(), NETPOL + "    controlPlane:\n"
+                                    "      selector: {matchLabels: {app: vcluster}}\n"),
     "config.emptyPolicy": (_deployment(), "policies:\n  resourceQuota:\n    enabled: true\n    quota: null\n"),
     "config.exceptOverlap": (_deployment(), NETPOL + "    workload:\n      publicEgress:\n        cidr: 0.0.0.0/0\n"
                              "        except: [10.0.0.0/8, 10.96.0.0/12]\n"),
     "config.redundantRule": (_deployment(), NETPOL + "    workload:\n      egress:\n        - to:\n"
-                             "            - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}\n"
+                             "            - namespaceSelector: "
+                             "{matchLabels: {kubernetes.io/metadata.name: kube-system}}\n"
                              "              podSelector: {matchLabels: {k8s-app: kube-dns}}\n"
                              "          ports: [{port: 53, protocol: UDP}]\n"),
     "config.schema": (_deployment(), "policies:\n  podSecurityStandard: strict\n"),
     "config.unsupported": (_deployment(), "policies:\n  centralAdmission:\n    validatingWebhooks: []\n"),
-    "limitrange.fit": (_deployment().replace("image: nginx\n", "image: nginx\n          resources: {requests: {memory: 1Gi}}\n"),
+    "limitrange.fit": (_deployment().replace("image: nginx\n",
+                                             "image: nginx\n          resources: {requests: {memory: 1Gi}}\n"),
                        "policies:\n  limitRange:\n    enabled: true\n"),
     "lint.disableAnnotation": (_deployment(annotations='{vnp.helm-plugin.io/disable: "pss.runAsNonroot"}'), ""),
     "netpol.apiServer": (_deployment(pod_spec="      serviceAccountName: operator\n") + textwrap.dedent("""\
@@ -100,11 +103,13 @@ CASES = {
     "netpol.exposure": (_deployment() + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
                         "  type: NodePort\n  selector: {app: web}\n  ports: [{port: 80}]\n", ""),
     "netpol.hostNetwork": (_deployment(pod_spec="      hostNetwork: true\n"), ""),
-    "netpol.metadata": (_deployment(), NETPOL + "    workload:\n      egress:\n        - to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n"),
+    "netpol.metadata": (_deployment(), NETPOL + "    workload:\n      egress:\n"
+                        "        - to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n"),
     "quota.fit": (_deployment(replicas=25), "policies:\n  resourceQuota:\n    enabled: true\n"),
     "render.warning": ("---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: once}\nspec:\n  template:\n    spec:\n"
                        "      restartPolicy: Never\n      containers: [{name: app, image: busybox}]\n", NETPOL),
-    "scope.cluster": ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n", ""),
+    "scope.cluster": ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+                      "metadata: {name: reader}\n", ""),
     "scope.namespace": ("---\napiVersion: v1\nkind: Service\nmetadata: {name: exporter, namespace: kube-system}\n"
                         "spec:\n  ports: [{port: 80}]\n", ""),
     "stream.yaml": ("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {a: b\ndata: {}\n", ""),

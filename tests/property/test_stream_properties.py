@@ -125,7 +125,8 @@ def test_the_three_planners_agree(drawn):
         path = POD_METADATA_PATH[doc.kind]
         outcomes = {}
         for name, plan in (("by_indent", lambda: plan_by_indent.plan(doc, path, RELEASE_LABEL, RELEASE)),
-                           ("by_lines", lambda: plan_by_lines.plan(doc.raw, doc.body_start, path, RELEASE_LABEL, RELEASE)),
+                           ("by_lines",
+                            lambda: plan_by_lines.plan(doc.raw, doc.body_start, path, RELEASE_LABEL, RELEASE)),
                            ("by_parser", lambda: plan_by_parser.plan(doc, path, RELEASE_LABEL, RELEASE))):
             edits = plan()
             if edits is ASK_PARSER:

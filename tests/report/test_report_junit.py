@@ -30,7 +30,8 @@ def test_junit_structure_and_counts(tmp_path):
 
 
 def test_junit_is_read_by_junitparser(tmp_path):
-    junitparser = pytest.importorskip("junitparser", reason="junitparser (a JUnit XML reader CI tools use) not installed")
+    junitparser = pytest.importorskip("junitparser",
+                                      reason="junitparser (a JUnit XML reader CI tools use) not installed")
     report = build_report(tmp_path)
     path = tmp_path / "lint.xml"
     path.write_text(render("junit", report))
@@ -45,7 +46,8 @@ def test_control_characters_cannot_break_the_xml(tmp_path):
     from helm_vnp.release.model import ObjectRef, Source
     from helm_vnp.rules.rule import Finding
     report = build_report(tmp_path)
-    report.findings.append(Finding("stream.yaml", "error", "bad \x01 byte & <tag> \"q\"", ObjectRef(), Source("f\x02.yaml", 3)))
+    report.findings.append(Finding("stream.yaml", "error", "bad \x01 byte & <tag> \"q\"", ObjectRef(),
+                                   Source("f\x02.yaml", 3)))
     root = ET.fromstring(render("junit", report).encode())
     failure = [c for c in root.iter("testcase") if c.get("classname") == "stream.yaml"][-1].find("failure")
     assert failure.get("message") == "bad \ufffd byte & <tag> \"q\""

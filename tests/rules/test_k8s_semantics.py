@@ -62,7 +62,8 @@ def test_limitrange_defaults_follow_the_api_server():
 
 
 def test_container_defaulting_order():
-    item = resources.LimitItem("Container", "lr", default={"cpu": Fraction(1)}, default_request={"cpu": Fraction(1, 10)})
+    item = resources.LimitItem("Container", "lr", default={"cpu": Fraction(1)},
+                               default_request={"cpu": Fraction(1, 10)})
     only_limit = resources.effective_container({"name": "a", "resources": {"limits": {"cpu": "500m"}}}, [item])
     assert only_limit.requests["cpu"] == Fraction(1, 2)  # request = limit, not defaultRequest
     only_request = resources.effective_container({"name": "b", "resources": {"requests": {"cpu": "2"}}}, [item])

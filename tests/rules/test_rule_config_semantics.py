@@ -17,8 +17,10 @@ def test_except_entries_that_repeat_or_nest():
                           "        except: [10.0.0.0/8, 10.96.0.0/12, 192.168.0.0/16, 192.168.0.0/16]\n")
     found = run(config_except_overlap, deployment(), config)
     assert [f.message for f in found] == [
-        "policies.networkPolicy.workload.publicEgress.except[1]: 10.96.0.0/12 lies inside 10.0.0.0/8 (except[0]) and has no effect",
-        "policies.networkPolicy.workload.publicEgress.except[3]: 192.168.0.0/16 repeats 192.168.0.0/16 (except[2]) and has no effect"]
+        "policies.networkPolicy.workload.publicEgress.except[1]: 10.96.0.0/12 lies inside 10.0.0.0/8 (except[0]) "
+        "and has no effect",
+        "policies.networkPolicy.workload.publicEgress.except[3]: 192.168.0.0/16 repeats 192.168.0.0/16 (except[2]) "
+        "and has no effect"]
     assert all(f.source.line == 7 for f in found)  # the except line of the values file
     assert run(config_except_overlap, deployment(), NETPOL_ON) == []
 
@@ -27,16 +29,19 @@ def test_except_overlap_in_user_rule_ip_blocks():
     config = NETPOL_ON + ("    workload:\n      egress:\n      - to: [{ipBlock: {cidr: 10.0.0.0/8, "
                           "except: [10.1.0.0/16, 10.1.2.0/24]}}]\n")
     [f] = run(config_except_overlap, deployment(), config)
-    assert f.message.startswith("policies.networkPolicy.workload.egress[0].to[0].ipBlock.except[1]: 10.1.2.0/24 lies inside")
+    assert f.message.startswith("policies.networkPolicy.workload.egress[0].to[0].ipBlock.except[1]: "
+                                "10.1.2.0/24 lies inside")
 
 
 KUBE_DNS_RULE = ("      - to:\n        - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}\n"
-                 "          podSelector: {matchLabels: {k8s-app: kube-dns}}\n        ports: [{port: 53, protocol: UDP}]\n")
+                 "          podSelector: {matchLabels: {k8s-app: kube-dns}}\n"
+                 "        ports: [{port: 53, protocol: UDP}]\n")
 
 
 def test_rule_already_allowed_by_a_builtin():
     [f] = run(config_redundant_rule, deployment(), NETPOL_ON + "    workload:\n      egress:\n" + KUBE_DNS_RULE)
-    assert f.message.startswith("policies.networkPolicy.workload.egress[0] is already allowed by the built-in egress rule")
+    assert f.message.startswith("policies.networkPolicy.workload.egress[0] "
+                                "is already allowed by the built-in egress rule")
     assert '"port":53' in f.message
 
 
@@ -70,7 +75,8 @@ def test_empty_policies():
     assert "no NetworkPolicy is generated" in f.message
     empty = QUOTA_ON + "    quota: null\n  limitRange:\n    default: null\n    defaultRequest: null\n"
     found = run(config_empty_policy, deployment(), empty)
-    assert [f.message.split(" is true")[0] for f in found] == ["policies.resourceQuota.enabled", "policies.limitRange.enabled"]
+    assert [f.message.split(" is true")[0] for f in found] == ["policies.resourceQuota.enabled",
+                                                               "policies.limitRange.enabled"]
     assert run(config_empty_policy, deployment(), QUOTA_ON) == []
 
 

@@ -50,5 +50,6 @@ def test_pvc_storage_bounds():
     lr = stream(limit_range("storage", {"type": "PersistentVolumeClaim", "min": {"storage": "1Gi"},
                                          "max": {"storage": "10Gi"}}))
     [f] = run(limitrange_fit, lr + stream(pvc("big", "50Gi")), "")
-    assert f.object.name == "big" and "maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 50Gi" in f.message
+    assert (f.object.name == "big"
+            and "maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 50Gi" in f.message)
     assert run(limitrange_fit, lr + stream(pvc("big", "5Gi")), "") == []

@@ -29,7 +29,8 @@ def test_host_network():
 
 def test_exposure_names_the_nodeport_quota():
     [f] = run(netpol_exposure, service("NodePort"), REFERENCE)
-    assert "type NodePort opens 1 node port" in f.message and "services.nodeports: 0 makes it fail to install" in f.message
+    assert ("type NodePort opens 1 node port" in f.message
+            and "services.nodeports: 0 makes it fail to install" in f.message)
     [f] = run(netpol_exposure, service("NodePort"), "")
     assert "fail to install" not in f.message
     [f] = run(netpol_exposure, service("ClusterIP", externalIPs=["203.0.113.7"]), "")
@@ -52,7 +53,8 @@ def test_metadata_endpoint_vcluster_default_excepts_leave_it_open():
 
 
 def test_metadata_endpoint_ipv6_and_user_rules():
-    v6 = NETPOL_ON + "    workload:\n      publicEgress:\n        extraIpBlocks: [{cidr: '::/0', except: ['::1/128']}]\n"
+    v6 = NETPOL_ON + ("    workload:\n      publicEgress:\n"
+                      "        extraIpBlocks: [{cidr: '::/0', except: ['::1/128']}]\n")
     [f] = run(netpol_metadata, deployment(), v6)
     assert "fd00:ec2::254" in f.message and "169.254.169.254" not in f.message
     anywhere = NETPOL_ON + "    workload:\n      egress:\n      - to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n"

@@ -27,7 +27,8 @@ def _lr(limit_range: str) -> str:
 def Q(*entries: str, lr: str = "") -> str:
     """A config whose quota is exactly ``entries`` (the defaults removed), LimitRange as given."""
     body = "".join(f"      {e}\n" for e in entries)
-    nulls = "".join(f'      "{k}": null\n' for k in DEFAULT_KEYS if not any(e.startswith((k + ":", f'"{k}":')) for e in entries))
+    nulls = "".join(f'      "{k}": null\n' for k in DEFAULT_KEYS
+                    if not any(e.startswith((k + ":", f'"{k}":')) for e in entries))
     return f"{QUOTA_ON}    quota:\n{body}{nulls}" + _lr(lr)
 
 
@@ -68,7 +69,8 @@ def test_above_headroom_is_a_warning_and_the_threshold_is_an_option():
 def test_hpa_max_replicas_counts():
     web_hpa = stream(hpa("web", target=("apps/v1", "Deployment", "web"), min_replicas=2, max_replicas=30))
     f = by_key(run(quota_fit, deployment(replicas=2) + web_hpa, QUOTA_ON))["count/pods"]
-    assert f.severity == "error" and "over by 10" in f.message and "maxReplicas 30 of HorizontalPodAutoscaler web" in f.message
+    assert (f.severity == "error" and "over by 10" in f.message
+            and "maxReplicas 30 of HorizontalPodAutoscaler web" in f.message)
     other = stream(hpa("x", target=("apps/v1", "Deployment", "other"), min_replicas=2, max_replicas=30))
     assert run(quota_fit, deployment(replicas=2) + other, QUOTA_ON) == []
 
@@ -76,7 +78,8 @@ def test_hpa_max_replicas_counts():
 def test_limitrange_defaults_are_charged_to_containers_without_resources():
     config = Q("requests.memory: 256Mi", lr=LR_DEFAULTS)  # default request 128Mi per container
     [f] = run(quota_fit, deployment(replicas=3), config)
-    assert "requests.memory: the release needs 384Mi but ResourceQuota vnp-rel allows 256Mi (over by 128Mi)" in f.message
+    assert ("requests.memory: the release needs 384Mi but ResourceQuota vnp-rel allows 256Mi (over by 128Mi)"
+            in f.message)
     [f] = run(quota_fit, deployment(replicas=2), config)
     assert f.severity == "warning" and "needs 256Mi of the 256Mi" in f.message
     assert run(quota_fit, deployment(replicas=1), config) == []
@@ -174,7 +177,8 @@ def test_objects_in_other_namespaces_do_not_count():
 
 
 def test_group_count_keys():
-    found = run(quota_fit, deployment("a") + deployment("b"), Q('count/deployments.apps: "1"', 'count/replicasets.apps: "1"'))
+    found = run(quota_fit, deployment("a") + deployment("b"),
+                Q('count/deployments.apps: "1"', 'count/replicasets.apps: "1"'))
     assert sorted(f.message.split(":")[0] for f in found) == ["count/deployments.apps", "count/replicasets.apps"]
 
 
@@ -202,7 +206,8 @@ def test_scoped_quota_counts_only_matching_pods():
 def test_a_quota_the_chart_renders_applies_too():
     rq = stream(resource_quota("own", {"pods": "1"}))
     [f] = run(quota_fit, rq + deployment(replicas=2), "")
-    assert f.object.name == "own" and f.source.file == "chart.yaml" and f.message.startswith("pods: the release needs 2")
+    assert (f.object.name == "own" and f.source.file == "chart.yaml"
+            and f.message.startswith("pods: the release needs 2"))
 
 
 def test_pod_level_resources_stand_for_the_containers():

@@ -27,7 +27,8 @@ def test_custom_resources_are_classified_by_their_crd_or_reported_unknown():
     found = run(scope_cluster, crd("Namespaced") + WIDGET, "")
     assert [x.object.kind for x in found] == ["CustomResourceDefinition"]
     found = run(scope_cluster, crd("Cluster") + WIDGET, "")
-    assert [(x.object.kind, x.severity) for x in found] == [("CustomResourceDefinition", "warning"), ("Widget", "warning")]
+    assert [(x.object.kind, x.severity) for x in found] == [("CustomResourceDefinition", "warning"),
+                                                            ("Widget", "warning")]
     assert "scope from CRD widgets.example.com" in found[1].message
     [f] = run(scope_cluster, WIDGET, "")
     assert f.severity == "info" and "scope unknown" in f.message

@@ -82,13 +82,15 @@ spec:
 @pytest.mark.parametrize("text,kind", [
     (DEPLOYMENT, "Deployment"),
     (DEPLOYMENT.replace("      labels:\n        app: 'web'\n", "      annotations: {a: b}\n"), "Deployment"),
-    (DEPLOYMENT.replace("    metadata:\n      # the pod's labels\n      labels:\n        app: 'web'\n", ""), "Deployment"),
+    (DEPLOYMENT.replace("    metadata:\n      # the pod's labels\n      labels:\n        app: 'web'\n", ""),
+     "Deployment"),
     (DEPLOYMENT.replace("      labels:\n        app: 'web'\n", "      labels: {}\n"), "Deployment"),
     (DEPLOYMENT.replace("\n", "\r\n"), "Deployment"),
     ('{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"a": "b"}}, "spec": {}}\n', "Pod"),
     ('{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {}}\n', "Pod"),
     ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: '* * * * *'\n  jobTemplate:\n"
-     "    spec:\n      template:\n        metadata:\n          labels: {x: y}\n        spec: {containers: []}\n", "CronJob"),
+     "    spec:\n      template:\n        metadata:\n          labels: {x: y}\n        spec: {containers: []}\n",
+     "CronJob"),
     ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: &l {app: d}}\n"
      "  template:\n    metadata:\n      labels: *l\n    spec: {}\n", "Deployment"),
 ])
@@ -106,8 +108,8 @@ def test_block_edit_keeps_comments_and_quoting():
 
 
 def test_alias_labels_do_not_change_the_selector():
-    text = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: &l {app: d}}\n"
-            "  template:\n    metadata:\n      labels: *l\n    spec: {}\n")
+    text = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n"
+            "  selector: {matchLabels: &l {app: d}}\n  template:\n    metadata:\n      labels: *l\n    spec: {}\n")
     out = load(_label(text, "Deployment"))
     assert out["spec"]["selector"]["matchLabels"] == {"app": "d"}
 

@@ -71,7 +71,8 @@ CASES = [
       'container "container1" must not include "CHOWN" in securityContext.capabilities.add')),
     ("caps restricted NBS", "restricted", "latest",
      _ctx("capabilities", {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}), None),
-    ("caps restricted no drop", "restricted", "latest", _ctx("capabilities", {"drop": ["NET_RAW"], "add": ["SYS_ADMIN"]}),
+    ("caps restricted no drop", "restricted", "latest",
+     _ctx("capabilities", {"drop": ["NET_RAW"], "add": ["SYS_ADMIN"]}),
      ("unrestricted capabilities",
       'container "container1" must set securityContext.capabilities.drop=["ALL"]; '
       'container "container1" must not include "SYS_ADMIN" in securityContext.capabilities.add')),
@@ -187,9 +188,11 @@ CASES = [
      ("hostProcess", 'pod and container "container1" must not set securityContext.windowsOptions.hostProcess=true')),
     ("hostProcess false", "restricted", "latest", _ctx("windowsOptions", {"hostProcess": False}), None),
     # hostProbesAndHostLifecycle from 1.34
-    ("probe host 1.33", "baseline", "v1.33", _set("containers.0.livenessProbe", {"httpGet": {"host": "1.2.3.4", "port": 80}}),
+    ("probe host 1.33", "baseline", "v1.33",
+     _set("containers.0.livenessProbe", {"httpGet": {"host": "1.2.3.4", "port": 80}}),
      None),
-    ("probe host 1.34", "baseline", "v1.34", _set("containers.0.livenessProbe", {"httpGet": {"host": "1.2.3.4", "port": 80}}),
+    ("probe host 1.34", "baseline", "v1.34",
+     _set("containers.0.livenessProbe", {"httpGet": {"host": "1.2.3.4", "port": 80}}),
      ("probe or lifecycle host", 'container "container1" uses probe or lifecycle host "1.2.3.4"')),
     ("lifecycle hosts", "restricted", "latest", _both(
         _set("containers.0.lifecycle", {"preStop": {"tcpSocket": {"host": "b.example", "port": 1}},
@@ -197,7 +200,8 @@ CASES = [
         _set("initContainers.0.readinessProbe", {"tcpSocket": {"host": "a.example", "port": 1}})),
      ("probe or lifecycle host",
       'containers "container1", "initcontainer1" use probe or lifecycle hosts "a.example", "b.example"')),
-    ("probe empty host", "restricted", "latest", _set("containers.0.startupProbe", {"httpGet": {"host": "", "port": 80}}),
+    ("probe empty host", "restricted", "latest",
+     _set("containers.0.startupProbe", {"httpGet": {"host": "", "port": 80}}),
      None),
     # allowPrivilegeEscalation: from 1.8, Windows exempt from 1.25
     ("ape 1.7", "restricted", "v1.7", _ctx("allowPrivilegeEscalation", None), None),

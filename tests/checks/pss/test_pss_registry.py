@@ -77,8 +77,10 @@ def test_forbidden_message_matches_api_server():
     violations = evaluate_pod({}, spec, "restricted", "v1.25")
     assert forbidden_message("web", "restricted", "v1.25", violations) == (
         'pods "web" is forbidden: violates PodSecurity "restricted:v1.25": '
-        'allowPrivilegeEscalation != false (container "container1" must set securityContext.allowPrivilegeEscalation=false), '
-        'runAsNonRoot != true (pod or containers "initcontainer1", "container1" must set securityContext.runAsNonRoot=true)'
+        'allowPrivilegeEscalation != false (container "container1" must set '
+        'securityContext.allowPrivilegeEscalation=false), '
+        'runAsNonRoot != true (pod or containers "initcontainer1", "container1" must set '
+        'securityContext.runAsNonRoot=true)'
     )
     assert violations[0].containers == ("container1",)
     assert forbidden_message("", "baseline", "latest", evaluate_pod({}, {"hostPID": True}, "baseline")) == (
@@ -120,7 +122,8 @@ def test_host_network_defaults_host_ports_like_the_api_server():
     spec["containers"][0]["ports"] = [{"containerPort": 8080}]
     spec["ephemeralContainers"] = [{"name": "debug", "ports": [{"containerPort": 9}]}]
     hostports = [v for v in evaluate_pod({}, spec, "baseline") if v.check_id == "hostPorts"]
-    assert [(v.detail, v.containers) for v in hostports] == [('container "container1" uses hostPort 8080', ("container1",))]
+    assert [(v.detail, v.containers) for v in hostports] == [
+        ('container "container1" uses hostPort 8080', ("container1",))]
 
 
 def test_messy_scalars_read_as_meant():
