@@ -42,7 +42,7 @@ def graph(
     from helm_vnp.base.errors import Problem, VnpError
     from helm_vnp.graph.analysis import analyse
     from helm_vnp.graph.formats import RENDERERS
-    from helm_vnp.lint import LintOptions, load_release
+    from helm_vnp.release.load import LoadOptions, load_release
 
     try:
         if fmt not in RENDERERS:
@@ -52,7 +52,7 @@ def graph(
         if (chart is None) == (not rendered):
             raise VnpError(Problem("give a CHART or --rendered PATH (one of them)"))
         values_in = read_stdin(values_input(values, sets, set_strings, set_jsons, vnp_values), rendered)
-        opts = LintOptions(chart=chart, rendered=rendered, values=values_in, namespace=namespace, release=release)
+        opts = LoadOptions(chart=chart, rendered=rendered, values=values_in, namespace=namespace, release=release)
         release = load_release(opts)
         if release.config_errors:  # a graph of the defaults would show connectivity no install with this config has
             raise VnpError(release.config_errors)

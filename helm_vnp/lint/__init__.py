@@ -1,8 +1,8 @@
 """`helm vnp lint`: what the cluster would refuse and where isolation leaks, before install.
 
-The driver reads the manifests (a chart rendered by the real ``helm template``,
-or ``--rendered`` files), builds the ``Release`` through the same post-render
-the post-renderer runs (so the linted release is exactly what would be
+The driver loads the ``Release`` (``helm_vnp.release.load``: a chart rendered by
+the real ``helm template`` or ``--rendered`` files, through the same post-render
+the post-renderer runs, so the linted release is exactly what would be
 installed), then runs every enabled rule over it with its validated options
 and returns the findings, sorted and filtered by ``--disable`` and the
 per-object ``vnp.helm-plugin.io/disable`` annotation.  Config problems never abort a lint:
@@ -11,43 +11,30 @@ Formats live in ``helm_vnp.report``; this package knows nothing of them.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.base.names import DISABLE_ANNOTATION
-from helm_vnp.config.values_input import ValuesInput
+from helm_vnp.release.load import LoadOptions, load_release
 from helm_vnp.release.model import ObjectRef, Release, Source
 from helm_vnp.rules.rule import SEVERITY_ORDER, Finding, matches_any
 
-DEFAULT_RELEASE = "release"
-DEFAULT_NAMESPACE = "default"
 PSS_LEVELS = ("baseline", "restricted")
 
 
 @dataclass
-class LintOptions:
-    chart: str | None = None
-    rendered: list[str] = field(default_factory=list)
-    # -f, --set*, --vnp-values; its ``stdin`` is what `-` (values or --rendered) reads
-    values: ValuesInput = field(default_factory=ValuesInput)
-    namespace: str | None = None  # -n; else (--rendered) the stream's own; else $HELM_NAMESPACE; else "default"
-    release: str | None = None  # --release, else inferred from the stream, else "release"
+class LintOptions(LoadOptions):
+    """What to lint (``LoadOptions``) and how: rules to skip, the Pod Security level, rule options."""
     disable: list[str] = field(default_factory=list)
     pss_level: str | None = None
     rule_options: list[str] = field(default_factory=list)  # --rule-option RULE.OPTION=VALUE
     lint_config: str | None = None  # --lint-config FILE; else .vnp-lint.yaml found from the working directory
 
-    @property
-    def stdin_bytes(self) -> bytes | None:
-        """What `-` (values or --rendered) reads."""
-        return self.values.stdin
-
 
 @dataclass
 class LintReport:
     findings: list[Finding]
-    rules: list  # the enabled (Rule, check, doc) entries, sorted by ID
+    rules: list  # the enabled LintRules, sorted by ID
     objects: int  # chart objects linted (List items count one each)
     generated: int  # objects vnp would add
     release: str
@@ -71,38 +58,6 @@ def exit_code(report: LintReport, fail_on: str) -> int:
     return 1 if any(SEVERITY_ORDER[f.severity] >= threshold for f in report.findings) else 0
 
 
-def load_release(opts: LintOptions) -> Release:
-    """The release as it would be installed (shared by lint and graph).
-
-    Raises VnpError for input errors (exit 2).
-    """
-    from helm_vnp.lint.inputs import render_chart, rendered_inputs
-    from helm_vnp.lint.objects import read_objects
-    from helm_vnp.release.build import build_release
-    from helm_vnp.release.pipeline import infer_namespace, infer_release
-    from helm_vnp.rules.registry import rule_ids
-
-    loaded, config_errors, config_warnings = _load_config(opts)
-    namespace = opts.namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
-    hooks_unseen = False
-    if opts.chart is not None:
-        release = opts.release or DEFAULT_RELEASE
-        from helm_vnp.helm import helm_binary, helm_major
-        hooks_unseen = helm_major(helm_binary()) < 4  # Helm 3 does not post-render hooks: they stay unlabelled
-        inputs = [render_chart(opts.chart, release, namespace, opts.values)]
-    else:
-        inputs = rendered_inputs(opts.rendered, opts.stdin_bytes)
-    objects = read_objects(inputs)
-    if opts.chart is None:
-        release = opts.release or infer_release(objects.docs) or DEFAULT_RELEASE
-        # Helm always sets $HELM_NAMESPACE for a plugin (the context's, usually "default"): a rendered
-        # stream that names its namespace knows better
-        namespace = opts.namespace or infer_namespace(objects.docs) or namespace
-    return build_release(objects.docs, loaded.policies, release, namespace, hooks_unseen=hooks_unseen,
-                         origins=loaded.origins, invalid=objects.invalid, config_errors=config_errors,
-                         config_warnings=config_warnings, rule_ids=rule_ids())
-
-
 def run_lint(opts: LintOptions) -> LintReport:
     """Lint per ``opts``; raises VnpError for usage and input errors (exit 2)."""
     from helm_vnp.rules import registry
@@ -112,7 +67,7 @@ def run_lint(opts: LintOptions) -> LintReport:
     disabled = config.disable + list(opts.disable)
     entries = registry.select(disabled)
     settings = _settings(opts, config)
-    release = load_release(opts)
+    release = load_release(opts, registry.rule_ids())
     findings = []
     for rule in entries:
         findings += _run_rule(rule, release, settings[rule.id])
@@ -169,19 +124,6 @@ def _settings(opts: LintOptions, config) -> dict[str, dict]:
         settings.append(Setting("pss", "level", opts.pss_level, path="--pss-level"))
     settings += [parse_flag(text) for text in opts.rule_options]
     return resolve(all_rules(), settings)
-
-
-def _load_config(opts: LintOptions):
-    """(config to lint with, errors, warnings); invalid config -> the defaults, plus its errors."""
-    from helm_vnp.config import check_values
-
-    loaded, problems = check_values(opts.values)
-    if loaded is not None:
-        return loaded, [], list(problems)
-    defaults, _ = check_values()
-    if defaults is None:  # cannot happen unless the defaults themselves are broken
-        raise VnpError(problems)
-    return defaults, list(problems), []
 
 
 def _run_rule(rule, release: Release, options: dict) -> list[Finding]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from helm_vnp.base.errors import VnpError
-from helm_vnp.lint.templates import ChartFiles
+from helm_vnp.release.chart_files import ChartFiles
 from helm_vnp.release.model import Invalid, ObjectRef, Source
 from helm_vnp.stream import Document, split
 

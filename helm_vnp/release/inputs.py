@@ -12,7 +12,7 @@ from pathlib import Path
 
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.config.values_input import ValuesInput
-from helm_vnp.lint.objects import Input
+from helm_vnp.release.documents import Input
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN_NAME = "<stdin>"

@@ -1,0 +1,75 @@
+"""From what the user names (a chart, rendered files, values and flags) to the ``Release``.
+
+The chart is rendered by the real ``helm template``; rendered inputs are files,
+directories or stdin.  The config never aborts a load: invalid config is
+replaced by the defaults and its problems travel with the release
+(``Release.config_errors``), so lint shows everything in one run and graph can
+refuse it.  Lint, graph and every later command start here.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from helm_vnp.base.errors import VnpError
+from helm_vnp.config import check_values
+from helm_vnp.config.values_input import ValuesInput
+from helm_vnp.release.build import build_release
+from helm_vnp.release.documents import read_objects
+from helm_vnp.release.inputs import render_chart, rendered_inputs
+from helm_vnp.release.model import Release
+from helm_vnp.release.pipeline import infer_namespace, infer_release
+
+DEFAULT_RELEASE = "release"
+DEFAULT_NAMESPACE = "default"
+
+
+@dataclass
+class LoadOptions:
+    chart: str | None = None
+    rendered: list[str] = field(default_factory=list)
+    # -f, --set*, --vnp-values; its ``stdin`` is what `-` (values or --rendered) reads
+    values: ValuesInput = field(default_factory=ValuesInput)
+    namespace: str | None = None  # -n; else (--rendered) the stream's own; else $HELM_NAMESPACE; else "default"
+    release: str | None = None  # --release, else inferred from the stream, else "release"
+
+    @property
+    def stdin_bytes(self) -> bytes | None:
+        """What `-` (values or --rendered) reads."""
+        return self.values.stdin
+
+
+def load_release(opts: LoadOptions, rule_ids: tuple = ()) -> Release:
+    """The release as it would be installed; ``rule_ids``: the lint rules there are (disable
+    annotations are checked against them).  Raises VnpError for input errors (exit 2)."""
+
+    loaded, config_errors, config_warnings = _load_config(opts)
+    namespace = opts.namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
+    hooks_unseen = False
+    if opts.chart is not None:
+        release = opts.release or DEFAULT_RELEASE
+        from helm_vnp.helm import helm_binary, helm_major
+        hooks_unseen = helm_major(helm_binary()) < 4  # Helm 3 does not post-render hooks: they stay unlabelled
+        inputs = [render_chart(opts.chart, release, namespace, opts.values)]
+    else:
+        inputs = rendered_inputs(opts.rendered, opts.stdin_bytes)
+    objects = read_objects(inputs)
+    if opts.chart is None:
+        release = opts.release or infer_release(objects.docs) or DEFAULT_RELEASE
+        # Helm always sets $HELM_NAMESPACE for a plugin (the context's, usually "default"): a rendered
+        # stream that names its namespace knows better
+        namespace = opts.namespace or infer_namespace(objects.docs) or namespace
+    return build_release(objects.docs, loaded.policies, release, namespace, hooks_unseen=hooks_unseen,
+                         origins=loaded.origins, invalid=objects.invalid, config_errors=config_errors,
+                         config_warnings=config_warnings, rule_ids=tuple(rule_ids))
+
+
+def _load_config(opts: LoadOptions):
+    """(config to lint with, errors, warnings); invalid config -> the defaults, plus its errors."""
+    loaded, problems = check_values(opts.values)
+    if loaded is not None:
+        return loaded, [], list(problems)
+    defaults, _ = check_values()
+    if defaults is None:  # cannot happen unless the defaults themselves are broken
+        raise VnpError(problems)
+    return defaults, list(problems), []
