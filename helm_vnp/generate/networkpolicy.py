@@ -189,7 +189,7 @@ def traffic_policies(policies: Policies, release: str, namespace: str | None, en
     for e in entries:
         if not e.opened:
             continue
-        meta = metadata(_traffic_name(release, e), namespace, release, netpol["labels"],
+        meta = metadata(traffic_policy_name(release, e), namespace, release, netpol["labels"],
                         {**netpol["annotations"], REASON_ANNOTATION: e.reason})
         spec = {"podSelector": copy.deepcopy(e.selector), "policyTypes": ["Ingress"],
                 "ingress": [{"from": copy.deepcopy(list(e.peers)), "ports": copy.deepcopy(list(e.ports))}]}
@@ -197,7 +197,7 @@ def traffic_policies(policies: Policies, release: str, namespace: str | None, en
     return sorted(out, key=lambda o: o["metadata"]["name"])
 
 
-def _traffic_name(release: str, e) -> str:
+def traffic_policy_name(release: str, e) -> str:
     """``vnp-<release>-from-ingress-<name>-to-<service>`` and the like: stable, and distinct per entry."""
     kind = e.kind.lower()
     source = {"ingress": ("from-ingress", e.name), "apiServer": ("from-apiserver", kind, e.name),
