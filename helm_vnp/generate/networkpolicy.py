@@ -180,8 +180,9 @@ def _fallback_dns_rules(server: str) -> list[dict]:
 
 def traffic_policies(policies: Policies, release: str, namespace: str | None, entries: Sequence) -> list[dict]:
     """One Ingress-only NetworkPolicy per opened entry point (``helm_vnp.generate.traffic.Entry``):
-    the release pods it reaches, from its peers, on its ports only; named after the object that
-    declares it, which its ``vnp.helm-plugin.io/reason`` annotation names."""
+    the release pods it reaches, from its peers, on its ports only (Egress-only, to the API server,
+    for pods that call it); named after the object that declares it, which its
+    ``vnp.helm-plugin.io/reason`` annotation names."""
     netpol = policies["networkPolicy"]
     if not netpol["enabled"]:
         return []
@@ -191,8 +192,12 @@ def traffic_policies(policies: Policies, release: str, namespace: str | None, en
             continue
         meta = metadata(traffic_policy_name(release, e), namespace, release, netpol["labels"],
                         {**netpol["annotations"], REASON_ANNOTATION: e.reason})
-        spec = {"podSelector": copy.deepcopy(e.selector), "policyTypes": ["Ingress"],
-                "ingress": [{"from": copy.deepcopy(list(e.peers)), "ports": copy.deepcopy(list(e.ports))}]}
+        if e.direction == "egress":
+            spec = {"podSelector": copy.deepcopy(e.selector), "policyTypes": ["Egress"],
+                    "egress": [{"to": copy.deepcopy(list(e.peers)), "ports": copy.deepcopy(list(e.ports))}]}
+        else:
+            spec = {"podSelector": copy.deepcopy(e.selector), "policyTypes": ["Ingress"],
+                    "ingress": [{"from": copy.deepcopy(list(e.peers)), "ports": copy.deepcopy(list(e.ports))}]}
         out.append(new_object(API_VERSION, KIND, meta, spec))
     return sorted(out, key=lambda o: o["metadata"]["name"])
 
@@ -200,6 +205,8 @@ def traffic_policies(policies: Policies, release: str, namespace: str | None, en
 def traffic_policy_name(release: str, e) -> str:
     """``vnp-<release>-from-ingress-<name>-to-<service>`` and the like: stable, and distinct per entry."""
     kind = e.kind.lower()
+    if e.direction == "egress":
+        return object_name(release, "to-apiserver", kind, e.name)
     source = {"ingress": ("from-ingress", e.name), "apiServer": ("from-apiserver", kind, e.name),
               "exposed": ("from-outside",)}.get(e.category, ("from-" + kind, e.name))
     target = e.target.split(" ")[-1] if e.target.startswith("Service ") else "pods"

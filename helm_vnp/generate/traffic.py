@@ -23,14 +23,19 @@ from dataclasses import dataclass, field
 
 from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.k8s import services as svc
+from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload, pod_template, selector_of
 
 INGRESS, ROUTE, API_SERVER, EXPOSED, SCRAPE = "ingress", "route", "apiServer", "exposed", "scrape"
+API_CALLER = "apiCaller"  # the one egress path: release pods that call the API server
 ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
 WEBHOOK_KINDS = ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")
 MONITOR_KINDS = ("ServiceMonitor", "PodMonitor")
+BINDING_KINDS = ("RoleBinding", "ClusterRoleBinding")
 # every kind an entry point can come from (what the post-renderer parses; nothing else is)
 KINDS = frozenset(("Service", "Ingress", "IngressClass", "APIService", "CustomResourceDefinition")
                   + ROUTE_KINDS + WEBHOOK_KINDS + MONITOR_KINDS)
+# what says which pods call the API server: parsed only when the release binds a ServiceAccount
+CALLER_KINDS = frozenset(("ServiceAccount",) + tuple(POD_METADATA_PATH))
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 NETPOL = "policies.networkPolicy"
@@ -51,6 +56,7 @@ class Entry:
     fatal: bool = False  # when blocked, something else stops working (a Fail webhook, an APIService, conversion)
     fatal_why: str = ""
     namespace: str = field(default="", compare=False)  # the declaring object's namespace ("" cluster-scoped)
+    direction: str = "ingress"  # "egress" for API_CALLER: the selected pods reach the peers
 
     @property
     def opened(self) -> bool:
@@ -91,7 +97,8 @@ class _Release:
         self.pod_label = policies["selection"] == "podLabel"
         self.by_kind: dict[str, list[dict]] = {}
         for obj in objects:
-            if isinstance(obj, dict) and obj.get("kind") in KINDS:
+            if isinstance(obj, dict) and (obj.get("kind") in KINDS or obj.get("kind") in BINDING_KINDS
+                                      or obj.get("kind") in CALLER_KINDS):
                 self.by_kind.setdefault(str(obj["kind"]), []).append(obj)
         self.services = {_name(s): s for s in self.kind("Service", "v1") if self.local(s) and _name(s)}
 
@@ -129,7 +136,7 @@ class _Release:
 def entry_points(objects, policies: dict, release: str, namespace: str | None) -> list[Entry]:
     """Every entry point the release's objects declare (opened or blocked), sorted."""
     r = _Release(objects, release, namespace, policies)
-    found = _ingresses(r) + _routes(r) + _api_server(r) + _exposed(r) + _scrapes(r)
+    found = _ingresses(r) + _routes(r) + _api_server(r) + _exposed(r) + _scrapes(r) + _api_callers(r)
     unique = {(e.category, e.kind, e.name, e.target): e for e in found}
     return sorted(unique.values(), key=lambda e: (e.category, e.kind, e.name, e.target))
 
@@ -368,4 +375,51 @@ def _scrapes(r: _Release) -> list[Entry]:
             out.append(Entry(SCRAPE, "PodMonitor", _name(pm), f"pods of PodMonitor {_name(pm)}", selector,
                              tuple(ports), tuple(peers) if not blocked else (), via, blocked,
                              namespace=str(_meta(pm).get("namespace") or "")))
+    return out
+
+
+# -- pods that call the API server --------------------------------------------------------------
+
+def _bound_service_accounts(r: _Release) -> dict[str, list[str]]:
+    """ServiceAccount (of the release namespace) -> the release's bindings that name it."""
+    out: dict[str, list[str]] = {}
+    for kind in BINDING_KINDS:
+        for b in r.kind(kind, "rbac.authorization.k8s.io"):
+            for s in _listof(b.get("subjects")):
+                if s.get("kind") == "ServiceAccount" and s.get("name") and \
+                        r.same_ns(s.get("namespace") or _meta(b).get("namespace")):
+                    out.setdefault(str(s["name"]), []).append(f"{kind} {_name(b)}")
+    return out
+
+
+def _api_callers(r: _Release) -> list[Entry]:
+    """Pods bound to RBAC roles with their token mounted (what ``netpol.apiServer`` looks for): egress to
+    the API server on its ports."""
+    bound = _bound_service_accounts(r)
+    if not bound:
+        return []
+    api = r.netpol["apiServer"]
+    peers, ports = api["peers"], tuple({"port": p, "protocol": "TCP"} for p in api["ports"])
+    automount = {_name(sa): sa["automountServiceAccountToken"] for sa in r.kind("ServiceAccount", "v1")
+                 if r.local(sa) and isinstance(sa.get("automountServiceAccountToken"), bool)}
+    out = []
+    for kind in POD_METADATA_PATH:
+        for w in r.by_kind.get(kind, []):
+            if not is_workload(kind, str(w.get("apiVersion") or "")) or not r.local(w):
+                continue
+            spec = _dict(_dict(pod_template(w, kind)).get("spec"))
+            sa = str(spec.get("serviceAccountName") or spec.get("serviceAccount") or "default")
+            mounts = spec.get("automountServiceAccountToken")
+            if sa not in bound or spec.get("hostNetwork") is True or mounts is False or \
+                    (mounts is None and automount.get(sa) is False):
+                continue
+            sel = selector_of(w, kind) or {}
+            selector = r.pods_of(sel.get("matchLabels"), sel.get("matchExpressions"))
+            if selector is None or not ports:
+                continue
+            shown = ", ".join(bound[sa][:2]) + (f" and {len(bound[sa]) - 2} more" if len(bound[sa]) > 2 else "")
+            out.append(Entry(API_CALLER, kind, _name(w), "the API server", selector, ports,
+                             tuple(peers), f"ServiceAccount {sa}, bound by {shown}",
+                             "" if peers else f"{NETPOL}.apiServer.peers is empty",
+                             namespace=str(_meta(w).get("namespace") or ""), direction="egress"))
     return out

@@ -236,11 +236,12 @@ class Release:
         post-renderer derives them: opened or blocked.  None when isolation is off (nothing is blocked)."""
         if not self.policies["networkPolicy"]["enabled"]:
             return []
-        from helm_vnp.generate.traffic import KINDS, entry_points
+        from helm_vnp.generate.traffic import BINDING_KINDS, CALLER_KINDS, KINDS, entry_points
         from helm_vnp.stream.crd import crd_conversion
         objs = []
+        wanted = KINDS | CALLER_KINDS | frozenset(BINDING_KINDS)
         for o in self.objects:
-            if o.doc is None or o.kind not in KINDS or o.test_hook:
+            if o.doc is None or o.kind not in wanted or o.test_hook:
                 continue
             objs.append((crd_conversion(o.doc) or o.doc.obj_or_none or o.obj)
                         if o.kind == "CustomResourceDefinition" else o.obj)

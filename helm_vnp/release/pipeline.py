@@ -123,15 +123,17 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
 
 def traffic_objects(docs: list[Document], policies: dict) -> list[dict]:
     """The parsed objects that declare entry points into the release (Ingresses, routes, Services,
-    webhook configurations, APIServices, monitors; CRDs read for their conversion only): the only
-    documents parsed for it, and only when isolation is on."""
+    webhook configurations, APIServices, monitors; CRDs read for their conversion only; RBAC bindings,
+    and when there are any, ServiceAccounts and workloads): the only documents parsed for it, and only
+    when isolation is on."""
     if not policies["networkPolicy"]["enabled"]:
         return []
-    from helm_vnp.generate.traffic import KINDS
+    from helm_vnp.generate.traffic import BINDING_KINDS, CALLER_KINDS, KINDS
     from helm_vnp.stream.crd import crd_conversion
+    binds = any(d.kind in BINDING_KINDS for d in docs)  # else no pod calls the API: workloads stay unparsed
     out = []
     for d in docs:
-        if d.kind not in KINDS:
+        if d.kind not in KINDS and d.kind not in BINDING_KINDS and not (binds and d.kind in CALLER_KINDS):
             continue
         obj = crd_conversion(d) if d.kind == "CustomResourceDefinition" else None
         if obj is None:

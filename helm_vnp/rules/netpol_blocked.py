@@ -59,7 +59,7 @@ WHO = {"ingress": "its ingress controller", "route": "its Gateway", "apiServer":
 def check(release: Release, options: dict) -> Iterable[Finding]:
     from helm_vnp.k8s.services import show_port
     for e in release.entry_points:
-        if e.opened:
+        if e.opened or e.direction == "egress":  # pods that cannot reach the API server: netpol.apiServer
             continue
         o = release.declaring(e)
         if o is None:

@@ -17,7 +17,10 @@ of its own (named ``vnp-<release>-from-...``, annotated
 - a ``LoadBalancer``/``NodePort`` Service or one with ``externalIPs``, from
   every address (``networkPolicy.exposedServices: allow``);
 - the Services of a ``ServiceMonitor`` and the pods of a ``PodMonitor``, from
-  Prometheus (``networkPolicy.monitoring``).
+  Prometheus (``networkPolicy.monitoring``);
+- and one way out: pods whose ServiceAccount a RoleBinding/ClusterRoleBinding of
+  the release binds, with the token mounted (they call the API), get egress to
+  ``networkPolicy.apiServer.peers`` on ``networkPolicy.apiServer.ports``.
 
 Each policy selects only the release's pods that the Service (or PodMonitor)
 selects and admits only the Service's target ports.
@@ -65,11 +68,11 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
         o = release.declaring(e)
         if o is None:
             continue
-        yield Finding(RULE.id, RULE.severity,
-                      f"{e.reason}: NetworkPolicy {traffic_policy_name(release.name, e)} admits "
-                      f"{_peers(e.peers)} to the pods {e.target} selects"
-                      + (NARROW if e.category == "apiServer" and list(e.peers) == ANYWHERE else ""),
-                      release.ref_of(o), release.source(o.doc))
+        policy = f"NetworkPolicy {traffic_policy_name(release.name, e)}"
+        what = (f"{policy} lets its pods reach {_peers(e.peers)}" if e.direction == "egress"
+                else f"{policy} admits {_peers(e.peers)} to the pods {e.target} selects")
+        narrow = NARROW if e.category in ("apiServer", "apiCaller") and list(e.peers) == ANYWHERE else ""
+        yield Finding(RULE.id, RULE.severity, f"{e.reason}: {what}{narrow}", release.ref_of(o), release.source(o.doc))
 
 
 def _peers(peers) -> str:

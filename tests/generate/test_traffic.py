@@ -192,3 +192,21 @@ def test_isolation_off_generates_nothing_and_output_is_deterministic():
     assert first == generate_all(on, REL, NS, [], list(reversed(objects)))
     names = [o["metadata"]["name"] for o in first]
     assert names == ["vnp-rel-workload", "vnp-rel-from-ingress-b-to-web", "vnp-rel-from-ingress-web-to-web"]
+
+
+def test_pods_bound_to_rbac_roles_reach_the_api_server_peers_on_its_ports():
+    operator = deployment("operator", service_account_name="operator", labels={"app": "operator"})
+    binding = obj("ClusterRoleBinding", "operator", roleRef={"kind": "ClusterRole", "name": "operator"},
+                  subjects=[{"kind": "ServiceAccount", "name": "operator", "namespace": NS}])
+    pod = Pod(NS, {"app": "operator", RELEASE_LABEL: REL})
+    values = NETPOL_ON + "    apiServer: {peers: [{ipBlock: {cidr: 10.0.0.0/24}}]}\n"
+    policies = fence([operator, binding], values)
+    assert allowed(policies, pod, "10.0.0.1", 6443) and allowed(policies, pod, "10.0.0.1", 443)
+    assert not allowed(policies, pod, "10.0.0.1", 5432) and not allowed(policies, pod, "10.1.0.1", 443)
+    assert not allowed(policies, WEB, "10.0.0.1", 443)  # not bound: no API egress
+    [e] = entries([operator, binding], values)
+    assert e.direction == "egress" and e.reason == ("Deployment operator -> the API server:443/TCP,6443/TCP "
+                                                    "(ServiceAccount operator, bound by ClusterRoleBinding operator)")
+    no_token = deployment("operator", service_account_name="operator", automount_service_account_token=False)
+    assert entries([no_token, binding], values) == []
+    assert entries([operator], values) == []  # no binding: no evidence it calls the API

@@ -85,7 +85,7 @@ CASES = {
         metadata: {name: operator}
         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: operator}
         subjects: [{kind: ServiceAccount, name: operator, namespace: team}]
-        """), NETPOL),
+        """), NETPOL + "    apiServer: {peers: []}\n"),
     "netpol.blocked": (_deployment() + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
                        "  selector: {app: web}\n  ports: [{port: 80}]\n---\napiVersion: networking.k8s.io/v1\n"
                        "kind: Ingress\nmetadata: {name: web}\nspec:\n  ingressClassName: my-lb\n"

@@ -19,13 +19,19 @@ def lint_all(stream: Path, release: str, namespace: str, values: str = REFERENCE
 def test_kube_prometheus_stack_with_crds(corpus):
     found = lint_all(corpus("kube-prometheus-stack-with-crds.yaml"), "kps", "monitoring")
     assert Counter(f.rule for f in found) == {"scope.cluster": 22, "scope.namespace": 5, "netpol.hostNetwork": 1,
-                                              "netpol.apiServer": 5, "netpol.opened": 8}
+                                              "netpol.opened": 13}
     # the operator's admission webhooks from the API server, the six ServiceMonitors of release Services from
-    # Prometheus in namespace monitoring (those of kube-system Services are not the release's); nothing blocked
+    # Prometheus in namespace monitoring (those of kube-system Services are not the release's), and egress to
+    # the API server for the five workloads bound to RBAC roles; nothing blocked
     assert Counter(f.object.kind for f in found if f.rule == "netpol.opened") == {
-        "ServiceMonitor": 6, "MutatingWebhookConfiguration": 1, "ValidatingWebhookConfiguration": 1}
-    # everything bound to an RBAC role watches the API, and the workload policy lets none reach it
-    assert {f.object.name for f in found if f.rule == "netpol.apiServer"} == {
+        "ServiceMonitor": 6, "MutatingWebhookConfiguration": 1, "ValidatingWebhookConfiguration": 1,
+        "Deployment": 3, "Job": 2}
+    # everything bound to an RBAC role watches the API: it gets egress to the API server (every address on
+    # 443/6443 by default); with no API server peers the workload policy lets none reach it
+    no_api = lint_all(corpus("kube-prometheus-stack-with-crds.yaml"), "kps", "monitoring",
+                      REFERENCE.replace("enabled: true\n  resourceQuota", "enabled: true\n    apiServer: {peers: []}\n"
+                                        "  resourceQuota"))
+    assert {f.object.name for f in no_api if f.rule == "netpol.apiServer"} == {
         "kps-grafana", "kps-kube-state-metrics", "kps-kube-prometheus-stack-operator",
         "kps-kube-prometheus-stack-admission-create", "kps-kube-prometheus-stack-admission-patch"}
     cluster = Counter(f.object.kind for f in found if f.rule == "scope.cluster")
@@ -59,6 +65,8 @@ def test_ingress_nginx_cannot_install_under_the_reference_quota(corpus):
     assert "node address as the source" in exposure.message and "exposedServices: allow" in exposure.message
     # the LoadBalancer Service from outside, the admission webhook from the API server; nothing blocked
     assert sorted((f.object.kind, f.object.name) for f in found if f.rule.startswith("netpol.opened")) == [
+        ("Deployment", "ingress-nginx-controller"), ("Job", "ingress-nginx-admission-create"),
+        ("Job", "ingress-nginx-admission-patch"),
         ("Service", "ingress-nginx-controller"), ("ValidatingWebhookConfiguration", "ingress-nginx-admission")]
     assert not [f for f in found if f.rule == "netpol.blocked"]
 
@@ -69,7 +77,7 @@ def test_cert_manager_places_rbac_in_kube_system(corpus):
     assert outside == {("Role", "kube-system"), ("RoleBinding", "kube-system")}
     assert not [f for f in found if f.severity == "error"]
     # both webhook configurations (failurePolicy Fail) are opened from the API server, so nothing is blocked
-    assert sorted(f.object.kind for f in found if f.rule == "netpol.opened") == [
+    assert sorted(f.object.kind for f in found if f.rule == "netpol.opened" and "-> Service" in f.message) == [
         "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]
     assert not [f for f in found if f.rule == "netpol.blocked"]
 
