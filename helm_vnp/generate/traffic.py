@@ -120,6 +120,8 @@ class _Release:
     def pods_of(self, labels: dict | None, expressions: list | None = None) -> dict | None:
         """The release's pods that also carry ``labels``: the selector of a generated policy; None when
         the labels contradict the release label (they can select no release pod)."""
+        if labels is not None and not isinstance(labels, dict) or not _valid_expressions(expressions):
+            return None  # a malformed selector: open nothing rather than guess
         if not labels and not expressions:
             return None
         match = {str(k): str(v) for k, v in (labels or {}).items()}
@@ -131,6 +133,23 @@ class _Release:
         if expressions:
             out["matchExpressions"] = expressions
         return out
+
+
+def _valid_expressions(expressions) -> bool:
+    if expressions is None:
+        return True
+    return isinstance(expressions, list) and all(
+        isinstance(e, dict) and isinstance(e.get("key"), str) and e.get("operator") in ("In", "NotIn", "Exists",
+                                                                                         "DoesNotExist")
+        and (e.get("values") is None or isinstance(e.get("values"), list) and
+             all(isinstance(v, str) for v in e["values"])) for e in expressions)
+
+
+def _port_ref(value) -> int | str | None:
+    """A port reference as the API allows it (a number or a name); anything else is no port."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or value == "":
+        return None
+    return value
 
 
 def entry_points(objects, policies: dict, release: str, namespace: str | None) -> list[Entry]:
@@ -193,10 +212,11 @@ def _ingress_backends(ing: dict) -> list[tuple[str, int | str | None]]:
         if isinstance(b.get("service"), dict):
             s = b["service"]
             port = _dict(s.get("port"))
-            ref = port.get("number") if port.get("number") is not None else port.get("name")
-            out.append((str(s.get("name") or ""), ref))
-        elif b.get("serviceName"):
-            out.append((str(b["serviceName"]), b.get("servicePort")))
+            ref = _port_ref(port.get("number") if port.get("number") is not None else port.get("name"))
+            if ref is not None:
+                out.append((str(s.get("name") or ""), ref))
+        elif b.get("serviceName") and _port_ref(b.get("servicePort")) is not None:
+            out.append((str(b["serviceName"]), _port_ref(b.get("servicePort"))))
     return [(n, p) for n, p in dict.fromkeys(out) if n]
 
 
@@ -264,8 +284,8 @@ def _routes(r: _Release) -> list[Entry]:
             for rule in _listof(spec.get("rules")):
                 for b in _listof(rule.get("backendRefs")):
                     if (b.get("kind") or "Service") == "Service" and not b.get("group") and \
-                            r.same_ns(b.get("namespace") or route_ns):
-                        backends.append((str(b.get("name") or ""), b.get("port")))
+                            r.same_ns(b.get("namespace") or route_ns) and _port_ref(b.get("port")) is not None:
+                        backends.append((str(b.get("name") or ""), _port_ref(b.get("port"))))
             out += _to_services(r, ROUTE, route, backends, peers, via, blocked)
     return out
 
@@ -277,7 +297,7 @@ def _service_ref(r: _Release, ref) -> tuple[str, int] | None:
     ref = _dict(ref)
     if not ref.get("name") or not r.same_ns(ref.get("namespace")):
         return None
-    port = ref.get("port") if isinstance(ref.get("port"), int) else 443  # the API's default
+    port = ref.get("port") if isinstance(ref.get("port"), int) and not isinstance(ref.get("port"), bool) else 443
     return str(ref["name"]), port
 
 
@@ -353,6 +373,9 @@ def _scrapes(r: _Release) -> list[Entry]:
             continue
         spec = _dict(sm.get("spec"))
         selector = _dict(spec.get("selector"))
+        if not isinstance(selector.get("matchLabels") or {}, dict) or \
+                not _valid_expressions(selector.get("matchExpressions")):
+            continue
         backends = []
         for name, service in sorted(r.services.items()):
             if not selects(selector, {str(k): str(v) for k, v in _dict(_meta(service).get("labels")).items()}):
@@ -365,11 +388,11 @@ def _scrapes(r: _Release) -> list[Entry]:
             continue
         spec = _dict(pm.get("spec"))
         sel = _dict(spec.get("selector"))
-        selector = r.pods_of(_dict(sel.get("matchLabels")), _listof(sel.get("matchExpressions")) or None)
+        selector = r.pods_of(sel.get("matchLabels"), sel.get("matchExpressions") or None)
         ports = []
         for ep in _listof(spec.get("podMetricsEndpoints")):
-            port = ep.get("port") or ep.get("portNumber") or ep.get("targetPort")
-            if port not in (None, "") and {"port": port, "protocol": "TCP"} not in ports:
+            port = _port_ref(ep.get("port") or ep.get("portNumber") or ep.get("targetPort"))
+            if port is not None and {"port": port, "protocol": "TCP"} not in ports:
                 ports.append({"port": port, "protocol": "TCP"})
         if selector is not None and ports:
             out.append(Entry(SCRAPE, "PodMonitor", _name(pm), f"pods of PodMonitor {_name(pm)}", selector,

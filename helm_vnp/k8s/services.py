@@ -36,7 +36,10 @@ def target(port: dict) -> dict:
         want = port.get("port")
     if isinstance(want, str) and want.isdigit():
         want = int(want)
-    return {"port": want, "protocol": str(port.get("protocol") or "TCP")}
+    if isinstance(want, bool) or not isinstance(want, (int, str)):
+        want = None  # not a port: the caller skips it
+    protocol = port.get("protocol") if port.get("protocol") in ("TCP", "UDP", "SCTP") else "TCP"
+    return {"port": want, "protocol": protocol}
 
 
 def target_ports(service: dict, ref: int | str | None = None) -> list[dict]:

@@ -210,3 +210,43 @@ def test_pods_bound_to_rbac_roles_reach_the_api_server_peers_on_its_ports():
     no_token = deployment("operator", service_account_name="operator", automount_service_account_token=False)
     assert entries([no_token, binding], values) == []
     assert entries([operator], values) == []  # no binding: no evidence it calls the API
+
+
+HOSTILE = [
+    "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec: 'x'\n",
+    "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec: {ingressClassName: [1], rules: "
+    "[{http: {paths: [{backend: {service: {name: web, port: {number: {a: 1}}}}}, 5]}}, 'x']}\n",
+    "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\nspec: {backend: {serviceName: web, "
+    "servicePort: [80]}}\n",
+    "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec: {parentRefs: 'x', "
+    "rules: [{backendRefs: [{name: web, port: [1]}]}]}\n",
+    "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: {name: v}\n"
+    "webhooks: [{clientConfig: {service: {name: web, port: true}}}, 5, {clientConfig: 'x'}]\n",
+    "apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata: {name: a}\nspec: {service: [1]}\n",
+    "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: s}\nspec: {selector: "
+    "{matchLabels: [1]}, endpoints: 'x', namespaceSelector: {matchNames: 'x'}}\n",
+    "apiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: {name: p}\nspec: {selector: "
+    "{matchExpressions: [{key: a, operator: Bogus}]}, podMetricsEndpoints: [{port: {a: 1}}]}\n",
+    "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: LoadBalancer, selector: {app: web}, "
+    "ports: [{port: 80, targetPort: [1]}, 'x', {port: 81, protocol: ICMP}]}\n",
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b}\nsubjects: "
+    "[{kind: ServiceAccount, name: [1]}, 5]\n",
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {selector: {matchLabels: [1]}, template: "
+    "{metadata: {labels: {app: d}}, spec: {serviceAccountName: {a: 1}, containers: [{name: c, image: x}]}}}\n",
+]
+
+
+@pytest.mark.parametrize("doc", HOSTILE)
+def test_malformed_entry_points_open_nothing_odd_and_never_crash(doc):
+    from helm_vnp.release.pipeline import post_render
+    policies, _ = config(NETPOL_ON)
+    result = post_render(("---\n" + doc).encode(), policies, REL, NS)
+    opened = [o for o in result.generated if "vnp.helm-plugin.io/reason" in o["metadata"].get("annotations", {})]
+    for o in opened:
+        [rule] = o["spec"].get("ingress", []) + o["spec"].get("egress", [])
+        assert rule["ports"] and all(isinstance(p["port"], (int, str)) and not isinstance(p["port"], bool)
+                                     and p["protocol"] in ("TCP", "UDP", "SCTP") for p in rule["ports"])
+        assert all(isinstance(v, str) for v in o["spec"]["podSelector"].get("matchLabels", {}).values())
+    # only the LoadBalancer's well-formed ports are opened
+    assert [[p["port"] for p in o["spec"]["ingress"][0]["ports"]] for o in opened] == \
+        ([[81]] if "LoadBalancer" in doc else [])
