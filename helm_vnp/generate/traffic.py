@@ -91,10 +91,10 @@ def _listof(v) -> list:
 class _Release:
     """The release's objects of the kinds that matter, indexed."""
 
-    def __init__(self, objects, release: str, namespace: str | None, policies: dict):
+    def __init__(self, objects, release: str, namespace: str | None, policies: dict | None):
         self.release, self.namespace = release, namespace
-        self.netpol = policies["networkPolicy"]
-        self.pod_label = policies["selection"] == "podLabel"
+        self.netpol = policies["networkPolicy"] if policies else {}
+        self.pod_label = bool(policies) and policies["selection"] == "podLabel"
         self.by_kind: dict[str, list[dict]] = {}
         for obj in objects:
             if isinstance(obj, dict) and (obj.get("kind") in KINDS or obj.get("kind") in BINDING_KINDS
@@ -402,6 +402,11 @@ def _scrapes(r: _Release) -> list[Entry]:
 
 
 # -- pods that call the API server --------------------------------------------------------------
+
+def bound_service_accounts(objects, namespace: str | None) -> list[str]:
+    """The names of the ServiceAccounts of the release namespace that the bindings among ``objects`` name."""
+    return sorted(_bound_service_accounts(_Release(objects, "", namespace, None)))
+
 
 def _bound_service_accounts(r: _Release) -> dict[str, list[str]]:
     """ServiceAccount (of the release namespace) -> the release's bindings that name it."""
