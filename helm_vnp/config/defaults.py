@@ -137,7 +137,7 @@ def monitoring_preset(namespace: str) -> list[dict]:
 
 def gateway_preset(namespace: str, name: str) -> list[dict]:
     """The pods of Gateway ``namespace/name``: the label Gateway API (GEP-1762) has in-cluster
-    gateway deployments carry (Istio, Contour's provisioner, kgateway), and Envoy Gateway's own
+    gateway deployments carry (Istio sets it on its gateway deployments), and Envoy Gateway's own
     labels, in its controller namespace or the Gateway's (gateway namespace mode)."""
     return [{"namespaceSelector": _in_namespaces(namespace),
              "podSelector": {"matchLabels": {"gateway.networking.k8s.io/gateway-name": name}}},
