@@ -13,6 +13,8 @@ GENERATED_BY_LABEL = "app.kubernetes.io/managed-by"
 GENERATED_BY_VALUE = "helm-vnp"
 # Per-object lint opt-out: a comma-separated list of rule IDs, families or globs.
 DISABLE_ANNOTATION = "vnp.helm-plugin.io/disable"
+# On a NetworkPolicy vnp opens for an entry point the release declares: the object that declares it.
+REASON_ANNOTATION = "vnp.helm-plugin.io/reason"
 # The source file name vnp's generated objects carry (Helm 3 `# Source:` line, Helm 4 annotation).
 GENERATED_SOURCE = "helm-vnp/generated.yaml"
 

@@ -12,6 +12,10 @@ DEFAULT_PUBLIC_EXCEPT = ["100.64.0.0/10", "127.0.0.0/8", "10.0.0.0/8", "172.16.0
 # vCluster has no IPv6 entry; this keeps loopback, ULA, link-local and v4-mapped out.
 DEFAULT_EXTRA_IP_BLOCKS = [{"cidr": "::/0", "except": ["::1/128", "fc00::/7", "fe80::/10", "::ffff:0:0/96"]}]
 
+# Every address, both families: where the API server may be when nobody said (see the README's
+# differences table) and who reaches a Service the chart exposes outside the cluster.
+ANYWHERE = [{"ipBlock": {"cidr": "0.0.0.0/0"}}, {"ipBlock": {"cidr": "::/0"}}]
+
 DEFAULT_POLICIES = {
     "selection": "podLabel",
     "podSecurityStandard": "",
@@ -30,6 +34,12 @@ DEFAULT_POLICIES = {
             "ingress": [],
             "egress": [],
         },
+        "ingressControllers": {},
+        "defaultIngressClass": "",
+        "gateways": {},
+        "apiServer": {"peers": ANYWHERE, "ports": [443, 6443]},
+        "exposedServices": "allow",
+        "monitoring": {"namespace": "monitoring"},
     },
     "resourceQuota": {
         "enabled": "auto",
@@ -68,3 +78,69 @@ DNS_PRESETS = {
     "vcluster": {"ports": [1053], "namespaceSelector": None,
                  "podSelector": {"matchLabels": {"k8s-app": "vcluster-kube-dns"}}},
 }
+
+
+def _in_namespaces(*names: str) -> dict:
+    if len(names) == 1:
+        return {"matchLabels": {"kubernetes.io/metadata.name": names[0]}}
+    return {"matchExpressions": [{"key": "kubernetes.io/metadata.name", "operator": "In", "values": list(names)}]}
+
+
+# policies.networkPolicy.ingressControllers presets: ingress class -> the controller's pods, as
+# each controller's official install puts them (namespace pinned: pod labels alone can be copied
+# by any tenant).  A user entry for a class replaces the preset; "none" switches the class off.
+INGRESS_CONTROLLER_PRESETS = {
+    # ingress-nginx's official chart (kubernetes/ingress-nginx, charts/ingress-nginx), namespace ingress-nginx
+    "nginx": [{"namespaceSelector": _in_namespaces("ingress-nginx"),
+               "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx",
+                                               "app.kubernetes.io/component": "controller"}}}],
+    # Traefik's chart (traefik/traefik-helm-chart) in namespace traefik; k3s installs it in kube-system
+    "traefik": [{"namespaceSelector": _in_namespaces("traefik", "kube-system"),
+                 "podSelector": {"matchLabels": {"app.kubernetes.io/name": "traefik"}}}],
+    # HAProxy Technologies' chart (haproxytech/kubernetes-ingress, namespace haproxy-controller) and
+    # HAProxy Ingress (jcmoraisjr/haproxy-ingress); both default to class haproxy
+    "haproxy": [{"namespaceSelector": _in_namespaces("haproxy-controller", "haproxy-ingress", "ingress-controller"),
+                 "podSelector": {"matchExpressions": [{"key": "app.kubernetes.io/name", "operator": "In",
+                                                       "values": ["kubernetes-ingress", "haproxy-ingress"]}]}}],
+    # Contour's quickstart and chart: the Envoy pods (app: envoy / component envoy) in projectcontour
+    "contour": [{"namespaceSelector": _in_namespaces("projectcontour"),
+                 "podSelector": {"matchLabels": {"app": "envoy"}}},
+                {"namespaceSelector": _in_namespaces("projectcontour"),
+                 "podSelector": {"matchLabels": {"app.kubernetes.io/component": "envoy"}}}],
+    # Istio's ingress gateway (istio: ingressgateway) in istio-system or istio-ingress
+    "istio": [{"namespaceSelector": _in_namespaces("istio-system", "istio-ingress"),
+               "podSelector": {"matchLabels": {"istio": "ingressgateway"}}}],
+    # the OpenShift router: the namespace label OpenShift documents for "allow from the ingress
+    # controller" (it also matches a host-network router on OVN-Kubernetes)
+    "openshift-default": [{"namespaceSelector": {"matchLabels": {"policy-group.network.openshift.io/ingress": ""}}}],
+}
+
+# IngressClass spec.controller -> the preset for its pods, for a class the release defines under another name
+INGRESS_CONTROLLER_NAMES = {
+    "k8s.io/ingress-nginx": "nginx",
+    "traefik.io/ingress-controller": "traefik",
+    "haproxy.org/ingress-controller/haproxy": "haproxy",
+    "haproxy-ingress.github.io/controller": "haproxy",
+    "projectcontour.io/ingress-controller": "contour",
+    "projectcontour.io/projectcontour/contour": "contour",
+    "istio.io/ingress-controller": "istio",
+    "openshift.io/ingress-to-route": "openshift-default",
+}
+
+
+def monitoring_preset(namespace: str) -> list[dict]:
+    """prometheus-operator's Prometheus pods (``app.kubernetes.io/name: prometheus``, set by the
+    operator on every Prometheus it runs) in ``namespace``."""
+    return [{"namespaceSelector": _in_namespaces(namespace),
+             "podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}}}]
+
+
+def gateway_preset(namespace: str, name: str) -> list[dict]:
+    """The pods of Gateway ``namespace/name``: the label Gateway API (GEP-1762) has in-cluster
+    gateway deployments carry (Istio sets it on its gateway deployments), and Envoy Gateway's own
+    labels, in its controller namespace or the Gateway's (gateway namespace mode)."""
+    return [{"namespaceSelector": _in_namespaces(namespace),
+             "podSelector": {"matchLabels": {"gateway.networking.k8s.io/gateway-name": name}}},
+            {"namespaceSelector": _in_namespaces(*sorted({"envoy-gateway-system", namespace})),
+             "podSelector": {"matchLabels": {"gateway.envoyproxy.io/owning-gateway-name": name,
+                                             "gateway.envoyproxy.io/owning-gateway-namespace": namespace}}}]

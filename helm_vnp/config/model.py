@@ -51,6 +51,16 @@ class Dns(TypedDict):
     peers: list[dict]  # NetworkPolicyPeer list, e.g. [{"namespaceSelector":..., "podSelector":...}]
 
 
+class ApiServer(TypedDict):
+    peers: list[dict]  # NetworkPolicyPeer list: where the API server is ([]: nowhere known, nothing opened)
+    ports: list[int]  # its ports after the `kubernetes` Service's DNAT (pods' egress to it)
+
+
+class Monitoring(TypedDict):
+    namespace: str  # where prometheus-operator's Prometheus runs (the preset's namespace)
+    peers: list[dict]  # the scraping pods ([]: none, nothing opened)
+
+
 class NetworkPolicy(TypedDict):
     enabled: bool
     fallbackDns: str  # "" disables the fallback DNS egress rule
@@ -59,6 +69,13 @@ class NetworkPolicy(TypedDict):
     dns: Dns
     controlPlane: ControlPlane
     workload: Workload
+    # traffic the release's own objects declare (helm-vnp extension; helm_vnp.generate.traffic)
+    ingressControllers: dict[str, list[dict]]  # ingress class -> controller pods (presets merged; [] = none)
+    defaultIngressClass: str  # the class of an Ingress naming none, when the release has no default IngressClass
+    gateways: dict[str, list[dict]]  # "namespace/name" of a Gateway -> its pods ([] = none); else the preset
+    apiServer: ApiServer
+    exposedServices: Literal["allow", "deny"]  # LoadBalancer/NodePort/externalIPs Services: open or refuse
+    monitoring: Monitoring
 
 
 class ResourceQuota(TypedDict):

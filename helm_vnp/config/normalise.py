@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from helm_vnp.config.defaults import DNS_PRESETS
+from helm_vnp.config.defaults import DNS_PRESETS, INGRESS_CONTROLLER_PRESETS, monitoring_preset
 from helm_vnp.config.model import IPBLOCK_EXCEPT, Policies
 
 
@@ -86,6 +86,30 @@ def _public_egress(workload: dict) -> dict:
     return {"enabled": pe.get("enabled") is True, "ipBlocks": blocks}
 
 
+def _peer_map(entries: dict, presets: dict) -> dict[str, list]:
+    """Name -> peers: the presets, each replaced by the user's entry; "none" -> [] (nothing opened)."""
+    out = {k: copy.deepcopy(v) for k, v in presets.items()}
+    for key, value in entries.items():
+        out[str(key)] = [] if value == "none" else _list(value if isinstance(value, dict) else {}, "peers")
+    return dict(sorted(out.items()))
+
+
+def _traffic(np: dict) -> dict:
+    """The derived-traffic settings (helm-vnp extension): who the release's own objects say must reach it."""
+    api = _map(np, "apiServer")
+    mon = _map(np, "monitoring")
+    namespace = str(mon.get("namespace") or "monitoring")
+    return {
+        "ingressControllers": _peer_map(_map(np, "ingressControllers"), INGRESS_CONTROLLER_PRESETS),
+        "defaultIngressClass": str(np.get("defaultIngressClass") or ""),
+        "gateways": _peer_map(_map(np, "gateways"), {}),
+        "apiServer": {"peers": _list(api, "peers"), "ports": [int(x) for x in api.get("ports") or []]},
+        "exposedServices": "deny" if np.get("exposedServices") == "deny" else "allow",
+        "monitoring": {"namespace": namespace,
+                       "peers": _list(mon, "peers") if "peers" in mon else monitoring_preset(namespace)},
+    }
+
+
 def build(p: dict) -> Policies:
     np = _map(p, "networkPolicy")
     cp = _map(np, "controlPlane")
@@ -111,6 +135,7 @@ def build(p: dict) -> Policies:
                              "ingress": _list(cp, "ingress"), "egress": _list(cp, "egress")},
             "workload": {"publicEgress": _public_egress(wl),
                          "ingress": _list(wl, "ingress"), "egress": _list(wl, "egress")},
+            **_traffic(np),
         },
         "resourceQuota": {
             "enabled": resolve_enabled(rq.get("enabled"), lr.get("enabled")),

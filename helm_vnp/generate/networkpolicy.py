@@ -15,7 +15,7 @@ import ipaddress
 from collections.abc import Sequence
 
 from helm_vnp.base.errors import Problem, VnpError
-from helm_vnp.base.names import RELEASE_LABEL
+from helm_vnp.base.names import REASON_ANNOTATION, RELEASE_LABEL
 from helm_vnp.config.model import IPBLOCK_EXCEPT, Policies
 from helm_vnp.generate.meta import metadata, new_object, object_name
 
@@ -176,3 +176,38 @@ def _fallback_dns_rules(server: str) -> list[dict]:
         ) from None
     cidr = f"{addr}/{addr.max_prefixlen}"
     return [{"to": [{"ipBlock": {"cidr": cidr}}], "ports": _udp_tcp([FALLBACK_DNS_PORT])}]
+
+
+def traffic_policies(policies: Policies, release: str, namespace: str | None, entries: Sequence) -> list[dict]:
+    """One Ingress-only NetworkPolicy per opened entry point (``helm_vnp.generate.traffic.Entry``):
+    the release pods it reaches, from its peers, on its ports only (Egress-only, to the API server,
+    for pods that call it); named after the object that declares it, which its
+    ``vnp.helm-plugin.io/reason`` annotation names."""
+    netpol = policies["networkPolicy"]
+    if not netpol["enabled"]:
+        return []
+    out = []
+    for e in entries:
+        if not e.opened:
+            continue
+        meta = metadata(traffic_policy_name(release, e), namespace, release, netpol["labels"],
+                        {**netpol["annotations"], REASON_ANNOTATION: e.reason})
+        if e.direction == "egress":
+            spec = {"podSelector": copy.deepcopy(e.selector), "policyTypes": ["Egress"],
+                    "egress": [{"to": copy.deepcopy(list(e.peers)), "ports": copy.deepcopy(list(e.ports))}]}
+        else:
+            spec = {"podSelector": copy.deepcopy(e.selector), "policyTypes": ["Ingress"],
+                    "ingress": [{"from": copy.deepcopy(list(e.peers)), "ports": copy.deepcopy(list(e.ports))}]}
+        out.append(new_object(API_VERSION, KIND, meta, spec))
+    return sorted(out, key=lambda o: o["metadata"]["name"])
+
+
+def traffic_policy_name(release: str, e) -> str:
+    """``vnp-<release>-from-ingress-<name>-to-<service>`` and the like: stable, and distinct per entry."""
+    kind = e.kind.lower()
+    if e.direction == "egress":
+        return object_name(release, "to-apiserver", kind, e.name)
+    source = {"ingress": ("from-ingress", e.name), "apiServer": ("from-apiserver", kind, e.name),
+              "exposed": ("from-outside",)}.get(e.category, ("from-" + kind, e.name))
+    target = e.target.split(" ")[-1] if e.target.startswith("Service ") else "pods"
+    return object_name(release, *source, "to", target)

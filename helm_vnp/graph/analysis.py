@@ -3,7 +3,9 @@
 The release's workloads are the nodes; a handful of probe endpoints stand for
 the rest of the world (cluster DNS, the internet over IPv4 and IPv6, the cloud
 metadata endpoint, a private address, a pod of another namespace, a pod of the
-same namespace outside the release).  Every pair is judged by the same
+same namespace outside the release, and one pod or address per peer of every
+entry point the release declares: its ingress controller, the API server,
+Prometheus).  Every pair is judged by the same
 NetworkPolicy semantics the lint rules use (``helm_vnp.k8s.netpol``), over the
 chart's own policies and vnp's generated ones together, on the ports the
 destination actually declares.
@@ -47,6 +49,58 @@ def _probes(namespace: str, dns_ports: list[int]):
     return egress, neighbours, outside
 
 
+def _peer_probe(peer: dict, namespace: str):
+    """A pod (or an address) that ``peer`` admits: the namespace its namespaceSelector names, the labels its
+    podSelector requires; None when the peer names no such pod (a label-only namespace selector, every address)."""
+    import ipaddress
+
+    from helm_vnp.k8s.netpol import NS_NAME_LABEL, Pod, peer_matches
+
+    if isinstance(peer.get("ipBlock"), dict):
+        try:
+            net = ipaddress.ip_network(str(peer["ipBlock"].get("cidr")), strict=False)
+        except ValueError:
+            return None
+        return None if net.prefixlen == 0 else str(net.network_address + (1 if net.num_addresses > 1 else 0))
+
+    def example(selector) -> dict | None:
+        if not isinstance(selector, dict):
+            return {}
+        labels = {str(k): str(v) for k, v in (selector.get("matchLabels") or {}).items()}
+        for req in selector.get("matchExpressions") or []:
+            if req.get("operator") == "In" and req.get("values"):
+                labels[str(req["key"])] = str(req["values"][0])
+            elif req.get("operator") == "Exists":
+                labels[str(req["key"])] = "x"
+        return labels
+
+    ns = namespace
+    if "namespaceSelector" in peer:
+        ns = example(peer["namespaceSelector"]).get(NS_NAME_LABEL)
+        if ns is None:
+            return None
+    pod = Pod(ns, example(peer.get("podSelector")), None, {})
+    return pod if peer_matches(peer, namespace, pod) else None
+
+
+def _entry_probes(release: Release) -> list[Endpoint]:
+    """One probe per peer of every entry point vnp opened towards the release (the ingress controller, the
+    API server, Prometheus), so the graph shows the paths the release declares."""
+    out: dict[str, Endpoint] = {}
+    for e in release.entry_points:
+        if not e.opened or e.direction != "ingress":
+            continue
+        for peer in e.peers:
+            target = _peer_probe(peer, release.namespace)
+            if target is None:
+                continue
+            where = target if isinstance(target, str) else f"{target.namespace}/" + ",".join(
+                f"{k}={v}" for k, v in sorted(target.labels.items()))
+            label = f"{e.via.split(' (')[0].replace('policies.networkPolicy.', '')} ({where})"
+            out.setdefault(label, Endpoint(f"peer-{len(out)}", label, target, [], True))
+    return list(out.values())
+
+
 def _workloads(release: Release) -> list[Endpoint]:
     out = []
     for ps in release.pods:
@@ -68,6 +122,7 @@ def analyse(release: Release) -> dict:
     policies = release.network_policies
     workloads = _workloads(release)
     egress_probes, neighbours, outside = _probes(release.namespace, release.policies["networkPolicy"]["dns"]["ports"])
+    peers = _entry_probes(release)
     edges = []
 
     def judge(src: Endpoint, dst: Endpoint, port: int, proto: str) -> None:
@@ -92,10 +147,10 @@ def analyse(release: Release) -> dict:
             for port, proto in dst.ports:
                 judge(src, dst, port, proto)
     for dst in workloads:
-        for src in neighbours + [outside]:
+        for src in neighbours + [outside] + peers:
             for port, proto in dst.ports:
                 judge(src, dst, port, proto)
     nodes = [{"id": e.id, "label": e.label, "probe": e.probe, "hostNetwork": e.host_network}
-             for e in workloads + egress_probes + neighbours + [outside]]
+             for e in workloads + egress_probes + neighbours + [outside] + peers]
     return {"release": release.name, "namespace": release.namespace,
             "policies": sorted(p.name for p in policies), "nodes": nodes, "edges": edges}

@@ -32,6 +32,11 @@ def render_text(graph: dict) -> str:
         ("Ingress to the release", [(a, b["id"]) for b in workloads for a in
                                     ("other-namespace", "same-namespace", "outside")]),
     )
+    peers = [n["id"] for n in graph["nodes"] if n["id"].startswith("peer-")]
+    opened = [(a, b["id"]) for a in peers for b in workloads
+              if any(e["allowed"] for e in graph["edges"] if e["from"] == a and e["to"] == b["id"])]
+    if opened:  # the peers of the entry points the release declares, and what each reaches
+        sections += (("Opened by the release's own objects (ingress controllers, API server, Prometheus)", opened),)
     for title, pairs in sections:
         lines.append("")
         lines.append(title)

@@ -231,6 +231,28 @@ class Release:
                               and o.api_version.startswith("networking.k8s.io/")), self.namespace)
 
     @cached_property
+    def entry_points(self) -> list:
+        """Every entry point the release's objects declare (``helm_vnp.generate.traffic.Entry``), as the
+        post-renderer derives them: opened or blocked.  None when isolation is off (nothing is blocked)."""
+        if not self.policies["networkPolicy"]["enabled"]:
+            return []
+        from helm_vnp.generate.traffic import BINDING_KINDS, CALLER_KINDS, KINDS, entry_points
+        from helm_vnp.stream.crd import crd_conversion
+        objs = []
+        wanted = KINDS | CALLER_KINDS | frozenset(BINDING_KINDS)
+        for o in self.objects:
+            if o.doc is None or o.kind not in wanted or o.test_hook:
+                continue
+            objs.append((crd_conversion(o.doc) or o.doc.obj_or_none or o.obj)
+                        if o.kind == "CustomResourceDefinition" else o.obj)
+        return entry_points(objs, self.policies, self.name, self.namespace)
+
+    def declaring(self, entry) -> Obj | None:
+        """The chart object an entry point comes from."""
+        return next((o for o in self.objects if o.doc is not None and o.kind == entry.kind
+                     and o.name == entry.name), None)
+
+    @cached_property
     def quotas(self) -> list[Obj]:
         """ResourceQuotas in the release namespace (the chart's and vnp's)."""
         return [o for o in self.objects if o.kind == "ResourceQuota" and o.api_version == "v1"

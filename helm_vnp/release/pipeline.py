@@ -117,8 +117,37 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         warnings += enforce_pod_security(workloads, policies)
     from helm_vnp.generate import generate_all
     refs = _workload_refs(workloads, policies, warnings)
-    generated = generate_all(policies, release, namespace, refs)
+    generated = generate_all(policies, release, namespace, refs, traffic_objects(out_docs, policies, namespace))
     return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads)
+
+
+def traffic_objects(docs: list[Document], policies: dict, namespace: str | None) -> list[dict]:
+    """The parsed objects that declare entry points into the release (Ingresses, routes, Services,
+    webhook configurations, APIServices, monitors; CRDs read for their conversion only; RBAC bindings,
+    and when there are any, ServiceAccounts and workloads): the only documents parsed for it, and only
+    when isolation is on."""
+    if not policies["networkPolicy"]["enabled"]:
+        return []
+    from helm_vnp.generate.traffic import BINDING_KINDS, CALLER_KINDS, KINDS, bound_service_accounts
+    from helm_vnp.stream.crd import crd_conversion
+    out = []
+    for d in docs:
+        if d.kind in KINDS or d.kind in BINDING_KINDS:
+            obj = crd_conversion(d) if d.kind == "CustomResourceDefinition" else None
+            if obj is None:
+                obj = d.obj_or_none
+            if isinstance(obj, dict):
+                out.append(obj)
+    # a workload can run as a bound ServiceAccount only if it names it (or runs as "default"): the others,
+    # and everything when nothing is bound, stay unparsed
+    names = [n.encode() for n in bound_service_accounts(out, namespace)]
+    if names:
+        for d in docs:
+            if d.kind in CALLER_KINDS and (b"default" in names or any(n in d.raw for n in names)):
+                obj = d.obj_or_none
+                if isinstance(obj, dict):
+                    out.append(obj)
+    return out
 
 
 _WORKLOAD_KIND = re.compile(

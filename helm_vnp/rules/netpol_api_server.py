@@ -14,9 +14,12 @@ node rewrites (DNAT) to the API server's own address and port (``6443`` on kubea
 ``443`` on most managed clusters) before NetworkPolicy is applied.  That address is
 private on most clusters (kubeadm, EKS, AKS, private GKE), and the workload policy's
 public egress excludes private ranges, so the pod's API calls time out: the operator
-never reconciles, the controller crash-loops.  Only pods named by
-``networkPolicy.controlPlane.selector`` get API server egress from vnp.  Nothing
-fails at install: this is the failure a user sees an hour later.
+never reconciles, the controller crash-loops.  vnp gives exactly these pods egress
+to ``networkPolicy.apiServer.peers`` on ``networkPolicy.apiServer.ports`` (by default
+every address on 443 and 6443; ``netpol.opened`` names each policy), so the rule
+fires when those peers are ``[]`` or miss the API server, and for pods a chart's own
+policy isolates.  Nothing fails at install: this is the failure a user sees an hour
+later.
 
 **Example that triggers it**::
 
@@ -26,8 +29,10 @@ fails at install: this is the failure a user sees an hour later.
     subjects: [{kind: ServiceAccount, name: operator, namespace: team-a}]
     # values: policies.networkPolicy.enabled: true, no controlPlane.selector
 
-**Fix.** Name those pods in ``policies.networkPolicy.controlPlane.selector`` (they
-then get egress to the API server on 443/6443/8443), or add a
+**Fix.** Set ``policies.networkPolicy.apiServer.peers`` to the API server's
+addresses (``kubectl get endpoints kubernetes -n default``), name those pods in
+``policies.networkPolicy.controlPlane.selector`` (they then get egress to the API
+server on 443/6443/8443), or add a
 ``policies.networkPolicy.workload.egress`` rule towards the API server's address
 (``kubectl get endpoints kubernetes -n default``).  On a cluster whose API server
 has a public address the default public egress already reaches it: disable the rule.
@@ -118,6 +123,7 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
         yield Finding(RULE.id, RULE.severity,
                       f"{o.kind} {o.name}: pods run as ServiceAccount {sa}, bound by {shown}, so they call the "
                       "Kubernetes API, but their egress reaches no private address on port 443 or 6443, where "
-                      "the API server listens on most clusters: name them in "
-                      "policies.networkPolicy.controlPlane.selector or allow the API server in workload.egress",
+                      "the API server listens on most clusters: set policies.networkPolicy.apiServer.peers to its "
+                      "addresses, name them in policies.networkPolicy.controlPlane.selector or allow the API server "
+                      "in workload.egress",
                       release.ref_of(o), release.source(o.doc))

@@ -1,16 +1,32 @@
-"""netpol.exposure: Services reachable from outside the cluster, past ingress isolation.
+"""netpol.exposure: Services reachable from outside the cluster, and what NetworkPolicy can say about it.
 
 **What it checks.** Services of ``type: NodePort`` or ``type: LoadBalancer``,
 and Services with ``externalIPs``.
 
-**Why.** Traffic to a node port or a load balancer arrives from outside the
-namespace fence; depending on the CNI and ``externalTrafficPolicy`` the source
-address is the node's (SNAT), which ingress rules cannot tell apart from
-legitimate traffic, so the release is exposed beyond what its NetworkPolicies
-say.  ``externalIPs`` let a Service claim arbitrary addresses (CVE-2020-8554).
-With the reference quota (``services.nodeports: 0``, ``services.loadbalancers:
-1``) a NodePort Service - and a LoadBalancer one that allocates node ports - is
-refused at install (see ``quota.fit``).
+**Why.** Traffic that arrives through a node port, a load balancer or an external
+IP is delivered to the Service's pods like any other, and on most network plugins
+(Calico, Cilium, OVN-Kubernetes, Antrea, kube-router; not on plugins without
+NetworkPolicy support) the pods' *ingress* policies apply to it.  What the policy
+sees as the source depends on the Service:
+
+- ``externalTrafficPolicy: Cluster`` (the default): the node that received the
+  packet may forward it to a pod on another node and rewrites (SNATs) the source
+  to a node address.  A policy therefore cannot tell clients apart: admitting
+  "every address" admits everyone; admitting only some client ranges blocks
+  forwarded traffic unpredictably.
+- ``externalTrafficPolicy: Local``: only nodes with a ready pod receive
+  traffic and the client's own address is kept, so ipBlock rules apply to the
+  real clients (plus the node's health checks).
+- ``externalIPs``: as ``Cluster``; and they let a Service claim arbitrary
+  addresses (CVE-2020-8554).
+
+Under vnp's isolation, ``networkPolicy.exposedServices: allow`` (the default)
+follows the chart: ingress from every address, IPv4 and IPv6, on the Service's
+target ports only (``netpol.opened`` names the policy); ``deny`` opens nothing,
+so the Service is unreachable from outside (``netpol.blocked``).  Without
+isolation nothing restricts it.  With the reference quota (``services.nodeports:
+0``, ``services.loadbalancers: 1``) a NodePort Service - and a LoadBalancer one
+that allocates node ports - is refused at install (see ``quota.fit``).
 
 **Example that triggers it**::
 
@@ -21,7 +37,10 @@ refused at install (see ``quota.fit``).
 
 **Fix.** Use ``type: ClusterIP`` and expose the release through the platform's
 Ingress/Gateway; for a LoadBalancer that must stay, set
-``allocateLoadBalancerNodePorts: false`` where the load balancer supports it.
+``externalTrafficPolicy: Local`` to keep client addresses (then a
+``networkPolicy.workload.ingress`` rule with ipBlocks can restrict clients,
+with ``exposedServices: deny``), and ``allocateLoadBalancerNodePorts: false``
+where the load balancer supports it.
 """
 from __future__ import annotations
 
@@ -32,7 +51,7 @@ from helm_vnp.release.model import Release
 from helm_vnp.rules.rule import Finding, Rule
 
 RULE = Rule(id="netpol.exposure", severity="warning",
-            summary="NodePort/LoadBalancer Services and externalIPs bypass ingress isolation")
+            summary="NodePort/LoadBalancer Services and externalIPs take traffic from outside the cluster")
 
 
 def _nodeport_quota(release: Release) -> str | None:
@@ -75,4 +94,19 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
         if parts:
             yield Finding(RULE.id, RULE.severity,
                           f"Service {o.name} is reachable from outside the cluster: {'; '.join(parts)} - "
-                          "ingress isolation does not cover it", release.ref_of(o), release.source(o.doc))
+                          + _verdict(release, spec), release.ref_of(o), release.source(o.doc))
+
+
+def _verdict(release: Release, spec: dict) -> str:
+    """What the pods' ingress policies make of that traffic, per setting."""
+    local = spec.get("externalTrafficPolicy") == "Local" and not spec.get("externalIPs")
+    source = ("clients keep their own address (externalTrafficPolicy: Local), so ipBlock rules see them" if local
+              else "the pods see a node address as the source (externalTrafficPolicy: Cluster), so no "
+                   "NetworkPolicy can tell clients apart")
+    netpol = release.policies["networkPolicy"]
+    if not netpol["enabled"]:
+        return f"no isolation restricts it; {source}"
+    if netpol["exposedServices"] == "deny":
+        return "the isolation refuses it (policies.networkPolicy.exposedServices: deny; see netpol.blocked)"
+    return (f"the isolation admits every address on its target ports (policies.networkPolicy.exposedServices: "
+            f"allow; see netpol.opened); {source}")

@@ -55,3 +55,39 @@ def crd_light(doc: Document) -> dict | None:
             "metadata": {"name": doc.name, **({"labels": doc.labels} if doc.labels else {}),
                          **({"annotations": doc.annotations} if doc.annotations else {})},
             "spec": spec}
+
+
+def crd_conversion(doc: Document) -> dict | None:
+    """The CRD as {apiVersion, kind, metadata, spec: {conversion}}, reading only the small
+    ``spec.conversion`` block (the traffic a conversion webhook needs), never the schemas; None when
+    the layout is unusual (the caller then parses the document)."""
+    from helm_vnp.base.yamlload import load
+    from helm_vnp.stream.indent_search import value_block
+    if not doc.is_block_mapping:
+        return None
+    raw = doc.raw
+    spec_at = doc.find_top_key(b"spec")
+    if spec_at is None or spec_at is ASK_PARSER:
+        return None
+    nl = raw.find(b"\n", spec_at)
+    if nl < 0 or raw[spec_at + 5:nl].strip():
+        return None
+    indent = child_indent(raw, nl + 1)
+    if not indent:
+        return None
+    found = children(raw, nl + 1, block_end(raw, nl + 1, indent), indent, ("conversion",))
+    if found is ASK_PARSER:
+        return None
+    conversion = None
+    if "conversion" in found:
+        rest, after = found["conversion"]
+        block = value_block(raw, rest, after)
+        if block is None:
+            return None  # flow style or a scalar: let the parser say
+        start, end, _ = block
+        try:
+            conversion = load(raw[start:end].decode("utf-8"), doc.source, doc.line + raw.count(b"\n", 0, start))
+        except Exception:
+            return None
+    spec = {"conversion": conversion} if isinstance(conversion, dict) else {}
+    return {"apiVersion": doc.api_version, "kind": doc.kind, "metadata": {"name": doc.name}, "spec": spec}

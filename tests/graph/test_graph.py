@@ -81,3 +81,18 @@ def test_graph_command_reads_rendered_manifests(tmp_path):
     wrong = subprocess.run([str(exe), "graph", "--rendered", str(stream), "-f", str(typo)],
                            capture_output=True, text=True)
     assert wrong.returncode == 2 and wrong.stdout == "" and 'did you mean "enabled"' in wrong.stderr
+
+
+def test_entry_points_the_release_declares_show_their_peers():
+    from tests.builders import obj, service
+    web = deployment("web", containers=[container(ports=[{"name": "http", "containerPort": 8080}, 9090])])
+    svc = service("web", selector={"app": "web"}, ports=[{"port": 80, "targetPort": "http"}])
+    ing = obj("Ingress", "web", api_version="networking.k8s.io/v1", spec={
+        "ingressClassName": "nginx", "defaultBackend": {"service": {"name": "web", "port": {"number": 80}}}})
+    graph = analyse(context(stream(web, svc, ing), NETPOL_ON))
+    [peer] = [n for n in graph["nodes"] if n["id"].startswith("peer-")]
+    assert peer["label"].startswith("ingress class nginx (ingress-nginx/")
+    verdicts = {(e["port"], e["allowed"]) for e in graph["edges"] if e["from"] == peer["id"]}
+    assert verdicts == {(8080, True), (9090, False)}
+    assert "ingress class nginx (ingress-nginx/" in render_text(graph).split("Opened by the release's own objects")[1]
+    assert "Opened by" not in render_text(analyse(context(stream(web, svc), NETPOL_ON)))

@@ -88,7 +88,11 @@ CASES = {
         metadata: {name: operator}
         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: operator}
         subjects: [{kind: ServiceAccount, name: operator, namespace: team}]
-        """), NETPOL),
+        """), NETPOL + "    apiServer: {peers: []}\n"),
+    "netpol.blocked": (_deployment() + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
+                       "  selector: {app: web}\n  ports: [{port: 80}]\n---\napiVersion: networking.k8s.io/v1\n"
+                       "kind: Ingress\nmetadata: {name: web}\nspec:\n  ingressClassName: my-lb\n"
+                       "  defaultBackend: {service: {name: web, port: {number: 80}}}\n", NETPOL),
     "netpol.chartWidens": (_deployment() + textwrap.dedent("""\
         ---
         apiVersion: networking.k8s.io/v1
@@ -105,6 +109,10 @@ CASES = {
     "netpol.hostNetwork": (_deployment(pod_spec="      hostNetwork: true\n"), ""),
     "netpol.metadata": (_deployment(), NETPOL + "    workload:\n      egress:\n"
                         "        - to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n"),
+    "netpol.opened": (_deployment() + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
+                      "  selector: {app: web}\n  ports: [{port: 80}]\n---\napiVersion: networking.k8s.io/v1\n"
+                      "kind: Ingress\nmetadata: {name: web}\nspec:\n  ingressClassName: nginx\n"
+                      "  defaultBackend: {service: {name: web, port: {number: 80}}}\n", NETPOL),
     "quota.fit": (_deployment(replicas=25), "policies:\n  resourceQuota:\n    enabled: true\n"),
     "render.warning": ("---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: once}\nspec:\n  template:\n    spec:\n"
                        "      restartPolicy: Never\n      containers: [{name: app, image: busybox}]\n", NETPOL),

@@ -6,6 +6,8 @@ from tests.builders import network_policy, role_binding, service_account, stream
 from tests.rules.rulekit import NETPOL_ON, deployment, run
 
 OPERATOR = deployment("operator", service_account_name="operator")
+# no known API server address: vnp opens no egress to it (by default it opens 443/6443 to every address)
+NO_API = NETPOL_ON + "    apiServer: {peers: []}\n"
 
 
 def binding(kind: str = "ClusterRoleBinding", sa: str = "operator", namespace: str | None = "ns") -> str:
@@ -13,7 +15,7 @@ def binding(kind: str = "ClusterRoleBinding", sa: str = "operator", namespace: s
 
 
 def test_bound_pods_under_isolation_are_reported():
-    [f] = run(netpol_api_server, OPERATOR + deployment("web") + binding(), NETPOL_ON, namespace="ns")
+    [f] = run(netpol_api_server, OPERATOR + deployment("web") + binding(), NO_API, namespace="ns")
     assert f.object.name == "operator" and f.rule == "netpol.apiServer"
     assert "ServiceAccount operator, bound by ClusterRoleBinding operator-binding (ClusterRole operator-role)" \
         in f.message
@@ -21,7 +23,7 @@ def test_bound_pods_under_isolation_are_reported():
 
 
 def test_role_binding_without_subject_namespace_means_its_own():
-    [f] = run(netpol_api_server, OPERATOR + binding("RoleBinding", namespace=None), NETPOL_ON, namespace="ns")
+    [f] = run(netpol_api_server, OPERATOR + binding("RoleBinding", namespace=None), NO_API, namespace="ns")
     assert "RoleBinding operator-binding" in f.message
 
 
@@ -37,9 +39,9 @@ def test_no_isolation_no_binding_or_no_token_is_quiet():
 
 
 def test_control_plane_selector_or_an_egress_rule_fixes_it():
-    control_plane = NETPOL_ON + "    controlPlane:\n      selector: {matchLabels: {app: operator}}\n"
+    control_plane = NO_API + "    controlPlane:\n      selector: {matchLabels: {app: operator}}\n"
     assert run(netpol_api_server, OPERATOR + binding(), control_plane, namespace="ns") == []
-    api_rule = NETPOL_ON + ("    workload:\n      egress:\n      - to: [{ipBlock: {cidr: 10.0.0.1/32}}]\n"
+    api_rule = NO_API + ("    workload:\n      egress:\n      - to: [{ipBlock: {cidr: 10.0.0.1/32}}]\n"
                             "        ports: [{port: 6443, protocol: TCP}]\n")
     assert run(netpol_api_server, OPERATOR + binding(), api_rule, namespace="ns") == []
     # the README's fix, with the cluster's own API server address
@@ -60,7 +62,12 @@ def test_a_chart_policy_with_empty_egress_isolates_nothing():
 def test_kube_prometheus_stack_operator_and_friends(corpus):
     """The upstream-default chart: the operator, kube-state-metrics and grafana's sidecar all watch the API."""
     stream = corpus("kube-prometheus-stack.yaml").read_bytes().decode()
-    found = run(netpol_api_server, stream, NETPOL_ON, namespace="monitoring")
+    found = run(netpol_api_server, stream, NO_API, namespace="monitoring")
     names = {f.object.name for f in found}
     assert {"kps-kube-prometheus-stack-operator", "kps-kube-state-metrics", "kps-grafana"} <= names
     assert "kps-prometheus-node-exporter" not in names  # host network: netpol.hostNetwork's
+
+
+def test_default_api_server_peers_give_bound_pods_egress():
+    """By default vnp opens 443/6443 to every address for exactly these pods: nothing to report."""
+    assert run(netpol_api_server, OPERATOR + binding(), NETPOL_ON, namespace="ns") == []

@@ -19,9 +19,19 @@ def lint_all(stream: Path, release: str, namespace: str, values: str = REFERENCE
 def test_kube_prometheus_stack_with_crds(corpus):
     found = lint_all(corpus("kube-prometheus-stack-with-crds.yaml"), "kps", "monitoring")
     assert Counter(f.rule for f in found) == {"scope.cluster": 22, "scope.namespace": 5, "netpol.hostNetwork": 1,
-                                              "netpol.apiServer": 5}
-    # everything bound to an RBAC role watches the API, and the workload policy lets none reach it
-    assert {f.object.name for f in found if f.rule == "netpol.apiServer"} == {
+                                              "netpol.opened": 13}
+    # the operator's admission webhooks from the API server, the six ServiceMonitors of release Services from
+    # Prometheus in namespace monitoring (those of kube-system Services are not the release's), and egress to
+    # the API server for the five workloads bound to RBAC roles; nothing blocked
+    assert Counter(f.object.kind for f in found if f.rule == "netpol.opened") == {
+        "ServiceMonitor": 6, "MutatingWebhookConfiguration": 1, "ValidatingWebhookConfiguration": 1,
+        "Deployment": 3, "Job": 2}
+    # everything bound to an RBAC role watches the API: it gets egress to the API server (every address on
+    # 443/6443 by default); with no API server peers the workload policy lets none reach it
+    no_api = lint_all(corpus("kube-prometheus-stack-with-crds.yaml"), "kps", "monitoring",
+                      REFERENCE.replace("enabled: true\n  resourceQuota", "enabled: true\n    apiServer: {peers: []}\n"
+                                        "  resourceQuota"))
+    assert {f.object.name for f in no_api if f.rule == "netpol.apiServer"} == {
         "kps-grafana", "kps-kube-state-metrics", "kps-kube-prometheus-stack-operator",
         "kps-kube-prometheus-stack-admission-create", "kps-kube-prometheus-stack-admission-patch"}
     cluster = Counter(f.object.kind for f in found if f.rule == "scope.cluster")
@@ -39,9 +49,10 @@ def test_kube_prometheus_stack_with_crds(corpus):
 
 def test_kube_prometheus_stack_without_crds_reports_unknown_scopes(corpus):
     found = lint_all(corpus("kube-prometheus-stack.yaml"), "kps", "monitoring")
+    assert not [f for f in found if f.rule == "netpol.blocked"]
     unknown = Counter(f.object.kind for f in found if f.rule == "scope.cluster" and f.severity == "info")
     assert unknown["ServiceMonitor"] > 0 and unknown["Prometheus"] == 1 and "Deployment" not in unknown
-    assert all("scope unknown" in f.message for f in found if f.severity == "info")
+    assert all("scope unknown" in f.message for f in found if f.severity == "info" and f.rule == "scope.cluster")
 
 
 def test_ingress_nginx_cannot_install_under_the_reference_quota(corpus):
@@ -51,6 +62,13 @@ def test_ingress_nginx_cannot_install_under_the_reference_quota(corpus):
         ("quota.fit", "services.nodeports: the release needs 2 but ResourceQuota vnp-ingress-nginx allows 0")]
     [exposure] = [f for f in found if f.rule == "netpol.exposure"]
     assert exposure.object.name == "ingress-nginx-controller" and "services.nodeports: 0" in exposure.message
+    assert "node address as the source" in exposure.message and "exposedServices: allow" in exposure.message
+    # the LoadBalancer Service from outside, the admission webhook from the API server; nothing blocked
+    assert sorted((f.object.kind, f.object.name) for f in found if f.rule.startswith("netpol.opened")) == [
+        ("Deployment", "ingress-nginx-controller"), ("Job", "ingress-nginx-admission-create"),
+        ("Job", "ingress-nginx-admission-patch"),
+        ("Service", "ingress-nginx-controller"), ("ValidatingWebhookConfiguration", "ingress-nginx-admission")]
+    assert not [f for f in found if f.rule == "netpol.blocked"]
 
 
 def test_cert_manager_places_rbac_in_kube_system(corpus):
@@ -58,6 +76,20 @@ def test_cert_manager_places_rbac_in_kube_system(corpus):
     outside = {(f.object.kind, f.object.namespace) for f in found if f.rule == "scope.namespace"}
     assert outside == {("Role", "kube-system"), ("RoleBinding", "kube-system")}
     assert not [f for f in found if f.severity == "error"]
+    # both webhook configurations (failurePolicy Fail) are opened from the API server, so nothing is blocked
+    assert sorted(f.object.kind for f in found if f.rule == "netpol.opened" and "-> Service" in f.message) == [
+        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]
+    assert not [f for f in found if f.rule == "netpol.blocked"]
+
+
+def test_corpus_webhooks_blocked_at_error_without_api_server_peers(corpus):
+    values = "policies:\n  networkPolicy:\n    enabled: true\n    apiServer: {peers: []}\n"
+    found = lint_all(corpus("cert-manager.yaml"), "cert-manager", "cert-manager", values)
+    blocked = [f for f in found if f.rule == "netpol.blocked"]
+    assert sorted((f.severity, f.object.kind) for f in blocked) == [
+        ("error", "MutatingWebhookConfiguration"), ("error", "ValidatingWebhookConfiguration")]
+    assert "failurePolicy Fail" in blocked[0].message and "apiServer.peers is empty" in blocked[0].message
+    assert not [f for f in found if f.rule == "netpol.opened"]
 
 
 def test_no_message_carries_secret_or_configmap_data():

@@ -17,6 +17,7 @@ from helm_vnp.stream import split
 from tests.property.postrender_oracle import check_post_render
 
 REPO = Path(__file__).resolve().parents[2]
+REASON = "vnp.helm-plugin.io/reason"
 POSTRENDER = REPO / ".venv" / "bin" / "vnp-postrender"
 STREAMS = ["kube-prometheus-stack.yaml", "kube-prometheus-stack-with-crds.yaml", "cert-manager.yaml",
            "ingress-nginx.yaml", "postrender-input/kube-prometheus-stack.yaml", "postrender-input/cert-manager.yaml",
@@ -38,7 +39,11 @@ def test_stream_passes_through_with_the_guarantees(name, corpus, reference_value
     out_docs = [d for d in split(proc.stdout) if not d.is_empty]
     in_docs = [d for d in split(data) if not d.is_empty]
     generated = out_docs[len(in_docs):]
-    assert [d.kind for d in generated] == ["NetworkPolicy", "ResourceQuota", "LimitRange"]
+    # the fence, one policy per entry point the release declares in namespace monitoring (kube-prometheus-stack:
+    # webhooks, scrapes, API callers; cert-manager's and ingress-nginx's objects name their own namespaces), quota
+    assert [d.kind for d in generated] == ["NetworkPolicy"] * (len(generated) - 2) + ["ResourceQuota", "LimitRange"]
+    assert all(REASON in d.annotations for d in generated[1:-2]) and REASON not in generated[0].annotations
+    assert len(generated) > 3 if "kube-prometheus-stack" in name else len(generated) == 3
     assert all(d.namespace == "monitoring" and d.labels[RELEASE_LABEL] == "kps" for d in generated)
     if name.startswith("postrender-input/"):  # Helm 4 files the generated objects under a name of their own
         assert all(d.annotations.get(POSTRENDER_FILENAME_ANNOTATION) == "helm-vnp/generated.yaml" for d in generated)
