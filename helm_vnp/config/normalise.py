@@ -89,7 +89,8 @@ def _public_egress(workload: dict) -> dict:
 def _workload_kind(entry: dict) -> dict:
     """One ``workloadKinds`` entry with both path keys present ("" for the one not set)."""
     return {"apiVersion": str(entry["apiVersion"]), "kind": str(entry["kind"]),
-            "podTemplatePath": str(entry.get("podTemplatePath") or ""), "labelsPath": str(entry.get("labelsPath") or "")}
+            "podTemplatePath": str(entry.get("podTemplatePath") or ""),
+            "labelsPath": str(entry.get("labelsPath") or "")}
 
 
 def build(p: dict) -> Policies:

@@ -430,3 +430,19 @@ def embedded_containers(obj) -> str | None:
         elif isinstance(node, list):
             stack += [(path + (i,), v) for i, v in reversed(list(enumerate(node))) if isinstance(v, (dict, list))]
     return None
+
+
+def is_pod_creator(api_version: str | None, kind: str | None, declared: tuple = ()) -> bool:
+    """A core workload, or a kind of the registry or of ``declared``."""
+    from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
+    if kind in POD_METADATA_PATH and is_workload(kind, api_version):
+        return True
+    return creator_for(api_version, kind, declared) is not None
+
+
+def suggested_template_path(containers_path: str) -> str:
+    """``spec.worker.template.spec.containers`` -> ``spec.worker.template`` (for the hint of a refusal)."""
+    cut = containers_path.rsplit(".spec.containers", 1)
+    if len(cut) == 2 and not cut[1]:
+        return re.sub(r"\[\d+\]", ".*", cut[0])
+    return "<path to the object holding metadata and spec>"

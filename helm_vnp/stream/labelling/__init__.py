@@ -72,7 +72,7 @@ def plan(doc: Document, release: str, declared: tuple = ()):
     if creator is None:
         return []
     edits: list = []
-    for found in find_sources(doc.obj, creator):
+    for found in sources_in(doc, creator):
         edits += plan_path(doc, found.metadata_path, release, found.source.create_from)
     edits.sort(key=lambda e: e.offset)
     for a, b in zip(edits, edits[1:]):
@@ -80,6 +80,15 @@ def plan(doc: Document, release: str, declared: tuple = ()):
             raise VnpError(Problem(f"{doc.kind} {doc.name}: two of its pod templates share text (a YAML alias?): "
                                    "vnp cannot label them separately", file=doc.source, line=doc.object_line))
     return edits
+
+
+def sources_in(doc: Document, creator) -> list:
+    """``k8s.pod_creators.find_sources`` of the document, its errors located at the object."""
+    try:
+        return find_sources(doc.obj, creator)
+    except VnpError as exc:
+        raise VnpError([Problem(**{**p.as_dict(), "file": doc.source, "line": doc.object_line})
+                        for p in exc.problems]) from None
 
 
 def plan_path(doc: Document, path: tuple, release: str, create_from: int | None = None):
