@@ -76,7 +76,7 @@ def _hpa_targets(objects: list[Obj], namespace: str) -> dict:
 
 def contributors(release: Release, items: list, nodes: int) -> list[Contributor]:
     """Everything in the release namespace that a quota charges, for an install."""
-    from helm_vnp.k8s.kinds import NAMESPACED, count_key, kind_info
+    from helm_vnp.k8s.kinds import NAMESPACED, UNKNOWN, count_key, kind_info
     from helm_vnp.k8s.replicas import concurrent_pods
     from helm_vnp.k8s.resources import ephemeral_claims, overhead_of, pod_containers, pod_total
     hpas = _hpa_targets(release.objects, release.namespace)
@@ -88,11 +88,11 @@ def contributors(release: Release, items: list, nodes: int) -> list[Contributor]
         if o.namespace != release.namespace or o.test_hook:
             continue
         info = kind_info(o.api_version, o.kind, release.crds)
-        if info.scope != NAMESPACED:
-            continue
+        templates = pods.get(id(o), [])
+        if info.scope != NAMESPACED and not (templates and info.scope == UNKNOWN):
+            continue  # a custom kind with pods but no CRD in the stream: its pods are in the namespace
         c = Contributor(o.label())
         spec = o.obj.get("spec") if isinstance(o.obj.get("spec"), dict) else {}
-        templates = pods.get(id(o), [])
         ps = templates[0] if templates and templates[0].found is None else None
         key = count_key(o.api_version, o.kind, release.crds)
         if not templates or key != "count/pods":  # a bare Pod's count/pods is its pod count, below

@@ -63,10 +63,11 @@ def _custom_labelled(obj, creator, release: str):
         node = obj
         for seg in found.metadata_path:
             child = node[seg] if isinstance(node, list) else node.get(seg)
-            child = dict(child) if isinstance(child, dict) else {}
+            child = dict(child) if isinstance(child, dict) else list(child) if isinstance(child, list) else {}
             node[seg] = child
             node = child
-        node["labels"] = {**(node.get("labels") if isinstance(node.get("labels"), dict) else {}), RELEASE_LABEL: release}
+        labels = node.get("labels") if isinstance(node.get("labels"), dict) else {}
+        node["labels"] = {**labels, RELEASE_LABEL: release}
     return obj
 
 

@@ -162,6 +162,27 @@ def _insert_first(mapping, pos: _Positions, entry: str, fail) -> Edit:
     return Edit(pos.byte(start), 0, (" " * col + entry + newline).encode("utf-8"))
 
 
+def _after_first_entry(mapping, pos: _Positions, col: int) -> int | None:
+    """Where a new key of a block mapping that starts a list item (``- name: x``) can start its
+    line: before the second key, if that starts its line at ``col``; after a one-entry mapping's
+    value, if nothing but blanks or a comment follow it on its line; else None."""
+    text = pos.text
+    if len(mapping.value) > 1:
+        second = mapping.value[1][0]
+        start = pos.line_start(second.start_mark.index)
+        if second.start_mark.column == col and not text[start:second.start_mark.index].strip():
+            return start
+        return None
+    end = mapping.value[0][1].end_mark.index
+    if end > 0 and text[end - 1] == "\n":
+        return end
+    nl = text.find("\n", end)
+    rest = text[end:len(text) if nl < 0 else nl].strip()
+    if nl < 0 or (rest and not rest.startswith("#")):
+        return None
+    return nl + 1
+
+
 def _flow(keys: tuple, entry: str) -> str:
     """``{"metadata": {"labels": {entry}}}`` for keys ("metadata",): the missing keys, then the labels."""
     text = "{" + entry + "}"
@@ -188,8 +209,12 @@ def _add_entry(mapping, pos, names: tuple, flow_value: str, entry: str, fail) ->
     first_key = mapping.value[0][0]
     col = first_key.start_mark.column
     start = pos.line_start(first_key.start_mark.index)
-    if pos.text[start:first_key.start_mark.index].strip():
-        raise fail("the mapping's first key does not start its line", first_key)
+    prefix = pos.text[start:first_key.start_mark.index]
+    if prefix.strip():
+        # "- key: value": a list item; add the key after its first entry
+        start = _after_first_entry(mapping, pos, col) if prefix.strip(" -") == "" else None
+        if start is None:
+            raise fail("the mapping's first key does not start its line", first_key)
     newline = "\r\n" if pos.text.find("\r\n") >= 0 else "\n"
     keys = names if names[-1] == "labels" else names + ("labels",)
     text = "".join(f"{' ' * (col + 2 * i)}{k}:{newline}" for i, k in enumerate(keys))
