@@ -29,7 +29,8 @@ POD = "      spec:\n        containers:\n        - name: c\n          image: i\n
 CASES = {
     "RayCluster": ("ray.io/v1", "spec:\n  headGroupSpec:\n    template:\n      metadata:\n"
                    "        labels: {role: head}\n" + POD + "  workerGroupSpecs:\n  - groupName: a\n    replicas: 2\n"
-                   "    template:\n" + POD + "  - groupName: b\n    template:\n      metadata: {labels: {g: b}}\n" + POD, 3),
+                   "    template:\n" + POD + "  - groupName: b\n    template:\n"
+                   "      metadata: {labels: {g: b}}\n" + POD, 3),
     "PyTorchJob": ("kubeflow.org/v1", "spec:\n  pytorchReplicaSpecs:\n    Master:\n      replicas: 1\n      template:\n"
                    + POD.replace("\n      ", "\n        ").replace("      spec:", "        spec:", 1)
                    + "    Worker:\n      replicas: 4\n      template:\n"
