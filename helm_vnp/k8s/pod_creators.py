@@ -225,6 +225,11 @@ REGISTRY: tuple[PodCreator, ...] = (
 )
 
 
+_BY_KIND: dict[str, list[PodCreator]] = {}
+for _entry in REGISTRY:
+    _BY_KIND.setdefault(_entry.kind, []).append(_entry)
+
+
 def declared_creators(entries) -> tuple[PodCreator, ...]:
     """``policies.workloadKinds`` (normalised) as entries; they take precedence over the registry."""
     out = []
@@ -243,7 +248,7 @@ def creator_for(api_version: str | None, kind: str | None, declared: tuple = ())
     for entry in declared:
         if entry.matches(api_version, kind):
             return entry
-    for entry in REGISTRY:
+    for entry in _BY_KIND.get(kind, ()):
         if entry.matches(api_version, kind):
             return entry
     return None
