@@ -176,7 +176,7 @@ def _unseen_hook(doc: Document, hooks_unseen: bool) -> bool:
 def _workload_refs(workloads: list[Document], policies: dict, warnings: list[RenderWarning]) -> list[dict]:
     if policies["selection"] != "workloadSelectors" or not policies["networkPolicy"]["enabled"]:
         return []  # only workloadSelectors mode selects per workload
-    from helm_vnp.k8s.pod_creators import creator_for, find_sources
+    from helm_vnp.k8s.pod_creators import creator_for
     from helm_vnp.k8s.workloads import selector_of
     declared = declared_creators(policies.get("workloadKinds"))
     refs = []
@@ -187,7 +187,11 @@ def _workload_refs(workloads: list[Document], policies: dict, warnings: list[Ren
                                    expected="a name"))
         creator = None if is_workload(d.kind, d.api_version) else creator_for(d.api_version, d.kind, declared)
         if creator is not None:  # a custom kind: its pods' labels, when there is one set of them to read
-            label_sets = [f.labels for f in find_sources(d.obj, creator) if f.labels]
+            from helm_vnp.stream.labelling import sources_in
+            try:
+                label_sets = [f.labels for f in sources_in(d, creator) if f.labels]
+            except VnpError as exc:
+                raise d.error_in(exc) from None
             sel = ({"matchLabels": {str(k): "" if v is None else str(v) for k, v in label_sets[0].items()}}
                    if len(label_sets) == 1 else None)
         else:
