@@ -421,6 +421,12 @@ def workload_ref(obj) -> tuple[str, str] | None:
 
 # -- objects of no known kind that make pods -----------------------------------------------------------
 
+# API groups whose objects hold ``containers`` lists that are patterns or patches applied to other pods,
+# never pods of their own: policy engines (Kyverno's validate/mutate patterns, Gatekeeper's mutators).
+# Their objects are not taken for unknown pod-making kinds.
+NO_PODS_GROUPS = frozenset({"kyverno.io", "policies.kyverno.io", "mutations.gatekeeper.sh",
+                            "templates.gatekeeper.sh", "constraints.gatekeeper.sh", "expansion.gatekeeper.sh"})
+
 def embedded_containers(obj) -> str | None:
     """The path of a ``containers`` list somewhere under ``spec`` (a pod template vnp does not know
     about), or None.  Iterative: hostile documents nest thousands of levels deep."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.k8s.kinds import BUILTIN, group_of
 from helm_vnp.k8s.pod_creators import (
+    NO_PODS_GROUPS,
     creator_for,
     embedded_containers,
     is_pod_creator,
@@ -56,7 +57,7 @@ def unknown_workloads(docs: list[Document], declared: tuple = ()) -> list[Unknow
                                        "render the Deployment in the same release, or " + HINT.split(", or ", 1)[1]))
             continue
         if is_pod_creator(api_version, kind, declared) or is_known_builtin(api_version, kind) \
-                or b"containers" not in doc.raw:
+                or group_of(api_version) in NO_PODS_GROUPS or b"containers" not in doc.raw:
             continue
         path = _parsed(doc, embedded_containers)
         if path is None:

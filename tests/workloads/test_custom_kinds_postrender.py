@@ -237,3 +237,12 @@ def test_a_rollout_of_a_deployment_outside_the_release_is_refused(tmp_path):
     assert run.code == 2 and "Deployment elsewhere" in run.stderr
     ok = postrender(tmp_path, DEPLOYMENT + ref.replace("name: elsewhere", "name: web"))
     assert ok.code == 0, ok.stderr
+
+
+def test_a_policy_engine_pattern_is_not_taken_for_pods(tmp_path):
+    kyverno = ("---\napiVersion: kyverno.io/v1\nkind: Policy\nmetadata:\n  name: no-latest\nspec:\n  rules:\n"
+               "  - name: tag\n    validate:\n      pattern:\n        spec:\n          containers:\n"
+               "          - image: \"!*:latest\"\n")
+    run = postrender(tmp_path, DEPLOYMENT + kyverno)
+    assert run.code == 0, run.stderr
+    assert kyverno in run.stdout.decode()
