@@ -21,6 +21,8 @@ DEFAULT_POLICIES = {
     "podSecurityStandard": "",
     "podSecurityVersion": "latest",
     "podSecurity": {"mode": "enforce", "exemptions": []},
+    "workloadKinds": [],
+    "unknownWorkloads": "error",
     "networkPolicy": {
         "enabled": False,
         "fallbackDns": "8.8.8.8",

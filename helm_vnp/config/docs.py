@@ -64,6 +64,9 @@ def _rows(node: dict, path: list) -> list[str]:
                     f"{_cell(child.get('description') or resolved.get('description', ''))} |")
         if _ref_name(child) not in SHARED and resolved.get("type") == "object" and "properties" in resolved:
             rows += _rows(resolved, full)
+        items = resolved.get("items") if resolved.get("type") == "array" else None
+        if isinstance(items, dict) and _ref_name(items) not in SHARED and "properties" in _resolve(items):
+            rows += [row.replace("[0]", "[]", 1) for row in _rows(_resolve(items), full + [0])]  # each item's fields
     return rows
 
 

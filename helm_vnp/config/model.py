@@ -107,6 +107,13 @@ class PodSecurity(TypedDict):
     exemptions: list[Exemption]
 
 
+class WorkloadKind(TypedDict):
+    apiVersion: str  # "group/version" or "group/*"
+    kind: str
+    podTemplatePath: str  # dotted path with * wildcards, or ""
+    labelsPath: str  # dotted path ending in .labels, or "" (exactly one of the two is set)
+
+
 class Policies(TypedDict):
     # how the release's pods are selected: "podLabel" (inject RELEASE_LABEL into every
     # pod template) or "workloadSelectors" (label nothing; use each workload's spec.selector)
@@ -114,6 +121,10 @@ class Policies(TypedDict):
     podSecurityStandard: Literal["", "privileged", "baseline", "restricted"]
     podSecurityVersion: str  # "latest" or "v1.0" ... "v1.37"
     podSecurity: PodSecurity
+    # custom kinds that create pods (besides helm_vnp.k8s.pod_creators.REGISTRY), and what to do
+    # with objects of unknown kinds that embed a pod template
+    workloadKinds: list[WorkloadKind]
+    unknownWorkloads: Literal["error", "warn", "ignore"]
     networkPolicy: NetworkPolicy
     resourceQuota: ResourceQuota
     limitRange: LimitRange

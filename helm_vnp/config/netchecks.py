@@ -78,5 +78,17 @@ def check_ip_address(value: Any) -> Iterator[ValueProblem]:
         yield [], f'"{value}" is not a valid IP address', None
 
 
+def check_workload_kind(value: Any) -> Iterator[ValueProblem]:
+    """A ``policies.workloadKinds`` entry must not name a core workload (those keep their own handling)."""
+    if not isinstance(value, dict) or not isinstance(value.get("apiVersion"), str):
+        return
+    from helm_vnp.k8s.workloads import WORKLOAD_GROUPS
+    group = value["apiVersion"].rsplit("/", 1)[0]
+    versions = WORKLOAD_GROUPS.get(str(value.get("kind")), ())
+    if any(v.rsplit("/", 1)[0] == group for v in versions if "/" in v):
+        yield ["kind"], f"{value.get('kind')} in {group} is a core workload: vnp labels it already", \
+            "remove this entry"
+
+
 CHECKS = {"cidr": check_cidr, "ipBlock": check_ip_block, "portRange": check_port_range,
-          "ipAddress": check_ip_address}
+          "ipAddress": check_ip_address, "workloadKind": check_workload_kind}

@@ -110,6 +110,13 @@ def _traffic(np: dict) -> dict:
     }
 
 
+def _workload_kind(entry: dict) -> dict:
+    """One ``workloadKinds`` entry with both path keys present ("" for the one not set)."""
+    return {"apiVersion": str(entry["apiVersion"]), "kind": str(entry["kind"]),
+            "podTemplatePath": str(entry.get("podTemplatePath") or ""),
+            "labelsPath": str(entry.get("labelsPath") or "")}
+
+
 def build(p: dict) -> Policies:
     np = _map(p, "networkPolicy")
     cp = _map(np, "controlPlane")
@@ -123,6 +130,8 @@ def build(p: dict) -> Policies:
         "podSecurityVersion": p.get("podSecurityVersion") or "latest",
         "podSecurity": {"mode": ps.get("mode") or "enforce",
                         "exemptions": [{"kind": e["kind"], "name": e["name"]} for e in ps.get("exemptions") or []]},
+        "workloadKinds": [_workload_kind(e) for e in p.get("workloadKinds") or []],
+        "unknownWorkloads": p.get("unknownWorkloads") or "error",
         "networkPolicy": {
             "enabled": np.get("enabled") is True,
             "fallbackDns": np.get("fallbackDns") or "",

@@ -110,7 +110,7 @@ def _workloads(release: Release) -> list[Endpoint]:
             for p in c.get("ports") if isinstance(c, dict) and isinstance(c.get("ports"), list) else []:
                 if isinstance(p, dict) and isinstance(p.get("containerPort"), int):
                     ports.append((p["containerPort"], str(p.get("protocol") or "TCP")))
-        label = ps.owner.label().replace(" ", "/")
+        label = ps.owner.label().replace(" ", "/") + (f" ({ps.where})" if ps.where else "")
         out.append(Endpoint(label, label, pod, sorted(set(ports)) or [(OTHER_PORT, "TCP")], False, ps.host_network))
     return out
 

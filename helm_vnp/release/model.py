@@ -90,10 +90,26 @@ class Obj:
 @dataclass
 class PodTemplate:
     """The pods one object of the release creates: its pod template after post-render (vnp's label
-    included), as the pod's labels and spec."""
+    included), as the pod's labels and spec.  A custom kind (``k8s.pod_creators``) may have several,
+    one per place (``where``); ``found`` is that place, from which quota reads the pod count.  Kinds
+    with no PodSpec (a Deckhouse VM, a Prometheus) have ``spec`` {} and ``has_spec`` False; their
+    ``quota_spec`` is what quota charges (an approximation, or None: nothing)."""
     owner: Obj
     spec: dict
     labels: dict
+    where: str = ""  # "" for a core workload; else e.g. "spec.workerGroupSpecs[0].template"
+    has_spec: bool = True
+    quota_spec: dict | None = None
+    found: object = None  # k8s.pod_creators.Found, for custom kinds
+
+    def label(self) -> str:
+        """``RayCluster r (spec.headGroupSpec.template)``; a core workload: ``Deployment web``."""
+        return self.owner.label() + (f" ({self.where})" if self.where else "")
+
+    @property
+    def charged_spec(self) -> dict | None:
+        """The pod spec quota charges."""
+        return self.spec if self.has_spec else self.quota_spec
 
     @property
     def host_network(self) -> bool:
@@ -176,8 +192,12 @@ class Release:
         if key not in self._pod_security:
             from helm_vnp.release.podsecurity import checked_documents, workload_violations
             found = []
-            for doc in checked_documents(self.docs):
-                violations = workload_violations(doc, level, version)
+            from helm_vnp.base.errors import VnpError
+            for doc in checked_documents(self.docs, self.declared_kinds):
+                try:
+                    violations = workload_violations(doc, level, version, self.declared_kinds)
+                except VnpError:
+                    continue  # a custom kind's template that is not a mapping: the post-render refuses it
                 if violations:
                     found.append((doc, violations))
             self._pod_security[key] = found
@@ -211,16 +231,54 @@ class Release:
                          and o.api_version.startswith("apiextensions.k8s.io/"))
 
     @cached_property
+    def declared_kinds(self) -> tuple:
+        """``policies.workloadKinds`` as ``k8s.pod_creators.PodCreator`` entries."""
+        from helm_vnp.k8s.pod_creators import declared_creators
+        return declared_creators(self.policies.get("workloadKinds"))
+
+    @cached_property
     def pods(self) -> list[PodTemplate]:
-        """Every pod-creating object of the chart, with its pod template."""
+        """Every pod-creating object of the chart with its pod templates: core workloads, and the
+        kinds of ``k8s.pod_creators`` (registered or declared), one record per place they keep pods."""
+        from helm_vnp.k8s.pod_creators import creator_for
         out = []
         for o in self.objects:
-            if o.doc is not None and is_workload(o.kind, o.api_version):
+            if o.doc is None:
+                continue
+            if is_workload(o.kind, o.api_version):
                 template = pod_template(o.obj, o.kind)
                 spec = template.get("spec") if isinstance(template, dict) else None
                 if isinstance(spec, dict):
                     meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
                     out.append(PodTemplate(o, spec, str_map(meta.get("labels"))))
+                continue
+            creator = creator_for(o.api_version, o.kind, self.declared_kinds)
+            if creator is not None:
+                out += self._custom_pods(o, creator)
+        return out
+
+    def _custom_pods(self, o: Obj, creator) -> list[PodTemplate]:
+        from helm_vnp.base.errors import VnpError
+        from helm_vnp.k8s.pod_creators import find_sources, quota_spec, workload_ref
+        try:
+            found = find_sources(o.obj, creator)
+        except VnpError:
+            return []  # the post-render refuses such an object; lint reports it through render errors
+        out = [PodTemplate(o, f.spec if f.spec is not None else {}, str_map(f.labels), f.where, f.spec is not None,
+                           quota_spec(o.obj, f) if f.spec is None else None, f) for f in found]
+        ref = workload_ref(o.obj) if creator.kind == "Rollout" and creator.group == "argoproj.io" else None
+        if ref is not None:  # the pods come from a Deployment's template (the Rollout's replicas)
+            for d in self.objects:
+                if d.doc is not None and d.kind == ref[0] == "Deployment" and d.name == ref[1] \
+                        and d.namespace == o.namespace and is_workload(d.kind, d.api_version):
+                    template = pod_template(d.obj, d.kind)
+                    spec = template.get("spec") if isinstance(template, dict) else None
+                    if isinstance(spec, dict):
+                        meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
+                        from helm_vnp.k8s.pod_creators import Found
+                        place = Found(creator.sources[0], ("spec", "template", "metadata"), {}, spec, template)
+                        out.append(PodTemplate(o, spec, str_map(meta.get("labels")),
+                                               f"spec.workloadRef: Deployment {d.name}", True, None, place))
         return out
 
     @cached_property

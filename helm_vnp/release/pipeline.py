@@ -20,6 +20,7 @@ from helm_vnp.base.names import (
     RELEASE_LABEL,
 )
 from helm_vnp.helm import check_release_name
+from helm_vnp.k8s.pod_creators import declared_creators, is_pod_creator
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
 from helm_vnp.release.warnings import RenderWarning
 from helm_vnp.stream import Document, split
@@ -84,10 +85,12 @@ def infer_namespace(docs: list[Document]) -> str | None:
 
 
 def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
-                source: str = "<stdin>", docs: list[Document] | None = None, hooks_unseen: bool = False) -> Result:
+                source: str = "<stdin>", docs: list[Document] | None = None, hooks_unseen: bool = False,
+                check_pod_security: bool = True) -> Result:
     """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,
     so what they have parsed is not parsed again.  ``hooks_unseen``: model Helm 3, which never hands
-    hooks to a post-renderer (they stay unlabelled)."""
+    hooks to a post-renderer (they stay unlabelled).  ``check_pod_security`` False: leave Pod Security
+    to the linter's ``pss.*`` rules (the post-renderer stops at the first violating render)."""
     if docs is None:
         docs = split(data, source)
     if release is None:
@@ -102,18 +105,22 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     warnings: list[RenderWarning] = []
     for doc in chart_docs:
         refuse_hidden_workloads(doc)
-    workloads = [d for d in chart_docs if d.kind in POD_METADATA_PATH and is_workload(d.kind, d.api_version)]
+    declared = declared_creators(policies.get("workloadKinds"))
+    workloads = [d for d in chart_docs if is_pod_creator(d.api_version, d.kind, declared)]
+    if guards_pods(policies):
+        from helm_vnp.release.unknown_workloads import refuse_unknown_workloads
+        seen = [d for d in chart_docs if not _unseen_hook(d, hooks_unseen)]
+        warnings += refuse_unknown_workloads(seen, policies.get("unknownWorkloads") or "error", declared)
     out_docs = chart_docs
     if policies["selection"] == "podLabel" and _isolating(policies):
         from helm_vnp.stream.labelling import label_documents
-        targets = [d for d in workloads if not (hooks_unseen and HOOK_ANNOTATION.encode() in d.raw
-                                                and d.annotations.get(HOOK_ANNOTATION))]
-        out_docs, plain_jobs = label_documents(chart_docs, targets, release)
+        targets = [d for d in workloads if not _unseen_hook(d, hooks_unseen)]
+        out_docs, plain_jobs = label_documents(chart_docs, targets, release, declared)
         if plain_jobs:
             warnings.append(RenderWarning(JOB_MESSAGE.format(subject="its pod template gets"), tuple(plain_jobs),
                                           JOB_MESSAGE.format(subject="their pod templates get")))
-        workloads = [d for d in out_docs if d.kind in POD_METADATA_PATH and is_workload(d.kind, d.api_version)]
-    if policies["podSecurityStandard"] not in ("", "privileged"):
+        workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
+    if check_pod_security and policies["podSecurityStandard"] not in ("", "privileged"):
         warnings += enforce_pod_security(workloads, policies)
     from helm_vnp.generate import generate_all
     refs = _workload_refs(workloads, policies, warnings)
@@ -170,7 +177,7 @@ def refuse_hidden_workloads(doc: Document) -> None:
         elif kind is not None and kind.endswith("List"):
             items = doc.obj.get("items") if isinstance(doc.obj, dict) else None
             for i, item in enumerate(items if isinstance(items, list) else ()):
-                if isinstance(item, dict) and is_workload(item.get("kind"), item.get("apiVersion")):
+                if isinstance(item, dict) and is_pod_creator(item.get("apiVersion"), item.get("kind")):
                     raise VnpError(Problem(
                         f"holds a {item.get('kind')}: vnp cannot label the pods of a workload inside "
                         "a List (Helm installs its items one by one)", path=f"items[{i}]", file=doc.source,
@@ -184,18 +191,45 @@ def _isolating(policies: dict) -> bool:
     return bool(policies["networkPolicy"]["enabled"])
 
 
+def guards_pods(policies: dict) -> bool:
+    """Whether vnp isolates or checks the release's pods, so that pods it cannot see into matter:
+    ``networkPolicy.enabled`` (in either selection mode: such pods would be neither labelled nor
+    selected) or a Pod Security standard (their specs would go unchecked)."""
+    return _isolating(policies) or policies.get("podSecurityStandard") not in ("", "privileged", None)
+
+
+def _unseen_hook(doc: Document, hooks_unseen: bool) -> bool:
+    return hooks_unseen and HOOK_ANNOTATION.encode() in doc.raw and bool(doc.annotations.get(HOOK_ANNOTATION))
+
+
 def _workload_refs(workloads: list[Document], policies: dict, warnings: list[RenderWarning]) -> list[dict]:
     if policies["selection"] != "workloadSelectors" or not policies["networkPolicy"]["enabled"]:
         return []  # only workloadSelectors mode selects per workload
+    from helm_vnp.k8s.pod_creators import creator_for
     from helm_vnp.k8s.workloads import selector_of
+    declared = declared_creators(policies.get("workloadKinds"))
     refs = []
     for d in workloads:
         if not d.name:  # its policy is named after it (Kubernetes refuses a nameless object anyway)
             raise VnpError(Problem(f"{d.kind} without metadata.name: vnp cannot name the NetworkPolicy for its "
                                    "pods", file=d.source, line=d.object_line, path="metadata.name",
                                    expected="a name"))
-        sel = selector_of(d.obj, d.kind)
-        if sel is None:
+        creator = None if is_workload(d.kind, d.api_version) else creator_for(d.api_version, d.kind, declared)
+        if creator is not None:  # a custom kind: its pods' labels, when there is one set of them to read
+            from helm_vnp.stream.labelling import sources_in
+            try:
+                label_sets = [f.labels for f in sources_in(d, creator) if f.labels]
+            except VnpError as exc:
+                raise d.error_in(exc) from None
+            sel = ({"matchLabels": {str(k): "" if v is None else str(v) for k, v in label_sets[0].items()}}
+                   if len(label_sets) == 1 else None)
+        else:
+            sel = selector_of(d.obj, d.kind)
+        if sel is None and creator is not None:
+            warnings.append(RenderWarning(f"no single set of pod labels vnp can read to select the pods of this "
+                                          f"{d.kind} by ({len(label_sets)} found); its pods are not isolated "
+                                          "(selection: workloadSelectors); use selection: podLabel", (d,)))
+        elif sel is None:
             warnings.append(RenderWarning("no selector or pod labels to select its pods by; its pods are not "
                                           "isolated (selection: workloadSelectors)", (d,)))
         refs.append({"kind": d.kind, "name": d.name, "selector": sel})
@@ -240,11 +274,15 @@ def enforce_pod_security(workloads: list[Document], policies: dict) -> list[Rend
     version = policies.get("podSecurityVersion") or "latest"
     security = policies.get("podSecurity") or {}
     exemptions = security.get("exemptions") or []
+    declared = declared_creators(policies.get("workloadKinds"))
     found: list[RenderWarning] = []
     for doc in workloads:
         if exemption_for(doc, exemptions) is not None:
             continue
-        violations = workload_violations(doc, level, version)
+        try:
+            violations = workload_violations(doc, level, version, declared)
+        except VnpError as exc:
+            raise doc.error_in(exc) from None
         if violations:
             found.append(RenderWarning(warning_message(level, version, violations), (doc,)))
     if not found or security.get("mode", "enforce") == "warn":

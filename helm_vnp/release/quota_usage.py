@@ -76,24 +76,30 @@ def _hpa_targets(objects: list[Obj], namespace: str) -> dict:
 
 def contributors(release: Release, items: list, nodes: int) -> list[Contributor]:
     """Everything in the release namespace that a quota charges, for an install."""
-    from helm_vnp.k8s.kinds import NAMESPACED, count_key, kind_info
+    from helm_vnp.k8s.kinds import NAMESPACED, UNKNOWN, count_key, kind_info
     from helm_vnp.k8s.replicas import concurrent_pods
     from helm_vnp.k8s.resources import ephemeral_claims, overhead_of, pod_containers, pod_total
     hpas = _hpa_targets(release.objects, release.namespace)
-    pods = {id(ps.owner): ps for ps in release.pods}
+    pods: dict = {}
+    for ps in release.pods:
+        pods.setdefault(id(ps.owner), []).append(ps)
     out = []
     for o in release.objects:
         if o.namespace != release.namespace or o.test_hook:
             continue
         info = kind_info(o.api_version, o.kind, release.crds)
-        if info.scope != NAMESPACED:
-            continue
+        templates = pods.get(id(o), [])
+        if info.scope != NAMESPACED and not (templates and info.scope == UNKNOWN):
+            continue  # a custom kind with pods but no CRD in the stream: its pods are in the namespace
         c = Contributor(o.label())
         spec = o.obj.get("spec") if isinstance(o.obj.get("spec"), dict) else {}
-        ps = pods.get(id(o))
+        ps = templates[0] if templates and templates[0].found is None else None
         key = count_key(o.api_version, o.kind, release.crds)
-        if ps is None or key != "count/pods":  # a bare Pod's count/pods is its pod count, below
+        if not templates or key != "count/pods":  # a bare Pod's count/pods is its pod count, below
             _add(c.usage, key, 1)
+        if templates and ps is None:
+            out += _custom_contributors(c, o, templates, items, nodes)
+            continue
         if ps is not None:
             count = concurrent_pods(o.kind, o.obj, hpas.get((o.kind, o.name)), nodes)
             c.pod, c.how, c.daemonset = ps, count.how, o.kind == "DaemonSet"
@@ -140,6 +146,34 @@ def contributors(release: Release, items: list, nodes: int) -> list[Contributor]
                            {"count/secrets": Fraction(1)}))
     # every namespace holds it (the root CA publisher creates it), and it counts like any ConfigMap
     out.append(Contributor("ConfigMap kube-root-ca.crt (in every namespace)", {"count/configmaps": Fraction(1)}))
+    return out
+
+
+def _custom_contributors(first: Contributor, o: Obj, templates: list, items: list, nodes: int) -> list[Contributor]:
+    """A custom kind's pods (``k8s.pod_creators``), one contributor per place it keeps pods: the count
+    from its replicas paths; compute from its pod spec, or from what the kind states it requests
+    (``PodTemplate.quota_spec``: a VM's CPU and memory, a Prometheus's resources), else none."""
+    from helm_vnp.k8s.pod_creators import pod_count
+    from helm_vnp.k8s.resources import ephemeral_claims, overhead_of, pod_containers, pod_total
+    out = []
+    for i, ps in enumerate(templates):
+        c = first if i == 0 else Contributor(ps.label())
+        if i == 0:
+            c.label = ps.label()
+        n, how = pod_count(o.obj, ps.found, nodes)
+        spec = ps.charged_spec
+        c.pod, c.how, c.daemonset = ps, how, ps.found.source.per_node
+        if spec is None:
+            c.how += "; requests not known (not counted)"
+        c.containers = pod_containers(spec or {}, items)
+        _add(c.usage, "pods", n)
+        _add(c.usage, "count/pods", n)
+        for which in ("requests", "limits"):
+            for r, q in pod_total(c.containers, which, overhead_of(spec or {}), spec or {}).items():
+                _add(c.usage, f"{which}.{r}", q * n)
+        for _name, claim in ephemeral_claims(ps.spec):
+            _pvc_usage(c.usage, claim, n)
+        out.append(c)
     return out
 
 

@@ -32,10 +32,23 @@ entry, what installing the release would use at peak:
   only the pods they match.
 
 Hook Jobs and Pods count (they run during install, and this assumes they
-overlap with everything else); ``helm test`` hooks do not.  Pods that operators
-create later from custom resources (Prometheus, Alertmanager, …) cannot be
-seen and are not counted.  Objects already in the namespace are not known
-either: the quota is namespace-wide, so leave room.
+overlap with everything else); ``helm test`` hooks do not.
+
+Pods that operators create from the custom resources vnp knows
+(``helm_vnp.k8s.pod_creators``: Argo Rollouts, KubeVirt and Deckhouse VMs,
+prometheus-operator, Ray, Kubeflow, JobSet, ... and ``policies.workloadKinds``) are
+counted, approximately: pods from the kind's replicas fields (a Rollout's or CloneSet's
+``replicas``, a Prometheus's ``replicas`` × ``shards``, a Ray worker group's ``replicas``
+× ``numOfHosts``, a LeaderWorkerSet's ``replicas`` × ``size`` for its workers; 1 where the
+kind has none, e.g. a VM, a Knative Service at its initial scale, a declared kind; 0 for
+templates no pod is made from by themselves, e.g. a WorkflowTemplate); compute from the
+pod spec they carry, else from what they state: a KubeVirt VM's ``domain.resources``, a
+Deckhouse VM's ``cpu.cores`` × ``coreFraction`` and ``memory.size``, a Prometheus's
+``resources`` - *without* a VM's virt-launcher overhead or an operator's sidecars.
+Kinds that state neither (Spark, Argo Workflows) count as pods without compute.
+
+Objects already in the namespace are not known either: the quota is
+namespace-wide, so leave room.
 
 It also reports pods the quota would refuse outright: with ``requests.cpu``,
 ``limits.memory`` and the like in ``hard``, every container must specify them

@@ -38,6 +38,7 @@ RULE_MODULES = tuple(import_module(f"helm_vnp.rules.{name}") for name in (
     "scope_cluster",
     "scope_namespace",
     "stream_yaml",
+    "workload_unknown_kind",
 ))
 
 

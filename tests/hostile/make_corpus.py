@@ -392,11 +392,37 @@ def shape_cases() -> list[Case]:
                     note="a List must be read to find workloads; unreadable means refused"))
     # unknown kinds and CRs
     crd_deploy = deployment(api="example.com/v1")
-    out.append(Case("cr-named-deployment", "unknown kinds and CRs", stream(crd_deploy),
-                    note="kind Deployment of another API group is not a workload"))
+    out.append(Case("cr-named-deployment", "unknown kinds and CRs", stream(crd_deploy), "error",
+                    message="Deployment web (chart/templates/web.yaml): holds a pod template "
+                            "(spec.template.spec.containers) but vnp does not know the kind Deployment",
+                    where="<stdin>:3", note="kind Deployment of another API group is not a workload: an unknown "
+                                            "kind with a pod template is refused (policies.unknownWorkloads: error)"))
+    for mode in ("warn", "ignore"):
+        out.append(Case(f"cr-named-deployment-{mode}", "unknown kinds and CRs", stream(crd_deploy),
+                        values=DEFAULT_VALUES + f"  unknownWorkloads: {mode}\n".encode(),
+                        note=f"unknownWorkloads: {mode} lets the unknown kind pass untouched"))
+    out.append(Case("cr-named-deployment-declared", "unknown kinds and CRs", stream(crd_deploy), "labelled",
+                    labelled=[0], values=DEFAULT_VALUES + b"  workloadKinds:\n  - apiVersion: example.com/*\n"
+                                                          b"    kind: Deployment\n    podTemplatePath: spec.template\n",
+                    note="declared in policies.workloadKinds: labelled at the declared path"))
     out.append(Case("cr-unknown-kind", "unknown kinds and CRs",
-                    stream("apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: p\n"
-                           "spec:\n  podMetadata:\n    labels: {a: b}\n")))
+                    stream("apiVersion: x.example/v1\nkind: Thing\nmetadata:\n  name: p\n"
+                           "spec:\n  podMetadata:\n    labels: {a: b}\n"),
+                    note="an unknown kind without a containers list passes"))
+    for name, body, where in (
+            ("list", "  template:\n  - a\n", "spec.template is a list"),
+            ("scalar", "  template: 3\n", "spec.template is the scalar 3"),
+            ("metadata-scalar", "  template:\n    metadata: x\n    spec: {}\n",
+             "spec.template.metadata is the scalar 'x'")):
+        out.append(Case(f"cr-rollout-template-{name}", "unknown kinds and CRs",
+                        stream("apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: r\nspec:\n" + body),
+                        "error", where="<stdin>:2",
+                        message=(f"Rollout r: {'the pod metadata' if 'metadata' in name else 'the pod template'}"
+                                 f" at {where}"),
+                        note="a registered kind whose template is not a mapping: a located error"))
+    out.append(Case("cr-rollout-template-missing", "unknown kinds and CRs",
+                    stream("apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: r\nspec:\n"
+                           "  replicas: 1\n"), note="no template (and no workloadRef): nothing to label"))
     out.append(Case("cr-value-tag-equals", "unknown kinds and CRs",
                     stream("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
                            "  name: x\nspec:\n  enum: ['!=', =, =~, '!~']\n"), note="kube-prometheus-stack's bare '='"))

@@ -121,6 +121,8 @@ CASES = {
     "scope.namespace": ("---\napiVersion: v1\nkind: Service\nmetadata: {name: exporter, namespace: kube-system}\n"
                         "spec:\n  ports: [{port: 80}]\n", ""),
     "stream.yaml": ("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {a: b\ndata: {}\n", ""),
+    "workload.unknownKind": ("---\napiVersion: example.com/v1\nkind: Worker\nmetadata: {name: w}\nspec:\n"
+                             "  template:\n    spec:\n      containers: [{name: w, image: w}]\n", NETPOL),
 }
 PSS = {r.id for r in all_rules() if r.id.startswith("pss.")}
 # A default run lints at restricted, where these baseline checks give way to their restricted versions

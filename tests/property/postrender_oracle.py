@@ -12,6 +12,7 @@ import copy
 from helm_vnp.base.errors import VnpError
 from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.base.yamlload import load
+from helm_vnp.k8s.pod_creators import creator_for, find_sources, is_pod_creator
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload, pod_template
 from helm_vnp.release.pipeline import is_generated, post_render
 from helm_vnp.stream import split
@@ -31,8 +32,10 @@ def parse_raw(raw: bytes):
         return _UNPARSABLE
 
 
-def labelled(obj, kind: str, release: str = RELEASE):
+def labelled(obj, kind: str, release: str = RELEASE, api_version: str | None = None):
     """``obj`` with the release label on its pod template; new dicts on the path, so aliases don't leak."""
+    if not (kind in POD_METADATA_PATH and is_workload(kind, api_version or obj.get("apiVersion"))):
+        return _custom_labelled(obj, creator_for(api_version or obj.get("apiVersion"), kind), release)
     obj = copy.deepcopy(obj)
     template = pod_template(obj, kind)
     if template is None:
@@ -49,6 +52,22 @@ def labelled(obj, kind: str, release: str = RELEASE):
             parent[key] = dict(parent[key])
             parent = parent[key]
         parent["template"] = {**template, "metadata": meta}
+    return obj
+
+
+def _custom_labelled(obj, creator, release: str):
+    """A registered kind: the label in the labels of every place ``k8s.pod_creators`` finds (missing
+    mappings on the way created), built on a copy with new dicts."""
+    obj = copy.deepcopy(obj)
+    for found in find_sources(obj, creator):
+        node = obj
+        for seg in found.metadata_path:
+            child = node[seg] if isinstance(node, list) else node.get(seg)
+            child = dict(child) if isinstance(child, dict) else list(child) if isinstance(child, list) else {}
+            node[seg] = child
+            node = child
+        labels = node.get("labels") if isinstance(node.get("labels"), dict) else {}
+        node["labels"] = {**labels, RELEASE_LABEL: release}
     return obj
 
 
@@ -73,14 +92,14 @@ def check_post_render(data: bytes, policies: dict, release: str = RELEASE, idemp
             continue
         assert _labels_here(policies), f"document {i} altered though nothing is labelled"
         kind = a.kind
-        assert kind in POD_METADATA_PATH and is_workload(kind, a.api_version), \
-            f"document {i} ({kind}) altered though it has no pod template"
+        assert is_pod_creator(a.api_version, kind), f"document {i} ({kind}) altered though it has no pod template"
         before = parse_raw(a.raw)
         after = parse_raw(b.raw)
         if before is _UNPARSABLE:
             continue  # the fast path labels without parsing; Helm rejects such a document anyway
         assert after is not _UNPARSABLE, f"document {i} ({kind}) no longer parses after labelling"
-        assert after == labelled(before, kind, release), f"document {i} ({kind}): not the input plus the label"
+        assert after == labelled(before, kind, release, a.api_version), \
+            f"document {i} ({kind}): not the input plus the label"
     # the appended documents are exactly the generated objects
     tail = output[len(chart):]
     tail_docs = [d for d in split(tail) if not d.is_empty]
@@ -94,6 +113,11 @@ def check_post_render(data: bytes, policies: dict, release: str = RELEASE, idemp
 def _assert_already_labelled(doc, release: str, i: int) -> None:
     obj = parse_raw(doc.raw)
     if obj is _UNPARSABLE:
+        return
+    if not (doc.kind in POD_METADATA_PATH and is_workload(doc.kind, doc.api_version)):
+        creator = creator_for(doc.api_version, doc.kind)
+        for found in find_sources(obj, creator) if creator is not None else ():
+            assert found.labels.get(RELEASE_LABEL) == release, f"{doc.kind} document {i}: {found.where} unlabelled"
         return
     template = pod_template(obj, doc.kind)
     if template is None:

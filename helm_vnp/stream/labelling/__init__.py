@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 
-from helm_vnp.base.errors import VnpError
+from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.base.names import HOOK_ANNOTATION, RELEASE_LABEL
-from helm_vnp.k8s.workloads import POD_METADATA_PATH
+from helm_vnp.k8s.pod_creators import creator_for, find_sources
+from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
 from helm_vnp.stream.document import Document
 from helm_vnp.stream.labelling import plan_by_indent, plan_by_lines
 from helm_vnp.stream.labelling.edit import apply
@@ -38,9 +39,10 @@ def has_unprintable(raw: bytes) -> bool:
     return not raw.isascii() and _UNICODE_BREAK.search(raw) is not None
 
 
-def label_documents(docs: list[Document], workloads: list[Document], release: str):
+def label_documents(docs: list[Document], workloads: list[Document], release: str, declared: tuple = ()):
     """(documents with labelled workloads, the plain (non-hook) Jobs that got the label).  Other
-    documents are the same objects."""
+    documents are the same objects.  ``declared``: the ``policies.workloadKinds`` entries
+    (``k8s.pod_creators.declared_creators``) that, with the registry, say where other kinds' pods are."""
     targets = {id(d) for d in workloads}
     out = []
     plain_jobs = []
@@ -49,7 +51,7 @@ def label_documents(docs: list[Document], workloads: list[Document], release: st
             out.append(doc)
             continue
         try:
-            edits = plan(doc, release)
+            edits = plan(doc, release, declared)
         except VnpError as exc:
             raise doc.error_in(exc) from None
         if edits:
@@ -60,15 +62,44 @@ def label_documents(docs: list[Document], workloads: list[Document], release: st
     return out, plain_jobs
 
 
-def plan(doc: Document, release: str):
-    """Edits that label ``doc``'s pod template (indentation search first, line reader second, parser last)."""
-    path = POD_METADATA_PATH[doc.kind]
+def plan(doc: Document, release: str, declared: tuple = ()):
+    """Edits that label every pod template of ``doc``: a core workload's one, or each place a
+    registered or declared kind keeps its pods' labels (all planned on the same bytes, applied at once)."""
+    path = POD_METADATA_PATH.get(doc.kind or "")
+    if path is not None and is_workload(doc.kind, doc.api_version):
+        return plan_path(doc, path, release)
+    creator = creator_for(doc.api_version, doc.kind, declared)
+    if creator is None:
+        return []
+    edits: list = []
+    for found in sources_in(doc, creator):
+        edits += plan_path(doc, found.metadata_path, release, found.source.create_from)
+    edits.sort(key=lambda e: e.offset)
+    for a, b in zip(edits, edits[1:]):
+        if a.offset + a.delete > b.offset or (a.offset == b.offset and (a.delete or b.delete)):
+            raise VnpError(Problem(f"{doc.kind} {doc.name}: two of its pod templates share text (a YAML alias?): "
+                                   "vnp cannot label them separately", file=doc.source, line=doc.object_line))
+    return edits
+
+
+def sources_in(doc: Document, creator) -> list:
+    """``k8s.pod_creators.find_sources`` of the document, its errors located at the object."""
+    try:
+        return find_sources(doc.obj, creator)
+    except VnpError as exc:
+        raise VnpError([Problem(**{**p.as_dict(), "file": doc.source, "line": doc.object_line})
+                        for p in exc.problems]) from None
+
+
+def plan_path(doc: Document, path: tuple, release: str, create_from: int | None = None):
+    """Edits that set the label under ``path`` (indentation search first, line reader second, parser last)."""
     edits = ASK_PARSER
-    if doc.is_block_mapping and not has_unprintable(doc.raw):
-        edits = plan_by_indent.plan(doc, path, RELEASE_LABEL, release)
+    if doc.is_block_mapping and not has_unprintable(doc.raw) and all(isinstance(p, str) for p in path):
+        if create_from is None or create_from >= len(path) - 1:
+            edits = plan_by_indent.plan(doc, path, RELEASE_LABEL, release)
         if edits is ASK_PARSER:
-            edits = plan_by_lines.plan(doc.raw, doc.body_start, path, RELEASE_LABEL, release)
+            edits = plan_by_lines.plan(doc.raw, doc.body_start, path, RELEASE_LABEL, release, create_from)
     if edits is ASK_PARSER:
         from helm_vnp.stream.labelling import plan_by_parser
-        edits = plan_by_parser.plan(doc, path, RELEASE_LABEL, release)
+        edits = plan_by_parser.plan(doc, path, RELEASE_LABEL, release, create_from)
     return edits or []

@@ -14,12 +14,14 @@ from helm_vnp.stream.labelling.edit import Edit, quote
 from helm_vnp.stream.scalars import ASK_PARSER, scalar
 
 
-def plan(data: bytes, body_start: int, path: tuple[str, ...], key: str, value: str):
+def plan(data: bytes, body_start: int, path: tuple[str, ...], key: str, value: str, create_from: int | None = None):
     """Edits that set ``key: value`` in the labels under ``path`` of block YAML, or ASK_PARSER.
 
     Returns [] when the label is already set, None when the document has no such
-    pod template (e.g. ``spec.template`` missing).
+    pod template (e.g. ``spec.template`` missing).  Keys of ``path`` from index
+    ``create_from`` on (default: only the last, the template's ``metadata``) are added when missing.
     """
+    create_from = len(path) - 1 if create_from is None else create_from
     lines = block_lines.lines_of(data, body_start)
     if lines is ASK_PARSER:
         return ASK_PARSER
@@ -32,15 +34,16 @@ def plan(data: bytes, body_start: int, path: tuple[str, ...], key: str, value: s
             return ASK_PARSER
         entry = found.get(name)
         if entry is None:
-            if name != "metadata" or depth == 0 and len(path) > 1:
+            if depth < create_from:
                 return None  # no pod template here
-            # template without metadata: add "metadata:\n  labels:\n    key: value"
+            # template without metadata: add "metadata:\n  labels:\n    key: value" (or a longer tail)
             col = _column(lines, start, end, found)
             if col is None:
                 return ASK_PARSER
-            pad = " " * col
-            text = (pad + "metadata:").encode() + newline + (pad + "  labels:").encode() + newline \
-                + (pad + "    " + entry_line).encode("utf-8") + newline
+            text = b""
+            for i, missing in enumerate(path[depth:] + ("labels",)):
+                text += (" " * (col + 2 * i) + missing + ":").encode() + newline
+            text += (" " * (col + 2 * (len(path) - depth + 1)) + entry_line).encode("utf-8") + newline
             return [Edit(lines[_first_entry(found)].offset, 0, text)]
         kind = block_lines.block_value(lines, entry)
         if kind is ASK_PARSER or kind[0] != "block":

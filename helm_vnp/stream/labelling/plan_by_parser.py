@@ -11,8 +11,10 @@ from helm_vnp.stream.document import Document
 from helm_vnp.stream.labelling.edit import Edit, quote
 
 
-def plan(doc: Document, path: tuple[str, ...], key: str, value: str):
-    from ruamel.yaml.nodes import MappingNode, ScalarNode
+def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | None = None):
+    """Edits that set the label in the labels of the mapping at ``path`` (str keys; int: a list index);
+    keys from index ``create_from`` on (default: the last) are added when missing; None: no such place."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     from helm_vnp.base.yamlload import compose
 
@@ -27,29 +29,39 @@ def plan(doc: Document, path: tuple[str, ...], key: str, value: str):
         return VnpError(Problem(f"{doc.kind} {doc.name}: cannot add the {key} label: {why}", file=doc.source,
                                 line=line, hint="use policies.selection: workloadSelectors for this chart"))
 
+    create_from = len(path) - 1 if create_from is None else create_from
     node = root
     for depth, name in enumerate(path):
+        if isinstance(name, int):
+            if not isinstance(node, SequenceNode) or name >= len(node.value):
+                return None
+            child = node.value[name]
+            if not (node.start_mark.index <= child.start_mark.index <= node.end_mark.index) \
+                    or _anchored_item(text, child):
+                raise fail(f"item {name} carries a YAML anchor or alias", child)
+            node = child
+            continue
         if not isinstance(node, MappingNode):
             return None
         _no_merge(node, fail)
         child = _get(node, name)
+        rest = path[depth:]
         if child is None:
-            if name != "metadata":
+            if depth < create_from:
                 return None  # no pod template
-            return [_add_entry(node, pos, "metadata", "{" + f'"labels": {{{entry}}}' + "}", entry, fail, nested=True)]
+            return [_add_entry(node, pos, rest, _flow(rest[1:], entry), entry, fail)]
         if _anchored(text, child, pos):
             raise fail(f"'{name}' carries a YAML anchor or alias", child)
         node = child
-        if isinstance(node, ScalarNode) and name == "metadata" and node.value in ("", "~", "null", "Null", "NULL"):
-            return [_replace(node, pos,
-                             " {" + f'"labels": {{{entry}}}' + "}" if node.start_mark.index == node.end_mark.index
-                             else "{" + f'"labels": {{{entry}}}' + "}")]
+        if isinstance(node, ScalarNode) and depth >= create_from and node.value in ("", "~", "null", "Null", "NULL"):
+            flow = _flow(rest[1:], entry)
+            return [_replace(node, pos, " " + flow if node.start_mark.index == node.end_mark.index else flow)]
     if not isinstance(node, MappingNode):
         raise fail("the pod template's metadata is not a mapping", node)
     _no_merge(node, fail)
     labels = _get(node, "labels")
     if labels is None:
-        return [_add_entry(node, pos, "labels", "{" + entry + "}", entry, fail, nested=False)]
+        return [_add_entry(node, pos, ("labels",), "{" + entry + "}", entry, fail)]
     if isinstance(labels, ScalarNode):
         if _anchored(text, labels, pos):  # replacing it would drop the anchor its aliases need
             raise fail("the labels carry a YAML anchor or alias", labels)
@@ -150,7 +162,45 @@ def _insert_first(mapping, pos: _Positions, entry: str, fail) -> Edit:
     return Edit(pos.byte(start), 0, (" " * col + entry + newline).encode("utf-8"))
 
 
-def _add_entry(mapping, pos, name: str, flow_value: str, entry: str, fail, nested: bool) -> Edit:
+def _after_first_entry(mapping, pos: _Positions, col: int) -> int | None:
+    """Where a new key of a block mapping that starts a list item (``- name: x``) can start its
+    line: before the second key, if that starts its line at ``col``; after a one-entry mapping's
+    value, if nothing but blanks or a comment follow it on its line; else None."""
+    text = pos.text
+    if len(mapping.value) > 1:
+        second = mapping.value[1][0]
+        start = pos.line_start(second.start_mark.index)
+        if second.start_mark.column == col and not text[start:second.start_mark.index].strip():
+            return start
+        return None
+    end = mapping.value[0][1].end_mark.index
+    if end > 0 and text[end - 1] == "\n":
+        return end
+    nl = text.find("\n", end)
+    rest = text[end:len(text) if nl < 0 else nl].strip()
+    if nl < 0 or (rest and not rest.startswith("#")):
+        return None
+    return nl + 1
+
+
+def _flow(keys: tuple, entry: str) -> str:
+    """``{"metadata": {"labels": {entry}}}`` for keys ("metadata",): the missing keys, then the labels."""
+    text = "{" + entry + "}"
+    for name in reversed(keys + ("labels",)):
+        text = "{" + f"{quote(name)}: {text}" + "}"
+    return text
+
+
+def _anchored_item(text: str, node) -> bool:
+    """A list item with an anchor (``- &a``) or that is an alias (``- *a``)."""
+    start = node.start_mark.index
+    dash = max(text.rfind("-", 0, start), text.rfind("[", 0, start), text.rfind(",", 0, start))
+    return "&" in text[dash + 1:start] or text[start:start + 1] in ("&", "*")
+
+
+def _add_entry(mapping, pos, names: tuple, flow_value: str, entry: str, fail) -> Edit:
+    """Add ``names[0]`` to ``mapping``, holding the other ``names`` nested, then ``labels`` with ``entry``."""
+    name = names[0]
     if mapping.flow_style or not mapping.value:
         if not mapping.value and not mapping.flow_style:
             raise fail("empty mapping on the pod template path", mapping)
@@ -159,12 +209,14 @@ def _add_entry(mapping, pos, name: str, flow_value: str, entry: str, fail, neste
     first_key = mapping.value[0][0]
     col = first_key.start_mark.column
     start = pos.line_start(first_key.start_mark.index)
-    if pos.text[start:first_key.start_mark.index].strip():
-        raise fail("the mapping's first key does not start its line", first_key)
+    prefix = pos.text[start:first_key.start_mark.index]
+    if prefix.strip():
+        # "- key: value": a list item; add the key after its first entry
+        start = _after_first_entry(mapping, pos, col) if prefix.strip(" -") == "" else None
+        if start is None:
+            raise fail("the mapping's first key does not start its line", first_key)
     newline = "\r\n" if pos.text.find("\r\n") >= 0 else "\n"
-    pad = " " * col
-    if nested:
-        text = f"{pad}metadata:{newline}{pad}  labels:{newline}{pad}    {entry}{newline}"
-    else:
-        text = f"{pad}labels:{newline}{pad}  {entry}{newline}"
+    keys = names if names[-1] == "labels" else names + ("labels",)
+    text = "".join(f"{' ' * (col + 2 * i)}{k}:{newline}" for i, k in enumerate(keys))
+    text += f"{' ' * (col + 2 * len(keys))}{entry}{newline}"
     return Edit(pos.byte(start), 0, text.encode("utf-8"))
