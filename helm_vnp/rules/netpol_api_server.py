@@ -4,7 +4,15 @@
 to a Role or ClusterRole by a RoleBinding or ClusterRoleBinding *of the release*
 (the plainest evidence that its pods call the API: operators, controllers,
 kube-state-metrics, sidecars that watch ConfigMaps), unless the pod turns off
-``automountServiceAccountToken``.  Under the effective egress (vnp's policies and the
+``automountServiceAccountToken``.  A binding counts as evidence when its role grants
+something: a Role or ClusterRole the release renders with at least one rule that
+names verbs and resources (or non-resource URLs), an aggregated ClusterRole
+(``aggregationRule``: the controller fills in its rules from other ClusterRoles), or a
+role the release does not render (a built-in ClusterRole such as ``view``, or one
+installed by someone else: vnp cannot see its rules, and such bindings are made to be
+used).  A binding to a role with no rules, or only rules that grant nothing (empty
+``verbs`` or ``resources``), is not: argo-cd's repo-server, for one, is bound to an
+empty Role and never calls the API.  Under the effective egress (vnp's policies and the
 chart's own), can such a pod open a connection to a private address on port 443 or
 6443?  Checked when isolation is on (``networkPolicy.enabled``) or when a chart
 policy isolates the pod's egress; host-network pods are ``netpol.hostNetwork``'s.
@@ -67,13 +75,26 @@ def _probes(policies) -> list[tuple[str, int]]:
     return sorted(set(out))
 
 
+def _roles(objects) -> dict:
+    """(kind, namespace or "" for a ClusterRole, name) -> the role object, for the release's RBAC roles."""
+    return {(o.kind, "" if o.kind == "ClusterRole" else o.namespace, o.name): o.obj for o in objects
+            if o.kind in ("Role", "ClusterRole") and o.api_version.startswith("rbac.authorization.k8s.io/")}
+
+
 def _bindings(objects, namespace: str) -> dict:
-    """(namespace, service account) -> ["ClusterRoleBinding x (ClusterRole y)", ...]."""
+    """(namespace, service account) -> ["ClusterRoleBinding x (ClusterRole y)", ...], for bindings whose
+    role grants something (or is not the release's to judge)."""
+    from helm_vnp.k8s.rbac import role_grants_anything
+    roles = _roles(objects)
     out: dict = {}
     for o in objects:
         if o.kind not in BINDING_KINDS or not o.api_version.startswith("rbac.authorization.k8s.io/"):
             continue
         role = o.obj.get("roleRef") if isinstance(o.obj.get("roleRef"), dict) else {}
+        role_kind = "ClusterRole" if role.get("kind") == "ClusterRole" else "Role"
+        rendered = roles.get((role_kind, "" if role_kind == "ClusterRole" else o.namespace, str(role.get("name"))))
+        if rendered is not None and not role_grants_anything(rendered):
+            continue  # bound to nothing: no evidence that the pods call the API
         what = f"{o.kind} {o.name} ({role.get('kind', 'Role')} {role.get('name', '?')})"
         for s in o.obj.get("subjects") if isinstance(o.obj.get("subjects"), list) else []:
             if isinstance(s, dict) and s.get("kind") == "ServiceAccount" and s.get("name"):

@@ -32,6 +32,7 @@ RULE_MODULES = tuple(import_module(f"helm_vnp.rules.{name}") for name in (
     "netpol_host_network",
     "netpol_metadata",
     "quota_fit",
+    "rbac_tenant_escape",
     "render_warning",
     "scope_cluster",
     "scope_namespace",
