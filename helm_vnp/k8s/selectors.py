@@ -78,3 +78,9 @@ def plain_selector_problem(selector) -> str | None:
         return f"holds a map or list under {which}{hint}: a Service selector is label: value, the API server " \
                "rejects it"
     return None
+
+
+def shown(selector) -> str:
+    """A selector as one line for a message (JSON flow style, keys sorted)."""
+    import json
+    return json.dumps(selector, sort_keys=True, separators=(", ", ": "), default=str)

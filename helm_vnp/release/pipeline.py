@@ -116,9 +116,48 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     if policies["podSecurityStandard"] not in ("", "privileged"):
         warnings += enforce_pod_security(workloads, policies)
     from helm_vnp.generate import generate_all
+    if hooks_only(chart_docs):
+        # Helm 4.2's `separate` post-render strategy: this is the hooks' pass; the rest of the release
+        # comes in a pass of its own, and vnp's objects are generated there, once
+        _refuse_hook_workload_policies(workloads, policies)
+        warnings.append(RenderWarning(HOOKS_ONLY_MESSAGE))
+        return Result(_assemble(out_docs, []), out_docs, [], warnings, workloads)
     refs = _workload_refs(workloads, policies, warnings)
     generated = generate_all(policies, release, namespace, refs)
     return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads)
+
+
+HOOKS_ONLY_MESSAGE = (
+    "the stream holds only Helm hooks: they are labelled and checked, and vnp generates nothing for it (Helm 4.2's "
+    "`separate` post-render strategy post-renders hooks and the rest of the release in two passes; vnp's "
+    "objects come with the other pass, once). A chart made of hooks alone gets no NetworkPolicy, quota or limit "
+    "range from vnp")
+
+
+def hooks_only(docs: list[Document]) -> bool:
+    """Whether every object of the stream is a Helm hook (and there is at least one): the hooks' pass of
+    Helm 4.2's ``separate`` post-render strategy, which post-renders hooks and the rest separately."""
+    objects = [d for d in docs if not d.is_empty and d.kind]
+    return bool(objects) and all(HOOK_ANNOTATION.encode() in d.raw and d.annotations.get(HOOK_ANNOTATION)
+                                 for d in objects)
+
+
+def _refuse_hook_workload_policies(workloads: list[Document], policies: dict) -> None:
+    """With ``selection: workloadSelectors`` each workload gets a policy of its own, generated with the
+    other objects; in a hooks-only pass that would be a second set of objects, and left out its pods
+    would run unisolated: fail closed."""
+    if workloads and policies["selection"] == "workloadSelectors" and policies["networkPolicy"]["enabled"]:
+        raise VnpError(Problem(
+            f"the stream holds only Helm hooks, {len(workloads)} of them workloads ({_names(workloads)}): with "
+            "policies.selection: workloadSelectors vnp generates a NetworkPolicy per workload along with the "
+            "rest of the release, which this pass does not hold (Helm 4.2's `separate` post-render strategy)",
+            file=workloads[0].source, line=workloads[0].object_line,
+            hint="use policies.selection: podLabel (the default), or the `combined` post-render strategy"))
+
+
+def _names(docs: list[Document]) -> str:
+    shown = [f"{d.kind} {d.name or '<unnamed>'}" for d in docs[:3]]
+    return ", ".join(shown) + (f" and {len(docs) - 3} more" if len(docs) > 3 else "")
 
 
 _WORKLOAD_KIND = re.compile(

@@ -30,12 +30,17 @@ RULE_MODULES = tuple(import_module(f"helm_vnp.rules.{name}") for name in (
     "netpol_dns_port",
     "netpol_exposure",
     "netpol_host_network",
+    "netpol_malformed_selector",
     "netpol_metadata",
+    "netpol_peer_matches_nothing",
+    "netpol_selects_nothing",
+    "netpol_unselected_pod",
     "quota_fit",
     "rbac_tenant_escape",
     "render_warning",
     "scope_cluster",
     "scope_namespace",
+    "service_selects_nothing",
     "stream_yaml",
 ))
 
