@@ -1,4 +1,4 @@
-"""netpol.peerMatchesNothing: a peer of a chart NetworkPolicy names pods of the release namespace that the release does not have.
+"""netpol.peerMatchesNothing: a chart NetworkPolicy peer names pods of the release namespace that do not exist.
 
 **What it checks.** Every ``from``/``to`` peer of the chart's NetworkPolicies in the
 release namespace whose pods are in the release namespace (a ``podSelector``

@@ -6,19 +6,33 @@ as the API server's RBAC authorizer reads them (``*`` in ``apiGroups``,
 let whoever holds the role step outside the namespace vnp fences, or take any
 permission at all:
 
-| grant | what it enables |
-|---|---|
-| ``*`` verbs on ``*`` resources in ``*`` groups | everything (cluster-admin); in a Role, everything in the namespace, including every ServiceAccount token and so every permission bound to any of them |
-| ``escalate`` on ``roles`` / ``clusterroles`` | writing roles with permissions it does not hold: it can grant itself any permission |
-| ``bind`` on ``roles`` / ``clusterroles`` | binding roles it does not hold, ``cluster-admin`` included |
-| ``impersonate`` on ``users``, ``groups``, ``serviceaccounts``, ``userextras``, ``uids`` | acting as anyone (the group ``system:masters`` holds every permission) |
-| create/update/patch/delete on ``roles``, ``rolebindings``, ``clusterroles``, ``clusterrolebindings`` | rewriting who holds what: handing its permissions to any subject, removing or changing other tenants' roles and bindings |
-| create/update/patch/delete on mutating admission webhook configurations or policies | rewriting any API request in the cluster (a container injected into any pod), objects (Secrets included) sent to a webhook of its choice, or admission switched off |
-| create/update/patch/delete on validating admission webhook configurations or policies | rejecting any API request in the cluster, objects (Secrets included) sent to a webhook of its choice, or validation switched off |
-| create/update/patch/delete on ``customresourcedefinitions`` | changing or deleting any API type (deleting a CRD deletes every object of its kind in every namespace), pointing its conversion webhook at a service of its own |
-| create/update/patch/delete on ``apiservices`` | routing a whole API group to a service of its choice, which then serves and sees every request for it |
-| get/create on ``nodes/proxy`` | the kubelet API of every node: commands in any pod, past pods/exec authorization and admission |
-| create/get on ``pods/exec``, ``pods/attach``, create on ``serviceaccounts/token``, cluster-wide | commands in, or tokens of, any pod or ServiceAccount of any namespace, the control plane's add-ons included |
+* ``*`` verbs on ``*`` resources in ``*`` groups: everything (cluster-admin); in a Role,
+  everything in the namespace, every ServiceAccount token in it included, and so every
+  permission bound to any of those ServiceAccounts;
+* ``escalate`` on ``roles`` / ``clusterroles``: writing roles with permissions it does
+  not hold, so it can grant itself any permission;
+* ``bind`` on ``roles`` / ``clusterroles``: binding roles it does not hold,
+  ``cluster-admin`` included;
+* ``impersonate`` on ``users``, ``groups``, ``serviceaccounts``, ``userextras``,
+  ``uids``: acting as anyone (the group ``system:masters`` holds every permission);
+* create/update/patch/delete on ``roles``, ``rolebindings``, ``clusterroles``,
+  ``clusterrolebindings``: rewriting who holds what, handing its permissions to any
+  subject, removing or changing other tenants' roles and bindings;
+* create/update/patch/delete on mutating admission webhook configurations or policies:
+  rewriting any API request in the cluster (a container injected into any pod),
+  objects (Secrets included) sent to a webhook of its choice, admission switched off;
+* the same on validating ones: rejecting any API request in the cluster, objects sent
+  to a webhook of its choice, validation switched off;
+* create/update/patch/delete on ``customresourcedefinitions``: changing or deleting any
+  API type (deleting a CRD deletes every object of its kind in every namespace), its
+  conversion webhook pointed at a service of its own;
+* create/update/patch/delete on ``apiservices``: a whole API group routed to a service
+  of its choice, which then serves and sees every request for it;
+* get/create on ``nodes/proxy``: the kubelet API of every node, so commands in any pod,
+  past pods/exec authorization and admission;
+* cluster-wide create/get on ``pods/exec``, ``pods/attach`` and create on
+  ``serviceaccounts/token``: commands in, or tokens of, any pod or ServiceAccount of any
+  namespace, the control plane's add-ons included.
 
 Where a grant reaches: a Role only in its namespace, so its cluster-scoped grants are
 void (``bind`` on ``clusterroles`` is not: a RoleBinding to a ClusterRole is checked
@@ -33,6 +47,11 @@ one of those objects: it can never grant ``create`` or ``deletecollection``, and
 other grants reach only the named objects.  That is narrower but not harmless (a job
 that may update its own webhook configuration can still widen it to every request in
 the cluster), so it is reported at ``warning`` and names the objects.
+
+**Not reported here** (other routes to the same end, common in operators and better
+judged case by case): reading Secrets cluster-wide, and creating workloads in any
+namespace (kube-prometheus-stack's operator manages StatefulSets everywhere), which
+lets a pod run as any ServiceAccount it can name.
 
 **Why.** vnp's isolation fences one namespace: NetworkPolicies, quota, Pod Security.
 RBAC is the other half of a tenant boundary, and these grants reach around all of it:
