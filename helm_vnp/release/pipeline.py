@@ -116,7 +116,7 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     if policies["podSecurityStandard"] not in ("", "privileged"):
         warnings += enforce_pod_security(workloads, policies)
     from helm_vnp.generate import generate_all
-    if hooks_only(chart_docs):
+    if not hooks_unseen and hooks_only(chart_docs):
         # Helm 4.2's `separate` post-render strategy: this is the hooks' pass; the rest of the release
         # comes in a pass of its own, and vnp's objects are generated there, once
         _refuse_hook_workload_policies(workloads, policies)

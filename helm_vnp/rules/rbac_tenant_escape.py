@@ -28,9 +28,11 @@ permission at all:
   conversion webhook pointed at a service of its own;
 * create/update/patch/delete on ``apiservices``: a whole API group routed to a service
   of its choice, which then serves and sees every request for it;
-* get/create on ``nodes/proxy``: the kubelet API of every node, so commands in any pod,
-  past pods/exec authorization and admission;
-* cluster-wide create/get on ``pods/exec``, ``pods/attach`` and create on
+* get/create on ``nodes/proxy``: the kubelet API of every node, so commands in any pod
+  (the kubelet authorizes a WebSocket exec, an HTTP GET, as ``get``), past pods/exec
+  authorization and admission;
+* cluster-wide create on ``pods/exec``, ``pods/attach`` (older API servers accepted
+  ``get`` for a WebSocket exec too; not reported) and create on
   ``serviceaccounts/token``: commands in, or tokens of, any pod or ServiceAccount of any
   namespace, the control plane's add-ons included.
 
@@ -137,7 +139,7 @@ DANGERS = (
     Danger("node proxy", _on("", "nodes/proxy"), ("get", "create"),
            "reaches every kubelet's API: it can run commands in any pod on any node, past pods/exec "
            "authorization and admission", (CLUSTER,)),
-    Danger("exec", _on("", "pods/exec", "pods/attach"), ("create", "get"),
+    Danger("exec", _on("", "pods/exec", "pods/attach"), ("create",),
            "can run commands in any pod of any namespace (the control plane's add-ons included) and take its "
            "ServiceAccount's permissions", (CLUSTER,)),
     Danger("tokens", _on("", "serviceaccounts/token"), ("create",),

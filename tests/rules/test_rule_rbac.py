@@ -140,3 +140,10 @@ def test_corpus_findings_are_the_webhook_and_crd_patchers(corpus):
         found = run(rbac_tenant_escape, corpus(name).read_bytes(), namespace=namespace)
         assert all(f.severity == "error" and f.object.kind == "ClusterRole" for f in found)
         assert {(f.object.name, f.message.split(" on ", 1)[1].split(" in ", 1)[0]) for f in found} == expected
+
+
+def test_read_everything_reaches_the_kubelet_but_not_exec():
+    """`get` on every core resource includes nodes/proxy (the kubelet authorizes a WebSocket exec as get);
+    pods/exec needs create."""
+    [f] = run(rbac_tenant_escape, _cluster_role(rule([""], ["*"], ["get", "list", "watch"])))
+    assert "get on nodes/proxy" in f.message and "kubelet" in f.message

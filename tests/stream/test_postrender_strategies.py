@@ -93,3 +93,12 @@ def test_separate_passes_add_up_to_the_combined_one(corpus, reference_values):
     hook_jobs = [o for o in _objects(hook_pass.stdout) if o["kind"] == "Job"]
     assert len(hook_jobs) == 2
     assert all(j["spec"]["template"]["metadata"]["labels"][RELEASE_LABEL] == "ingress-nginx" for j in hook_jobs)
+
+
+def test_lint_shows_a_hooks_only_chart_gets_no_policies():
+    from helm_vnp.rules import render_warning
+    from tests.rules.rulekit import REFERENCE, check, context
+    release = context(_hooks_only_stream().decode(), REFERENCE)
+    assert release.generated == []
+    [finding] = check(render_warning, release)
+    assert "only Helm hooks" in finding.message and "no NetworkPolicy" in finding.message
