@@ -150,9 +150,11 @@ def _refuse_hook_workload_policies(workloads: list[Document], policies: dict) ->
         raise VnpError(Problem(
             f"the stream holds only Helm hooks, {len(workloads)} of them workloads ({_names(workloads)}): with "
             "policies.selection: workloadSelectors vnp generates a NetworkPolicy per workload along with the "
-            "rest of the release, which this pass does not hold (Helm 4.2's `separate` post-render strategy)",
+            "rest of the release, which this stream does not hold (the hooks' pass of Helm 4.2's `separate` "
+            "post-render strategy, or a chart made of hooks alone)",
             file=workloads[0].source, line=workloads[0].object_line,
-            hint="use policies.selection: podLabel (the default), or the `combined` post-render strategy"))
+            hint="use policies.selection: podLabel (the default), which labels the hook pods and selects them "
+                 "with the policy the other pass generates"))
 
 
 def _names(docs: list[Document]) -> str:
