@@ -12,13 +12,12 @@ from helm_vnp.config.model import Policies
 from helm_vnp.generate.limitrange import limit_range
 from helm_vnp.generate.networkpolicy import network_policies, traffic_policies
 from helm_vnp.generate.resourcequota import resource_quota
-from helm_vnp.generate.traffic import entry_points
 
 __all__ = ["generate_all"]
 
 
 def generate_all(
-    policies: Policies, release: str, namespace: str | None, workloads: Sequence[dict], objects: Sequence[dict] = ()
+    policies: Policies, release: str, namespace: str | None, workloads: Sequence[dict], entries: Sequence = ()
 ) -> list[dict]:
     """Every object to append, in order: NetworkPolicies (the fence, then one per entry point the
     release declares), ResourceQuota, LimitRange.
@@ -26,14 +25,15 @@ def generate_all(
     ``workloads`` are ``{"kind", "name", "selector"}`` of the release's pod
     controllers; used only in ``workloadSelectors`` mode, where a ``None``
     selector means the workload cannot be selected and gets no policy (the
-    caller reports it).  ``objects``: the release's parsed objects of the kinds that declare entry
-    points (``helm_vnp.generate.traffic.KINDS``).  ``namespace`` None leaves the namespace to Helm.
+    caller reports it).  ``entries``: the entry points the release's objects declare
+    (``helm_vnp.generate.traffic.entry_points``); each opened one gets its policy.  ``namespace`` None
+    leaves the namespace to Helm.
     Nothing enabled -> [].
     """
     return (
         network_policies(policies, release, namespace, workloads)
-        + (traffic_policies(policies, release, namespace, entry_points(objects, policies, release, namespace))
-           if objects and policies["networkPolicy"]["enabled"] else [])
+        + (traffic_policies(policies, release, namespace, entries)
+           if entries and policies["networkPolicy"]["enabled"] else [])
         + resource_quota(policies, release, namespace)
         + limit_range(policies, release, namespace)
     )

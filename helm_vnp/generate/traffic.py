@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.k8s import services as svc
+from helm_vnp.k8s.rbac import BINDING_KINDS as RBAC_BINDING_KINDS
+from helm_vnp.k8s.rbac import RBAC_GROUP, ROLE_KINDS, service_account_bindings
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload, pod_template, selector_of
 
 INGRESS, ROUTE, API_SERVER, EXPOSED, SCRAPE = "ingress", "route", "apiServer", "exposed", "scrape"
@@ -30,7 +32,8 @@ API_CALLER = "apiCaller"  # the one egress path: release pods that call the API 
 ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
 WEBHOOK_KINDS = ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")
 MONITOR_KINDS = ("ServiceMonitor", "PodMonitor")
-BINDING_KINDS = ("RoleBinding", "ClusterRoleBinding")
+# what says which ServiceAccounts call the API (k8s.rbac.service_account_bindings reads them)
+RBAC_KINDS = ROLE_KINDS + RBAC_BINDING_KINDS
 # every kind an entry point can come from (what the post-renderer parses; nothing else is)
 KINDS = frozenset(("Service", "Ingress", "IngressClass", "APIService", "CustomResourceDefinition")
                   + ROUTE_KINDS + WEBHOOK_KINDS + MONITOR_KINDS)
@@ -97,7 +100,7 @@ class _Release:
         self.pod_label = bool(policies) and policies["selection"] == "podLabel"
         self.by_kind: dict[str, list[dict]] = {}
         for obj in objects:
-            if isinstance(obj, dict) and (obj.get("kind") in KINDS or obj.get("kind") in BINDING_KINDS
+            if isinstance(obj, dict) and (obj.get("kind") in KINDS or obj.get("kind") in RBAC_KINDS
                                       or obj.get("kind") in CALLER_KINDS):
                 self.by_kind.setdefault(str(obj["kind"]), []).append(obj)
         self.services = {_name(s): s for s in self.kind("Service", "v1") if self.local(s) and _name(s)}
@@ -409,15 +412,11 @@ def bound_service_accounts(objects, namespace: str | None) -> list[str]:
 
 
 def _bound_service_accounts(r: _Release) -> dict[str, list[str]]:
-    """ServiceAccount (of the release namespace) -> the release's bindings that name it."""
-    out: dict[str, list[str]] = {}
-    for kind in BINDING_KINDS:
-        for b in r.kind(kind, "rbac.authorization.k8s.io"):
-            for s in _listof(b.get("subjects")):
-                if s.get("kind") == "ServiceAccount" and s.get("name") and \
-                        r.same_ns(s.get("namespace") or _meta(b).get("namespace")):
-                    out.setdefault(str(s["name"]), []).append(f"{kind} {_name(b)}")
-    return out
+    """ServiceAccount (of the release namespace) -> the release's bindings that give it a role granting
+    something (the evidence ``netpol.apiServer`` uses too)."""
+    objects = [o for kind in RBAC_KINDS for o in r.kind(kind, RBAC_GROUP)]
+    return {sa: bindings for (ns, sa), bindings in service_account_bindings(objects, r.namespace or "").items()
+            if r.same_ns(ns)}
 
 
 def _api_callers(r: _Release) -> list[Entry]:

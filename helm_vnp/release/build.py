@@ -27,4 +27,5 @@ def build_release(docs: list, policies: dict, name: str, namespace: str, *, hook
         raise RuntimeError(f"post-render returned {len(out)} documents for {len(chart_docs)}")
     for doc, src in zip(out, chart_docs):
         doc.lint_source = src.lint_source
-    return Release(name, namespace, policies, out, result.generated, render_warnings=list(result.warnings), **facts)
+    return Release(name, namespace, policies, out, result.generated, render_warnings=list(result.warnings),
+                   entry_points=result.entry_points, **facts)

@@ -141,6 +141,9 @@ class Release:
     config_errors: list[Problem] = field(default_factory=list)
     config_warnings: list[Problem] = field(default_factory=list)
     render_warnings: list[RenderWarning] = field(default_factory=list)
+    # the entry points the release's objects declare (``helm_vnp.generate.traffic.Entry``), opened or
+    # blocked, as the post-render derived them; empty when isolation is off
+    entry_points: list = field(default_factory=list)
     rule_ids: tuple = ()  # every lint rule ID there is (disable annotations are checked against it)
     _pod_security: dict = field(default_factory=dict, repr=False, compare=False)  # see pod_security()
 
@@ -287,23 +290,6 @@ class Release:
         from helm_vnp.k8s.netpol import policies_from
         return policies_from((o.obj for o in self.objects if o.kind == "NetworkPolicy"
                               and o.api_version.startswith("networking.k8s.io/")), self.namespace)
-
-    @cached_property
-    def entry_points(self) -> list:
-        """Every entry point the release's objects declare (``helm_vnp.generate.traffic.Entry``), as the
-        post-renderer derives them: opened or blocked.  None when isolation is off (nothing is blocked)."""
-        if not self.policies["networkPolicy"]["enabled"]:
-            return []
-        from helm_vnp.generate.traffic import BINDING_KINDS, CALLER_KINDS, KINDS, entry_points
-        from helm_vnp.stream.crd import crd_conversion
-        objs = []
-        wanted = KINDS | CALLER_KINDS | frozenset(BINDING_KINDS)
-        for o in self.objects:
-            if o.doc is None or o.kind not in wanted or o.test_hook:
-                continue
-            objs.append((crd_conversion(o.doc) or o.doc.obj_or_none or o.obj)
-                        if o.kind == "CustomResourceDefinition" else o.obj)
-        return entry_points(objs, self.policies, self.name, self.namespace)
 
     def declaring(self, entry) -> Obj | None:
         """The chart object an entry point comes from."""

@@ -34,13 +34,15 @@ JOB_MESSAGE = (f"{{subject}} the {RELEASE_LABEL} label; Job templates are immuta
 class Result:
     """``output`` bytes; ``docs``: the chart's documents as written out (labels added);
     ``generated``: vnp's objects as appended; ``warnings`` (``RenderWarning``s); ``workloads``: the
-    pod-rendering docs."""
+    pod-rendering docs; ``entry_points``: the entry points the release's objects declare."""
 
-    __slots__ = ("parts", "docs", "generated", "warnings", "workloads")
+    __slots__ = ("parts", "docs", "generated", "warnings", "workloads", "entry_points")
 
-    def __init__(self, parts: list, docs: list, generated: list, warnings: list, workloads: list):
+    def __init__(self, parts: list, docs: list, generated: list, warnings: list, workloads: list,
+                 entry_points: list = ()):
         self.parts, self.docs, self.generated, self.warnings, self.workloads = (
             parts, docs, generated, warnings, workloads)
+        self.entry_points = list(entry_points)  # what the release's objects declare, opened or blocked
 
     @property
     def output(self) -> bytes:
@@ -123,9 +125,25 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     if check_pod_security and policies["podSecurityStandard"] not in ("", "privileged"):
         warnings += enforce_pod_security(workloads, policies)
     from helm_vnp.generate import generate_all
+    if not hooks_unseen and hooks_only(chart_docs):
+        # Helm 4.2's `separate` post-render strategy: this is the hooks' pass; the rest of the release
+        # comes in a pass of its own, and vnp's objects are generated there, once
+        _refuse_hook_workload_policies(workloads, policies)
+        warnings.append(RenderWarning(HOOKS_ONLY_MESSAGE))
+        return Result(_assemble(out_docs, []), out_docs, [], warnings, workloads)
     refs = _workload_refs(workloads, policies, warnings)
-    generated = generate_all(policies, release, namespace, refs, traffic_objects(out_docs, policies, namespace))
-    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads)
+    entries = declared_entry_points(out_docs, policies, release, namespace)
+    generated = generate_all(policies, release, namespace, refs, entries)
+    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries)
+
+
+def declared_entry_points(docs: list[Document], policies: dict, release: str, namespace: str | None) -> list:
+    """The entry points the release's objects declare (``helm_vnp.generate.traffic.Entry``), opened or
+    blocked; none when isolation is off (then nothing is blocked either)."""
+    if not policies["networkPolicy"]["enabled"]:
+        return []
+    from helm_vnp.generate.traffic import entry_points
+    return entry_points(traffic_objects(docs, policies, namespace), policies, release, namespace)
 
 
 def traffic_objects(docs: list[Document], policies: dict, namespace: str | None) -> list[dict]:
@@ -135,11 +153,11 @@ def traffic_objects(docs: list[Document], policies: dict, namespace: str | None)
     when isolation is on."""
     if not policies["networkPolicy"]["enabled"]:
         return []
-    from helm_vnp.generate.traffic import BINDING_KINDS, CALLER_KINDS, KINDS, bound_service_accounts
+    from helm_vnp.generate.traffic import CALLER_KINDS, KINDS, RBAC_KINDS, bound_service_accounts
     from helm_vnp.stream.crd import crd_conversion
     out = []
     for d in docs:
-        if d.kind in KINDS or d.kind in BINDING_KINDS:
+        if d.kind in KINDS or d.kind in RBAC_KINDS:
             obj = crd_conversion(d) if d.kind == "CustomResourceDefinition" else None
             if obj is None:
                 obj = d.obj_or_none
@@ -155,6 +173,41 @@ def traffic_objects(docs: list[Document], policies: dict, namespace: str | None)
                 if isinstance(obj, dict):
                     out.append(obj)
     return out
+
+
+HOOKS_ONLY_MESSAGE = (
+    "the stream holds only Helm hooks: they are labelled and checked, and vnp generates nothing for it (Helm 4.2's "
+    "`separate` post-render strategy post-renders hooks and the rest of the release in two passes; vnp's "
+    "objects come with the other pass, once). A chart made of hooks alone gets no NetworkPolicy, quota or limit "
+    "range from vnp")
+
+
+def hooks_only(docs: list[Document]) -> bool:
+    """Whether every object of the stream is a Helm hook (and there is at least one): the hooks' pass of
+    Helm 4.2's ``separate`` post-render strategy, which post-renders hooks and the rest separately."""
+    objects = [d for d in docs if not d.is_empty and d.kind]
+    return bool(objects) and all(HOOK_ANNOTATION.encode() in d.raw and d.annotations.get(HOOK_ANNOTATION)
+                                 for d in objects)
+
+
+def _refuse_hook_workload_policies(workloads: list[Document], policies: dict) -> None:
+    """With ``selection: workloadSelectors`` each workload gets a policy of its own, generated with the
+    other objects; in a hooks-only pass that would be a second set of objects, and left out its pods
+    would run unisolated: fail closed."""
+    if workloads and policies["selection"] == "workloadSelectors" and policies["networkPolicy"]["enabled"]:
+        raise VnpError(Problem(
+            f"the stream holds only Helm hooks, {len(workloads)} of them workloads ({_names(workloads)}): with "
+            "policies.selection: workloadSelectors vnp generates a NetworkPolicy per workload along with the "
+            "rest of the release, which this stream does not hold (the hooks' pass of Helm 4.2's `separate` "
+            "post-render strategy, or a chart made of hooks alone)",
+            file=workloads[0].source, line=workloads[0].object_line,
+            hint="use policies.selection: podLabel (the default), which labels the hook pods and selects them "
+                 "with the policy the other pass generates"))
+
+
+def _names(docs: list[Document]) -> str:
+    shown = [f"{d.kind} {d.name or '<unnamed>'}" for d in docs[:3]]
+    return ", ".join(shown) + (f" and {len(docs) - 3} more" if len(docs) > 3 else "")
 
 
 _WORKLOAD_KIND = re.compile(

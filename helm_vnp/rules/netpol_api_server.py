@@ -4,7 +4,15 @@
 to a Role or ClusterRole by a RoleBinding or ClusterRoleBinding *of the release*
 (the plainest evidence that its pods call the API: operators, controllers,
 kube-state-metrics, sidecars that watch ConfigMaps), unless the pod turns off
-``automountServiceAccountToken``.  Under the effective egress (vnp's policies and the
+``automountServiceAccountToken``.  A binding counts as evidence when its role grants
+something: a Role or ClusterRole the release renders with at least one rule that
+names verbs and resources (or non-resource URLs), an aggregated ClusterRole
+(``aggregationRule``: the controller fills in its rules from other ClusterRoles), or a
+role the release does not render (a built-in ClusterRole such as ``view``, or one
+installed by someone else: vnp cannot see its rules, and such bindings are made to be
+used).  A binding to a role with no rules, or only rules that grant nothing (empty
+``verbs`` or ``resources``), is not: argo-cd's repo-server, for one, is bound to an
+empty Role and never calls the API.  Under the effective egress (vnp's policies and the
 chart's own), can such a pod open a connection to a private address on port 443 or
 6443?  Checked when isolation is on (``networkPolicy.enabled``) or when a chart
 policy isolates the pod's egress; host-network pods are ``netpol.hostNetwork``'s.
@@ -41,13 +49,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from helm_vnp.k8s.rbac import service_account_bindings
 from helm_vnp.release.model import Release
 from helm_vnp.rules.rule import Finding, Rule
 
 RULE = Rule(id="netpol.apiServer", severity="warning",
             summary="pods bound to RBAC roles cannot reach the Kubernetes API server under the isolation")
 
-BINDING_KINDS = ("RoleBinding", "ClusterRoleBinding")
 # where an API server listens after the `kubernetes` Service's DNAT: a private address, 443 or 6443
 PORTS = (443, 6443)
 PROBES = tuple((ip, port) for ip in ("10.0.0.1", "172.16.0.1", "192.168.0.1") for port in PORTS)
@@ -72,21 +80,6 @@ def _probes(policies) -> list[tuple[str, int]]:
     return sorted(set(out))
 
 
-def _bindings(objects, namespace: str) -> dict:
-    """(namespace, service account) -> ["ClusterRoleBinding x (ClusterRole y)", ...]."""
-    out: dict = {}
-    for o in objects:
-        if o.kind not in BINDING_KINDS or not o.api_version.startswith("rbac.authorization.k8s.io/"):
-            continue
-        role = o.obj.get("roleRef") if isinstance(o.obj.get("roleRef"), dict) else {}
-        what = f"{o.kind} {o.name} ({role.get('kind', 'Role')} {role.get('name', '?')})"
-        for s in o.obj.get("subjects") if isinstance(o.obj.get("subjects"), list) else []:
-            if isinstance(s, dict) and s.get("kind") == "ServiceAccount" and s.get("name"):
-                key = (str(s.get("namespace") or o.namespace or namespace), str(s["name"]))
-                out.setdefault(key, []).append(what)
-    return out
-
-
 def _service_account_automounts(objects) -> dict:
     """(namespace, name) -> automountServiceAccountToken of the release's ServiceAccounts that set it."""
     return {(o.namespace, o.name): o.obj["automountServiceAccountToken"] for o in objects
@@ -99,7 +92,7 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
     enabled = bool(release.policies["networkPolicy"]["enabled"])
     if not enabled and not policies:
         return
-    bindings = _bindings(release.objects, release.namespace)
+    bindings = service_account_bindings((o.obj for o in release.objects if o.doc is not None), release.namespace)
     if not bindings:
         return
     automount = _service_account_automounts(release.objects)

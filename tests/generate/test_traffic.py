@@ -51,7 +51,7 @@ def entries(objects, values=NETPOL_ON):
 def fence(objects, values=NETPOL_ON):
     """The post-renderer's policies for ``objects`` (the fence and every opened entry point), parsed."""
     policies, _ = config(values)
-    return policies_from(generate_all(policies, REL, NS, [], objects), NS)
+    return policies_from(generate_all(policies, REL, NS, [], entry_points(objects, policies, REL, NS)), NS)
 
 
 def test_ingress_backend_reached_by_the_class_controller_on_the_target_port():
@@ -185,11 +185,11 @@ def test_selector_that_contradicts_the_release_label_opens_nothing():
 
 def test_isolation_off_generates_nothing_and_output_is_deterministic():
     policies, _ = config("")
-    assert generate_all(policies, REL, NS, [], [web_service(), ingress()]) == []
+    assert generate_all(policies, REL, NS, [], entry_points([web_service(), ingress()], policies, REL, NS)) == []
     on, _ = config(NETPOL_ON)
     objects = [web_service(), ingress(), ingress("b"), deployment("web", containers=[container(ports=[80])])]
-    first = generate_all(on, REL, NS, [], objects)
-    assert first == generate_all(on, REL, NS, [], list(reversed(objects)))
+    first = generate_all(on, REL, NS, [], entry_points(objects, on, REL, NS))
+    assert first == generate_all(on, REL, NS, [], entry_points(list(reversed(objects)), on, REL, NS))
     names = [o["metadata"]["name"] for o in first]
     assert names == ["vnp-rel-workload", "vnp-rel-from-ingress-b-to-web", "vnp-rel-from-ingress-web-to-web"]
 
@@ -206,7 +206,11 @@ def test_pods_bound_to_rbac_roles_reach_the_api_server_peers_on_its_ports():
     assert not allowed(policies, WEB, "10.0.0.1", 443)  # not bound: no API egress
     [e] = entries([operator, binding], values)
     assert e.direction == "egress" and e.reason == ("Deployment operator -> the API server:443/TCP,6443/TCP "
-                                                    "(ServiceAccount operator, bound by ClusterRoleBinding operator)")
+                                                    "(ServiceAccount operator, bound by ClusterRoleBinding operator "
+                                                    "(ClusterRole operator))")
+    # a binding to a role the release renders and that grants nothing is no evidence: no egress opened
+    empty_role = obj("ClusterRole", "operator", rules=[])
+    assert entries([operator, binding, empty_role], values) == []
     no_token = deployment("operator", service_account_name="operator", automount_service_account_token=False)
     assert entries([no_token, binding], values) == []
     assert entries([operator], values) == []  # no binding: no evidence it calls the API

@@ -181,12 +181,18 @@ def test_crd_bodies_are_not_parsed(monkeypatch, corpus):
     assert len(report.findings) == 10
 
 
+ESCAPING_ROLE = {"cert-manager.yaml": "cert-manager-cainjector", "ingress-nginx.yaml": "ingress-nginx-admission"}
+
+
 @pytest.mark.parametrize("name", ["cert-manager.yaml", "ingress-nginx.yaml"])
-def test_other_corpus_streams_lint_cleanly_without_errors(name, corpus):
+def test_other_corpus_streams_lint_without_pod_security_errors(name, corpus):
     stream = corpus(name)
     report = lint_json("--rendered", str(stream))
     assert report["summary"]["objects"] > 10
-    assert not [f for f in report["findings"] if f["severity"] == "error"], report["findings"]
+    # the only errors: RBAC that reaches every webhook configuration of the cluster (rbac.tenantEscape: the
+    # cert-manager cainjector, ingress-nginx's admission-patch hook), checked by hand
+    errors = {(f["rule"], f["object"]["name"]) for f in report["findings"] if f["severity"] == "error"}
+    assert errors == {("rbac.tenantEscape", ESCAPING_ROLE[name])}, report["findings"]
     assert all(f["source"]["file"] == str(stream) and f["source"]["line"] > 0 for f in pss_findings(report))
 
 

@@ -113,13 +113,28 @@ CASES = {
                       "  selector: {app: web}\n  ports: [{port: 80}]\n---\napiVersion: networking.k8s.io/v1\n"
                       "kind: Ingress\nmetadata: {name: web}\nspec:\n  ingressClassName: nginx\n"
                       "  defaultBackend: {service: {name: web, port: {number: 80}}}\n", NETPOL),
+    "netpol.malformedSelector": (_deployment() + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                                 "metadata: {name: web}\nspec:\n  podSelector: {app: web}\n", ""),
+    "netpol.peerMatchesNothing": (_deployment() + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                                  "metadata: {name: web}\nspec:\n  podSelector: {matchLabels: {app: web}}\n"
+                                  "  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]\n", ""),
+    "netpol.selectsNothing": (_deployment() + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                              "metadata: {name: web}\nspec:\n  podSelector: {matchLabels: {app: wbe}}\n", ""),
+    "netpol.unselectedPod": (_deployment() + _deployment("worker") + "---\napiVersion: networking.k8s.io/v1\n"
+                             "kind: NetworkPolicy\nmetadata: {name: web}\nspec:\n"
+                             "  podSelector: {matchLabels: {app: web}}\n", ""),
     "quota.fit": (_deployment(replicas=25), "policies:\n  resourceQuota:\n    enabled: true\n"),
+    "rbac.tenantEscape": ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+                          "metadata: {name: patcher}\nrules: [{apiGroups: [admissionregistration.k8s.io], "
+                          "resources: [validatingwebhookconfigurations], verbs: [get, update]}]\n", ""),
     "render.warning": ("---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: once}\nspec:\n  template:\n    spec:\n"
                        "      restartPolicy: Never\n      containers: [{name: app, image: busybox}]\n", NETPOL),
     "scope.cluster": ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
                       "metadata: {name: reader}\n", ""),
     "scope.namespace": ("---\napiVersion: v1\nkind: Service\nmetadata: {name: exporter, namespace: kube-system}\n"
                         "spec:\n  ports: [{port: 80}]\n", ""),
+    "service.selectsNothing": (_deployment() + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
+                               "  selector: {app: wbe}\n  ports: [{port: 80}]\n", ""),
     "stream.yaml": ("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {a: b\ndata: {}\n", ""),
     "workload.unknownKind": ("---\napiVersion: example.com/v1\nkind: Worker\nmetadata: {name: w}\nspec:\n"
                              "  template:\n    spec:\n      containers: [{name: w, image: w}]\n", NETPOL),

@@ -71,3 +71,42 @@ def test_kube_prometheus_stack_operator_and_friends(corpus):
 def test_default_api_server_peers_give_bound_pods_egress():
     """By default vnp opens 443/6443 to every address for exactly these pods: nothing to report."""
     assert run(netpol_api_server, OPERATOR + binding(), NETPOL_ON, namespace="ns") == []
+
+
+def _role(kind: str, rules, **extra) -> str:
+    from tests.builders import role
+    obj = role("operator-role", kind=kind, rules=rules)
+    obj.update(extra)
+    return stream(obj)
+
+
+def test_a_role_that_grants_nothing_is_no_evidence():
+    """argo-cd's repo-server: bound to a Role with no rules, it never calls the API."""
+    for rules in ([], None, [{"apiGroups": [""], "resources": ["pods"], "verbs": []}],
+                  [{"apiGroups": [""], "resources": [], "verbs": ["get"]}]):
+        for kind, binding_kind in (("ClusterRole", "ClusterRoleBinding"), ("Role", "RoleBinding")):
+            bound = OPERATOR + stream(role_binding("operator-binding", kind=binding_kind, role_kind=kind,
+                                                   role_name="operator-role", service_accounts=[("operator", "ns")]))
+            assert run(netpol_api_server, bound + _role(kind, rules), NO_API, namespace="ns") == [], (kind, rules)
+
+
+def test_a_role_that_grants_something_an_aggregated_one_or_one_not_rendered_is_evidence():
+    grants = [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["watch"]}]
+    assert len(run(netpol_api_server, OPERATOR + binding() + _role("ClusterRole", grants), NO_API,
+                   namespace="ns")) == 1
+    urls = [{"nonResourceURLs": ["/metrics"], "verbs": ["get"]}]
+    assert len(run(netpol_api_server, OPERATOR + binding() + _role("ClusterRole", urls), NO_API,
+                   namespace="ns")) == 1
+    aggregated = _role("ClusterRole", [], aggregationRule={"clusterRoleSelectors": [{"matchLabels": {"a": "b"}}]})
+    assert len(run(netpol_api_server, OPERATOR + binding() + aggregated, NO_API, namespace="ns")) == 1
+    # `view` is built in: not rendered by the release, its rules unseen, so the binding still counts
+    view = stream(role_binding("operator-view", kind="RoleBinding", role_kind="ClusterRole", role_name="view",
+                               service_accounts=[("operator", None)]))
+    [f] = run(netpol_api_server, OPERATOR + view, NO_API, namespace="ns")
+    assert "ClusterRole view" in f.message
+    # a Role of the same name in another namespace is not the one a RoleBinding in ns refers to
+    elsewhere = stream(role_binding("operator-binding", kind="RoleBinding", role_kind="Role",
+                                    role_name="operator-role", service_accounts=[("operator", None)]))
+    from tests.builders import role
+    empty_elsewhere = stream(role("operator-role", rules=[], namespace="other"))
+    assert len(run(netpol_api_server, OPERATOR + elsewhere + empty_elsewhere, NO_API, namespace="ns")) == 1
