@@ -260,6 +260,19 @@ class Release:
                 out += self._custom_pods(o, creator)
         return out
 
+    def pods_in(self, namespace: str) -> list[PodTemplate]:
+        """The release's pod templates (hooks and tests included) in ``namespace``."""
+        return [ps for ps in self.pods if ps.owner.namespace == namespace]
+
+    @cached_property
+    def unseen_pod_makers(self) -> list[Obj]:
+        """The chart's custom resources (kinds that are not built in): their controllers may create pods vnp
+        cannot see, or add labels to the pods of a known kind (prometheus-operator labels its pods beyond
+        ``podMetadata``), so a "matches no pod" answer may be wrong for those."""
+        from helm_vnp.k8s.kinds import kind_info
+        return [o for o in self.objects if not o.generated and o.kind
+                and kind_info(o.api_version, o.kind).source != "built-in"]
+
     def _custom_pods(self, o: Obj, creator) -> list[PodTemplate]:
         from helm_vnp.base.errors import VnpError
         from helm_vnp.k8s.pod_creators import find_sources, quota_spec, workload_ref

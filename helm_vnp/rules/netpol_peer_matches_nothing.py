@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from helm_vnp.base.text import unseen_pods_note
 from helm_vnp.release.model import Release
 from helm_vnp.rules.rule import Finding, Rule
 
@@ -51,13 +52,12 @@ def _own_namespace(peer: dict, namespace: str) -> bool:
 def check(release: Release, options: dict) -> Iterable[Finding]:
     from helm_vnp.k8s.netpol import policies_from, selects
     from helm_vnp.k8s.selectors import label_selector_problem, shown
-    from helm_vnp.rules.seen_pods import pods_in, unseen_note
     for o in release.objects:
         if o.generated or o.kind != "NetworkPolicy" or not o.api_version.startswith("networking.k8s.io/") \
                 or o.namespace != release.namespace:
             continue
         [pol] = policies_from([o.obj], release.namespace)
-        pods = pods_in(release, o.namespace)
+        pods = release.pods_in(o.namespace)
         for direction, key, rules in (("ingress", "from", pol.ingress), ("egress", "to", pol.egress)):
             for i, rule in enumerate(rules):
                 peers = rule.get(key) if isinstance(rule.get(key), list) else []
@@ -69,7 +69,7 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
                         continue  # every pod; malformed: netpol.malformedSelector's
                     if any(selects(sel, ps.labels) for ps in pods):
                         continue
-                    note = unseen_note(release)
+                    note = unseen_pods_note(release.unseen_pod_makers)
                     yield Finding(RULE.id, "info" if note else RULE.severity,
                                   f"NetworkPolicy {o.name} {direction} rule {i + 1} peer {j + 1}: podSelector "
                                   f"{shown(sel)} matches no pod of the release in namespace {o.namespace}, so the "

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from helm_vnp.base.text import unseen_pods_note
 from helm_vnp.release.model import Release
 from helm_vnp.rules.rule import Finding, Rule
 
@@ -40,7 +41,6 @@ RULE = Rule(id="netpol.selectsNothing", severity="warning",
 def check(release: Release, options: dict) -> Iterable[Finding]:
     from helm_vnp.k8s.netpol import policies_from, selects
     from helm_vnp.k8s.selectors import label_selector_problem, shown
-    from helm_vnp.rules.seen_pods import pods_in, unseen_note
     for o in release.objects:
         if o.generated or o.kind != "NetworkPolicy" or not o.api_version.startswith("networking.k8s.io/") \
                 or o.namespace != release.namespace:
@@ -50,9 +50,9 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
         raw = spec.get("podSelector")
         if not pol.pod_selector or label_selector_problem(raw):
             continue  # every pod of the namespace; a malformed selector is netpol.malformedSelector's
-        if any(selects(pol.pod_selector, ps.labels) for ps in pods_in(release, o.namespace)):
+        if any(selects(pol.pod_selector, ps.labels) for ps in release.pods_in(o.namespace)):
             continue
-        note = unseen_note(release)
+        note = unseen_pods_note(release.unseen_pod_makers)
         yield Finding(RULE.id, "info" if note else RULE.severity,
                       f"NetworkPolicy {o.name}: its podSelector {shown(pol.pod_selector)} selects no pod of the "
                       f"release in namespace {o.namespace}, so it isolates nothing{note}",

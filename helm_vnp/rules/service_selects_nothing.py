@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from helm_vnp.base.text import unseen_pods_note
 from helm_vnp.release.model import Release
 from helm_vnp.rules.rule import Finding, Rule
 
@@ -37,7 +38,6 @@ RULE = Rule(id="service.selectsNothing", severity="warning",
 
 def check(release: Release, options: dict) -> Iterable[Finding]:
     from helm_vnp.k8s.selectors import plain_selector_problem, shown
-    from helm_vnp.rules.seen_pods import pods_in, unseen_note
     for o in release.objects:
         if o.generated or o.kind != "Service" or o.api_version != "v1" or o.namespace != release.namespace:
             continue
@@ -47,9 +47,9 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
             continue
         want = {str(k): "" if v is None else str(v) for k, v in selector.items()}
         if any(all(k in ps.labels and str(ps.labels[k]) == v for k, v in want.items())
-               for ps in pods_in(release, o.namespace)):
+               for ps in release.pods_in(o.namespace)):
             continue
-        note = unseen_note(release)
+        note = unseen_pods_note(release.unseen_pod_makers)
         yield Finding(RULE.id, "info" if note else RULE.severity,
                       f"Service {o.name}: its selector {shown(want)} matches no pod of the release in namespace "
                       f"{o.namespace}, so it has no endpoints and every connection to it is refused{note}",
