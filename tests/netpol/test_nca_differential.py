@@ -127,6 +127,74 @@ def test_a_real_difference_is_reported(tmp_path):
     assert "0.0.0.0-255.255.255.255 => team/web: ours nothing | NCA TCP 8080" in result.diffs
 
 
+def _np(name: str, namespace: str, spec: dict) -> dict:
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+
+
+def test_semantics_corners(tmp_path):
+    """What the cases use little or not at all, so the harness checks it too: named ports resolved per pod and
+    per protocol, endPort ranges, SCTP, protocol-only ports, selector operators, namespaces by label, the union
+    of policies, egress-only policies, ipBlock excepts in IPv4 and IPv6, mixed peer lists."""
+    policies = [
+        _np("named-and-ranges", "team", {
+            "podSelector": {"matchExpressions": [{"key": "tier", "operator": "In", "values": ["web", "db"]}]},
+            "ingress": [{"from": [{"podSelector": {"matchExpressions": [{"key": "app", "operator": "NotIn",
+                                                                           "values": ["x"]}]}}],
+                         "ports": [{"port": "dns", "protocol": "TCP"}, {"port": "http"},
+                                   {"port": 9000, "endPort": 9010}, {"port": 5000, "protocol": "SCTP"}]},
+                        {"from": [{"namespaceSelector": {"matchLabels": {"team": "b"}},
+                                   "podSelector": {"matchExpressions": [{"key": "debug", "operator": "NotIn",
+                                                                          "values": ["yes"]}]}},
+                                  {"ipBlock": {"cidr": "192.168.0.0/16", "except": ["192.168.1.0/24"]}}],
+                         "ports": [{"protocol": "UDP"}]}]}),
+        _np("db-extra", "team", {"podSelector": {"matchLabels": {"tier": "db"}},
+                                 "ingress": [{"from": [{"namespaceSelector": {}}], "ports": [{"port": 5432}]}]}),
+        _np("egress-only", "team", {
+            "podSelector": {"matchLabels": {"tier": "web"}}, "policyTypes": ["Egress"],
+            "egress": [{"to": [{"podSelector": {"matchLabels": {"tier": "db"}}}], "ports": [{"port": "pg"}]},
+                       {"to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8", "169.254.169.254/32"]}},
+                               {"ipBlock": {"cidr": "2001:db8::/32", "except": ["2001:db8:1::/48"]}}],
+                        "ports": [{"port": 443}, {"port": 8000, "endPort": 8080, "protocol": "UDP"}]},
+                       {"to": [], "ports": [{"port": 53, "protocol": "UDP"}]}]}),
+        _np("other-deny", "other", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
+    ]
+    endpoints = [
+        Endpoint("team", "web", {"tier": "web"}, {"http": (8080, "TCP"), "dns": (53, "UDP")}),
+        Endpoint("team", "db", {"tier": "db"}, {"http": (8081, "TCP"), "dns": (53, "TCP"), "pg": (5432, "TCP")}),
+        Endpoint("team", "x", {"app": "x"}),
+        Endpoint("team", "debugger", {"app": "y", "debug": "yes"}),
+        Endpoint("b", "client", {"app": "client"}),
+        Endpoint("b", "debugger", {"debug": "yes"}),
+        Endpoint("other", "locked", {"app": "client"}),
+    ]
+    assert_agree(Cluster({"team": {}, "b": {"team": "b"}, "other": {"team": "c"}}, endpoints, policies), tmp_path)
+
+
+def test_where_nca_reads_a_policy_differently_exists_in_another_namespace(tmp_path):
+    """Found by this harness, outside the cases (none of them writes it): NCA 2.1.0 evaluates an ``Exists`` /
+    ``DoesNotExist`` requirement of a peer's ``podSelector`` in the policy's own namespace even when the peer
+    also has a ``namespaceSelector``, so it matches no pod of the selected namespaces.
+
+    The API says "If namespaceSelector is also set, then the NetworkPolicyPeer as a whole selects the pods
+    matching podSelector in the Namespaces selected by NamespaceSelector" (NetworkPolicyPeer, networking/v1).
+    NCA's ``parse_label_selector_requirement`` (nca/Parsers/K8sPolicyYamlParser.py) calls
+    ``get_peers_with_key(self.namespace, ...)`` for these two operators, where ``In``/``NotIn`` and
+    ``matchLabels`` look at every namespace.  We follow the API; the test pins the exact disagreement.
+    """
+    selector = {"matchExpressions": [{"key": "app", "operator": "Exists"}]}
+    policy = _np("from-b", "team", {"podSelector": {}, "ingress": [{"from": [
+        {"namespaceSelector": {"matchLabels": {"team": "b"}}, "podSelector": selector}]}]})
+    web, client, bare = Endpoint("team", "web", {"app": "web"}), Endpoint("b", "client", {"app": "c"}), \
+        Endpoint("b", "bare", {})
+    result = compare(Cluster({"team": {}, "b": {"team": "b"}}, [web, client, bare], [policy]), tmp_path)
+    assert result.diffs == ["b/client => team/web: ours all connections | NCA nothing"], result.report()
+    # the same peer with In (the value listed): both agree that b/client gets in
+    same = {"matchExpressions": [{"key": "app", "operator": "In", "values": ["c"]}]}
+    policy["spec"]["ingress"][0]["from"][0]["podSelector"] = same
+    assert not compare(Cluster({"team": {}, "b": {"team": "b"}}, [web, client, bare], [policy]), tmp_path).diffs
+
+
 def test_where_nca_reads_a_policy_differently_egress_without_rules(tmp_path):
     """Found by this harness, outside the cases (none of them writes it): NCA 2.1.0 reads a policy with no
     ``policyTypes`` and ``egress: []`` as isolating egress; the API server does not.
