@@ -73,8 +73,8 @@ def cluster_of(objects: list[dict], namespace: str, extra: tuple = (), declared:
     return Cluster(namespaces, endpoints, network_policies(objects, namespace))
 
 
-def assert_agree(cluster: Cluster, tmp_path: Path, known: dict | None = None):
-    result = compare(cluster, tmp_path, known)
+def assert_agree(cluster: Cluster, tmp_path: Path):
+    result = compare(cluster, tmp_path)
     assert not result.diffs, result.report()
     assert result.pod_pairs == len(cluster.endpoints) * (len(cluster.endpoints) - 1)
     allowed = sum(1 for c in result.answer.pods.values() if c) + sum(1 for c in result.answer.ranges.values() if c)
