@@ -47,7 +47,8 @@ NGINX_LABELS = {"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/in
 @pytest.fixture(scope="module", autouse=True)
 def nca_installed():
     if not nca_executable():
-        pytest.skip("network-config-analyzer's `nca` is not installed (the `test` extra installs it: `make venv`)")
+        pytest.skip("network-config-analyzer's `nca` is not installed (the `test` extra installs it on Python < 3.14: "
+                    "`make venv`)")
 
 
 def probes(namespace: str) -> list[Endpoint]:
