@@ -50,17 +50,34 @@ class Result:
         return b"".join(self.parts)
 
 
+# the kinds vnp generates: nothing else is ever taken for one of its objects
+GENERATED_KINDS = frozenset({("networking.k8s.io/v1", "NetworkPolicy"), ("v1", "ResourceQuota"),
+                             ("v1", "LimitRange")})
+
+
 def is_generated(doc: Document, release: str | None = None) -> bool:
-    """A document vnp generated on an earlier pass for ``release`` (any release when None): it is
-    replaced, never duplicated.  Another release's objects (committed `helm-vnp generate` output
-    a chart ships) are the chart's own and pass through."""
+    """A document vnp generated on an earlier pass for ``release`` (any release when None): one of the
+    kinds it generates, carrying its two labels, named as it names them (``vnp-<release>`` or
+    ``vnp-<release>-…``).  Such a document is replaced, never duplicated; anything else (a Secret or a
+    Deployment carrying the labels, a NetworkPolicy vnp would not name so, another release's objects
+    that a chart ships) is the chart's own and passes through."""
     raw = doc.raw
-    if GENERATED_BY_VALUE.encode() not in raw:
+    if GENERATED_BY_VALUE.encode() not in raw or (doc.api_version, doc.kind) not in GENERATED_KINDS:
         return False
     labels = doc.labels
-    if labels.get(GENERATED_BY_LABEL) != GENERATED_BY_VALUE or RELEASE_LABEL not in labels:
+    owner = labels.get(GENERATED_BY_LABEL), labels.get(RELEASE_LABEL)
+    if owner[0] != GENERATED_BY_VALUE or not isinstance(owner[1], str) or not owner[1]:
         return False
-    return release is None or labels[RELEASE_LABEL] == release
+    if release is not None and owner[1] != release:
+        return False
+    name = doc.name
+    return isinstance(name, str) and (name == f"vnp-{owner[1]}" or name.startswith(f"vnp-{owner[1]}-"))
+
+
+def generates(policies: dict) -> bool:
+    """Whether ``policies`` has vnp generate objects (a set that replaces its earlier one): with none
+    enabled the post-renderer keeps every document, its own earlier objects included."""
+    return any((policies.get(key) or {}).get("enabled") for key in ("networkPolicy", "resourceQuota", "limitRange"))
 
 
 def infer_release(docs: list[Document]) -> str | None:
@@ -103,7 +120,7 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
                 hint="pass --post-renderer-args=--release=NAME, set VNP_RELEASE, "
                      "or use `helm vnp install|upgrade|template`"))
     check_release_name(release)
-    chart_docs = [d for d in docs if not is_generated(d, release)]
+    chart_docs = [d for d in docs if not is_generated(d, release)] if generates(policies) else docs
     warnings: list[RenderWarning] = []
     for doc in chart_docs:
         refuse_hidden_workloads(doc)
