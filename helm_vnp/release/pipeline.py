@@ -11,6 +11,7 @@ from collections import Counter
 
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.base.names import (
+    CONFIG_ANNOTATION,
     GENERATED_BY_LABEL,
     GENERATED_BY_VALUE,
     GENERATED_SOURCE,
@@ -105,11 +106,12 @@ def infer_namespace(docs: list[Document]) -> str | None:
 
 def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
                 source: str = "<stdin>", docs: list[Document] | None = None, hooks_unseen: bool = False,
-                check_pod_security: bool = True) -> Result:
+                check_pod_security: bool = True, record: str | None = None) -> Result:
     """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,
     so what they have parsed is not parsed again.  ``hooks_unseen``: model Helm 3, which never hands
     hooks to a post-renderer (they stay unlabelled).  ``check_pod_security`` False: leave Pod Security
-    to the linter's ``pss.*`` rules (the post-renderer stops at the first violating render)."""
+    to the linter's ``pss.*`` rules (the post-renderer stops at the first violating render).  ``record``: the
+    user's config input as JSON, written on the first generated object (``CONFIG_ANNOTATION``)."""
     if docs is None:
         docs = split(data, source)
     if release is None:
@@ -151,6 +153,9 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     refs = _workload_refs(workloads, policies, warnings)
     entries = declared_entry_points(out_docs, policies, release, namespace)
     generated = generate_all(policies, release, namespace, refs, entries)
+    if record and generated:
+        meta = generated[0]["metadata"]
+        meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}), CONFIG_ANNOTATION: record}.items()))
     return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries)
 
 
