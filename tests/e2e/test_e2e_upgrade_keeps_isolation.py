@@ -70,3 +70,9 @@ def test_turning_one_section_off_is_refused(helm, fake_cluster, tmp_path):
     proc = helm.run("vnp", "upgrade", "app", HOOKS_CHART, "-n", "team-a", "--reuse-values", "--dry-run=client",
                     "--set", "policies.networkPolicy.enabled=false", env=env, check=False)
     assert proc.returncode == 2 and "would remove vnp's NetworkPolicy from" in proc.stderr.decode()
+
+
+def test_upgrade_install_of_a_new_release_has_nothing_to_remove(helm, fake_cluster, tmp_path):
+    env = memory_driver_env(fake_cluster, tmp_path, [])
+    proc = helm.run("vnp", "upgrade", "--install", "app", HOOKS_CHART, "-n", "team-a", "--dry-run=client", env=env)
+    assert kinds(manifest_of(proc.stdout)) == []
