@@ -13,7 +13,7 @@ import os
 import sys
 
 USAGE = """usage: vnp-postrender [-f VALUES]... [--set K=V]... [--set-string K=V]... [--set-json K=JSON]...
-                      [--release NAME] [-n NAMESPACE]
+                      [--release NAME] [-n NAMESPACE] [--record-config JSON]
 Reads a rendered Helm stream on stdin, writes it with vnp's isolation objects to stdout.
 Helm 4: --post-renderer vnp-postrender --post-renderer-args=-f --post-renderer-args=values.yaml \\
         --post-renderer-args=--release=NAME
@@ -25,6 +25,9 @@ Environment: VNP_VALUES (values files, separated by ':'), VNP_RELEASE, VNP_NAMES
 _VALUE_FLAGS = {"-f": "files", "--values": "files", "--set": "sets", "--set-string": "set_strings",
                 "--set-json": "set_jsons", "--release": "release", "-n": "namespace", "--namespace": "namespace"}
 
+# the user's config input as JSON, recorded on vnp's objects (the `helm vnp` wrappers pass it)
+RECORD_FLAG = "--record-config"
+
 
 class Options:
     def __init__(self):
@@ -33,6 +36,7 @@ class Options:
         self.values = ValuesInput()  # $VNP_VALUES is the base under -f and --set, as in Helm
         self.release: str | None = None
         self.namespace: str | None = None
+        self.record: str | None = None  # --record-config: written on vnp's first object (helm vnp upgrade)
 
 
 def parse_args(argv: list[str]) -> Options:
@@ -44,7 +48,14 @@ def parse_args(argv: list[str]) -> Options:
     while i < len(argv):
         arg = argv[i]
         name, eq, value = arg.partition("=")
-        if name in _VALUE_FLAGS:
+        if name == RECORD_FLAG:
+            if not eq:
+                if i + 1 >= len(argv):
+                    raise VnpError(f"flag {name} needs a value")
+                value = argv[i + 1]
+                i += 1
+            opts.record = value
+        elif name in _VALUE_FLAGS:
             if not eq:
                 if i + 1 >= len(argv):
                     raise VnpError(f"flag {name} needs a value")
@@ -78,7 +89,7 @@ def run(data: bytes, opts: Options) -> tuple[bytes, list[str]]:
     from helm_vnp.release.pipeline import post_render
 
     loaded = load_config(opts.values)
-    result = post_render(data, loaded.policies, opts.release, opts.namespace)
+    result = post_render(data, loaded.policies, opts.release, opts.namespace, record=opts.record)
     warnings = [w.render() for w in loaded.warnings] + [str(w) for w in result.warnings]
     return result.parts, warnings
 

@@ -18,6 +18,10 @@ REASON_ANNOTATION = "vnp.helm-plugin.io/reason"
 # The source file name vnp's generated objects carry (Helm 3 `# Source:` line, Helm 4 annotation).
 GENERATED_SOURCE = "helm-vnp/generated.yaml"
 
+# On the first object vnp generates: the user's vnp config input ({"policies": ...}) as compact, sorted
+# JSON, so that `helm vnp upgrade --reuse-values` can reuse a config given with --vnp-values.
+CONFIG_ANNOTATION = "vnp.helm-plugin.io/config"
+
 # Helm 4 files each post-rendered document under this annotation.
 POSTRENDER_FILENAME_ANNOTATION = "postrenderer.helm.sh/postrender-filename"
 # A Helm hook: created at a point of the release's life, not as part of its manifest.

@@ -19,8 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.commands.release_config import ALLOW_REMOVAL_FLAG, Deployed, config_input, record_of, refuse_removal
 from helm_vnp.config.values_input import ValuesInput
-from helm_vnp.helm import check_release_name, get_values, helm_binary, helm_flags, helm_major, plugins_path
+from helm_vnp.helm import (
+    check_release_name,
+    get_manifest,
+    get_values,
+    helm_binary,
+    helm_flags,
+    helm_major,
+    plugins_path,
+)
 
 # the wrapper's own flag: values files for vnp only (charts whose values.schema.json refuses `policies`)
 VNP_VALUES_FLAG = "--vnp-values"
@@ -36,6 +45,7 @@ class HelmCall:
     values: ValuesInput = field(default_factory=ValuesInput)  # -f, --set*, --vnp-values (read by vnp only)
     namespace: str | None = None
     reuse_values: bool = False  # upgrade --reuse-values: the release's stored values are the base
+    allow_removal: bool = False  # --vnp-allow-removal: an upgrade may remove vnp's objects from the release
     helm_args: list[str] = field(default_factory=list)  # args without the wrapper's own flags
 
 
@@ -58,6 +68,10 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set]) -> He
             positionals += args[i + 1:]
             call.helm_args += args[i:]
             break
+        if arg == ALLOW_REMOVAL_FLAG:
+            call.allow_removal = True
+            i += 1
+            continue
         if arg == VNP_VALUES_FLAG or arg.startswith(VNP_VALUES_FLAG + "="):
             if "=" in arg:
                 value = arg.split("=", 1)[1]
@@ -162,6 +176,12 @@ def stored_values(helm: str, call: HelmCall, tmp: Path) -> str | None:
     return str(path)
 
 
+def deployed_state(helm: str, call: HelmCall) -> Deployed | None:
+    """The vnp objects of the release's deployed revision (None: no such release yet)."""
+    manifest = get_manifest(helm, call.release, call.namespace)
+    return Deployed(manifest, call.release) if manifest is not None else None
+
+
 def run_wrapped(command: str, args: list[str]) -> int:
     """Validate, then run helm COMMAND ARGS with the vnp post-renderer attached; returns helm's exit code.
 
@@ -179,11 +199,25 @@ def run_wrapped(command: str, args: list[str]) -> int:
         if call.values.reads_stdin:
             stdin_values = str(tmp / "stdin-values.yaml")
             Path(stdin_values).write_bytes(sys.stdin.buffer.read())
+        deployed = deployed_state(helm, call) if call.reuse_values else None
         if call.reuse_values:
             reused = stored_values(helm, call, tmp)
             if reused:
                 call.values.vnp_files.insert(0, reused)  # the base; this upgrade's --vnp-values, -f and --set win
-        loaded = load_config(call.values.with_stdin_file(stdin_values))
+            if deployed is not None and deployed.record is not None and not (
+                    reused and config_input([(reused, Path(reused).read_bytes())])):
+                # the config came with --vnp-values (not among the stored values): the recorded one is the base
+                recorded = tmp / "recorded-vnp-config.json"
+                recorded.write_text(json.dumps(deployed.record))
+                call.values.vnp_files.insert(0, str(recorded))
+        values = call.values.with_stdin_file(stdin_values)
+        loaded = load_config(values)
+        if command == "upgrade" and not call.allow_removal:
+            # after the config is validated: a mistake in it is reported before the cluster is asked
+            deployed = deployed if call.reuse_values else deployed_state(helm, call)
+            if deployed is not None:
+                refuse_removal(deployed, loaded.policies, call.release)
+        record = record_of(values)
         for w in loaded.warnings:
             sys.stderr.write("warning: " + w.render() + "\n")
         major = helm_major(helm)
@@ -191,6 +225,8 @@ def run_wrapped(command: str, args: list[str]) -> int:
         helm_args = [a if a != "-" or stdin_values is None else stdin_values for a in call.helm_args]
         argv = [helm, command, *helm_args, "--post-renderer", renderer]
         argv += [f"--post-renderer-args={a}" for a in postrender_args(call, stdin_values)]
+        if record and command != "template":
+            argv.append(f"--post-renderer-args=--record-config={record}")
         # the post-renderer copies warnings to helm's stderr itself (helm is its parent), and errors
         # only under Helm 4, where HELM_PLUGIN_NAME names our throw-away vnp-postrender-* plugin
         proc = subprocess.run(argv, env={**os.environ, **env})

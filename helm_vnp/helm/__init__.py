@@ -22,7 +22,7 @@ from helm_vnp.base.errors import Problem, VnpError
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["check_release_name", "get_values", "helm_binary", "helm_flags", "helm_major", "plugin_dirs",
+__all__ = ["check_release_name", "get_manifest", "get_values", "helm_binary", "helm_flags", "helm_major", "plugin_dirs",
            "plugins_path", "template"]
 
 # Which Helm flags take a value comes from the running helm's own `helm COMMAND --help` (helm_flags),
@@ -150,6 +150,24 @@ def get_values(helm: str, release: str, namespace: str | None) -> bytes | None:
             return None  # upgrade --install of a new release: nothing to reuse
         raise VnpError(Problem(f"--reuse-values: cannot read the values of release {release!r}: "
                                f"{err or f'helm get values exited {proc.returncode}'}"))
+    return proc.stdout
+
+
+def get_manifest(helm: str, release: str, namespace: str | None) -> bytes | None:
+    """The manifest of ``release``'s deployed revision (``helm get manifest``, read before ``helm vnp
+    upgrade`` for the vnp objects it holds); None when there is no such release."""
+    import subprocess
+
+    argv = [helm, "get", "manifest", release]
+    if namespace:
+        argv += ["--namespace", namespace]
+    proc = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        if "not found" in err:
+            return None  # upgrade --install of a new release
+        raise VnpError(Problem(f"cannot read the manifest of release {release!r} (vnp checks what the upgrade "
+                               f"would remove): {err or f'helm get manifest exited {proc.returncode}'}"))
     return proc.stdout
 
 

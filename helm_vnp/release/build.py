@@ -3,20 +3,21 @@ post-renderer runs, so what lint and graph examine is exactly what would be inst
 from __future__ import annotations
 
 from helm_vnp.release.model import Release
-from helm_vnp.release.pipeline import is_generated, post_render
+from helm_vnp.release.pipeline import generates, is_generated, post_render
 
 
 def build_release(docs: list, policies: dict, name: str, namespace: str, *, hooks_unseen: bool = False,
                   **facts) -> Release:
-    """Post-render ``docs`` (vnp's own objects for this release among them are replaced, as the
-    post-renderer replaces them) and model the result; ``facts`` are the other ``Release`` fields
-    (origins, invalid, config_errors, config_warnings, rule_ids).
+    """Post-render ``docs`` (vnp's own objects for this release among them are replaced when the config
+    generates any, as the post-renderer replaces them; kept as facts otherwise) and model the result;
+    ``facts`` are the other ``Release`` fields (origins, invalid, config_errors, config_warnings, rule_ids).
 
     Pod Security is left to the ``pss.*`` rules (the post-renderer stops at the first
     violating render; the linter reports them all).  Each output document keeps its
     input's ``lint_source``.
     """
-    chart_docs = [d for d in docs if not is_generated(d, name)]
+    # with nothing to generate, vnp's objects in the input are what is in force: kept, as the post-renderer keeps them
+    chart_docs = [d for d in docs if not is_generated(d, name)] if generates(policies) else list(docs)
     # unknownWorkloads: error is the workload.unknownKind rule's to report (with every such object), not a
     # refusal of the whole lint; warn stays a render warning (render.warning shows it)
     mode = policies.get("unknownWorkloads") or "error"

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from helm_vnp.base.errors import VnpError
 from helm_vnp.config import check_values
 from helm_vnp.config.values_input import ValuesInput
+from helm_vnp.release.attribution import one_release
 from helm_vnp.release.build import build_release
 from helm_vnp.release.documents import read_objects
 from helm_vnp.release.inputs import render_chart, rendered_inputs
 from helm_vnp.release.model import Release
-from helm_vnp.release.pipeline import infer_namespace, infer_release
+from helm_vnp.release.pipeline import infer_namespace, infer_release, is_generated
 
 DEFAULT_RELEASE = "release"
 DEFAULT_NAMESPACE = "default"
@@ -54,14 +55,23 @@ def load_release(opts: LoadOptions, rule_ids: tuple = ()) -> Release:
     else:
         inputs = rendered_inputs(opts.rendered, opts.stdin_bytes)
     objects = read_objects(inputs)
+    docs = objects.docs
     if opts.chart is None:
-        release = opts.release or infer_release(objects.docs) or DEFAULT_RELEASE
+        docs = one_release(docs, opts.release)  # a stream of several releases: one at a time, or refused
+        release = opts.release or infer_release(docs) or DEFAULT_RELEASE
         # Helm always sets $HELM_NAMESPACE for a plugin (the context's, usually "default"): a rendered
         # stream that names its namespace knows better
-        namespace = opts.namespace or infer_namespace(objects.docs) or namespace
-    return build_release(objects.docs, loaded.policies, release, namespace, hooks_unseen=hooks_unseen,
+        namespace = opts.namespace or generated_namespace(docs, release) or infer_namespace(docs) or namespace
+    return build_release(docs, loaded.policies, release, namespace, hooks_unseen=hooks_unseen,
                          origins=loaded.origins, invalid=objects.invalid, config_errors=config_errors,
                          config_warnings=config_warnings, rule_ids=tuple(rule_ids))
+
+
+def generated_namespace(docs: list, release: str) -> str | None:
+    """The namespace vnp's own objects for ``release`` name in a rendered stream: the post-renderer writes the
+    release namespace into them (``-n``), so they know it better than a count of the chart's objects."""
+    names = {d.namespace for d in docs if not d.is_empty and is_generated(d, release)} - {None, ""}
+    return names.pop() if len(names) == 1 else None
 
 
 def _load_config(opts: LoadOptions):

@@ -11,6 +11,7 @@ from collections import Counter
 
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.base.names import (
+    CONFIG_ANNOTATION,
     GENERATED_BY_LABEL,
     GENERATED_BY_VALUE,
     GENERATED_SOURCE,
@@ -50,17 +51,34 @@ class Result:
         return b"".join(self.parts)
 
 
+# the kinds vnp generates: nothing else is ever taken for one of its objects
+GENERATED_KINDS = frozenset({("networking.k8s.io/v1", "NetworkPolicy"), ("v1", "ResourceQuota"),
+                             ("v1", "LimitRange")})
+
+
 def is_generated(doc: Document, release: str | None = None) -> bool:
-    """A document vnp generated on an earlier pass for ``release`` (any release when None): it is
-    replaced, never duplicated.  Another release's objects (committed `helm-vnp generate` output
-    a chart ships) are the chart's own and pass through."""
+    """A document vnp generated on an earlier pass for ``release`` (any release when None): one of the
+    kinds it generates, carrying its two labels, named as it names them (``vnp-<release>`` or
+    ``vnp-<release>-…``).  Such a document is replaced, never duplicated; anything else (a Secret or a
+    Deployment carrying the labels, a NetworkPolicy vnp would not name so, another release's objects
+    that a chart ships) is the chart's own and passes through."""
     raw = doc.raw
-    if GENERATED_BY_VALUE.encode() not in raw:
+    if GENERATED_BY_VALUE.encode() not in raw or (doc.api_version, doc.kind) not in GENERATED_KINDS:
         return False
     labels = doc.labels
-    if labels.get(GENERATED_BY_LABEL) != GENERATED_BY_VALUE or RELEASE_LABEL not in labels:
+    owner = labels.get(GENERATED_BY_LABEL), labels.get(RELEASE_LABEL)
+    if owner[0] != GENERATED_BY_VALUE or not isinstance(owner[1], str) or not owner[1]:
         return False
-    return release is None or labels[RELEASE_LABEL] == release
+    if release is not None and owner[1] != release:
+        return False
+    name = doc.name
+    return isinstance(name, str) and (name == f"vnp-{owner[1]}" or name.startswith(f"vnp-{owner[1]}-"))
+
+
+def generates(policies: dict) -> bool:
+    """Whether ``policies`` has vnp generate objects (a set that replaces its earlier one): with none
+    enabled the post-renderer keeps every document, its own earlier objects included."""
+    return any((policies.get(key) or {}).get("enabled") for key in ("networkPolicy", "resourceQuota", "limitRange"))
 
 
 def infer_release(docs: list[Document]) -> str | None:
@@ -88,11 +106,12 @@ def infer_namespace(docs: list[Document]) -> str | None:
 
 def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
                 source: str = "<stdin>", docs: list[Document] | None = None, hooks_unseen: bool = False,
-                check_pod_security: bool = True) -> Result:
+                check_pod_security: bool = True, record: str | None = None) -> Result:
     """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,
     so what they have parsed is not parsed again.  ``hooks_unseen``: model Helm 3, which never hands
     hooks to a post-renderer (they stay unlabelled).  ``check_pod_security`` False: leave Pod Security
-    to the linter's ``pss.*`` rules (the post-renderer stops at the first violating render)."""
+    to the linter's ``pss.*`` rules (the post-renderer stops at the first violating render).  ``record``: the
+    user's config input as JSON, written on the first generated object (``CONFIG_ANNOTATION``)."""
     if docs is None:
         docs = split(data, source)
     if release is None:
@@ -103,7 +122,7 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
                 hint="pass --post-renderer-args=--release=NAME, set VNP_RELEASE, "
                      "or use `helm vnp install|upgrade|template`"))
     check_release_name(release)
-    chart_docs = [d for d in docs if not is_generated(d, release)]
+    chart_docs = [d for d in docs if not is_generated(d, release)] if generates(policies) else docs
     warnings: list[RenderWarning] = []
     for doc in chart_docs:
         refuse_hidden_workloads(doc)
@@ -134,6 +153,9 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     refs = _workload_refs(workloads, policies, warnings)
     entries = declared_entry_points(out_docs, policies, release, namespace)
     generated = generate_all(policies, release, namespace, refs, entries)
+    if record and generated:
+        meta = generated[0]["metadata"]
+        meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}), CONFIG_ANNOTATION: record}.items()))
     return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries)
 
 

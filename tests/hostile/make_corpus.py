@@ -594,6 +594,28 @@ def secret_cases() -> list[Case]:
     return out
 
 
+def vnp_label_cases() -> list[Case]:
+    """Chart documents that carry vnp's own two labels: only what vnp itself generates for the release (its
+    kinds, its names) is replaced; anything else is the chart's and passes (issue 13, item 8)."""
+    ours = f"    app.kubernetes.io/managed-by: helm-vnp\n    vnp.helm-plugin.io/release: {RELEASE}\n"
+    sec = secret().replace("metadata:\n  name: creds\n", "metadata:\n  name: creds\n  labels:\n" + ours)
+    dep = deployment().replace("    app: web\nspec:", "    app: web\n" + ours + "spec:")
+    netpol = (f"# Source: chart/templates/np.yaml\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+              f"metadata:\n  name: chart-np\n  labels:\n{ours}spec:\n  podSelector: {{}}\n")
+    quota = (f"# Source: chart/templates/q.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: vnp-{RELEASE}\n"
+             f"  labels:\n{ours}data:\n  k: v\n")
+    data = stream(sec, dep, netpol, quota)
+    cls = "documents carrying vnp's labels"
+    return [
+        Case("vnp-labels-no-config", cls, data, values=b"# no vnp config\n",
+             note="no config: the post-renderer changes nothing"),
+        Case("vnp-labels-isolation-off", cls, data,
+             values=b"policies:\n  networkPolicy:\n    enabled: false\n"),
+        Case("vnp-labels-isolated", cls, data, "labelled", labelled=[1],
+             note="a Secret, a Deployment, a NetworkPolicy not named by vnp and a ConfigMap named vnp-app stay"),
+    ]
+
+
 # -- values file cases ---------------------------------------------------------------
 
 def _values(body: str) -> bytes:
@@ -794,7 +816,7 @@ def big_cases() -> list[Case]:
 
 def build_cases(include_big: bool = False) -> list[Case]:
     cases = (syntax_cases() + encoding_cases() + key_cases() + resource_cases() + shape_cases() + json_cases()
-             + marker_cases() + secret_cases() + config_cases())
+             + marker_cases() + secret_cases() + vnp_label_cases() + config_cases())
     if include_big:
         cases += big_cases()
     names = [c.name for c in cases]
