@@ -114,7 +114,8 @@ def validate(values: dict, locate: Callable[[str], tuple], order: Callable[[Prob
     for path, number in _non_finite(values, []):
         file, line = locate(path)
         by_path[path] = Problem(f"{number} is not a finite number: Kubernetes and Helm cannot read it", path=path,
-                                file=file, line=line, value=str(number), expected="a finite number, or a quantity string",
+                                file=file, line=line, value=str(number),
+                                expected="a finite number, or a quantity string",
                                 hint="JSON has no infinity or NaN; 1e400 overflows to infinity")
         custom.add(path)
     for err in _make_validator().iter_errors(values):
