@@ -52,7 +52,7 @@ def _dns(np: dict) -> dict:
         selector = dns[key] if key in dns else preset[key]
         if selector is not None:
             peer[key] = copy.deepcopy(selector)
-    return {"ports": list(ports), "peers": [peer]}
+    return {"ports": list(ports), "peers": [peer] + [{"ipBlock": {"cidr": c}} for c in preset.get("ipBlocks", ())]}
 
 
 def _inside(cidr: str, excepts: list) -> list:
