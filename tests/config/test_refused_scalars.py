@@ -38,6 +38,13 @@ def test_dumped_strings_keep_a_trailing_newline():
 
 
 def test_one_line_block_annotation_keeps_its_newline(tmp_path):
+    """``note: |`` with one line is "hello\\n"; the dumper wrote it plain (``note: hello``) and lost the newline."""
+    from helm_vnp.base.yamldump import dump_all
+    from helm_vnp.generate import generate_all
     config = load(tmp_path, "policies:\n  networkPolicy:\n    enabled: true\n    annotations:\n      note: |\n"
                             "        hello\n")
-    assert config.policies["networkPolicy"]["annotations"] == {"note": "hello\n"}
+    objs = generate_all(config.policies, "app", "ns", [])
+    text = dump_all(objs)
+    notes = [d["metadata"]["annotations"]["note"] for d in map(load_yaml, text.split("---\n")[1:])
+             if d["kind"] == "NetworkPolicy"]
+    assert notes and all(n == "hello\n" for n in notes)
