@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_PLAIN = re.compile(r"^[A-Za-z_/][A-Za-z0-9_./-]*$")
+_PLAIN = re.compile(r"^[A-Za-z_/][A-Za-z0-9_./-]*\Z")
 _SPECIAL = frozenset("""y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF
 null Null NULL ~ .nan .NaN .NAN .inf .Inf .INF""".split())
 

@@ -1,8 +1,10 @@
 """Parse one document safely, only when somebody needs its body.
 
 YAML tags never construct objects: every node becomes a dict, list, str,
-int, float, bool or None.  Two things real charts contain that stock safe
-loaders refuse are accepted: the YAML 1.1 ``=`` value scalar
+int, float, bool or None.  Plain scalars and mapping keys are resolved as
+Kubernetes resolves them (``helm_vnp.base.goyaml``: ``hostNetwork: on`` is
+``True``, ``yes:`` is the key "true").  Two things real charts contain that
+stock safe loaders refuse are accepted: the YAML 1.1 ``=`` value scalar
 (kube-prometheus-stack's CRDs) and unknown tags.  Alias bombs are refused
 before anything expands them.  Errors are ``VnpError``s naming file and line.
 """
@@ -22,10 +24,48 @@ def _loader():
     global _yaml
     if _yaml is None:
         from ruamel.yaml import YAML
-        from ruamel.yaml.constructor import SafeConstructor
+        from ruamel.yaml.constructor import ConstructorError, SafeConstructor
+        from ruamel.yaml.nodes import ScalarNode
+        from ruamel.yaml.resolver import VersionedResolver
+        from ruamel.yaml.tag import Tag
+
+        from helm_vnp.base import goyaml
+
+        class Resolver(VersionedResolver):
+            """Plain scalars resolved by go-yaml v2's rules; everything else as YAML says."""
+
+            def resolve(self, kind, value, implicit):
+                if kind is ScalarNode and implicit[0]:
+                    return Tag(suffix=goyaml.resolve(value)[0])
+                return super().resolve(kind, value, implicit)
 
         class Constructor(SafeConstructor):
-            """Safe constructor that maps every tag to its plain node type."""
+            """Safe constructor that maps every tag to its plain node type, reads scalars as go-yaml v2
+            does and turns mapping keys into the strings sigs.k8s.io/yaml makes of them."""
+
+            def construct_yaml_bool(self, node):
+                text = self.construct_scalar(node)
+                if text in goyaml.TRUE or text in goyaml.FALSE:
+                    return text in goyaml.TRUE
+                raise ConstructorError(None, None, "cannot decode this value as a boolean", node.start_mark)
+
+            def construct_yaml_int(self, node):
+                text = self.construct_scalar(node)
+                tag, value = goyaml.resolve(text)
+                if tag != goyaml.INT:
+                    raise ConstructorError(None, None, "cannot decode this value as an integer", node.start_mark)
+                return value
+
+            def construct_yaml_float(self, node):
+                text = self.construct_scalar(node)
+                tag, value = goyaml.resolve(text)
+                if tag not in (goyaml.INT, goyaml.FLOAT):
+                    raise ConstructorError(None, None, "cannot decode this value as a number", node.start_mark)
+                return float(value)
+
+            def construct_mapping(self, node, deep=False):
+                mapping = super().construct_mapping(node, deep=deep)
+                return {goyaml.json_key(k): v for k, v in mapping.items()}
 
         def plain(constructor, node):
             from ruamel.yaml.nodes import MappingNode, SequenceNode
@@ -36,16 +76,21 @@ def _loader():
             return constructor.construct_scalar(node)
 
         Constructor.add_constructor("tag:yaml.org,2002:value", lambda c, n: c.construct_scalar(n))
+        Constructor.add_constructor(goyaml.BOOL, Constructor.construct_yaml_bool)
+        Constructor.add_constructor(goyaml.INT, Constructor.construct_yaml_int)
+        Constructor.add_constructor(goyaml.FLOAT, Constructor.construct_yaml_float)
         Constructor.add_constructor(None, plain)
         for tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:set",
                     "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs"):
             Constructor.add_constructor(tag, plain)
         try:
             y = YAML(typ="safe", pure=False)
+            y.Resolver = Resolver
             y.Constructor = Constructor
             y.compose("a: 1")
         except Exception:  # no C extension: the pure parser gives the same nodes
             y = YAML(typ="safe", pure=True)
+            y.Resolver = Resolver
             y.Constructor = Constructor
         _yaml = y
     return _yaml

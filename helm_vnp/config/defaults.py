@@ -76,6 +76,12 @@ DNS_PRESETS = {
     "openshift": {"ports": [5353],
                   "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "openshift-dns"}},
                   "podSelector": {"matchLabels": {"dns.operator.openshift.io/daemonset-dns": "default"}}},
+    # NodeLocal DNSCache: pods query the node-local cache on a link-local address (excluded from public
+    # egress with the metadata range 169.254.0.0/16), which forwards to kube-dns; either may answer
+    "nodelocal": {"ports": [53],
+                  "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+                  "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                  "ipBlocks": ["169.254.20.10/32"]},
     # vCluster's own DNS pods run in the release namespace: no namespaceSelector.
     "vcluster": {"ports": [1053], "namespaceSelector": None,
                  "podSelector": {"matchLabels": {"k8s-app": "vcluster-kube-dns"}}},

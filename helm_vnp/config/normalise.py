@@ -52,7 +52,7 @@ def _dns(np: dict) -> dict:
         selector = dns[key] if key in dns else preset[key]
         if selector is not None:
             peer[key] = copy.deepcopy(selector)
-    return {"ports": list(ports), "peers": [peer]}
+    return {"ports": list(ports), "peers": [peer] + [{"ipBlock": {"cidr": c}} for c in preset.get("ipBlocks", ())]}
 
 
 def _inside(cidr: str, excepts: list) -> list:
@@ -78,12 +78,27 @@ def _inside(cidr: str, excepts: list) -> list:
 
 def _public_egress(workload: dict) -> dict:
     pe = _map(workload, "publicEgress")
+    excepts = list(pe.get("except") or [])
     blocks = []
     if pe.get("cidr"):
-        blocks.append({"cidr": pe["cidr"], IPBLOCK_EXCEPT: _inside(pe["cidr"], list(pe.get("except") or []))})
+        blocks.append({"cidr": pe["cidr"], IPBLOCK_EXCEPT: _inside(pe["cidr"], excepts)})
+    # an ``except`` entry of the other address family than ``cidr`` (``2001:db8::/32`` beside the default
+    # 0.0.0.0/0) is kept out of every extra block that holds it (the default ``::/0``): dropping it would let
+    # pods reach the range the user listed; a user ``cidr`` of the other family is refused by validation
+    other = [e for e in excepts if _family(e) not in (None, _family(pe.get("cidr")))]
     for extra in pe.get("extraIpBlocks") or []:
-        blocks.append({"cidr": extra["cidr"], IPBLOCK_EXCEPT: list(extra.get("except") or [])})
+        own = list(extra.get("except") or [])
+        blocks.append({"cidr": extra["cidr"],
+                       IPBLOCK_EXCEPT: own + [e for e in _inside(extra["cidr"], other) if e not in own]})
     return {"enabled": pe.get("enabled") is True, "ipBlocks": blocks}
+
+
+def _family(cidr) -> int | None:
+    import ipaddress
+    try:
+        return ipaddress.ip_network(str(cidr), strict=False).version
+    except ValueError:
+        return None
 
 
 def _peer_map(entries: dict, presets: dict) -> dict[str, list]:

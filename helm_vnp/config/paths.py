@@ -8,7 +8,7 @@ import re
 from typing import Iterable, Union
 
 Segment = Union[str, int]
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+\Z")
 
 
 def join(segments: Iterable[Segment]) -> str:

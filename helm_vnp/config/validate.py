@@ -7,7 +7,10 @@ keyword with ``x-vnp-messages`` and the expected value described by ``x-vnp-expe
 from __future__ import annotations
 
 import difflib
+import functools
 import json
+import math
+import re
 from typing import Any, Callable
 
 from helm_vnp.base.errors import Problem
@@ -16,6 +19,27 @@ from helm_vnp.config.paths import join
 _validator = None
 _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "boolean": "true or false",
                "integer": "an integer", "number": "a number", "null": "null"}
+
+
+@functools.lru_cache(maxsize=None)
+def ecma_regex(pattern: str) -> re.Pattern:
+    """A schema pattern as JSON Schema (ECMA 262) reads it: ``$`` is the end of the string.  Python's ``$``
+    also matches before a trailing newline, so ``"team\\n"`` would pass ``^[a-z]+$`` and reach the output."""
+    out = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        out.append("\\Z" if ch == "$" and not in_class else ch)
+        i += 1
+    return re.compile("".join(out))
 
 
 def _get(value: Any, rel: list) -> Any:
@@ -39,7 +63,11 @@ def _make_validator():
                 err.vnp_hint = hint
                 yield err
 
-        cls = validators.extend(Draft202012Validator, {"x-vnp-check": vnp_check})
+        def pattern(_validator, patrn, instance, _schema):
+            if isinstance(instance, str) and not ecma_regex(patrn).search(instance):
+                yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+        cls = validators.extend(Draft202012Validator, {"x-vnp-check": vnp_check, "pattern": pattern})
         _validator = cls(schema())
     return _validator
 
@@ -83,6 +111,13 @@ def validate(values: dict, locate: Callable[[str], tuple], order: Callable[[Prob
     """All schema problems of ``values`` (a values document with nulls stripped), sorted."""
     by_path: dict[str, Problem] = {}
     custom: set[str] = set()
+    for path, number in _non_finite(values, []):
+        file, line = locate(path)
+        by_path[path] = Problem(f"{number} is not a finite number: Kubernetes and Helm cannot read it", path=path,
+                                file=file, line=line, value=str(number),
+                                expected="a finite number, or a quantity string",
+                                hint="JSON has no infinity or NaN; 1e400 overflows to infinity")
+        custom.add(path)
     for err in _make_validator().iter_errors(values):
         for problem, is_custom in _translate(err, locate):
             key = problem.path + "\0" + problem.message if problem.message.startswith("unknown key") else problem.path
@@ -92,6 +127,19 @@ def validate(values: dict, locate: Callable[[str], tuple], order: Callable[[Prob
             if is_custom:
                 custom.add(key)
     return sorted(by_path.values(), key=order)
+
+
+def _non_finite(value: Any, path: list):
+    """(dotted path, value) of every infinite or NaN number: the YAML reader makes them of ``.inf``, ``.nan``
+    and ``1e400``; written out they are ``inf``/``nan``, which no API server reads as a number."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield join(path), value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _non_finite(v, path + [k])
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _non_finite(v, path + [i])
 
 
 def _translate(err, locate) -> list[tuple[Problem, bool]]:

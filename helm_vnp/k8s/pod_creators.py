@@ -29,7 +29,7 @@ from fractions import Fraction
 from helm_vnp.base.errors import Problem, VnpError
 
 ANY = "*"
-SEGMENT = re.compile(r"^(\*|[A-Za-z0-9_-]+)$")
+SEGMENT = re.compile(r"^(\*|[A-Za-z0-9_-]+)\Z")
 
 
 def parse_path(text: str) -> tuple[str, ...]:

@@ -30,6 +30,12 @@ from helm_vnp.stream import Document, split
 JOB_MESSAGE = (f"{{subject}} the {RELEASE_LABEL} label; Job templates are immutable, so `helm upgrade` of an "
                "existing release fails on such a Job (delete it first, make it a hook, or use "
                "policies.selection: workloadSelectors)")
+# what a StatefulSet/DaemonSet with `updateStrategy: OnDelete` that gets the release label is warned about
+ON_DELETE_MESSAGE = (f"{{subject}} the {RELEASE_LABEL} label, but with updateStrategy OnDelete the pods of a "
+                     "running release keep running without it until deleted, and the release's isolated pods "
+                     "refuse their traffic (after the upgrade, delete those pods, or use "
+                     "policies.selection: workloadSelectors)")
+ON_DELETE_KINDS = ("StatefulSet", "DaemonSet")
 
 
 class Result:
@@ -140,6 +146,10 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         if plain_jobs:
             warnings.append(RenderWarning(JOB_MESSAGE.format(subject="its pod template gets"), tuple(plain_jobs),
                                           JOB_MESSAGE.format(subject="their pod templates get")))
+        on_delete = _on_delete(out_docs, chart_docs)
+        if on_delete:
+            warnings.append(RenderWarning(ON_DELETE_MESSAGE.format(subject="its pod template gets"), on_delete,
+                                          ON_DELETE_MESSAGE.format(subject="their pod templates get")))
         workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
     if check_pod_security and policies["podSecurityStandard"] not in ("", "privileged"):
         warnings += enforce_pod_security(workloads, policies)
@@ -157,6 +167,21 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         meta = generated[0]["metadata"]
         meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}), CONFIG_ANNOTATION: record}.items()))
     return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries)
+
+
+def _on_delete(out_docs: list[Document], chart_docs: list[Document]) -> tuple:
+    """The StatefulSets and DaemonSets that got the label (their document was edited) and update their
+    pods only when the pods are deleted: their running pods keep the template they started with."""
+    found = []
+    for out, before in zip(out_docs, chart_docs):
+        if out is before or out.kind not in ON_DELETE_KINDS:
+            continue
+        obj = out.obj_or_none
+        spec = obj.get("spec") if isinstance(obj, dict) else None
+        strategy = spec.get("updateStrategy") if isinstance(spec, dict) else None
+        if isinstance(strategy, dict) and strategy.get("type") == "OnDelete":
+            found.append(out)
+    return tuple(found)
 
 
 def declared_entry_points(docs: list[Document], policies: dict, release: str, namespace: str | None) -> list:

@@ -2,14 +2,17 @@
 
 **What it checks.**
 
-1. User egress rules (``policies.networkPolicy.workload.egress``,
+1. User egress rules towards in-cluster peers that open port 1053 (vCluster's
+   DNS pod port) while ``policies.networkPolicy.dns`` is not the ``vcluster``
+   preset: a rule copied from a vCluster set-up opens a port no DNS listens on.
+2. User egress rules (``policies.networkPolicy.workload.egress``,
    ``controlPlane.egress``) towards in-cluster peers (pod or namespace
    selectors, or no peers) that open port 53 while the cluster DNS pods listen
    on other ports (``policies.networkPolicy.dns``: 1053 for vCluster's DNS,
    5353 on OpenShift).  NetworkPolicy is enforced on the *pod* port, after the
    Service's DNAT: a rule for 53 does not let pods reach a DNS pod on 1053
    (vCluster issues #390 and #2452).
-2. Pods whose effective egress (vnp's policies and the chart's, union) cannot
+3. Pods whose effective egress (vnp's policies and the chart's, union) cannot
    reach the cluster DNS pods on any configured DNS port - e.g. a chart's own
    NetworkPolicy that isolates egress and has no DNS rule, while vnp's isolation
    is off (with it on, vnp's DNS rule always reaches them).  Name resolution then fails for every pod (the pods'
@@ -48,7 +51,10 @@ DNS_PORT = 53
 RULE_LISTS = (("workload", "egress"), ("controlPlane", "egress"))
 
 
-def _opens_53_in_cluster(rule: dict) -> bool:
+VCLUSTER_DNS_PORT = 1053
+
+
+def _opens_in_cluster(rule: dict, dns_port: int) -> bool:
     peers = rule.get("to") or []
     if peers and all(isinstance(p, dict) and "ipBlock" in p for p in peers):
         return False  # an external resolver is a different matter
@@ -56,7 +62,7 @@ def _opens_53_in_cluster(rule: dict) -> bool:
         if not isinstance(p, dict):
             continue
         port, end = p.get("port"), p.get("endPort")
-        if port == DNS_PORT or (isinstance(port, int) and isinstance(end, int) and port <= DNS_PORT <= end):
+        if port == dns_port or (isinstance(port, int) and isinstance(end, int) and port <= dns_port <= end):
             return True
     return False
 
@@ -80,10 +86,12 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
     if not netpol["enabled"]:
         return
     ports = [p for p in netpol["dns"]["ports"] if isinstance(p, int)]
+    if VCLUSTER_DNS_PORT not in ports:
+        yield from _vcluster_port(release, netpol)
     if DNS_PORT not in ports and ports:
         for section, key in RULE_LISTS:
             for i, rule in enumerate(netpol[section][key]):
-                if isinstance(rule, dict) and _opens_53_in_cluster(rule):
+                if isinstance(rule, dict) and _opens_in_cluster(rule, DNS_PORT):
                     path = f"policies.networkPolicy.{section}.{key}[{i}]"
                     yield Finding(RULE.id, RULE.severity,
                                   f"{path} opens port 53, but the cluster DNS pods listen on "
@@ -92,6 +100,21 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
                                   "(the built-in DNS rule already allows the right port)",
                                   ObjectRef(), release.config_source(path))
     yield from _unreachable(release, netpol, ports)
+
+
+def _vcluster_port(release: Release, netpol: dict) -> Iterable[Finding]:
+    """Rules for 1053, vCluster's DNS pod port, while the DNS preset is not vCluster's: written for a
+    vCluster, they open a port nothing answers DNS on here, and the DNS rule for the real port is another."""
+    for section, key in RULE_LISTS:
+        for i, rule in enumerate(netpol[section][key]):
+            if isinstance(rule, dict) and _opens_in_cluster(rule, VCLUSTER_DNS_PORT):
+                path = f"policies.networkPolicy.{section}.{key}[{i}]"
+                yield Finding(RULE.id, RULE.severity,
+                              f"{path} opens port 1053, vCluster's DNS pod port, but policies.networkPolicy.dns is "
+                              "not the vcluster preset: the cluster DNS pods here listen on "
+                              f"{', '.join(map(str, netpol['dns']['ports'])) or 'no port'} (set dns.preset: "
+                              "vcluster inside a vCluster, or drop the rule)",
+                              ObjectRef(), release.config_source(path))
 
 
 def _unreachable(release: Release, netpol: dict, ports: list[int]) -> Iterable[Finding]:

@@ -3,7 +3,10 @@
 Linting runs the same post-render that `helm install` runs; whatever it would
 warn about at install time is reported here, before it: for example a plain
 (non-hook) Job whose pod template gets the release label (Job templates are
-immutable, so `helm upgrade` of an existing release fails on it), or, with
+immutable, so `helm upgrade` of an existing release fails on it), a
+StatefulSet or DaemonSet with `updateStrategy: OnDelete` whose pod template gets
+it (when isolation is turned on for a running release, its pods keep running
+unlabelled until deleted, and the isolated pods refuse their traffic), or, with
 `policies.selection: workloadSelectors`, a workload whose pods cannot be
 selected and so are not isolated.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from helm_vnp.stream import block_lines
-from helm_vnp.stream.scalars import ASK_PARSER, scalar
+from helm_vnp.stream.scalars import ASK_PARSER, plain_text, scalar
 
 _NEXT_TOP = re.compile(rb"\n(?=[^ \t\r\n#])")
 _SOURCE = re.compile(rb"^# Source: ([^\r\n]+)", re.M)
@@ -245,6 +245,8 @@ class Document:
                 return ASK_PARSER
             values = {}
             for k, se in sub.items():
+                if plain_text(k) is not k:
+                    return ASK_PARSER  # a key Kubernetes reads as another string (``yes:`` is "true")
                 v = scalar(se.rest)
                 if v is ASK_PARSER or (v is None and any(lines[i].indent >= 0 for i in range(se.start, se.end))):
                     return ASK_PARSER  # block scalars and multi-line values: ask the parser

@@ -2,13 +2,16 @@
 
 Anything beyond a plain, single- or double-quoted scalar on one line
 (anchors, tags, aliases, flow collections, block scalars) makes the reader
-return ``ASK_PARSER`` so the caller falls back to a real parser.  Every fast
+return ``ASK_PARSER`` so the caller falls back to a real parser; so does a plain scalar
+Kubernetes reads as a boolean or a number (``helm_vnp.base.goyaml``).  Every fast
 reader of the package answers ``ASK_PARSER`` the same way when it cannot vouch
 for its answer.
 """
 from __future__ import annotations
 
 import re
+
+from helm_vnp.base import goyaml
 
 ASK_PARSER = object()  # "this reader cannot say": a slower reader, in the end the YAML parser, decides
 
@@ -36,7 +39,16 @@ def scalar(text: str):
     value = _PLAIN_END_COMMENT.sub("", text)
     if ": " in value or value.endswith(":"):
         return ASK_PARSER
-    return value
+    return plain_text(value)
+
+
+def plain_text(value: str):
+    """A plain scalar as the string Kubernetes reads, None for a null (``~``, ``null``), ASK_PARSER
+    when Kubernetes reads a boolean or a number (``on``, ``0x1F``): the parser gives the typed value."""
+    tag = goyaml.resolve(value)[0]
+    if tag == goyaml.STR:
+        return value
+    return None if tag == goyaml.NULL else ASK_PARSER
 
 
 def _single_quote_end(text: str) -> int:

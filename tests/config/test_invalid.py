@@ -193,8 +193,8 @@ CASES = [
                  'values.yaml:2: policies.podSecurity.exemptions[0]: missing required key "name"',
                  id='exemption_missing_name'),
     pytest.param('policies:\n  networkPolicy:\n    dns: {preset: coredns}\n',
-                 'values.yaml:3: policies.networkPolicy.dns.preset: "coredns" is not one of "kube-dns", "openshift", '
-                 '"vcluster"',
+                 'values.yaml:3: policies.networkPolicy.dns.preset: "coredns" is not one of "kube-dns", "nodelocal", '
+                 '"openshift", "vcluster"',
                  id='dns_preset'),
     pytest.param('policies:\n  networkPolicy:\n    dns: {ports: []}\n',
                  'values.yaml:3: policies.networkPolicy.dns.ports: list must not be empty',

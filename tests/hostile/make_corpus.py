@@ -677,6 +677,16 @@ CONFIG_CASES: list[tuple[str, str, str, str, int | None]] = [
     ("unknown-top", "unknown keys", "policies:\n  bogus: 1\n", "unknown key", 2),
     ("unknown-np", "unknown keys", "policies:\n  networkPolicy:\n    enable: true\n", "unknown key", 3),
     ("unknown-rq", "unknown keys", "policies:\n  resourceQuota:\n    quotas: {}\n", "unknown key", 3),
+    ("rq-quota-inf", "numbers and strings the API server refuses",
+     "policies:\n  resourceQuota:\n    enabled: true\n    quota:\n      pods: .inf\n", "not a finite number", 5),
+    ("rq-quota-nan", "numbers and strings the API server refuses",
+     "policies:\n  resourceQuota:\n    enabled: true\n    quota:\n      pods: .nan\n", "not a finite number", 5),
+    ("rq-quota-1e400", "numbers and strings the API server refuses",
+     "policies:\n  resourceQuota:\n    enabled: true\n    quota:\n      pods: 1e400\n", "not a finite number", 5),
+    ("rq-quota-trailing-newline", "numbers and strings the API server refuses",
+     'policies:\n  resourceQuota:\n    enabled: true\n    quota:\n      pods: "1\\n"\n', "invalid value", 5),
+    ("np-label-key-trailing-newline", "numbers and strings the API server refuses",
+     'policies:\n  networkPolicy:\n    enabled: true\n    labels:\n      "team\\n": a\n', "invalid key", 5),
     ("unknown-lr", "unknown keys", "policies:\n  limitRange:\n    defaults: {}\n", "unknown key", 3),
     ("unknown-public-egress", "unknown keys",
      "policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidrs: []\n", "unknown key", 5),
@@ -791,6 +801,39 @@ def config_cases() -> list[Case]:
     return out
 
 
+RESTRICTED = b"policies:\n  podSecurityStandard: restricted\n"
+_RESTRICTED_POD = ("          securityContext:\n            allowPrivilegeEscalation: false\n"
+                   "            runAsNonRoot: true\n            capabilities: {drop: [ALL]}\n"
+                   "            seccompProfile: {type: RuntimeDefault}\n")
+
+
+def _pod_with(pod_fields: str, container_fields: str = "") -> str:
+    """A Deployment whose pod passes ``restricted`` but for ``pod_fields``/``container_fields``."""
+    doc = deployment(pod_extra=_RESTRICTED_POD + container_fields)
+    return doc.replace("    spec:\n      containers:", "    spec:\n" + pod_fields + "      containers:")
+
+
+def yaml11_cases() -> list[Case]:
+    """YAML 1.1 booleans (go-yaml v2, so Helm and the API server) in Pod Security fields: ``on`` is true."""
+    out = []
+    for name, pod, container, message in [
+        ("yaml11-hostnetwork-on", "      hostNetwork: on\n", "", "host namespaces (hostNetwork=true)"),
+        ("yaml11-hostpid-yes", "      hostPID: yes\n", "", "host namespaces (hostPID=true)"),
+        ("yaml11-hostipc-Y", "      hostIPC: Y\n", "", "host namespaces (hostIPC=true)"),
+        ("yaml11-privileged-y", "", "            privileged: y\n", "privileged"),
+        ("yaml11-hostnetwork-ON-upper", "      hostNetwork: ON\n", "",
+         "host namespaces (hostNetwork=true)"),
+    ]:
+        out.append(Case(name, "YAML 1.1 scalars", stream(_pod_with(pod, container)), "error", message=message,
+                        where="chart/templates/web.yaml", values=RESTRICTED))
+    out.append(Case("yaml11-quoted-yes-is-a-string", "YAML 1.1 scalars",
+                    stream(_pod_with('      hostNetwork: "yes"\n')), values=RESTRICTED,
+                    note='a quoted "yes" is a string: the API server refuses it, Pod Security has nothing to see'))
+    out.append(Case("yaml11-hostnetwork-off", "YAML 1.1 scalars", stream(_pod_with("      hostNetwork: off\n")),
+                    values=RESTRICTED))
+    return out
+
+
 def big_cases() -> list[Case]:
     """Built at test time: a 100 MB single document and a 1 MB line (never committed)."""
     chunk = "  k{:07d}: " + "v" * 88 + "\n"
@@ -816,7 +859,7 @@ def big_cases() -> list[Case]:
 
 def build_cases(include_big: bool = False) -> list[Case]:
     cases = (syntax_cases() + encoding_cases() + key_cases() + resource_cases() + shape_cases() + json_cases()
-             + marker_cases() + secret_cases() + vnp_label_cases() + config_cases())
+             + marker_cases() + secret_cases() + vnp_label_cases() + config_cases() + yaml11_cases())
     if include_big:
         cases += big_cases()
     names = [c.name for c in cases]
