@@ -41,7 +41,12 @@ def read_stdin(values: ValuesInput, rendered: Sequence[str] = ()) -> ValuesInput
     """Read standard input into ``values.stdin`` when `-` is a -f file or a --rendered path (both read
     the same bytes); returns ``values``."""
     if values.reads_stdin or "-" in rendered:
-        values.stdin = sys.stdin.buffer.read()
+        try:
+            values.stdin = sys.stdin.buffer.read()
+        except OSError as exc:  # closed at start (see base.stdio)
+            from helm_vnp.base.errors import Problem
+            raise VnpError(Problem(f"cannot read standard input: {exc.strerror or exc}",
+                                   path="--rendered -" if "-" in rendered else "-f -"))
     return values
 
 
