@@ -173,3 +173,13 @@ def test_ctrl_c_while_blocked_writing(files):
         assert proc.wait(timeout=60) == 130, err.decode()
         clean(err)
         assert b"interrupted" in err
+
+
+def test_output_keeps_the_mode_of_the_file_it_replaces(files):
+    """--output onto a 0600 file left a 0644 one (the report can hold names the owner keeps private)."""
+    report = files / "report.txt"
+    report.write_text("old")
+    os.chmod(report, 0o600)
+    proc = sh(f"{BIN}/helm-vnp lint --rendered s.yaml -o report.txt", cwd=files)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert report.read_text() != "old" and (report.stat().st_mode & 0o777) == 0o600
