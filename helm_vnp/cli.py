@@ -91,6 +91,10 @@ def _terminated(signum, _frame) -> None:
 
 def main() -> None:
     import signal
+
+    from helm_vnp.base import stdio
+
+    stdio.guard()  # closed standard streams: /dev/null on the descriptor, a stream that fails where it must
     signal.signal(signal.SIGTERM, _terminated)
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a value must not kill the output
         try:
@@ -98,16 +102,21 @@ def main() -> None:
         except (AttributeError, ValueError):
             pass
     try:
-        app(prog_name="helm vnp" if os.environ.get("HELM_PLUGIN_NAME") == "vnp" else "helm-vnp")
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except BrokenPipeError:  # `helm vnp lint ... | head`: the reader left; say nothing more
         try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-        sys.exit(1)
-    except OSError as exc:  # stdout on a full disk, a closed terminal...
+            app(prog_name="helm vnp" if os.environ.get("HELM_PLUGIN_NAME") == "vnp" else "helm-vnp")
+        except SystemExit as exit_:
+            if exit_.code == 130:  # Ctrl-C (Typer's code for it), perhaps while blocked writing: stop here
+                stdio.reader_left()
+                sys.stderr.write("interrupted\n")
+            else:
+                sys.stdout.flush()  # here, not at interpreter exit: a reader that left is seen below
+            raise
+    except KeyboardInterrupt:
+        stdio.reader_left()
+        sys.exit(130)
+    except (stdio.ReaderLeft, BrokenPipeError):  # `helm vnp lint ... | head`: the reader left; say nothing more
+        sys.exit(stdio.reader_left())
+    except OSError as exc:  # stdout on a full disk, closed, a closed terminal...
         _fail(f"error: cannot write the output: {exc.strerror or exc}")
     except (RecursionError, MemoryError, ValueError) as exc:
         from helm_vnp.base.errors import input_failure

@@ -128,8 +128,11 @@ def tell_user(text: str, warning: bool = False) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from helm_vnp.base import stdio
     from helm_vnp.base.errors import VnpError, input_failure
 
+    if argv is None:  # the process's own entry (helm-vnp post-render has guarded the streams already)
+        stdio.guard()
     argv = sys.argv[1:] if argv is None else argv
     try:
         sys.stderr.reconfigure(errors="backslashreplace")  # a lone surrogate in a message must not lose it
@@ -137,7 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         pass
     try:
         opts = parse_args(argv)
-        data = sys.stdin.buffer.read()
+        try:
+            data = sys.stdin.buffer.read()
+        except OSError as exc:
+            raise VnpError(f"cannot read the rendered stream from standard input: {exc.strerror or exc}")
         output, warnings = run(data, opts)
     except VnpError as exc:
         tell_user(exc.render())
@@ -153,14 +159,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         sys.stdout.buffer.writelines(output)
         sys.stdout.buffer.flush()
-    except BrokenPipeError:
-        try:
-            sys.stdout = None  # nothing more can be written; avoid a second error at exit
-        finally:
-            return 1
+    except (stdio.ReaderLeft, BrokenPipeError):  # the reader left (Helm failed or was interrupted)
+        return stdio.reader_left()
+    except KeyboardInterrupt:  # Ctrl-C while the reader is not reading: what was written is incomplete
+        stdio.reader_left()
+        tell_user("interrupted: the output is incomplete")
+        return 130
     except OSError as exc:
         tell_user(f"error: cannot write the output: {exc.strerror or exc}")
-        sys.stdout = None
+        stdio.reader_left()
         return 2
     return 0
 

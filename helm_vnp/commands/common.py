@@ -41,7 +41,12 @@ def read_stdin(values: ValuesInput, rendered: Sequence[str] = ()) -> ValuesInput
     """Read standard input into ``values.stdin`` when `-` is a -f file or a --rendered path (both read
     the same bytes); returns ``values``."""
     if values.reads_stdin or "-" in rendered:
-        values.stdin = sys.stdin.buffer.read()
+        try:
+            values.stdin = sys.stdin.buffer.read()
+        except OSError as exc:  # closed at start (see base.stdio)
+            from helm_vnp.base.errors import Problem
+            raise VnpError(Problem(f"cannot read standard input: {exc.strerror or exc}",
+                                   path="--rendered -" if "-" in rendered else "-f -"))
     return values
 
 
@@ -81,7 +86,7 @@ def write_output(text: str, output: Optional[str]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())  # a 0600 report stays 0600
         os.replace(tmp, output)
     except BaseException as exc:  # an error, or SIGINT/SIGTERM (see cli.main) mid-write: leave nothing behind
         try:

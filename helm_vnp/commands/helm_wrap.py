@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helm_vnp.base import stdio
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.commands.release_config import ALLOW_REMOVAL_FLAG, Deployed, config_input, record_of, refuse_removal
 from helm_vnp.config.values_input import ValuesInput
@@ -198,7 +199,10 @@ def run_wrapped(command: str, args: list[str]) -> int:
         stdin_values = None
         if call.values.reads_stdin:
             stdin_values = str(tmp / "stdin-values.yaml")
-            Path(stdin_values).write_bytes(sys.stdin.buffer.read())
+            try:
+                Path(stdin_values).write_bytes(sys.stdin.buffer.read())
+            except OSError as exc:  # closed at start (see base.stdio)
+                raise VnpError(Problem(f"cannot read standard input: {exc.strerror or exc}", path="-f -"))
         deployed = deployed_state(helm, call) if call.reuse_values else None
         if call.reuse_values:
             reused = stored_values(helm, call, tmp)
@@ -229,5 +233,7 @@ def run_wrapped(command: str, args: list[str]) -> int:
             argv.append(f"--post-renderer-args=--record-config={record}")
         # the post-renderer copies warnings to helm's stderr itself (helm is its parent), and errors
         # only under Helm 4, where HELM_PLUGIN_NAME names our throw-away vnp-postrender-* plugin
-        proc = subprocess.run(argv, env={**os.environ, **env})
-        return proc.returncode
+        # Helm sees the standard streams vnp was given (a closed one closed), and its end by a signal is
+        # reported as a shell does, 128+N: `helm vnp template ... | head` exits 141 (SIGPIPE), not 243
+        proc = subprocess.run(argv, env={**os.environ, **env}, preexec_fn=stdio.child_preexec())
+        return proc.returncode if proc.returncode >= 0 else 128 - proc.returncode

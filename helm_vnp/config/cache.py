@@ -16,15 +16,36 @@ from typing import Sequence
 FORMAT = "vnp-config-cache/2"
 
 
+# the newest entries kept (by last use); older ones are removed when a new entry is written
+MAX_ENTRIES = 64
+# a temp file this old is the remains of a killed writer
+STALE_TMP_SECONDS = 3600
+
+
 def cache_dir() -> Path | None:
-    """$VNP_CACHE_DIR, else $XDG_CACHE_HOME/helm-vnp, else ~/.cache/helm-vnp; None if disabled."""
+    """Where entries live; None if disabled (``VNP_NO_CACHE=1``) or there is no home to put them in.
+
+    ``$VNP_CACHE_DIR``, else ``helm-vnp`` under Helm's cache home computed as Helm does
+    (``$HELM_CACHE_HOME``, else ``$XDG_CACHE_HOME/helm``, else ``~/.cache/helm``), so `helm vnp`
+    (Helm sets HELM_CACHE_HOME for its plugins) and a post-renderer Helm 3 runs directly share one.
+    Relative XDG/Helm values are ignored, as the XDG spec says (they would write into the working
+    directory); with no usable home (HOME unset and a UID without a passwd entry: arbitrary-UID
+    containers) the cache is off rather than anywhere shared like /tmp.
+    """
     if os.environ.get("VNP_NO_CACHE") == "1":
         return None
     if os.environ.get("VNP_CACHE_DIR"):
         return Path(os.environ["VNP_CACHE_DIR"])
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "helm-vnp"
-    return Path.home() / ".cache" / "helm-vnp"
+    helm = os.environ.get("HELM_CACHE_HOME", "")
+    if os.path.isabs(helm):
+        return Path(helm) / "helm-vnp"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / "helm" / "helm-vnp"
+    home = os.path.expanduser("~")  # $HOME, else the passwd entry; "~" itself when neither exists
+    if not os.path.isabs(home) or home == "/":
+        return None
+    return Path(home) / ".cache" / "helm" / "helm-vnp"
 
 
 def code_fingerprint() -> bytes:
@@ -74,6 +95,10 @@ def read(key: str) -> dict | None:
     config = data.get("config")
     if data.get("sha256") != _checksum(config):
         return None  # damaged (valid JSON may still be): a miss
+    try:
+        os.utime(directory / f"{key}.json")  # last use: pruning keeps the entries in use
+    except OSError:
+        pass
     return config
 
 
@@ -98,6 +123,7 @@ def write(key: str, config: dict) -> None:
             json.dump({"format": FORMAT, "key": key, "sha256": _checksum(config), "config": config}, fh)
         os.replace(tmp, directory / f"{key}.json")
         tmp = None
+        prune(directory)
     except OSError:
         pass
     finally:
@@ -106,3 +132,26 @@ def write(key: str, config: dict) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def prune(directory: Path, keep: int | None = None) -> None:
+    """Keep the ``keep`` most recently used entries and drop stale temp files.  Runs on a miss only
+    (after writing), so the warm path never pays for it; errors (a concurrent prune) are ignored."""
+    import time
+
+    entries, now = [], time.time()
+    with os.scandir(directory) as listing:
+        for entry in listing:
+            try:
+                if entry.name.endswith(".json") and not entry.name.startswith("."):
+                    entries.append((entry.stat().st_mtime_ns, entry.name))
+                elif entry.name.endswith(".tmp") and now - entry.stat().st_mtime > STALE_TMP_SECONDS:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+    entries.sort(reverse=True)
+    for _mtime, name in entries[MAX_ENTRIES if keep is None else keep:]:
+        try:
+            os.unlink(directory / name)
+        except OSError:
+            pass

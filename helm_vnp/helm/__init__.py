@@ -89,8 +89,9 @@ def plugins_path() -> str:
     listed = os.environ.get("HELM_PLUGINS")
     if listed:
         return listed
+    # $HOME as Helm reads it (client-go's homedir: the variable, no passwd lookup, "" when unset)
     data = os.environ.get("HELM_DATA_HOME") or os.path.join(
-        os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"), "helm")
+        os.environ.get("XDG_DATA_HOME") or os.path.join(os.environ.get("HOME", ""), ".local", "share"), "helm")
     return os.path.join(data, "plugins")
 
 

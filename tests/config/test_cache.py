@@ -90,14 +90,59 @@ def test_no_cache_env_disables_it(tmp_path, values, monkeypatch):
     assert not (tmp_path / "c").exists()
 
 
-def test_cache_dir_fallbacks(monkeypatch, tmp_path):
-    monkeypatch.delenv("VNP_NO_CACHE", raising=False)
-    monkeypatch.delenv("VNP_CACHE_DIR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache.cache_dir() == tmp_path / "xdg" / "helm-vnp"
-    monkeypatch.delenv("XDG_CACHE_HOME")
+def test_cache_dir_follows_helm_and_xdg(monkeypatch, tmp_path):
+    """VNP_CACHE_DIR, else helm-vnp under Helm's cache home as Helm computes it; relative XDG/Helm
+    values are ignored (XDG spec: they would write into the working directory); no home: no cache."""
+    for name in ("VNP_NO_CACHE", "VNP_CACHE_DIR", "HELM_CACHE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "helm-vnp"
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "helm" / "helm-vnp"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "helm" / "helm-vnp"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "helm" / "helm-vnp"
+    monkeypatch.setenv("HELM_CACHE_HOME", "rel")
+    assert cache.cache_dir() == tmp_path / "xdg" / "helm" / "helm-vnp"
+    monkeypatch.setenv("HELM_CACHE_HOME", str(tmp_path / "helmcache"))
+    assert cache.cache_dir() == tmp_path / "helmcache" / "helm-vnp"
+    monkeypatch.setenv("VNP_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache.cache_dir() == tmp_path / "mine"
+    for name in ("VNP_CACHE_DIR", "HELM_CACHE_HOME", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # no HOME, no passwd entry
+    assert cache.cache_dir() is None
+
+
+def test_a_relative_xdg_cache_home_writes_nothing_into_the_working_directory(tmp_path, values):
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": "cache"}
+    exe = ROOT / ".venv" / "bin" / "vnp-postrender"
+    subprocess.run([str(exe), "-f", str(values), "--release", "r"], input=b"", env=env, cwd=work, check=True,
+                   capture_output=True)
+    assert list(work.iterdir()) == []
+    assert len(list((tmp_path / "home" / ".cache" / "helm" / "helm-vnp").glob("*.json"))) == 1
+
+
+def test_the_cache_is_bounded(tmp_path, values, monkeypatch):
+    """650 files after one afternoon: a write keeps the MAX_ENTRIES most recently used entries."""
+    monkeypatch.setenv("VNP_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.delenv("VNP_NO_CACHE", raising=False)
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 5)
+    first = load_config(ValuesInput([str(values)]))
+    [kept] = (tmp_path / "c").glob("*.json")
+    os.utime(kept, (1, 1))  # the oldest entry ...
+    stale_tmp = tmp_path / "c" / ".0123456789abcdef.x.tmp"
+    stale_tmp.write_text("{")
+    os.utime(stale_tmp, (1, 1))  # ... and a killed writer's temp file
+    for n in range(3):
+        load_config(ValuesInput([str(values)], sets=[f"policies.resourceQuota.quota.count/pods={n + 1}"]))
+    assert load_config(ValuesInput([str(values)])).policies == first.policies  # a hit: it is the newest now
+    assert not stale_tmp.exists()
+    for n in range(3, 6):
+        load_config(ValuesInput([str(values)], sets=[f"policies.resourceQuota.quota.count/pods={n + 1}"]))
+    assert len(list((tmp_path / "c").glob("*.json"))) == 5
+    assert kept.exists()  # used last: kept, while two entries written after it went
 
 
 def test_concurrent_processes_share_one_cache_safely(tmp_path, values):
