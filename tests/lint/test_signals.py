@@ -73,4 +73,6 @@ def test_closed_stdout_is_quiet(tmp_path):
         stderr = proc.stderr.read()
         proc.wait(timeout=120)
         assert b"Traceback" not in stderr and b"internal error" not in stderr, stderr.decode()[-2000:]
-        assert proc.returncode in (0, 1, 120, -signal.SIGPIPE), (argv[1], proc.returncode, stderr.decode()[-500:])
+        # 141 (128 + SIGPIPE): the reader left before the output was all delivered, as a shell reports it for
+        # `yes | head`; 0 only when everything fitted in the pipe before it left.  Never 1 (a finding)
+        assert proc.returncode in (0, 141), (argv[1], proc.returncode, stderr.decode()[-500:])
