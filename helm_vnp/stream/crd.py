@@ -13,8 +13,9 @@ from helm_vnp.stream.indent_search import block_end, child_indent, children
 from helm_vnp.stream.scalars import ASK_PARSER, scalar
 
 
-def crd_light(doc: Document) -> dict | None:
-    """A parsed-looking CRD with only apiVersion, kind, metadata (name) and the scope-relevant spec."""
+def _spec_children(doc: Document, keys: tuple) -> tuple[dict, int] | None:
+    """({key: (rest of its line, offset after it)} for ``keys`` found among the direct children of a
+    block-style top-level ``spec:``, the children's indentation); None when the layout is unusual."""
     if not doc.is_block_mapping:
         return None
     raw = doc.raw
@@ -22,15 +23,24 @@ def crd_light(doc: Document) -> dict | None:
     if spec_at is None or spec_at is ASK_PARSER:
         return None
     nl = raw.find(b"\n", spec_at)
-    if nl < 0 or raw[spec_at + 5:nl].strip() not in (b"",):
+    if nl < 0 or raw[spec_at + 5:nl].strip():
         return None
     body = nl + 1
     indent = child_indent(raw, body)
     if not indent:
         return None
-    end = block_end(raw, body, indent)
-    top = children(raw, body, end, indent, ("group", "scope", "names"))
-    if top is ASK_PARSER or "names" not in top or "group" not in top:
+    found = children(raw, body, block_end(raw, body, indent), indent, keys)
+    return None if found is ASK_PARSER else (found, indent)
+
+
+def crd_light(doc: Document) -> dict | None:
+    """A parsed-looking CRD with only apiVersion, kind, metadata (name) and the scope-relevant spec."""
+    found = _spec_children(doc, ("group", "scope", "names"))
+    if found is None:
+        return None
+    raw = doc.raw
+    top, indent = found
+    if "names" not in top or "group" not in top:
         return None
     group, scope = scalar(top["group"][0]), scalar(top.get("scope", ("", 0))[0])
     names_start = top["names"][1]
@@ -63,21 +73,11 @@ def crd_conversion(doc: Document) -> dict | None:
     the layout is unusual (the caller then parses the document)."""
     from helm_vnp.base.yamlload import load
     from helm_vnp.stream.indent_search import value_block
-    if not doc.is_block_mapping:
+    spec = _spec_children(doc, ("conversion",))
+    if spec is None:
         return None
     raw = doc.raw
-    spec_at = doc.find_top_key(b"spec")
-    if spec_at is None or spec_at is ASK_PARSER:
-        return None
-    nl = raw.find(b"\n", spec_at)
-    if nl < 0 or raw[spec_at + 5:nl].strip():
-        return None
-    indent = child_indent(raw, nl + 1)
-    if not indent:
-        return None
-    found = children(raw, nl + 1, block_end(raw, nl + 1, indent), indent, ("conversion",))
-    if found is ASK_PARSER:
-        return None
+    found = spec[0]
     conversion = None
     if "conversion" in found:
         rest, after = found["conversion"]
