@@ -35,6 +35,11 @@ CASES = [
                  "does not start its line", id="u2028-line-break"),
     pytest.param(LABEL, b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    'a': b\n    \"c\": d\n",
                  "ok", id="quoted-label-keys"),
+    # the fast path took the shallower `labels:` after an empty `metadata:` (only a comment below it) for the
+    # pod template's labels: the label landed in spec.labels and the pods ran unlabelled
+    pytest.param(LABEL, b"apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: d\nspec:\n  template:\n"
+                 b"    metadata:\n      # nothing here\n  labels:\n    app: d\n", "ok",
+                 id="empty-metadata-then-shallower-labels"),
 ]
 
 

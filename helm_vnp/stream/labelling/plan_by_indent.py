@@ -22,8 +22,11 @@ def plan(doc, path: tuple[str, ...], key: str, value: str):
     if nl < 0:
         return ASK_PARSER
     block = value_block(raw, raw[at + len(path[0]) + 1:nl].decode("utf-8", "replace"), nl + 1)
+    parent_indent = 0
     for name in path[1:] + ("labels",):
-        if block is None:
+        # a value's block must be indented deeper than its key: `metadata:` followed only by a comment and
+        # then a shallower line is an empty value, not the parent of that line (the label would land there)
+        if block is None or block[2] <= parent_indent:
             return ASK_PARSER
         start, end, indent = block
         found = children(raw, start, end, indent, (name,))
@@ -32,7 +35,7 @@ def plan(doc, path: tuple[str, ...], key: str, value: str):
         rest, after = found[name]
         if name == "labels":
             return _labels(raw, rest, after, indent, key, value)
-        block = value_block(raw, rest, after)
+        block, parent_indent = value_block(raw, rest, after), indent
     return ASK_PARSER
 
 
