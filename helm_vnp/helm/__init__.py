@@ -139,36 +139,28 @@ def template(helm: str, chart: str, release: str, namespace: str, flags: Sequenc
 def get_values(helm: str, release: str, namespace: str | None) -> bytes | None:
     """The user values stored with ``release`` (``helm get values``, for ``upgrade --reuse-values``),
     as YAML; None when there is no such release (``upgrade --install`` of a new one)."""
-    import subprocess
-
-    argv = [helm, "get", "values", release, "--output", "yaml"]
-    if namespace:
-        argv += ["--namespace", namespace]
-    proc = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL)
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()
-        if "not found" in err:
-            return None  # upgrade --install of a new release: nothing to reuse
-        raise VnpError(Problem(f"--reuse-values: cannot read the values of release {release!r}: "
-                               f"{err or f'helm get values exited {proc.returncode}'}"))
-    return proc.stdout
+    return _get(helm, ["values", release, "--output", "yaml"], namespace,
+                f"--reuse-values: cannot read the values of release {release!r}")
 
 
 def get_manifest(helm: str, release: str, namespace: str | None) -> bytes | None:
     """The manifest of ``release``'s deployed revision (``helm get manifest``, read before ``helm vnp
     upgrade`` for the vnp objects it holds); None when there is no such release."""
+    return _get(helm, ["manifest", release], namespace,
+                f"cannot read the manifest of release {release!r} (vnp checks what the upgrade would remove)")
+
+
+def _get(helm: str, args: list[str], namespace: str | None, failure: str) -> bytes | None:
+    """``helm get ARGS``: its output; None when the release does not exist; else a VnpError saying ``failure``."""
     import subprocess
 
-    argv = [helm, "get", "manifest", release]
-    if namespace:
-        argv += ["--namespace", namespace]
+    argv = [helm, "get", *args] + (["--namespace", namespace] if namespace else [])
     proc = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL)
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip()
         if "not found" in err:
-            return None  # upgrade --install of a new release
-        raise VnpError(Problem(f"cannot read the manifest of release {release!r} (vnp checks what the upgrade "
-                               f"would remove): {err or f'helm get manifest exited {proc.returncode}'}"))
+            return None  # upgrade --install of a new release: nothing there yet
+        raise VnpError(Problem(f"{failure}: {err or f'helm get {args[0]} exited {proc.returncode}'}"))
     return proc.stdout
 
 
