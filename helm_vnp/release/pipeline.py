@@ -234,7 +234,16 @@ def hooks_only(docs: list[Document]) -> bool:
     Helm 4.2's ``separate`` post-render strategy, which post-renders hooks and the rest separately."""
     objects = [d for d in docs if not d.is_empty and d.kind]
     return bool(objects) and all(HOOK_ANNOTATION.encode() in d.raw and d.annotations.get(HOOK_ANNOTATION)
-                                 for d in objects)
+                                 and _parsed_hook(d) for d in objects)
+
+
+def _parsed_hook(doc: Document) -> bool:
+    """The hook annotation as the parser reads it: generating nothing is decided on what Kubernetes will
+    see, never on the line scanner alone (a multi-line scalar can hold a decoy ``metadata:`` line)."""
+    obj = doc.obj_or_none
+    meta = obj.get("metadata") if isinstance(obj, dict) else None
+    ann = meta.get("annotations") if isinstance(meta, dict) else None
+    return isinstance(ann, dict) and bool(ann.get(HOOK_ANNOTATION))
 
 
 def _refuse_hook_workload_policies(workloads: list[Document], policies: dict) -> None:

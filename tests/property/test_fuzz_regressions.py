@@ -40,6 +40,16 @@ CASES = [
     pytest.param(LABEL, b"apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: d\nspec:\n  template:\n"
                  b"    metadata:\n      # nothing here\n  labels:\n    app: d\n", "ok",
                  id="empty-metadata-then-shallower-labels"),
+    # a decoy `metadata:` with a hook annotation inside a multi-line quoted scalar (the real key is misspelt):
+    # the stream was taken for hooks only, nothing generated, and a second pass generated the objects
+    pytest.param(LABEL,
+                 b'---\n# Source: vnp-hooks/templates/test-pod.yaml\napiVersion: v1\nkind: P'
+                 b'od\nmetadada:\n  name: "app-testv1\nkind: ServiceMonitor\nmetadata:\n  name'
+                 b': kps-prometheus-node-exporter\n  namostrenderer.helm.sh/postrender-fil'
+                 b'ename: \'kube-prometheus-stack/charts/prometheus-node-exp"\n  annotation'
+                 b's:\n    "helm.sh/hook": test\nspec:\n  restartPolicy: Never\n  containers:'
+                 b'\n    - name: test\n      image: registry.k8s.io/pause:3.10\n\n',
+                 "ok", id="decoy-hook-annotation-in-a-quoted-scalar"),
 ]
 
 
