@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from helm_vnp.stream import block_lines
+from helm_vnp.stream.line_proof import lines_are_structure, other_line_breaks
 from helm_vnp.stream.scalars import ASK_PARSER, plain_text, scalar
 
 _NEXT_TOP = re.compile(rb"\n(?=[^ \t\r\n#])")
@@ -13,8 +14,13 @@ _SIGNIFICANT = re.compile(rb"^[ \t]*[^ \t\r\n#]", re.M)
 _UNSET = object()
 # the top-level keys the line scanner reads (group 1), and those it does not read: quoted ('kind':),
 # explicit (? kind) or spaced (kind :); one scan of the document finds them all
+# A top-level line the scanner cannot vouch for is any other line at column 0 that is not a plain
+# ``key:`` (an anchor, a tag, a merge key ``<<:``, a flow or a quote, a tab, ``...``): that too is answered by
+# the parser, so a key the cluster reads can never hide from the scan (``stream.line_proof`` says why lines
+# inside multi-line scalars do no harm here: a decoy ``kind:`` line is a second ``kind:``, a duplicate).
 _TOP_KEY = re.compile(rb"""\n(?:(apiVersion|kind|metadata|spec):|"(?:[^"\\\n]|\\.)*"[ \t]*:|'(?:[^'\n]|'')*'[ \t]*:"""
-                      rb"""|\?(?=[ \t\r\n])|(?:apiVersion|kind|metadata|spec)[ \t]+:)""")
+                      rb"""|\?(?=[ \t\r\n])|(?:apiVersion|kind|metadata|spec)[ \t]+:"""
+                      rb"""|(?![ \r\n#]|[A-Za-z0-9_][A-Za-z0-9_./-]*:(?:[ \t\r\n]|$)|---[ \t\r\n]|$))""")
 
 
 class Document:
@@ -94,7 +100,7 @@ class Document:
     def _top_fields(self) -> dict:
         if self._top is None:
             top = {}
-            if self.is_block_mapping:
+            if self.is_block_mapping and not other_line_breaks(self.raw):
                 for key in ("apiVersion", "kind"):
                     value = self._top_scalar(key)
                     if value is ASK_PARSER:
@@ -163,9 +169,12 @@ class Document:
         if rest[:1] not in (b"", b" ", b"\t", b"\r"):
             return ASK_PARSER
         try:
-            return scalar(rest.decode("utf-8"))
+            value = scalar(rest.decode("utf-8"))
         except UnicodeDecodeError:
             return ASK_PARSER
+        if value is None or (nl >= 0 and raw[nl + 1:nl + 2] in (b" ", b"\t")):
+            return ASK_PARSER  # the value may be on the next lines (``kind:\n  Deployment``): the parser reads it
+        return value
 
     @property
     def kind(self) -> str | None:
@@ -180,7 +189,7 @@ class Document:
     def _metadata(self) -> dict:
         """name, namespace, labels, annotations (plain strings) of the object."""
         if self._meta is None:
-            if self.is_block_mapping:
+            if self.is_block_mapping and not other_line_breaks(self.raw):
                 meta = self._scan_metadata()
             elif self.is_empty:
                 meta = {"name": None, "namespace": None, "labels": {}, "annotations": {}}
@@ -215,6 +224,8 @@ class Document:
         start = nl + 1
         nxt = _NEXT_TOP.search(raw, start)
         end = len(raw) if nxt is None else nxt.start() + 1
+        if not lines_are_structure(raw, start, end):
+            return ASK_PARSER  # a multi-line quote, a tab, an anchor...: the parser reads the metadata
         lines = block_lines.lines_of(raw[:end], start)
         if lines is ASK_PARSER:
             return ASK_PARSER
@@ -324,6 +335,10 @@ class Document:
         problems = [p if head and p.message.startswith(head + ":")
                     else Problem(**{**p.as_dict(), "message": f"{name}: {p.message}"}) for p in exc.problems]
         return VnpError(problems)
+
+    def adopt_metadata(self, meta: dict) -> None:
+        """Take name, namespace, labels and annotations as a decoder read them (``labelling.verify``)."""
+        self._meta = meta
 
     def relabelled(self, raw: bytes) -> Document:
         """This document after an edit of its pod template's labels: ``raw`` as its bytes, same line and

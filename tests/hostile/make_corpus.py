@@ -150,11 +150,14 @@ def syntax_cases() -> list[Case]:
                             data, "labelled", labelled=[1],
                             note="never parsed: passed through byte for byte; Helm rejects the stream itself"))
     # off the pod template path in a workload (container list): the fast labeller needs no parse
-    for label, snippet, _ in SYNTAX_ERRORS[:6]:
+    for label, snippet, message in SYNTAX_ERRORS[:6]:
         bad = deployment(pod_extra="          " + snippet + "\n")
         data = stream(bad, configmap())
-        out.append(Case(f"syntax-{label}-workload-offpath", "YAML syntax error in a workload", data, "labelled",
-                        labelled=[0], note="error outside what the labeller reads: label added, Helm rejects it"))
+        out.append(Case(f"syntax-{label}-workload-offpath", "YAML syntax error in a workload", data, "error",
+                        message="Deployment web (chart/templates/web.yaml): " + message,
+                        where=f"<stdin>:{line_of(data, b'broken')}",
+                        note="a line that is not what it looks like: the workload is decoded to check its label, "
+                             "and the decoder reports the error with its line"))
     return out
 
 
@@ -309,9 +312,11 @@ def resource_cases() -> list[Case]:
                     where=f"<stdin>:{line_of(data, b'apiVersion: apps/v1')}",
                     note="flow-style pod template metadata needs the parser, which refuses before expanding"))
     block_wl = wl.replace("    metadata: {labels: {app: bomb}}\n", "    metadata:\n      labels:\n        app: bomb\n")
-    out.append(Case("alias-bomb-workload-block", "alias bomb", stream(configmap(), block_wl), "labelled",
-                    labelled=[1], text_only=True,
-                    note="the fast labeller never expands aliases: the bomb is inert text for vnp"))
+    data = stream(configmap(), block_wl)
+    out.append(Case("alias-bomb-workload-block", "alias bomb", data, "error", message="alias bomb",
+                    where=f"<stdin>:{line_of(data, b'apiVersion: apps/v1')}",
+                    note="anchors make the lines untrustworthy: the label is checked on the decoded document, "
+                         "and the loader refuses the bomb before expanding it"))
     wl_flow = ("# Source: chart/templates/bomb.yaml\n{apiVersion: apps/v1, kind: Deployment, metadata: {name: bomb},"
                " spec: {template: {metadata: {labels: {app: bomb}}, spec: {containers: [{name: c, image: b}]}}},"
                " lol: {" + ", ".join(b.strip().splitlines()) + "}}\n")

@@ -6,7 +6,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helm_vnp.stream.labelling import has_unprintable
+from helm_vnp.stream.line_proof import has_unprintable
 
 # the definition: C0 controls but tab and line breaks, DEL, a lone CR, NEL, U+2028 and U+2029
 REFERENCE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|\xc2\x85|\xe2\x80[\xa8\xa9]")

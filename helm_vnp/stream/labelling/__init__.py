@@ -11,8 +11,6 @@ answer, ASK_PARSER, and the next one decides:
 """
 from __future__ import annotations
 
-import re
-
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.base.names import HOOK_ANNOTATION, RELEASE_LABEL
 from helm_vnp.k8s.pod_creators import creator_for, find_sources
@@ -20,23 +18,9 @@ from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
 from helm_vnp.stream.document import Document
 from helm_vnp.stream.labelling import plan_by_indent, plan_by_lines
 from helm_vnp.stream.labelling.edit import apply
+from helm_vnp.stream.labelling.verify import decoded, misplaced
+from helm_vnp.stream.line_proof import has_unprintable, lines_are_structure
 from helm_vnp.stream.scalars import ASK_PARSER
-
-# Characters YAML forbids anywhere (C0 controls but tab and line breaks, DEL): the parser reports them.
-# Also line breaks the line readers do not split on (a lone CR, NEL, U+2028/9): the parser places those.
-_CONTROL = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
-_LONE_CR = re.compile(rb"\r(?!\n)")
-_UNICODE_BREAK = re.compile(rb"\xc2\x85|\xe2\x80[\xa8\xa9]")
-
-
-def has_unprintable(raw: bytes) -> bool:
-    """Any of those characters in ``raw``.  Each test runs at C speed over the bytes
-    (one regex alternation would cost ~10x more: this is on the path of every workload)."""
-    if len(raw.translate(None, _CONTROL)) != len(raw):
-        return True
-    if b"\r" in raw and _LONE_CR.search(raw):
-        return True
-    return not raw.isascii() and _UNICODE_BREAK.search(raw) is not None
 
 
 def label_documents(docs: list[Document], workloads: list[Document], release: str, declared: tuple = ()):
@@ -51,29 +35,59 @@ def label_documents(docs: list[Document], workloads: list[Document], release: st
             out.append(doc)
             continue
         try:
-            edits = plan(doc, release, declared)
+            edited, doc = label_one(doc, release, declared)
         except VnpError as exc:
             raise doc.error_in(exc) from None
-        if edits:
-            doc = doc.relabelled(apply(doc.raw, edits))
-            if doc.kind == "Job" and HOOK_ANNOTATION not in doc.annotations:
-                plain_jobs.append(doc)
+        if edited and doc.kind == "Job" and HOOK_ANNOTATION not in doc.annotations:
+            plain_jobs.append(doc)
         out.append(doc)
     return out, plain_jobs
 
 
-def plan(doc: Document, release: str, declared: tuple = ()):
+def label_one(doc: Document, release: str, declared: tuple = ()) -> tuple[bool, Document]:
+    """(whether it changed, ``doc`` with every pod template labelled).  When the document's lines
+    cannot be proven to be its structure, the result is checked as Kubernetes decodes it; a fast plan
+    that missed is planned again from the parser's positions, and a second miss fails closed."""
+    edits = plan(doc, release, declared)
+    out = doc.relabelled(apply(doc.raw, edits)) if edits else doc
+    if lines_are_structure(doc.raw, doc.body_start):
+        return bool(edits), out
+    problem = _misplaced(doc, out, release, declared)
+    if problem is not None:
+        edits = plan(doc, release, declared, fast=False)
+        out = doc.relabelled(apply(doc.raw, edits)) if edits else doc
+        problem = _misplaced(doc, out, release, declared)
+        if problem is not None:
+            raise VnpError(problem)
+    return bool(edits), out
+
+
+def _misplaced(doc: Document, out: Document, release: str, declared: tuple):
+    """``verify.misplaced`` of the labelled ``out``; a document that does not decode is reported on
+    the chart's own bytes (its lines, not the labelled ones)."""
+    try:
+        return misplaced(out, release, declared)
+    except VnpError:
+        if out is not doc:
+            decoded(doc)  # the chart's own error, located in the chart's lines
+            return Problem(f"{doc.describe()}: the label vnp added breaks the YAML; refused", file=doc.source,
+                           line=doc.object_line)
+        raise
+
+
+def plan(doc: Document, release: str, declared: tuple = (), fast: bool = True):
     """Edits that label every pod template of ``doc``: a core workload's one, or each place a
-    registered or declared kind keeps its pods' labels (all planned on the same bytes, applied at once)."""
+    registered or declared kind keeps its pods' labels (all planned on the same bytes, applied at once).
+    ``fast=False``: from the parser's positions only."""
     path = POD_METADATA_PATH.get(doc.kind or "")
     if path is not None and is_workload(doc.kind, doc.api_version):
-        return plan_path(doc, path, release)
+        return plan_path(doc, path, release, fast=fast)
     creator = creator_for(doc.api_version, doc.kind, declared)
     if creator is None:
         return []
     edits: list = []
     for found in sources_in(doc, creator):
-        edits += plan_path(doc, found.metadata_path, release, found.source.create_from)
+        edits += plan_path(doc, found.metadata_path, release, found.source.create_from, fast)
     edits.sort(key=lambda e: e.offset)
     for a, b in zip(edits, edits[1:]):
         if a.offset + a.delete > b.offset or (a.offset == b.offset and (a.delete or b.delete)):
@@ -91,10 +105,10 @@ def sources_in(doc: Document, creator) -> list:
                         for p in exc.problems]) from None
 
 
-def plan_path(doc: Document, path: tuple, release: str, create_from: int | None = None):
+def plan_path(doc: Document, path: tuple, release: str, create_from: int | None = None, fast: bool = True):
     """Edits that set the label under ``path`` (indentation search first, line reader second, parser last)."""
     edits = ASK_PARSER
-    if doc.is_block_mapping and not has_unprintable(doc.raw) and all(isinstance(p, str) for p in path):
+    if fast and doc.is_block_mapping and not has_unprintable(doc.raw) and all(isinstance(p, str) for p in path):
         if create_from is None or create_from >= len(path) - 1:
             edits = plan_by_indent.plan(doc, path, RELEASE_LABEL, release)
         if edits is ASK_PARSER:

@@ -1,0 +1,120 @@
+"""A document as Kubernetes decodes it, read quickly from the YAML parser's events.
+
+The line readers of this package are fast because they trust a document's
+lines; this is what checks them.  libyaml (ruamel's C parser, the scanner
+go-yaml v2 was ported from) gives the document's events: multi-line quoted
+scalars, flow collections, every line break YAML knows, all placed as go-yaml
+places them.  From them ``decode`` builds plain dicts, lists and scalars the
+way sigs.k8s.io/yaml does: plain scalars resolved by go-yaml v2's rules
+(``helm_vnp.base.goyaml``), mapping keys turned into JSON strings, and a
+duplicate key's *last* value kept (what reaches the API server).
+
+Anchors, aliases, merge keys and explicit tags change what a document means
+beyond its events; for those ``decode`` answers ``NEEDS_LOADER`` and the
+caller uses the full loader (``helm_vnp.base.yamlload``), which handles them.
+About six times cheaper than that loader, so it can run on every workload.
+"""
+from __future__ import annotations
+
+from helm_vnp.base import goyaml
+from helm_vnp.base.errors import Problem, VnpError
+
+NEEDS_LOADER = object()  # anchors, aliases, merge keys or tags: use the full loader
+
+
+class _Loader(Exception):
+    """Raised inside ``decode`` when the document needs the full loader."""
+
+
+def _parser(text: str):
+    try:
+        from _ruamel_yaml import CParser
+    except ImportError:  # no C extension (PyPy, a source install): the pure parser gives the same events
+        import io
+
+        from ruamel.yaml import YAML
+        events = iter(YAML(typ="safe", pure=True).parse(io.StringIO(text)))
+        return type("PureParser", (), {"get_event": staticmethod(lambda: next(events, None))})()
+    return CParser(text)
+
+
+def decode(text: str, file: str = "", line: int = 1):
+    """The first document of ``text`` as plain data, or NEEDS_LOADER.  Raises VnpError when
+    the text is not YAML (the message names file and line, never the text)."""
+    try:
+        return _build(_parser(text))
+    except _Loader:
+        return NEEDS_LOADER
+    except RecursionError:
+        raise VnpError(Problem("document nests too deeply to be a Kubernetes object", file=file, line=line))
+    except VnpError:
+        raise
+    except Exception as exc:  # the parser's errors: report them located, as the loader does
+        from helm_vnp.base.yamlload import compose
+        compose(text, file, line)  # raises the loader's located message for the same fault
+        raise VnpError(Problem(f"invalid YAML: {type(exc).__name__}", file=file, line=line)) from None
+
+
+def _build(parser):
+    """Turn the events into data.  One explicit stack (no recursion per level); an event with an
+    anchor or a tag, an alias, or a ``<<`` key ends the reading with ``_Loader``."""
+    root = None
+    stack: list = []  # [container, pending key or _NO_KEY] per open collection
+    started = False
+    while True:
+        ev = parser.get_event()
+        if ev is None:
+            break
+        name = type(ev).__name__
+        if name == "ScalarEvent":
+            if ev.anchor is not None or (ev.tag is not None and ev.tag != "!"):
+                raise _Loader
+            if ev.style:
+                value = ev.value
+            else:
+                value = goyaml.resolve(ev.value)[1]
+            if not stack:
+                root = value
+                continue
+            top = stack[-1]
+            container = top[0]
+            if isinstance(container, list):
+                container.append(value)
+            elif top[1] is _NO_KEY:
+                if not ev.style and value == "<<" and ev.value == "<<":
+                    raise _Loader  # a merge key
+                top[1] = goyaml.json_key(value)
+            else:
+                container[top[1]] = value
+                top[1] = _NO_KEY
+        elif name in ("MappingStartEvent", "SequenceStartEvent"):
+            if ev.anchor is not None or ev.tag is not None:
+                raise _Loader
+            new: dict | list = {} if name == "MappingStartEvent" else []
+            if stack:
+                top = stack[-1]
+                container = top[0]
+                if isinstance(container, list):
+                    container.append(new)
+                elif top[1] is _NO_KEY:
+                    raise _Loader  # a collection as a mapping key: Kubernetes cannot decode it either
+                else:
+                    container[top[1]] = new
+                    top[1] = _NO_KEY
+            else:
+                root = new
+            stack.append([new, _NO_KEY])
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            stack.pop()
+        elif name == "AliasEvent":
+            raise _Loader
+        elif name == "DocumentStartEvent":
+            if started:
+                break  # sigs.k8s.io/yaml reads the first document only
+            started = True
+        elif name == "DocumentEndEvent":
+            pass
+    return root
+
+
+_NO_KEY = object()

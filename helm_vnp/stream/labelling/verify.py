@@ -1,0 +1,94 @@
+"""After labelling: is the label where Kubernetes will read it?
+
+The planners write where a document's lines say the pod template is.  When
+``stream.line_proof`` cannot prove the lines are the structure (a multi-line
+quoted scalar, a tab, a second ``"labels":`` spelled another way, an anchor),
+the labelled document is decoded as Kubernetes decodes it
+(``stream.decoded``, the full loader for anchors and merge keys) and every pod
+template must carry the label with the release's value; the decoded kind and
+apiVersion must be the ones vnp acted on.  ``misplaced`` says what is wrong,
+or None.
+"""
+from __future__ import annotations
+
+from helm_vnp.base.errors import Problem
+from helm_vnp.base.names import RELEASE_LABEL
+from helm_vnp.k8s.pod_creators import creator_for, find_sources
+from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
+from helm_vnp.stream.decoded import NEEDS_LOADER, decode
+from helm_vnp.stream.document import Document, str_map
+
+
+def decoded(doc: Document):
+    """``doc`` as Kubernetes decodes it (VnpError, located, when it is not YAML)."""
+    try:
+        text = doc.raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return doc.obj  # raises the loader's located message
+    obj = decode(text, doc.source, doc.line)
+    return doc.obj if obj is NEEDS_LOADER else obj
+
+
+def misplaced(doc: Document, release: str, declared: tuple = ()) -> Problem | None:
+    """What keeps the release label of ``doc`` (labelled) from reaching its pods, or None."""
+    obj = decoded(doc)
+    if not isinstance(obj, dict):
+        return _problem(doc, "it does not decode as an object")
+    head = (obj.get("apiVersion"), obj.get("kind"))
+    if head != (doc.api_version, doc.kind):
+        return _problem(doc, f"vnp read it as {doc.api_version} {doc.kind}, but it decodes as "
+                             f"{_show(head[0])} {_show(head[1])}")
+    path = POD_METADATA_PATH.get(doc.kind or "")
+    if path is not None and is_workload(doc.kind, doc.api_version):
+        places = [(path, _at(obj, path))]
+    else:
+        creator = creator_for(doc.api_version, doc.kind, declared)
+        places = [] if creator is None else [(f.metadata_path, _at(obj, f.metadata_path))
+                                             for f in find_sources(obj, creator)]
+    for where, meta in places:
+        if meta is _ABSENT:
+            continue  # no pod template there: nothing to label (the API server refuses such a workload)
+        labels = meta.get("labels") if isinstance(meta, dict) else None
+        if not isinstance(labels, dict) or labels.get(RELEASE_LABEL) != release:
+            dotted = ".".join(str(p) for p in where) + ".labels"
+            return _problem(doc, f"after labelling, {dotted} as Kubernetes decodes it does not carry "
+                                 f"{RELEASE_LABEL}={release}")
+    doc.adopt_metadata(_metadata(obj))
+    return None
+
+
+_ABSENT = object()
+
+
+def _at(obj, path: tuple):
+    node = obj
+    for seg in path:
+        if isinstance(node, dict) and seg in node:
+            node = node[seg]
+        elif isinstance(node, list) and isinstance(seg, int) and seg < len(node):
+            node = node[seg]
+        else:
+            return _ABSENT
+    return node
+
+
+def _metadata(obj: dict) -> dict:
+    m = obj.get("metadata")
+    m = m if isinstance(m, dict) else {}
+    return {"name": _text(m.get("name")), "namespace": _text(m.get("namespace")),
+            "labels": str_map(m.get("labels")), "annotations": str_map(m.get("annotations"))}
+
+
+def _text(v):
+    return v if isinstance(v, str) else None
+
+
+def _show(v) -> str:
+    return repr(v) if not isinstance(v, str) else v
+
+
+def _problem(doc: Document, why: str) -> Problem:
+    return Problem(f"{doc.describe()}: {why}; vnp refuses to pass a workload whose pods it cannot isolate",
+                   file=doc.source, line=doc.object_line,
+                   hint="write the workload in plain block YAML (no duplicate keys, no multi-line quoted "
+                        "scalars around its pod template)")
