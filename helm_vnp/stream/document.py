@@ -15,12 +15,13 @@ _UNSET = object()
 # the top-level keys the line scanner reads (group 1), and those it does not read: quoted ('kind':),
 # explicit (? kind) or spaced (kind :); one scan of the document finds them all
 # A top-level line the scanner cannot vouch for is any other line at column 0 that is not a plain
-# ``key:`` (an anchor, a tag, a merge key ``<<:``, a flow or a quote, a tab, ``...``): that too is answered by
+# ``key:`` or a ``- `` item of a top-level key's sequence (an anchor, a tag, a merge key ``<<:``, a flow or a
+# quote, a tab, ``...``): that too is answered by
 # the parser, so a key the cluster reads can never hide from the scan (``stream.line_proof`` says why lines
 # inside multi-line scalars do no harm here: a decoy ``kind:`` line is a second ``kind:``, a duplicate).
 _TOP_KEY = re.compile(rb"""\n(?:(apiVersion|kind|metadata|spec):|"(?:[^"\\\n]|\\.)*"[ \t]*:|'(?:[^'\n]|'')*'[ \t]*:"""
                       rb"""|\?(?=[ \t\r\n])|(?:apiVersion|kind|metadata|spec)[ \t]+:"""
-                      rb"""|(?![ \r\n#]|[A-Za-z0-9_][A-Za-z0-9_./-]*:(?:[ \t\r\n]|$)|---[ \t\r\n]|$))""")
+                      rb"""|(?![ \r\n#]|[A-Za-z0-9_][A-Za-z0-9_./-]*:(?:[ \t\r\n]|$)|-(?:[ \t\r\n]|$)|---[ \t\r\n]|$))""")
 
 
 class Document:
