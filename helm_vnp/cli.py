@@ -73,9 +73,18 @@ for _cmd in ("template", "install", "upgrade"):
 
 
 @app.command("install-postrenderer")
-def install_postrenderer() -> None:
+def install_postrenderer(force: bool = typer.Option(
+        False, "--force", help="install even though a Helm 3 on PATH reads the same plugin directory")) -> None:
     """(Helm 4) register the bundled `vnp-postrender` plugin so `--post-renderer vnp-postrender` works."""
     from helm_vnp.commands.plugin import install_postrenderer as run
+
+    raise typer.Exit(run(force))
+
+
+@app.command("postrender-path")
+def postrender_path() -> None:
+    """(Helm 3) print the post-renderer executable: --post-renderer "$(helm vnp postrender-path)"."""
+    from helm_vnp.commands.plugin import postrender_path as run
 
     raise typer.Exit(run())
 

@@ -27,6 +27,8 @@ _VALUE_FLAGS = {"-f": "files", "--values": "files", "--set": "sets", "--set-stri
 
 # the user's config input as JSON, recorded on vnp's objects (the `helm vnp` wrappers pass it)
 RECORD_FLAG = "--record-config"
+# set by the `helm vnp` wrappers, which have printed the config's warnings (e.g. deprecated isolation.*) already
+CONFIG_WARNINGS_SHOWN = "VNP_CONFIG_WARNINGS_SHOWN"
 
 
 class Options:
@@ -90,7 +92,10 @@ def run(data: bytes, opts: Options) -> tuple[bytes, list[str]]:
 
     loaded = load_config(opts.values)
     result = post_render(data, loaded.policies, opts.release, opts.namespace, record=opts.record)
-    warnings = [w.render() for w in loaded.warnings] + [str(w) for w in result.warnings]
+    # the `helm vnp` wrappers load the same config and print its warnings before Helm runs: not twice
+    shown = os.environ.get(CONFIG_WARNINGS_SHOWN) == "1"
+    warnings = [] if shown else [w.render() for w in loaded.warnings]
+    warnings += [str(w) for w in result.warnings]
     return result.parts, warnings
 
 

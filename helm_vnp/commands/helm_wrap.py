@@ -226,6 +226,7 @@ def run_wrapped(command: str, args: list[str]) -> int:
             sys.stderr.write("warning: " + w.render() + "\n")
         major = helm_major(helm)
         renderer, env = write_shim(tmp, major)
+        env["VNP_CONFIG_WARNINGS_SHOWN"] = "1"  # printed above: the post-renderer must not repeat them
         helm_args = [a if a != "-" or stdin_values is None else stdin_values for a in call.helm_args]
         argv = [helm, command, *helm_args, "--post-renderer", renderer]
         argv += [f"--post-renderer-args={a}" for a in postrender_args(call, stdin_values)]

@@ -71,9 +71,11 @@ def test_install_postrenderer_is_idempotent_on_helm4(helm4):
 
 
 def test_install_postrenderer_after_uninstall_replaces_the_dangling_link(tmp_path, plugin_root):
+    """A link left dangling (by a vnp older than its delete hook, or a directory removed by hand) is replaced."""
     helm = install(make_helm(4, tmp_path / "h"), plugin_root)
     helm.run("plugin", "uninstall", "vnp")
-    assert not (helm.plugins / "vnp-postrender").exists()  # Helm leaves the companion link dangling
+    (helm.plugins / "vnp-postrender").symlink_to(helm.plugins / "helm-vnp" / "vnp-postrender")
+    assert not (helm.plugins / "vnp-postrender").exists()
     install(helm, plugin_root)
     assert helm.run("plugin", "list").stderr == b""
     assert (helm.plugins / "vnp-postrender" / "plugin.yaml").is_file()
