@@ -41,6 +41,7 @@ DEFAULT_POLICIES = {
         "gateways": {},
         "apiServer": {"peers": ANYWHERE, "ports": [443, 6443]},
         "exposedServices": "allow",
+        "otherNamespaces": "refuse",
         "monitoring": {"namespace": "monitoring"},
     },
     "resourceQuota": {
