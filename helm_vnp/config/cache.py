@@ -106,14 +106,14 @@ def cache_key(version: str, schema: bytes, files: Sequence[tuple[str, bytes]], f
     return key_of(key_inputs(version, schema, files, flags))
 
 
-def _tell(text: str) -> None:
+def _tell(text: str, then: str = "the config is recomputed on every run (slower, same result)") -> None:
     """Say once per process why the cache is not used (stderr; trouble writing it is ignored)."""
     global _told
     if _told:
         return
     _told = True
     try:
-        sys.stderr.write(f"helm-vnp: {text}; the config is recomputed on every run (slower, same result)\n")
+        sys.stderr.write(f"helm-vnp: {text}; {then}\n")
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):
         pass
@@ -157,7 +157,8 @@ def _read_entry(dir_fd: int, directory: Path, name: str) -> bytes | None:
         st = os.fstat(fd)
         why = "not a regular file" if not stat.S_ISREG(st.st_mode) else _untrusted(st)
         if why:
-            _tell(f"the config cache entry {directory / name} is ignored: it is {why}")
+            _tell(f"the config cache entry {directory / name} is ignored: it is {why}",
+                  "the config is recomputed and the entry replaced")
             return None
         if st.st_size > MAX_ENTRY_BYTES:
             return None

@@ -136,6 +136,9 @@ def test_an_untrusted_entry_is_ignored(tmp_path, values, expected, how):
     assert out == expected
     if how != "symlink":
         assert err.count("is ignored") == 1 and str(entry) in err
+    st = entry.lstat()  # replaced by a private entry of this user's
+    assert st.st_uid == os.geteuid() and st.st_mode & 0o777 == 0o600 and not entry.is_symlink()
+    assert render(c, values) == (expected, "")
 
 
 def test_a_new_cache_directory_is_private(tmp_path, values):
