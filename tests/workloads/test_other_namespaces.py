@@ -135,3 +135,14 @@ def test_lint_says_what_the_post_renderer_does(tmp_path, mode, severity):
     assert {f["severity"] for f in found} == {severity}
     text = found[0]["message"]
     assert {"refuse": "refuses the render", "isolate": "generated there too", "allow": "unisolated"}[mode] in text
+
+
+def test_a_hooks_only_pass_with_hooks_elsewhere_fails_closed_under_isolate(tmp_path):
+    """Helm 4.2's `separate` strategy: the hooks' pass generates nothing, and the other pass never sees these
+    hooks, so nobody would generate the release's NetworkPolicies in their namespace."""
+    hook = workload("CronJob", "pre", "kube-system", "hook.yaml").replace(
+        "  namespace: kube-system\n", "  namespace: kube-system\n  annotations: {helm.sh/hook: pre-install}\n")
+    proc = render(hook, "-n", "team-a", values=ON + "    otherNamespaces: isolate\n", tmp=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert "only Helm hooks, and pod-creating hooks in kube-system (CronJob pre)" in proc.stderr.decode()
+    assert render(hook, "-n", "team-a", values=ON + "    otherNamespaces: allow\n", tmp=tmp_path).returncode == 0
