@@ -156,3 +156,10 @@ def test_a_directory_made_by_someone_else_in_advance_is_not_used(tmp_path, value
     out, err = render(c, values)
     assert out == expected and "not used" in err
     assert list(c.iterdir()) == []
+
+
+def test_the_shape_check_knows_every_top_level_key():
+    """A key added to the config but not to POLICY_KEYS would make every entry a miss (slow, silently)."""
+    from helm_vnp.config import load_config
+    from helm_vnp.config.defaults import DEFAULT_POLICIES
+    assert cache.POLICY_KEYS == set(DEFAULT_POLICIES) == set(load_config().policies)
