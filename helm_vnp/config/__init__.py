@@ -53,10 +53,11 @@ def check_values(values: ValuesInput | None = None,
         values = ValuesInput(env=False)
     named, keyed, problems = _read_files(values.config_files(), values.stdin)
     flags = values.set_flags()
-    key = None
+    key = inputs = None
     if use_cache and not problems:
-        key = cache.cache_key(__version__, schema_bytes(), keyed, flags)
-        hit = cache.read(key)
+        inputs = cache.key_inputs(__version__, schema_bytes(), keyed, flags)
+        key = cache.key_of(inputs)
+        hit = cache.read(key, inputs)
         if hit is not None:
             try:
                 config = LoadedConfig.from_json(hit)
@@ -69,7 +70,7 @@ def check_values(values: ValuesInput | None = None,
     if problems:
         return None, problems + (found if config is None else [])
     if config is not None and key is not None:
-        cache.write(key, config.to_json())
+        cache.write(key, config.to_json(), inputs)
     return config, found
 
 

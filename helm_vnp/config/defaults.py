@@ -29,7 +29,7 @@ DEFAULT_POLICIES = {
         "labels": {},
         "annotations": {},
         "dns": {"preset": "kube-dns"},
-        "controlPlane": {"platform": True, "ingress": [], "egress": []},
+        "controlPlane": {"platform": False, "ingress": [], "egress": []},
         "workload": {
             "publicEgress": {"enabled": True, "cidr": "0.0.0.0/0", "except": DEFAULT_PUBLIC_EXCEPT,
                              "extraIpBlocks": DEFAULT_EXTRA_IP_BLOCKS},
@@ -41,6 +41,7 @@ DEFAULT_POLICIES = {
         "gateways": {},
         "apiServer": {"peers": ANYWHERE, "ports": [443, 6443]},
         "exposedServices": "allow",
+        "otherNamespaces": "refuse",
         "monitoring": {"namespace": "monitoring"},
     },
     "resourceQuota": {

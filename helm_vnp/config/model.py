@@ -75,6 +75,8 @@ class NetworkPolicy(TypedDict):
     gateways: dict[str, list[dict]]  # "namespace/name" of a Gateway -> its pods ([] = none); else the preset
     apiServer: ApiServer
     exposedServices: Literal["allow", "deny"]  # LoadBalancer/NodePort/externalIPs Services: open or refuse
+    # pod creators rendered into another namespace: fail, generate the release's NetworkPolicies there too, or warn
+    otherNamespaces: Literal["refuse", "isolate", "allow"]
     monitoring: Monitoring
 
 

@@ -120,6 +120,7 @@ def _traffic(np: dict) -> dict:
         "gateways": _peer_map(_map(np, "gateways"), {}),
         "apiServer": {"peers": _list(api, "peers"), "ports": [int(x) for x in api.get("ports") or []]},
         "exposedServices": "deny" if np.get("exposedServices") == "deny" else "allow",
+        "otherNamespaces": np.get("otherNamespaces") if np.get("otherNamespaces") in ("isolate", "allow") else "refuse",
         "monitoring": {"namespace": namespace,
                        "peers": _list(mon, "peers") if "peers" in mon else monitoring_preset(namespace)},
     }

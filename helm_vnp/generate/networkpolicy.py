@@ -22,7 +22,7 @@ from helm_vnp.generate.meta import metadata, new_object, object_name
 API_VERSION = "networking.k8s.io/v1"
 KIND = "NetworkPolicy"
 POLICY_TYPES = ["Ingress", "Egress"]
-API_SERVER_PORTS = (443, 6443, 8443)  # what vCluster's control plane may reach without `to`
+API_SERVER_PORTS = (443, 6443, 8443)  # where vCluster's control plane reaches the API server (+ apiServer.ports)
 CONTROL_PLANE_PORTS = (443, 8443)  # what workloads may reach on the control plane
 FALLBACK_DNS_PORT = 53
 FALLBACK_DNS_PATH = "policies.networkPolicy.fallbackDns"
@@ -66,12 +66,13 @@ def network_policies(
 def _control_plane_policy(
     policies: Policies, release: str, namespace: str | None, selector: dict, own: list[dict]
 ) -> dict:
-    """The control plane: reached by the release's pods, reaches the API server, DNS, them."""
+    """The control plane: reached by the release's pods, reaches the API server (``apiServer.peers``, never
+    every address by itself: vCluster's rule has no `to`), DNS, them, and the Loft platform only if asked."""
     netpol = policies["networkPolicy"]
     cp = netpol["controlPlane"]
     ingress = _rules("from", own) + cp["ingress"]
     egress = (
-        [{"ports": _tcp(API_SERVER_PORTS)}]  # no `to`: the API server is not a pod
+        _rules("to", netpol["apiServer"]["peers"], ports=_tcp(_api_ports(netpol)))
         + _dns_rules(netpol["dns"])
         + _rules("to", own)
         + _rules("to", [PLATFORM_PEER] if cp["platform"] else [])
@@ -79,6 +80,11 @@ def _control_plane_policy(
     )
     name = object_name(release, "control-plane")
     return _policy(netpol, release, namespace, name, selector, ingress, egress)
+
+
+def _api_ports(netpol: dict) -> list[int]:
+    """The control plane's API-server ports: vCluster's (443, 6443, 8443) and ``apiServer.ports``."""
+    return sorted(set(API_SERVER_PORTS) | set(netpol["apiServer"]["ports"]))
 
 
 def _policy(

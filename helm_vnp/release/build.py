@@ -21,8 +21,13 @@ def build_release(docs: list, policies: dict, name: str, namespace: str, *, hook
     # unknownWorkloads: error is the workload.unknownKind rule's to report (with every such object), not a
     # refusal of the whole lint; warn stays a render warning (render.warning shows it)
     mode = policies.get("unknownWorkloads") or "error"
-    result = post_render(b"", dict(policies, unknownWorkloads="ignore" if mode == "error" else mode), name,
-                         namespace, docs=chart_docs, hooks_unseen=hooks_unseen, check_pod_security=False)
+    modelled = dict(policies, unknownWorkloads="ignore" if mode == "error" else mode)
+    # otherNamespaces: refuse is the scope.namespace rule's to report (an error, with every such object)
+    netpol = policies.get("networkPolicy") or {}
+    if (netpol.get("otherNamespaces") or "refuse") == "refuse":
+        modelled["networkPolicy"] = dict(netpol, otherNamespaces="ignore")
+    result = post_render(b"", modelled, name, namespace, docs=chart_docs, hooks_unseen=hooks_unseen,
+                         check_pod_security=False)
     out = [d for d in result.docs if not d.is_empty]  # an empty input still splits into one empty document
     if len(out) != len(chart_docs):  # a bug: the split of our own stream must match
         raise RuntimeError(f"post-render returned {len(out)} documents for {len(chart_docs)}")

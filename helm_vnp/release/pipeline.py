@@ -134,6 +134,11 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         refuse_hidden_workloads(doc)
     declared = declared_creators(policies.get("workloadKinds"))
     workloads = [d for d in chart_docs if is_pod_creator(d.api_version, d.kind, declared)]
+    isolate_in: list[str] = []  # namespaces the release's NetworkPolicies are generated in as well
+    if _isolating(policies):
+        others = other_namespace_workloads([d for d in workloads if not _unseen_hook(d, hooks_unseen)],
+                                           namespace, chart_docs)
+        isolate_in = _handle_other_namespaces(others, policies, namespace, chart_docs, warnings)
     if guards_pods(policies):
         from helm_vnp.release.unknown_workloads import refuse_unknown_workloads
         seen = [d for d in chart_docs if not _unseen_hook(d, hooks_unseen)]
@@ -158,15 +163,114 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         # Helm 4.2's `separate` post-render strategy: this is the hooks' pass; the rest of the release
         # comes in a pass of its own, and vnp's objects are generated there, once
         _refuse_hook_workload_policies(workloads, policies)
+        if isolate_in:
+            _refuse_hook_other_namespaces(workloads, isolate_in)
         warnings.append(RenderWarning(HOOKS_ONLY_MESSAGE))
         return Result(_assemble(out_docs, []), out_docs, [], warnings, workloads)
     refs = _workload_refs(workloads, policies, warnings)
     entries = declared_entry_points(out_docs, policies, release, namespace)
     generated = generate_all(policies, release, namespace, refs, entries)
+    generated += [_in_namespace(o, ns) for ns in isolate_in for o in generated if o["kind"] == "NetworkPolicy"]
     if record and generated:
         meta = generated[0]["metadata"]
         meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}), CONFIG_ANNOTATION: record}.items()))
     return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries)
+
+
+# policies.networkPolicy.otherNamespaces: what the post-renderer does with pod creators rendered elsewhere
+OTHER_NAMESPACES_PATH = "policies.networkPolicy.otherNamespaces"
+OTHER_NAMESPACES_HINT = (
+    "render them into the release namespace (drop metadata.namespace or use {{ .Release.Namespace }}); or set "
+    f"{OTHER_NAMESPACES_PATH}: isolate to generate the release's NetworkPolicies in those namespaces too "
+    "(same names and content), or allow to let them pass unisolated with a warning")
+OTHER_NAMESPACES_WARNING = (
+    "rendered into namespace {namespace}, not the release namespace: the release's NetworkPolicies do not cover its "
+    "pods, "
+    f"which run unisolated by vnp ({OTHER_NAMESPACES_PATH}: allow)")
+
+
+def release_namespace(namespace: str | None, chart_docs: list[Document], workloads: list[Document]) -> str | None:
+    """The release namespace: as given (``--namespace``, ``VNP_NAMESPACE``, the wrappers pass Helm's), else
+    the one most of the stream's namespaced objects name, else the one every pod creator that names a
+    namespace names; None when that is still ambiguous."""
+    if namespace:
+        return namespace
+    from helm_vnp.k8s.kinds import CLUSTER, scope_of
+    counts = Counter(d.namespace or "" for d in chart_docs
+                     if not d.is_empty and d.kind and scope_of(d.api_version, d.kind) != CLUSTER)
+    unnamed = counts.pop("", 0)
+    top = counts.most_common(2)
+    if top and top[0][1] > unnamed and (len(top) == 1 or top[1][1] < top[0][1]):
+        return top[0][0]  # named by more namespaced objects than any other name, and than none
+    named = {d.namespace for d in workloads if d.namespace}
+    return named.pop() if len(named) == 1 and not counts.keys() - named else None
+
+
+def other_namespace_workloads(workloads: list[Document], namespace: str | None,
+                              chart_docs: list[Document]) -> list[Document]:
+    """The pod creators whose ``metadata.namespace`` is another namespace than the release's: vnp's
+    NetworkPolicies (in the release namespace) do not select their pods.  Raises when the release
+    namespace is unknown and the pod creators name several."""
+    named = [d for d in workloads if d.namespace]
+    if not named:
+        return []
+    home = release_namespace(namespace, chart_docs, workloads)
+    if home is None:
+        spaces = sorted({d.namespace for d in named})
+        raise VnpError(Problem(
+            f"cannot tell the release namespace, and the pod-creating objects name {len(spaces)} namespaces "
+            f"({', '.join(spaces)}): the release's NetworkPolicies cover only the release namespace",
+            file=named[0].source, line=named[0].object_line,
+            hint="pass --post-renderer-args=--namespace=NS (or set VNP_NAMESPACE), or use "
+                 "`helm vnp install|upgrade|template`, which pass it"))
+    return [d for d in named if d.namespace != home]
+
+
+def _handle_other_namespaces(others: list[Document], policies: dict, namespace: str | None,
+                             chart_docs: list[Document], warnings: list[RenderWarning]) -> list[str]:
+    """Refuse, or warn about, the pod creators in other namespaces; returns the namespaces the release's
+    NetworkPolicies are to be generated in as well (``isolate``)."""
+    if not others:
+        return []
+    mode = policies["networkPolicy"].get("otherNamespaces") or "refuse"
+    if mode == "isolate":
+        return sorted({d.namespace for d in others})
+    if mode == "allow":  # one warning each: kinds and namespaces differ
+        warnings += [RenderWarning(OTHER_NAMESPACES_WARNING.format(namespace=d.namespace), (d,)) for d in others]
+        return []
+    if mode != "refuse":  # "ignore": lint, whose scope.namespace rule reports them
+        return []
+    home = release_namespace(namespace, chart_docs, others)
+    problems = []
+    for i, d in enumerate(others):
+        template = f" (template {d.source_file})" if d.source_file else ""
+        problems.append(Problem(
+            f"{d.kind} {d.name or '<unnamed>'} is rendered into namespace {d.namespace}{template}, not the release "
+            f"namespace {home}: the release's NetworkPolicies do not cover its pods", path="metadata.namespace",
+            file=d.source, line=d.object_line, hint=OTHER_NAMESPACES_HINT if i == len(others) - 1 else None))
+    raise VnpError(problems)
+
+
+def _refuse_hook_other_namespaces(workloads: list[Document], namespaces: list[str]) -> None:
+    """A hooks-only pass generates nothing; the other pass, which generates, does not see these hooks and
+    would not generate the release's NetworkPolicies in their namespaces: fail closed."""
+    raise VnpError(Problem(
+        f"the stream holds only Helm hooks, and pod-creating hooks in {', '.join(namespaces)} "
+        f"({_names(workloads)}): with {OTHER_NAMESPACES_PATH}: isolate the release's NetworkPolicies are generated "
+        "there along with the rest of the release, which this stream does not hold (the hooks' pass of Helm 4.2's "
+        "`separate` post-render strategy, or a chart made of hooks alone)",
+        file=workloads[0].source, line=workloads[0].object_line,
+        hint="render those hooks into the release namespace"))
+
+
+def _in_namespace(obj: dict, namespace: str) -> dict:
+    """A copy of a generated object in ``namespace``: same name, labels and content."""
+    import copy
+    out = copy.deepcopy(obj)
+    meta = out["metadata"]
+    out["metadata"] = {"name": meta["name"], "namespace": namespace,
+                       **{k: v for k, v in meta.items() if k not in ("name", "namespace")}}
+    return out
 
 
 def _on_delete(out_docs: list[Document], chart_docs: list[Document]) -> tuple:

@@ -38,11 +38,11 @@ later.
     # values: policies.networkPolicy.enabled: true, no controlPlane.selector
 
 **Fix.** Set ``policies.networkPolicy.apiServer.peers`` to the API server's
-addresses (``kubectl get endpoints kubernetes -n default``), name those pods in
-``policies.networkPolicy.controlPlane.selector`` (they then get egress to the API
-server on 443/6443/8443), or add a
-``policies.networkPolicy.workload.egress`` rule towards the API server's address
-(``kubectl get endpoints kubernetes -n default``).  On a cluster whose API server
+addresses (``kubectl get endpoints kubernetes -n default``), or add a
+``policies.networkPolicy.workload.egress`` rule towards the API server's address.
+Naming those pods in ``policies.networkPolicy.controlPlane.selector`` does not
+help by itself: the control plane, too, reaches the API server only at
+``apiServer.peers``.  On a cluster whose API server
 has a public address the default public egress already reaches it: disable the rule.
 """
 from __future__ import annotations
@@ -117,6 +117,5 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
                       f"{o.kind} {o.name}: pods run as ServiceAccount {sa}, bound by {shown}, so they call the "
                       "Kubernetes API, but their egress reaches no private address on port 443 or 6443, where "
                       "the API server listens on most clusters: set policies.networkPolicy.apiServer.peers to its "
-                      "addresses, name them in policies.networkPolicy.controlPlane.selector or allow the API server "
-                      "in workload.egress",
+                      "addresses or allow the API server in workload.egress",
                       release.ref_of(o), release.source(o.doc))

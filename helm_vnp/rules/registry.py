@@ -17,6 +17,7 @@ from helm_vnp.rules.rule import unknown_patterns as unknown
 # every rule module, by name; each is imported when this module is, so one that fails to import
 # fails every lint at once (and the tests), instead of going missing
 RULE_MODULES = tuple(import_module(f"helm_vnp.rules.{name}") for name in (
+    "config_api_server_peers",
     "config_control_plane_selector",
     "config_empty_policy",
     "config_except_overlap",

@@ -13,7 +13,8 @@ def test_defaults_match_the_reference(tmp_path):
     p = load(tmp_path).policies
     np = p["networkPolicy"]
     assert np["enabled"] is False and np["fallbackDns"] == "8.8.8.8"
-    assert np["controlPlane"] == {"selector": None, "platform": True, "ingress": [], "egress": []}
+    # issue 13 item 11: off unless configured (vCluster: on; any tenant can create `app: loft` pods)
+    assert np["controlPlane"] == {"selector": None, "platform": False, "ingress": [], "egress": []}
     assert np["workload"]["publicEgress"] == {"enabled": True, "ipBlocks": [
         {"cidr": "0.0.0.0/0", "except": ["100.64.0.0/10", "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12",
                                          "192.168.0.0/16", "169.254.0.0/16"]}, V6]}

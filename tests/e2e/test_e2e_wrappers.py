@@ -146,3 +146,26 @@ def test_upgrade_dry_run(helm, fake_cluster, tmp_path, reuse):
     manifest = out.split("\nMANIFEST:\n", 1)[1].split("\nNOTES:\n", 1)[0]
     expected = ["NetworkPolicy", "ResourceQuota"] if reuse else ["LimitRange", "NetworkPolicy", "ResourceQuota"]
     assert sorted(generated(manifest.encode())) == expected
+
+
+def test_pods_in_another_namespace_fail_closed_unless_isolated(helm, tmp_path):
+    """Issue 13 item 7 through the wrapper: a chart's CronJob in kube-system fails the render (the
+    post-renderer exits 2 and names it); with otherNamespaces: isolate the release's NetworkPolicy is
+    generated in kube-system as well."""
+    chart = tmp_path / "elsewhere"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: elsewhere\nversion: 0.1.0\n")
+    (chart / "templates" / "cron.yaml").write_text(
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: sneaky\n  namespace: kube-system\nspec:\n"
+        "  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+        "          restartPolicy: Never\n          containers: [{name: x, image: busybox}]\n")
+    values = tmp_path / "v.yaml"
+    values.write_text("policies:\n  networkPolicy:\n    enabled: true\n")
+    proc = helm.run("vnp", "template", "r", chart, "-n", "team-a", "-f", values, check=False)
+    assert proc.returncode != 0 and proc.stdout == b""
+    assert b"CronJob sneaky is rendered into namespace kube-system (template elsewhere/templates/cron.yaml)" \
+        in proc.stderr
+    proc = helm.run("vnp", "template", "r", chart, "-n", "team-a", "-f", values,
+                    "--set", "policies.networkPolicy.otherNamespaces=isolate")
+    spaces = sorted(o["metadata"]["namespace"] for o in load_all(proc.stdout) if o["kind"] == "NetworkPolicy")
+    assert spaces == ["kube-system", "team-a"]

@@ -85,6 +85,8 @@ def make_policies(
                 "ingress": [],
                 "egress": [],
             },
+            "apiServer": {"peers": [{"ipBlock": {"cidr": "0.0.0.0/0"}}, {"ipBlock": {"cidr": "::/0"}}],
+                          "ports": [443, 6443]},
         },
         "resourceQuota": {
             "enabled": quota,

@@ -204,7 +204,8 @@ def test_control_plane_policy_with_a_selector():
     assert [o["metadata"]["name"] for o in objs] == [f"vnp-{RELEASE}-workload", f"vnp-{RELEASE}-control-plane"]
     cp = objs[1]["spec"]
     assert cp["podSelector"] == CONTROL_PLANE and cp["policyTypes"] == ["Ingress", "Egress"]
-    assert cp["egress"][0] == {"ports": [{"port": p, "protocol": "TCP"} for p in (443, 6443, 8443)]}
+    assert cp["egress"][0] == {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}, {"ipBlock": {"cidr": "::/0"}}],
+                               "ports": [{"port": p, "protocol": "TCP"} for p in (443, 6443, 8443)]}
 
 
 def test_workloads_and_control_plane_talk():
@@ -222,6 +223,21 @@ def test_control_plane_reaches_api_server_dns_and_nothing_else():
     assert allowed(objs, CONTROLLER, DNS, 53, "UDP")
     assert not allowed(objs, CONTROLLER, "1.1.1.1", 80)
     assert not allowed(objs, CONTROLLER, OTHER_RELEASE, 80)
+
+
+def test_control_plane_reaches_the_api_server_at_its_peers_only():
+    """Issue 13 item 11: vCluster's API-server rule has no `to` (every address on 443/6443/8443, other
+    tenants' pods included); vnp's goes to networkPolicy.apiServer.peers, on its ports too."""
+    policies = make_policies(control_plane=CONTROL_PLANE)
+    policies["networkPolicy"]["apiServer"] = {"peers": [{"ipBlock": {"cidr": f"{API_SERVER}/32"}}],
+                                              "ports": [16443]}
+    objs = generate(policies)
+    for port in (443, 6443, 8443, 16443):
+        assert allowed(objs, CONTROLLER, API_SERVER, port)
+    assert not allowed(objs, CONTROLLER, "1.1.1.1", 443)
+    assert not allowed(objs, CONTROLLER, Pod("tenant-b", {"app": "x"}, "10.244.9.9"), 8443)
+    policies["networkPolicy"]["apiServer"]["peers"] = []  # [] opens nothing
+    assert not allowed(generate(policies), CONTROLLER, API_SERVER, 443)
 
 
 @pytest.mark.parametrize("platform", [True, False])

@@ -60,6 +60,8 @@ spec:
 
 # rule ID -> (stream, values): the rule's own example, in a default run (no lint flags)
 CASES = {
+    "config.apiServerPeers": (_deployment(), NETPOL + "    controlPlane:\n"
+                              "      selector: {matchLabels: {app: web}}\n"),
     "config.controlPlaneSelector": (_deployment(), NETPOL + "    controlPlane:\n"
                                     "      selector: {matchLabels: {app: vcluster}}\n"),
     "config.emptyPolicy": (_deployment(), "policies:\n  resourceQuota:\n    enabled: true\n    quota: null\n"),

@@ -19,7 +19,7 @@ def test_bound_pods_under_isolation_are_reported():
     assert f.object.name == "operator" and f.rule == "netpol.apiServer"
     assert "ServiceAccount operator, bound by ClusterRoleBinding operator-binding (ClusterRole operator-role)" \
         in f.message
-    assert "controlPlane.selector" in f.message
+    assert "apiServer.peers" in f.message and "controlPlane.selector" not in f.message
 
 
 def test_role_binding_without_subject_namespace_means_its_own():
@@ -38,9 +38,11 @@ def test_no_isolation_no_binding_or_no_token_is_quiet():
     assert run(netpol_api_server, OPERATOR + binding() + sa_off, NETPOL_ON, namespace="ns") == []
 
 
-def test_control_plane_selector_or_an_egress_rule_fixes_it():
+def test_an_egress_rule_fixes_it_and_the_control_plane_selector_alone_does_not():
+    """Issue 13 item 11: the control plane reaches the API server at apiServer.peers only (vCluster's rule, which
+    vnp used to copy, has no `to`: every address); with peers [] naming the pods control plane opens nothing."""
     control_plane = NO_API + "    controlPlane:\n      selector: {matchLabels: {app: operator}}\n"
-    assert run(netpol_api_server, OPERATOR + binding(), control_plane, namespace="ns") == []
+    assert len(run(netpol_api_server, OPERATOR + binding(), control_plane, namespace="ns")) == 1
     api_rule = NO_API + ("    workload:\n      egress:\n      - to: [{ipBlock: {cidr: 10.0.0.1/32}}]\n"
                             "        ports: [{port: 6443, protocol: TCP}]\n")
     assert run(netpol_api_server, OPERATOR + binding(), api_rule, namespace="ns") == []

@@ -13,6 +13,8 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from helm_vnp.base.names import GENERATED_BY_LABEL, GENERATED_BY_VALUE, HOOK_ANNOTATION, RELEASE_LABEL
 from helm_vnp.stream import split
 from tests.builders import config_map, job, stream
@@ -22,8 +24,10 @@ POSTRENDER = REPO / ".venv" / "bin" / "vnp-postrender"
 HOOK = {HOOK_ANNOTATION: "pre-install,pre-upgrade"}
 
 
-def _run(data: bytes, values: Path, release: str = "rel") -> subprocess.CompletedProcess:
-    return subprocess.run([str(POSTRENDER), "-f", str(values), "--release", release, "-n", "team"], input=data,
+def _run(data: bytes, values: Path, release: str = "rel", namespace: str = "team",
+         *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(POSTRENDER), "-f", str(values), "--release", release, "-n", namespace, *extra],
+                          input=data,
                           capture_output=True, env={"VNP_NO_CACHE": "1", "PATH": "/usr/bin:/bin"})
 
 
@@ -74,7 +78,14 @@ def test_hooks_only_with_per_workload_policies_fails_closed(tmp_path):
     assert "Job migrate" in message and "selection: podLabel" in message and "Traceback" not in message
 
 
-def test_separate_passes_add_up_to_the_combined_one(corpus, reference_values):
+@pytest.mark.parametrize("namespace", [
+    "team",  # the release namespace is not the one the stream names: its pods pass unisolated (allow)
+    pytest.param("ingress-nginx", marks=pytest.mark.xfail(strict=True, reason=(
+        "in the stream's own namespace the combined pass opens the API server to the hook Jobs "
+        "(API callers); under `separate` the hooks' pass generates nothing and the other pass does not "
+        "see the Jobs, so those policies are missing (found with issue 13 item 7, open)"))),
+])
+def test_separate_passes_add_up_to_the_combined_one(corpus, reference_values, namespace):
     """Helm 4's exact post-renderer input for ingress-nginx (its admission Jobs and their RBAC are hooks),
     split as the `separate` strategy splits it."""
     data = corpus("postrender-input/ingress-nginx.yaml").read_bytes()
@@ -82,13 +93,17 @@ def test_separate_passes_add_up_to_the_combined_one(corpus, reference_values):
     hooks = b"".join(d.raw for d in docs if d.annotations.get(HOOK_ANNOTATION))
     rest = b"".join(d.raw for d in docs if not d.annotations.get(HOOK_ANNOTATION))
     assert hooks and rest
-    combined, hook_pass, rest_pass = (_run(part, reference_values, "ingress-nginx") for part in (data, hooks, rest))
+    extra = ["--set", "policies.networkPolicy.otherNamespaces=allow"] if namespace == "team" else []
+    combined, hook_pass, rest_pass = (_run(part, reference_values, "ingress-nginx", namespace, *extra)
+                                      for part in (data, hooks, rest))
     for proc in (combined, hook_pass, rest_pass):
         assert proc.returncode == 0, proc.stderr.decode()
     together = _objects(hook_pass.stdout) + _objects(rest_pass.stdout)
     assert _canonical(together) == _canonical(_objects(combined.stdout))
     generated = _generated(together)
-    assert [o["kind"] for o in generated] == ["NetworkPolicy", "ResourceQuota", "LimitRange"]  # each once
+    assert [o["kind"] for o in generated][-2:] == ["ResourceQuota", "LimitRange"]  # each once
+    names = [(o["kind"], o["metadata"]["name"]) for o in generated]
+    assert len(set(names)) == len(names) and ("NetworkPolicy", "vnp-ingress-nginx-workload") in names
     assert _generated(_objects(hook_pass.stdout)) == []
     hook_jobs = [o for o in _objects(hook_pass.stdout) if o["kind"] == "Job"]
     assert len(hook_jobs) == 2
