@@ -12,16 +12,15 @@ _NEXT_TOP = re.compile(rb"\n(?=[^ \t\r\n#])")
 _SOURCE = re.compile(rb"^# Source: ([^\r\n]+)", re.M)
 _SIGNIFICANT = re.compile(rb"^[ \t]*[^ \t\r\n#]", re.M)
 _UNSET = object()
-# the top-level keys the line scanner reads (group 1), and those it does not read: quoted ('kind':),
-# explicit (? kind) or spaced (kind :); one scan of the document finds them all
-# A top-level line the scanner cannot vouch for is any other line at column 0 that is not a plain
-# ``key:`` or a ``- `` item of a top-level key's sequence (an anchor, a tag, a merge key ``<<:``, a flow or a
-# quote, a tab, ``...``): that too is answered by
-# the parser, so a key the cluster reads can never hide from the scan (``stream.line_proof`` says why lines
-# inside multi-line scalars do no harm here: a decoy ``kind:`` line is a second ``kind:``, a duplicate).
+# The top-level keys the line scanner reads (group 1), and every other line at column 0 it cannot vouch for:
+# a quoted, explicit (? kind) or spaced (kind :) key, and anything that is neither a plain ``key:`` nor a
+# ``- `` item of a top-level key's sequence (an anchor, a tag, a merge key ``<<:``, a flow, a tab, ``...``).
+# Any of those sends the head to the parser, so a key the cluster reads cannot hide from the scan; a decoy
+# ``kind:`` line inside a multi-line scalar is a second ``kind:`` line, which the parser decides too.
 _TOP_KEY = re.compile(rb"""\n(?:(apiVersion|kind|metadata|spec):|"(?:[^"\\\n]|\\.)*"[ \t]*:|'(?:[^'\n]|'')*'[ \t]*:"""
                       rb"""|\?(?=[ \t\r\n])|(?:apiVersion|kind|metadata|spec)[ \t]+:"""
-                      rb"""|(?![ \r\n#]|[A-Za-z0-9_][A-Za-z0-9_./-]*:(?:[ \t\r\n]|$)|-(?:[ \t\r\n]|$)|---[ \t\r\n]|$))""")
+                      rb"""|(?![ \r\n#]|[A-Za-z0-9_][A-Za-z0-9_./-]*:(?:[ \t\r\n]|$)|-(?:[ \t\r\n]|$)"""
+                      rb"""|---[ \t\r\n]|$))""")
 
 
 class Document:
