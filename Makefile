@@ -42,7 +42,7 @@ bench: venv tools
 
 fuzz: venv oracle
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[fuzz]'
-	$(BIN)/python fuzz/run.py --seconds $${FUZZ_SECONDS:-300}
+	$(BIN)/python fuzz/run.py --target all --seconds $${FUZZ_SECONDS:-300}
 
 docs: venv
 	$(BIN)/python -m helm_vnp.config.docs > docs/config.md

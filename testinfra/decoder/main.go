@@ -6,12 +6,17 @@
 // keys, anchors, duplicate keys last-wins), the unstructured scheme (apiVersion/kind checks), then the typed
 // k8s.io/api structs decoded case-sensitively as the API server's json serializer does (sigs.k8s.io/json).
 //
-// Usage: decoder [FILE]   (stdin without FILE). Exit 0 always after reading; 1 on a read error.
+// Usage:
+//
+//	decoder [FILE]   read FILE (stdin without it); exit 0 after reading, 1 on a read error
+//	decoder --serve  streams one after another on stdin, each a 4-byte big-endian length and its bytes;
+//	                 each answered by its documents' lines and an empty line
 package main
 
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -184,7 +189,30 @@ func describe(i int, raw []byte) doc {
 	return d
 }
 
+// serve decodes streams one after another: each is a 4-byte big-endian length and that many bytes on stdin;
+// its documents' lines follow on stdout, then an empty line (fuzzing runs thousands of streams a minute).
+func serve() {
+	in, out := bufio.NewReader(os.Stdin), bufio.NewWriter(os.Stdout)
+	var size [4]byte
+	for {
+		if _, err := io.ReadFull(in, size[:]); err != nil {
+			return
+		}
+		data := make([]byte, binary.BigEndian.Uint32(size[:]))
+		if _, err := io.ReadFull(in, data); err != nil {
+			return
+		}
+		decodeStream(data, out)
+		out.WriteString("\n")
+		out.Flush()
+	}
+}
+
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "--serve" {
+		serve()
+		return
+	}
 	var in io.Reader = os.Stdin
 	if len(os.Args) > 1 {
 		f, err := os.Open(os.Args[1])
@@ -202,6 +230,10 @@ func main() {
 	}
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
+	decodeStream(data, w)
+}
+
+func decodeStream(data []byte, w io.Writer) {
 	enc := json.NewEncoder(w)
 	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096) // the size cli-runtime uses
 	for i := 0; ; i++ {
