@@ -41,8 +41,8 @@ def binary(name: str = "decoder") -> Path:
 
 def env() -> dict:
     return {**os.environ, "GOMODCACHE": str(GO_HOME / "mod"), "GOCACHE": str(GO_HOME / "cache"),
-            "GOPATH": str(GO_HOME / "path"), "GOFLAGS": "-mod=readonly -modcacherw", "GOTOOLCHAIN": "local", "GOWORK": "off",
-            "CGO_ENABLED": "0"}
+            "GOPATH": str(GO_HOME / "path"), "GOFLAGS": "-mod=readonly -modcacherw", "GOTOOLCHAIN": "local",
+            "GOWORK": "off", "CGO_ENABLED": "0"}
 
 
 def build(name: str = "decoder", log=sys.stderr) -> Path:
