@@ -863,9 +863,13 @@ def kubernetes_reading_cases() -> list[Case]:
                             note=note))
         elif name.startswith("head-") and name != "head-plain":
             out.append(Case(f"k8s-{name}", head, data, "labelled", labelled=[1], note=note))
+        elif name.startswith("bom-"):
+            out.append(Case(f"k8s-{name}", "UTF-8 BOM", data, "labelled", labelled=[1], note=note))
         elif "decoy" in name or name == "template-merge-template":
             out.append(Case(f"k8s-{name}", discarded, data, "labelled", labelled=[1],
                             note=note + "; the decoy is inside a scalar or overridden: the real template is labelled"))
+    out.append(Case("k8s-bom-stream-flow-labels", "UTF-8 BOM", forms.RAW["raw-bom-stream-flow-labels"], "labelled",
+                    labelled=[0], note="found by the oracle: the label was inserted 3 bytes early (broken YAML)"))
     return out
 
 

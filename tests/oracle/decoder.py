@@ -114,8 +114,8 @@ def check_input_view(data: bytes, docs: list[dict], refused: bool) -> None:
     theirs = oracle_view(docs)
     assert len(mine) == len(theirs), f"vnp reads {len(mine)} documents, Kubernetes {len(theirs)}"
     for i, (a, b) in enumerate(zip(mine, theirs)):
-        if any("metaError" in d for d in objects(docs)[i:i + 1]):  # the API server refuses this metadata
-            a, b = {**a, "labels": None}, {**b, "labels": None}
+        if "metaError" in objects(docs)[i]:  # the API server refuses this metadata, so the whole object
+            continue
         differ = sorted(k for k in a if a[k] != b[k])
         assert not differ, f"document {i}: {', '.join(differ)} differ: vnp reads {a}, Kubernetes {b}"
 

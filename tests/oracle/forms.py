@@ -101,6 +101,7 @@ class Workload:
     host_value: str = "true"
     host_form: str = "plain"
     privileged: str = ""  # a BOOLS value or "" (not set)
+    bom: bool = False  # a byte order mark opens the document (after its ``---`` line)
     name: str = "web"
 
     def describe(self) -> str:
@@ -155,7 +156,7 @@ def render(w: Workload) -> str:
             spec = f"spec:\n  selector:\n    matchLabels:\n      app: {name}\n{tmpl}"
     head = HEADS[w.head if w.head != "escaped-kind" or w.kind == "Deployment" else "plain"].format(A=api, K=w.kind)
     parts = {"first": [head, meta, spec], "after-metadata": [meta, head, spec], "last": [meta, spec, head]}
-    return f"# Source: chart/templates/{name}.yaml\n" + "".join(parts[w.place])
+    return ("\ufeff" if w.bom else "") + f"# Source: chart/templates/{name}.yaml\n" + "".join(parts[w.place])
 
 
 CONFIGMAP = ("# Source: chart/templates/cfg.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n"
@@ -194,7 +195,24 @@ def hand_written() -> dict[str, Workload]:
     out["pss-hostPID-yes-cronjob"] = Workload(kind="CronJob", host_field="hostPID", host_value="yes")
     out["pss-hostNetwork-on-decoy-template"] = Workload(template="decoy-then-quoted", host_field="hostNetwork",
                                                         host_value="on")
+    out["bom-document"] = Workload(bom=True)
+    out["bom-flow-labels"] = Workload(bom=True, pod_metadata="flow")
     return out
+
+
+# Streams found by the oracle outside items 1-3, written out whole (each after nothing else).
+_DEP = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n{META}spec:\n  template:\n"
+        "    metadata:\n      labels: {{app: d}}\n    spec: {{containers: [{{name: c, image: i}}]}}\n")
+RAW = {
+    # a BOM at the start of the stream, then flow-style pod labels: the label lands 3 bytes early (broken YAML)
+    "raw-bom-stream-flow-labels": ("\ufeff" + _DEP.format(META="")).encode(),
+    # Kubernetes reads the namespace "a b" (a multi-line plain scalar)
+    "raw-namespace-multiline": _DEP.format(META="  namespace: a\n    b\n").encode(),
+    # a NEL, U+2028 or lone CR in a comment ends it: Kubernetes reads the namespace after it
+    "raw-namespace-after-nel-comment": _DEP.format(META="  # c\u0085  namespace: hidden\n").encode(),
+    "raw-namespace-after-ls-comment": _DEP.format(META="  # c\u2028  namespace: hidden\n").encode(),
+    "raw-namespace-after-cr-comment": _DEP.format(META="  # c\r  namespace: hidden\n").encode(),
+}
 
 
 # -- hypothesis ------------------------------------------------------------------------------------------
@@ -210,6 +228,7 @@ workloads = st.builds(
     host_value=st.sampled_from(BOOLS),
     host_form=st.sampled_from(sorted(POD_HOST)),
     privileged=st.sampled_from(("",) + BOOLS),
+    bom=st.booleans(),
 )
 
 
