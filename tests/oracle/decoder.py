@@ -231,5 +231,5 @@ def finding_class(message: str) -> str:
                          (r"restricted passed .*?: ([\w ]+)'", "restricted passed: {0}")):
         m = re.search(pattern, message)
         if m:
-            return cls.format(*m.groups())
+            return cls.format(*(g.strip() for g in m.groups()))
     return "other: " + message.splitlines()[0][:80]

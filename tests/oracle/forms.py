@@ -212,6 +212,11 @@ RAW = {
     "raw-namespace-after-nel-comment": _DEP.format(META="  # c\u0085  namespace: hidden\n").encode(),
     "raw-namespace-after-ls-comment": _DEP.format(META="  # c\u2028  namespace: hidden\n").encode(),
     "raw-namespace-after-cr-comment": _DEP.format(META="  # c\r  namespace: hidden\n").encode(),
+    # `---#` ends a document for Kubernetes' YAMLReader (and Helm's SplitManifests), not for YAML: after a
+    # comment-only chunk, vnp reads one scalar document, Kubernetes a Deployment (unlabelled, hostNetwork)
+    "raw-separator-hash": b'# c\n---#\n{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},'
+                          b'"spec":{"template":{"metadata":{"labels":{"app":"d"}},"spec":{"hostNetwork":true,'
+                          b'"containers":[{"name":"c","image":"i"}]}}}}\n',
 }
 
 

@@ -70,7 +70,7 @@ def runs(oracle, tmp_path_factory):
         except subprocess.TimeoutExpired:
             return job, None
 
-    jobs = [(n, k) for n in FORMS for k in files] + [(n, "isolation") for n in forms.RAW]
+    jobs = [(n, k) for n in list(FORMS) + list(forms.RAW) for k in files]
     with ThreadPoolExecutor(max_workers=max(2, (os.cpu_count() or 2) + 1)) as pool:
         return dict(pool.map(one, jobs))
 
@@ -116,7 +116,8 @@ NOT_PRIVILEGED = {"labels-yaml11-label-value", "template-real-then-quoted-decoy"
                   "template-real-then-quoted-decoy-cronjob"}
 
 
-@pytest.mark.parametrize("name", [n for n in FORMS if n not in NOT_PRIVILEGED])
+@pytest.mark.parametrize("name", [n for n in FORMS if n not in NOT_PRIVILEGED]
+                         + [n for n, data in forms.RAW.items() if b"hostNetwork" in data])
 def test_restricted_refuses_what_kubernetes_reads_as_privileged(runs, name):
     """Each form with a host namespace (``hostNetwork: on`` where the form sets none) under ``restricted``."""
     out = judge_process(runs[(name, "restricted")])
