@@ -33,29 +33,41 @@ FINDINGS = os.environ.get("VNP_FUZZ_FINDINGS")  # set: record one input per find
 
 
 def TestOneInput(data: bytes) -> None:
-    if not FINDINGS:
-        return check(data)
-    try:
-        check(data)
-    except AssertionError as e:
-        cls = decoder.finding_class(str(e))
-        path = os.path.join(FINDINGS, re.sub(r"[^\w]+", "-", cls).strip("-")[:120])
-        if not os.path.exists(path):
-            with open(path, "wb") as f:
-                f.write(data)
-            with open(path + ".txt", "w") as f:
-                f.write(f"{cls}\n{e}\n")
-
-
-def check(data: bytes) -> None:
     before = decoder.decode(data)
     out = decoder.post_render_in_process(data, decoder.ISOLATION)
+    for check in (input_view, output, restricted):  # each check on its own: one finding hides no other
+        try:
+            check(data, before, out)
+        except AssertionError as e:
+            if not FINDINGS:
+                raise
+            record(data, e)
+
+
+def input_view(data: bytes, before: list, out: bytes | None) -> None:
     decoder.check_input_view(data, before, refused=out is None)
+
+
+def output(data: bytes, before: list, out: bytes | None) -> None:
     if out is not None and not decoder.refused_by_helm(before):
         decoder.check_output(before, decoder.decode(out))
+
+
+def restricted(data: bytes, before: list, out: bytes | None) -> None:
     found = decoder.stream_violations(before)
     if found and decoder.post_render_in_process(data, decoder.RESTRICTED) is not None:
         raise AssertionError(f"restricted passed a pod Kubernetes reads with {found}")
+
+
+def record(data: bytes, e: AssertionError) -> None:
+    """Keep the first input of each class of finding (and its message)."""
+    cls = decoder.finding_class(str(e))
+    path = os.path.join(FINDINGS, re.sub(r"[^\w]+", "-", cls).strip("-")[:120])
+    if not os.path.exists(path):
+        with open(path, "wb") as f:
+            f.write(data)
+        with open(path + ".txt", "w") as f:
+            f.write(f"{cls}\n{e}\n")
 
 
 def main() -> None:
