@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HELM4   := .tools/bin/helm4
 HELMENV := HELM_DATA_HOME=$(CURDIR)/.tools/helm/data HELM_CONFIG_HOME=$(CURDIR)/.tools/helm/config HELM_CACHE_HOME=$(CURDIR)/.tools/helm/cache
 
-.PHONY: all venv tools lint test demo bench fuzz docs clean
+.PHONY: all venv tools oracle lint test demo bench fuzz docs clean
 
 all: test
 
@@ -22,10 +22,15 @@ $(HELM4): tools/fetch_helm.py
 
 tools: $(HELM4)
 
+# the Go decoder the differential tests compare vnp with (tests/oracle); built once per source hash.
+# Without go it is skipped (exit 2) and the tests that need it skip, saying why.
+oracle:
+	@$(PY) tools/build_go.py decoder || test $$? -eq 2
+
 lint: venv
 	$(BIN)/ruff check .
 
-test: venv tools lint
+test: venv tools oracle lint
 	$(BIN)/python -m pytest -q
 
 demo: venv tools
@@ -35,9 +40,9 @@ bench: venv tools
 	$(BIN)/python -m compileall -q helm_vnp  # as an installed plugin runs: byte-compiled (see bin/install-hook)
 	$(BIN)/python benchmarks/run.py
 
-fuzz: venv
+fuzz: venv oracle
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[fuzz]'
-	$(BIN)/python fuzz/run.py --seconds $${FUZZ_SECONDS:-300}
+	$(BIN)/python fuzz/run.py --target all --seconds $${FUZZ_SECONDS:-300}
 
 docs: venv
 	$(BIN)/python -m helm_vnp.config.docs > docs/config.md

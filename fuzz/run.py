@@ -1,10 +1,14 @@
-"""Run the post-render fuzz target for a bounded time: ``fuzz/run.py --seconds N``.
+"""Run the fuzz targets for a bounded time: ``fuzz/run.py --seconds N [--target postrender|decoder|all]``.
 
-Seeds ``fuzz/.work/corpus`` (once per seed: real rendered streams from
-../shared/corpus cut into documents, the repo's test charts rendered by the
-pinned Helm if present, and small synthetic streams), runs libFuzzer through
-atheris in a subprocess, and prints executions and crash files.  Exit status:
-0 no crash, 1 crash (or timeout/oom artifact), 2 atheris missing.
+``postrender`` (the default): fuzz/postrender_target.py, seeded (once per seed) in
+``fuzz/.work/corpus`` with real rendered streams from ../shared/corpus cut into documents, the
+repo's test charts rendered by the pinned Helm if present, and small synthetic streams.
+``decoder``: fuzz/decoder_target.py, vnp against the Go decoder oracle (testinfra/decoder), seeded
+in ``fuzz/.work/decoder-corpus`` with the hand-written hostile forms of tests/oracle/forms.py.
+``all`` (``make fuzz``): both, each for N seconds, then the hypothesis properties of
+tests/oracle at random (VNP_ORACLE_EXAMPLES, default 2000).  libFuzzer runs through atheris in a
+subprocess; executions and findings are printed per target.  Exit status: 0 no finding, 1 a crash
+(or timeout/oom artifact) or a failing property, 2 atheris missing.
 """
 from __future__ import annotations
 
@@ -42,8 +46,9 @@ SYNTHETIC = [
 ]
 
 
-def _write_seed(corpus: str, data: bytes, pick: int = 1) -> None:
-    data = bytes([pick]) + data
+def _write_seed(corpus: str, data: bytes, pick: int | None = 1) -> None:
+    """``pick``: the postrender target's first byte (its config); None for the decoder target's raw streams."""
+    data = data if pick is None else bytes([pick]) + data
     if len(data) > MAX_SEED:
         return
     name = hashlib.sha1(data).hexdigest()
@@ -87,9 +92,83 @@ def seed(corpus: str) -> None:
     _write_seed(corpus, b"policies:\n  networkPolicy:\n    enabled: true\n\x00" + SYNTHETIC[0], pick=0)
 
 
+def seed_decoder(corpus: str) -> None:
+    os.makedirs(corpus, exist_ok=True)
+    if os.listdir(corpus):
+        return
+    sys.path.insert(0, REPO)
+    from tests.oracle import forms
+    for w in forms.hand_written().values():
+        _write_seed(corpus, forms.stream(forms.CONFIGMAP, forms.render(w)), pick=None)
+    for data in SYNTHETIC:
+        _write_seed(corpus, data, pick=None)
+
+
+def fuzz(target: str, corpus: str, crashes: str, seconds: int, log_path: str, findings: str | None = None) -> int:
+    """Run one atheris target; print its executions and findings; 1 on a finding.  ``findings``: the directory
+    where the decoder target records its broken checks by class (and goes on)."""
+    os.makedirs(crashes, exist_ok=True)
+    env = dict(os.environ)
+    if findings:
+        os.makedirs(findings, exist_ok=True)
+        for old in os.listdir(findings):
+            os.unlink(os.path.join(findings, old))
+        env["VNP_FUZZ_FINDINGS"] = findings
+    before = set(os.listdir(crashes))
+    cmd = [sys.executable, os.path.join(HERE, f"{target}_target.py"), corpus,
+           f"-max_total_time={seconds}", f"-artifact_prefix={crashes}/", f"-max_len={MAX_SEED}",
+           "-timeout=20", "-rss_limit_mb=4096", "-print_final_stats=1"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", cwd=REPO, env=env)
+    log = proc.stderr + "\n--- stdout (atheris prints Python exceptions here) ---\n" + proc.stdout
+    with open(log_path, "w") as f:
+        f.write(log)
+    m = re.search(r"stat::number_of_executed_units:\s*(\d+)", log) or re.findall(r"#(\d+)\s", log)
+    execs = int(m.group(1)) if hasattr(m, "group") else (int(m[-1]) if m else 0)
+    new = sorted(set(os.listdir(crashes)) - before)
+    print(f"[{target}] executions: {execs}")
+    print(f"[{target}] corpus: {len(os.listdir(corpus))} inputs")
+    print(f"[{target}] crashes: {len(new)}")
+    for name in new:
+        print(f"  {os.path.join(crashes, name)}")
+    found = sorted(n for n in os.listdir(findings) if not n.endswith(".txt")) if findings else []
+    if findings:
+        print(f"[{target}] findings: {len(found)} classes (an input and its message each in {findings})")
+        for name in found:
+            with open(os.path.join(findings, name + ".txt")) as f:
+                print(f"  {f.readline().strip()}")
+    if found:
+        return 1
+    if new or proc.returncode != 0:
+        tail = "\n".join(proc.stderr.splitlines()[-12:])
+        print(f"fuzzer exit status {proc.returncode}; log tail:\n{tail}\n{proc.stdout[-4000:]}")
+        return 1
+    return 0
+
+
+def properties(examples: int) -> int:
+    """The hypothesis properties of tests/oracle, at random; prints examples run and failures."""
+    env = {**os.environ, "VNP_ORACLE_RANDOM": "1", "VNP_ORACLE_EXAMPLES": str(examples)}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/oracle",
+                           "-k", "property", "--hypothesis-show-statistics"], capture_output=True, text=True,
+                          errors="replace", cwd=REPO, env=env)
+    runs = sum(int(n) for n in re.findall(r"(\d+) passing examples", proc.stdout))
+    failed = re.findall(r"^FAILED (\S+)", proc.stdout, re.M)
+    print(f"[properties] examples: {runs} passing (of up to {examples} per property), failing properties: "
+          f"{len(failed)}")
+    for name in failed:
+        print(f"  {name}")
+    if proc.returncode not in (0, 1):
+        print(proc.stdout[-3000:])
+    if failed:
+        errors = [ln for ln in proc.stdout.splitlines() if ln.startswith("E   ") and "Error" in ln]
+        print("\n".join(errors[:12]))
+    return 0 if proc.returncode == 0 else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--target", choices=("postrender", "decoder", "all"), default="postrender")
     ap.add_argument("--work", default=WORK, help="corpus and crash directory (default fuzz/.work)")
     args = ap.parse_args(argv)
     try:
@@ -97,31 +176,27 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("atheris is not installed: pip install atheris (make fuzz does)", file=sys.stderr)
         return 2
-    corpus = os.path.join(args.work, "corpus")
-    crashes = os.path.join(args.work, "crashes")
-    os.makedirs(crashes, exist_ok=True)
-    seed(corpus)
-    before = set(os.listdir(crashes))
-    cmd = [sys.executable, os.path.join(HERE, "postrender_target.py"), corpus,
-           f"-max_total_time={args.seconds}", f"-artifact_prefix={crashes}/", f"-max_len={MAX_SEED}",
-           "-timeout=20", "-rss_limit_mb=4096", "-print_final_stats=1"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", cwd=REPO)
-    log = proc.stderr + "\n--- stdout (atheris prints Python exceptions here) ---\n" + proc.stdout
-    with open(os.path.join(args.work, "last-run.log"), "w") as f:
-        f.write(log)
-    m = re.search(r"stat::number_of_executed_units:\s*(\d+)", log) or re.findall(r"#(\d+)\s", log)
-    execs = int(m.group(1)) if hasattr(m, "group") else (int(m[-1]) if m else 0)
-    new = sorted(set(os.listdir(crashes)) - before)
-    print(f"executions: {execs}")
-    print(f"corpus: {len(os.listdir(corpus))} inputs")
-    print(f"crashes: {len(new)}")
-    for name in new:
-        print(f"  {os.path.join(crashes, name)}")
-    if new or proc.returncode != 0:
-        tail = "\n".join(proc.stderr.splitlines()[-12:])
-        print(f"fuzzer exit status {proc.returncode}; log tail:\n{tail}\n{proc.stdout[-4000:]}")
-        return 1
-    return 0
+    status = 0
+    if args.target in ("postrender", "all"):
+        corpus = os.path.join(args.work, "corpus")
+        seed(corpus)
+        status |= fuzz("postrender", corpus, os.path.join(args.work, "crashes"), args.seconds,
+                       os.path.join(args.work, "last-run.log"))
+    if args.target in ("decoder", "all"):
+        sys.path.insert(0, REPO)
+        from tests.oracle import decoder
+        try:
+            decoder.binary()
+        except decoder.OracleMissing as e:
+            print(f"[decoder] skipped: {e}")
+            return status
+        corpus = os.path.join(args.work, "decoder-corpus")
+        seed_decoder(corpus)
+        status |= fuzz("decoder", corpus, os.path.join(args.work, "decoder-crashes"), args.seconds,
+                       os.path.join(args.work, "last-decoder-run.log"), os.path.join(args.work, "decoder-findings"))
+    if args.target == "all":
+        status |= properties(int(os.environ.get("VNP_ORACLE_EXAMPLES", "2000")))
+    return status
 
 
 if __name__ == "__main__":

@@ -839,6 +839,45 @@ def yaml11_cases() -> list[Case]:
     return out
 
 
+def kubernetes_reading_cases() -> list[Case]:
+    """Issue 13 items 1-3: workloads written so that a line scanner misreads their head (item 1), pod templates
+    whose label would land in a mapping Kubernetes discards (item 2), Pod Security fields spelled as YAML 1.1
+    or merged/duplicated (item 3) -- every hand-written form of tests/oracle/forms.py, after a ConfigMap.
+    tests/oracle checks the same forms against the Go decoder; here the corpus judge checks the outcome."""
+    from tests.oracle import forms
+
+    head = "workload heads the line scanner misreads"
+    discarded = "labels in a mapping Kubernetes discards"
+    pss = "YAML 1.1 scalars"
+    out = []
+    for name, w in forms.hand_written().items():
+        data = forms.stream(forms.CONFIGMAP, forms.render(w))
+        note = f"issue 13: {w.describe() or 'plain'}"
+        duplicate = name.endswith("-dup") or any(k in name for k in ("duplicate-", "dup-", "then-quoted",
+                                                                    "quoted-decoy", "decoy-template"))
+        if duplicate:
+            out.append(Case(f"k8s-{name}", discarded, data, "error", message="duplicate key", where="<stdin>:",
+                            values=RESTRICTED if name.startswith("pss-") else None,
+                            note=note + "; Kubernetes keeps the last duplicate: refused, not guessed"))
+        elif name.startswith("pss-"):
+            out.append(Case(f"k8s-{name}", pss, data, "error", values=RESTRICTED, where="chart/templates/web.yaml",
+                            message="privileged" if w.privileged else f"host namespaces ({w.host_field}=true)",
+                            note=note))
+        elif name in ("labels-merge-labels", "labels-merge-metadata"):
+            out.append(Case(f"k8s-{name}", discarded, data, "error", message="merge key", where="<stdin>:",
+                            note=note))
+        elif name.startswith("head-") and name != "head-plain":
+            out.append(Case(f"k8s-{name}", head, data, "labelled", labelled=[1], note=note))
+        elif name.startswith("bom-"):
+            out.append(Case(f"k8s-{name}", "UTF-8 BOM", data, "labelled", labelled=[1], note=note))
+        elif "decoy" in name or name == "template-merge-template":
+            out.append(Case(f"k8s-{name}", discarded, data, "labelled", labelled=[1],
+                            note=note + "; the decoy is inside a scalar or overridden: the real template is labelled"))
+    out.append(Case("k8s-bom-stream-flow-labels", "UTF-8 BOM", forms.RAW["raw-bom-stream-flow-labels"], "labelled",
+                    labelled=[0], note="found by the oracle: the label was inserted 3 bytes early (broken YAML)"))
+    return out
+
+
 def big_cases() -> list[Case]:
     """Built at test time: a 100 MB single document and a 1 MB line (never committed)."""
     chunk = "  k{:07d}: " + "v" * 88 + "\n"
@@ -864,7 +903,8 @@ def big_cases() -> list[Case]:
 
 def build_cases(include_big: bool = False) -> list[Case]:
     cases = (syntax_cases() + encoding_cases() + key_cases() + resource_cases() + shape_cases() + json_cases()
-             + marker_cases() + secret_cases() + vnp_label_cases() + config_cases() + yaml11_cases())
+             + marker_cases() + secret_cases() + vnp_label_cases() + config_cases() + yaml11_cases()
+             + kubernetes_reading_cases())
     if include_big:
         cases += big_cases()
     names = [c.name for c in cases]
