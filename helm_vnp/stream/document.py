@@ -237,8 +237,8 @@ class Document:
             e = entries.get(key)
             if e is not None:
                 v = scalar(e.rest)
-                if v is ASK_PARSER:
-                    return ASK_PARSER
+                if v is ASK_PARSER or any(lines[i].indent >= 0 for i in range(e.start, e.end)):
+                    return ASK_PARSER  # a value continued on the next lines (``a\n    b`` is "a b"): the parser
                 meta[key] = v
         for key in ("labels", "annotations"):
             e = entries.get(key)

@@ -9,29 +9,46 @@ scan is exact.  ``bytes.find`` keeps this at memory speed on 50 MB streams.
 """
 from __future__ import annotations
 
+from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.stream.document import Document
 
 _AFTER = frozenset(b" \t\r\n")
 
 
-def _markers(data: bytes, token: bytes) -> list[int]:
+def _markers(data: bytes, token: bytes, source: str = "") -> list[int]:
     out = []
     n = len(data)
-    if data.startswith(token) and (n == 3 or data[3] in _AFTER):
-        out.append(0)
+    if data.startswith(token):
+        if n == 3 or data[3] in _AFTER:
+            out.append(0)
+        elif token == b"---":
+            raise _not_a_marker(data, 0, source)
     needle = b"\n" + token
     i = data.find(needle)
     while i >= 0:
         j = i + 4
         if j == n or data[j] in _AFTER:
             out.append(i + 1)
+        elif token == b"---":
+            raise _not_a_marker(data, i + 1, source)
         i = data.find(needle, i + 1)
     return out
 
 
+def _not_a_marker(data: bytes, at: int, source: str) -> VnpError:
+    """A line that starts with ``---`` and goes on (``---#``, ``----``): YAML reads text there, while
+    Kubernetes' stream reader splits a document at ``---#`` and refuses the stream at ``----``.  vnp
+    would label, check and count other objects than the cluster gets: refused."""
+    return VnpError(Problem("a line starting with '---' that is not a YAML document marker: Kubernetes reads "
+                            "a document separator there (or refuses the stream), YAML reads text",
+                            file=source, line=data.count(b"\n", 0, at) + 1,
+                            hint="put a space after '---' (`--- # comment`) or indent the line"))
+
+
 def split(data: bytes, source: str = "") -> list[Document]:
-    """Split ``data`` into documents; ``source`` names the file in messages."""
-    starts = _markers(data, b"---")
+    """Split ``data`` into documents; ``source`` names the file in messages.  Raises VnpError at a line
+    that starts with ``---`` but is not a document marker."""
+    starts = _markers(data, b"---", source)
     ends = _markers(data, b"...")
     cuts = starts
     if ends:  # a '...' line belongs to the segment it closes: cut after it

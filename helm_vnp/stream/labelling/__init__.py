@@ -47,10 +47,12 @@ def label_documents(docs: list[Document], workloads: list[Document], release: st
 def label_one(doc: Document, release: str, declared: tuple = ()) -> tuple[bool, Document]:
     """(whether it changed, ``doc`` with every pod template labelled).  When the document's lines
     cannot be proven to be its structure, the result is checked as Kubernetes decodes it; a fast plan
-    that missed is planned again from the parser's positions, and a second miss fails closed."""
-    edits = plan(doc, release, declared)
+    that missed is planned again from the parser's positions, and a second miss fails closed.  A plan
+    made from the parser's positions is checked too (they are character positions turned into bytes)."""
+    parsed: list = []
+    edits = plan(doc, release, declared, parsed=parsed)
     out = doc.relabelled(apply(doc.raw, edits)) if edits else doc
-    if lines_are_structure(doc.raw, doc.body_start):
+    if not parsed and lines_are_structure(doc.raw, doc.body_start):
         return bool(edits), out
     problem = _misplaced(doc, out, release, declared)
     if problem is not None:
@@ -75,19 +77,19 @@ def _misplaced(doc: Document, out: Document, release: str, declared: tuple):
         raise
 
 
-def plan(doc: Document, release: str, declared: tuple = (), fast: bool = True):
+def plan(doc: Document, release: str, declared: tuple = (), fast: bool = True, parsed: list | None = None):
     """Edits that label every pod template of ``doc``: a core workload's one, or each place a
     registered or declared kind keeps its pods' labels (all planned on the same bytes, applied at once).
-    ``fast=False``: from the parser's positions only."""
+    ``fast=False``: from the parser's positions only; ``parsed`` gets an entry for each plan made that way."""
     path = POD_METADATA_PATH.get(doc.kind or "")
     if path is not None and is_workload(doc.kind, doc.api_version):
-        return plan_path(doc, path, release, fast=fast)
+        return plan_path(doc, path, release, fast=fast, parsed=parsed)
     creator = creator_for(doc.api_version, doc.kind, declared)
     if creator is None:
         return []
     edits: list = []
     for found in sources_in(doc, creator):
-        edits += plan_path(doc, found.metadata_path, release, found.source.create_from, fast)
+        edits += plan_path(doc, found.metadata_path, release, found.source.create_from, fast, parsed)
     edits.sort(key=lambda e: e.offset)
     for a, b in zip(edits, edits[1:]):
         if a.offset + a.delete > b.offset or (a.offset == b.offset and (a.delete or b.delete)):
@@ -105,7 +107,8 @@ def sources_in(doc: Document, creator) -> list:
                         for p in exc.problems]) from None
 
 
-def plan_path(doc: Document, path: tuple, release: str, create_from: int | None = None, fast: bool = True):
+def plan_path(doc: Document, path: tuple, release: str, create_from: int | None = None, fast: bool = True,
+              parsed: list | None = None):
     """Edits that set the label under ``path`` (indentation search first, line reader second, parser last)."""
     edits = ASK_PARSER
     if fast and doc.is_block_mapping and not has_unprintable(doc.raw) and all(isinstance(p, str) for p in path):
@@ -115,5 +118,7 @@ def plan_path(doc: Document, path: tuple, release: str, create_from: int | None 
             edits = plan_by_lines.plan(doc.raw, doc.body_start, path, RELEASE_LABEL, release, create_from)
     if edits is ASK_PARSER:
         from helm_vnp.stream.labelling import plan_by_parser
+        if parsed is not None:
+            parsed.append(path)
         edits = plan_by_parser.plan(doc, path, RELEASE_LABEL, release, create_from)
     return edits or []

@@ -19,9 +19,11 @@ def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | No
     from helm_vnp.base.yamlload import compose
 
     doc.obj  # full parse: duplicate keys, bad YAML, alias bombs are reported here
-    text = doc.raw.decode("utf-8")
+    # a BOM that opens the document is not counted in the parser's positions (one later in it is)
+    bom = 3 if doc.raw.startswith(b"\xef\xbb\xbf") else 0
+    text = doc.raw[bom:].decode("utf-8")
     root = compose(text, doc.source, doc.line)
-    pos = _Positions(text)
+    pos = _Positions(text, bom)
     entry = f"{quote(key)}: {quote(value)}"
 
     def fail(why: str, node) -> VnpError:
@@ -89,12 +91,12 @@ def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | No
 class _Positions:
     """Character index / line -> byte offset in the document."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, text: str, base: int = 0):
+        self.text, self.base = text, base  # base: bytes before ``text`` in the document (a BOM)
         self.ascii = text.isascii()
 
     def byte(self, index: int) -> int:
-        return index if self.ascii else len(self.text[:index].encode("utf-8"))
+        return self.base + (index if self.ascii else len(self.text[:index].encode("utf-8")))
 
     def line_start(self, index: int) -> int:
         return self.text.rfind("\n", 0, index) + 1

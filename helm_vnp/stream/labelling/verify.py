@@ -40,14 +40,14 @@ def misplaced(doc: Document, release: str, declared: tuple = ()) -> Problem | No
                              f"{_show(head[0])} {_show(head[1])}")
     path = POD_METADATA_PATH.get(doc.kind or "")
     if path is not None and is_workload(doc.kind, doc.api_version):
-        places = [(path, _at(obj, path))]
+        # no pod template at all: nothing to label (the API server refuses such a workload); a template
+        # without metadata is one whose pods would run unlabelled
+        places = [] if _at(obj, path[:-1]) is _ABSENT else [(path, _at(obj, path))]
     else:
         creator = creator_for(doc.api_version, doc.kind, declared)
         places = [] if creator is None else [(f.metadata_path, _at(obj, f.metadata_path))
                                              for f in find_sources(obj, creator)]
     for where, meta in places:
-        if meta is _ABSENT:
-            continue  # no pod template there: nothing to label (the API server refuses such a workload)
         labels = meta.get("labels") if isinstance(meta, dict) else None
         if not isinstance(labels, dict) or labels.get(RELEASE_LABEL) != release:
             dotted = ".".join(str(p) for p in where) + ".labels"
