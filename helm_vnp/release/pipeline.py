@@ -344,7 +344,7 @@ def hooks_only(docs: list[Document]) -> bool:
 def _parsed_hook(doc: Document) -> bool:
     """The hook annotation as the parser reads it: generating nothing is decided on what Kubernetes will
     see, never on the line scanner alone (a multi-line scalar can hold a decoy ``metadata:`` line)."""
-    obj = doc.obj_or_none
+    obj = doc.decoded
     meta = obj.get("metadata") if isinstance(obj, dict) else None
     ann = meta.get("annotations") if isinstance(meta, dict) else None
     return isinstance(ann, dict) and bool(ann.get(HOOK_ANNOTATION))

@@ -9,9 +9,10 @@ way sigs.k8s.io/yaml does: plain scalars resolved by go-yaml v2's rules
 (``helm_vnp.base.goyaml``), mapping keys turned into JSON strings, and a
 duplicate key's *last* value kept (what reaches the API server).
 
-Anchors, aliases, merge keys and explicit tags change what a document means
-beyond its events; for those ``decode`` answers ``NEEDS_LOADER`` and the
-caller uses the full loader (``helm_vnp.base.yamlload``), which handles them.
+Anchors, aliases and explicit tags change what a document means beyond its
+events; for those ``decode`` answers ``NEEDS_LOADER`` and the caller uses the
+full loader (``helm_vnp.base.yamlload``), which handles them.  Merge keys
+(``<<: {...}``) are applied here, in go-yaml v2's order.
 About six times cheaper than that loader, so it can run on every workload.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 from helm_vnp.base import goyaml
 from helm_vnp.base.errors import Problem, VnpError
 
-NEEDS_LOADER = object()  # anchors, aliases, merge keys or tags: use the full loader
+NEEDS_LOADER = object()  # anchors, aliases or tags: use the full loader
 
 
 class _Loader(Exception):
@@ -57,9 +58,11 @@ def decode(text: str, file: str = "", line: int = 1):
 
 def _build(parser):
     """Turn the events into data.  One explicit stack (no recursion per level); an event with an
-    anchor or a tag, an alias, or a ``<<`` key ends the reading with ``_Loader``."""
+    anchor or a tag, or an alias, ends the reading with ``_Loader``.  A ``<<`` merge key is applied
+    as go-yaml v2 applies it: the merged keys overwrite those set before it, keys after it overwrite
+    them, and of a list of mappings the earlier ones win."""
     root = None
-    stack: list = []  # [container, pending key or _NO_KEY] per open collection
+    stack: list = []  # [container, pending key or _NO_KEY, merging into (a parent dict) or None]
     started = False
     while True:
         ev = parser.get_event()
@@ -67,54 +70,78 @@ def _build(parser):
             break
         name = type(ev).__name__
         if name == "ScalarEvent":
-            if ev.anchor is not None or (ev.tag is not None and ev.tag != "!"):
+            if ev.anchor is not None:
                 raise _Loader
-            if ev.style:
-                value = ev.value
-            else:
-                value = goyaml.resolve(ev.value)[1]
+            value = _scalar(ev)
             if not stack:
                 root = value
                 continue
             top = stack[-1]
             container = top[0]
             if isinstance(container, list):
+                if top[2] is not None:
+                    raise _Loader  # a merge of something that is not a mapping: the loader reports it
                 container.append(value)
             elif top[1] is _NO_KEY:
-                if not ev.style and value == "<<" and ev.value == "<<":
-                    raise _Loader  # a merge key
-                top[1] = goyaml.json_key(value)
+                top[1] = _MERGE if not ev.style and ev.value == "<<" else goyaml.json_key(value)
+            elif top[1] is _MERGE:
+                raise _Loader  # ``<<: scalar``: go-yaml refuses it; the loader says so
             else:
                 container[top[1]] = value
                 top[1] = _NO_KEY
         elif name in ("MappingStartEvent", "SequenceStartEvent"):
-            if ev.anchor is not None or ev.tag is not None:
+            if ev.anchor is not None or ev.tag not in (None, _MAP if name[0] == "M" else _SEQ):
                 raise _Loader
             new: dict | list = {} if name == "MappingStartEvent" else []
+            merging = None
             if stack:
                 top = stack[-1]
                 container = top[0]
                 if isinstance(container, list):
+                    if top[2] is not None and isinstance(new, list):
+                        raise _Loader
                     container.append(new)
                 elif top[1] is _NO_KEY:
                     raise _Loader  # a collection as a mapping key: Kubernetes cannot decode it either
+                elif top[1] is _MERGE:
+                    merging = container
+                    top[1] = _NO_KEY
                 else:
                     container[top[1]] = new
                     top[1] = _NO_KEY
             else:
                 root = new
-            stack.append([new, _NO_KEY])
+            stack.append([new, _NO_KEY, merging])
         elif name in ("MappingEndEvent", "SequenceEndEvent"):
-            stack.pop()
+            done, _, merging = stack.pop()
+            if merging is not None:
+                for part in reversed(done) if isinstance(done, list) else (done,):
+                    merging.update(part)
         elif name == "AliasEvent":
             raise _Loader
         elif name == "DocumentStartEvent":
             if started:
                 break  # sigs.k8s.io/yaml reads the first document only
             started = True
-        elif name == "DocumentEndEvent":
-            pass
     return root
 
 
+_MERGE = object()
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def _scalar(ev):
+    """A scalar event's value: plain ones resolved by go-yaml v2's rules, quoted and block ones strings,
+    ``!!str`` a string, ``!!bool``/``!!int``/``!!float``/``!!null`` the plain reading when it has that
+    type (else the loader reports the mismatch); any other tag goes to the loader."""
+    tag = ev.tag
+    if tag is None or tag == "!":
+        return ev.value if ev.style or tag == "!" else goyaml.resolve(ev.value)[1]
+    if tag == goyaml.STR:
+        return ev.value
+    if tag in (goyaml.BOOL, goyaml.INT, goyaml.FLOAT, goyaml.NULL):
+        found, value = goyaml.resolve(ev.value)
+        if found == tag or (tag == goyaml.FLOAT and found == goyaml.INT):
+            return float(value) if tag == goyaml.FLOAT else value
+    raise _Loader
 _NO_KEY = object()

@@ -9,7 +9,7 @@ from helm_vnp.stream.line_proof import lines_are_structure, other_line_breaks
 from helm_vnp.stream.scalars import ASK_PARSER, plain_text, scalar
 
 _NEXT_TOP = re.compile(rb"\n(?=[^ \t\r\n#])")
-_SOURCE = re.compile(rb"^# Source: ([^\r\n]+)", re.M)
+_SOURCE = re.compile(rb"^(?:\xef\xbb\xbf)?# Source: ([^\r\n]+)", re.M)  # a BOM may open the stream
 _SIGNIFICANT = re.compile(rb"^[ \t]*[^ \t\r\n#]", re.M)
 _UNSET = object()
 # The top-level keys the line scanner reads (group 1), and every other line at column 0 it cannot vouch for:
@@ -26,7 +26,7 @@ _TOP_KEY = re.compile(rb"""\n(?:(apiVersion|kind|metadata|spec):|"(?:[^"\\\n]|\\
 class Document:
     """A segment of the stream (see ``split``) and lazily read facts about it."""
 
-    __slots__ = ("raw", "line", "source", "_top", "_meta", "_obj", "_body_start", "lint_source", "_keys")
+    __slots__ = ("raw", "line", "source", "_top", "_meta", "_obj", "_body_start", "lint_source", "_keys", "_decoded")
 
     def __init__(self, raw: bytes, line: int, source: str = ""):
         self.raw = raw
@@ -35,6 +35,7 @@ class Document:
         self._top = None
         self._meta = None
         self._obj = _UNSET
+        self._decoded = _UNSET
         self._body_start = None
         self._keys = None
         self.lint_source = None  # set by lint: where to point findings (helm_vnp.checks.base.Source)
@@ -112,7 +113,7 @@ class Document:
             else:
                 top = None
             if top is None:
-                obj = self.obj_or_none
+                obj = self.decoded
                 top = {}
                 if isinstance(obj, dict):
                     for key in ("apiVersion", "kind"):
@@ -196,7 +197,7 @@ class Document:
             else:
                 meta = ASK_PARSER
             if meta is ASK_PARSER:
-                obj = self.obj_or_none
+                obj = self.decoded
                 m = obj.get("metadata") if isinstance(obj, dict) else None
                 m = m if isinstance(m, dict) else {}
                 meta = {
@@ -313,6 +314,21 @@ class Document:
                 raise VnpError(Problem("NUL byte in the document", file=self.source, line=line))
             self._obj = load(text, self.source, self.line)
         return self._obj
+
+    @property
+    def decoded(self):
+        """The document as Kubernetes decodes it (``stream.decoded``: go-yaml v2 scalars, the last of
+        duplicate keys wins, where ``obj`` refuses them), None when it does not decode.  The head and the
+        metadata are read from it when the line scanner cannot vouch for them."""
+        if self._decoded is _UNSET:
+            from helm_vnp.stream.decoded import NEEDS_LOADER, decode
+            try:
+                text = self.raw.decode("utf-8")
+                value = None if "\x00" in text else decode(text, self.source, self.line)
+            except Exception:
+                value = None
+            self._decoded = self.obj_or_none if value is NEEDS_LOADER else value
+        return self._decoded
 
     @property
     def obj_or_none(self):
