@@ -225,8 +225,11 @@ def encoding_cases() -> list[Case]:
 def key_cases() -> list[Case]:
     out = []
     dup_top = stream(deployment()).replace(b"kind: Deployment\n", b"kind: Deployment\nkind: Deployment\n")
-    out.append(Case("dup-key-kind", "duplicate keys", dup_top, "error", message="duplicate key",
-                    where="<stdin>:"))
+    out.append(Case("dup-key-kind", "duplicate keys", dup_top, "labelled", labelled=[0],
+                    note="Kubernetes keeps the last kind (the same Deployment): read as it decodes, labelled"))
+    dup_top = stream(deployment()).replace(b"kind: Deployment\n", b"kind: ConfigMap\nkind: Deployment\n")
+    out.append(Case("dup-key-kind-decoy-first", "duplicate keys", dup_top, "labelled", labelled=[0],
+                    note="a decoy kind before the real one: Kubernetes keeps the last, a Deployment, labelled"))
     d = stream(deployment(template_labels="        app: web\n        app: web2\n"))
     out.append(Case("dup-key-template-labels", "duplicate keys", d, "error", message="duplicate key",
                     where="<stdin>:"))
@@ -246,8 +249,9 @@ def key_cases() -> list[Case]:
     dup_meta = stream(configmap()).replace(b"metadata:\n", b"metadata:\n  name: x\nmetadata:\n")
     out.append(Case("dup-key-metadata-untouched", "duplicate keys", dup_meta))
     dup_kind = stream(configmap()).replace(b"kind: ConfigMap\n", b"kind: ConfigMap\nkind: Deployment\n")
-    out.append(Case("dup-key-kind-untouched", "duplicate keys", dup_kind, "error", message="duplicate key",
-                    where="<stdin>:", note="kind is ambiguous and names a workload: it must parse (fail closed)"))
+    out.append(Case("dup-key-kind-untouched", "duplicate keys", dup_kind,
+                    note="Kubernetes keeps the last kind: a Deployment without a pod template, which the API "
+                         "server refuses; vnp reads the same and has nothing to label"))
     # anchors, aliases, merge keys
     d = stream(deployment()).replace(b"  selector:\n    matchLabels:\n      app: web\n",
                                      b"  selector:\n    matchLabels: &sel\n      app: web\n").replace(
@@ -271,8 +275,8 @@ def key_cases() -> list[Case]:
     out.append(Case("merge-key-offpath", "anchors, aliases, merge keys", d, "labelled", labelled=[0]))
     d = stream(deployment()).replace(b"  template:\n    metadata:\n      labels:\n        app: web\n",
                                      b"  template:\n    metadata:\n      labels:\n        <<: {app: web}\n")
-    out.append(Case("merge-key-in-template-labels", "anchors, aliases, merge keys", d, "error",
-                    message="merge key", where="<stdin>:"))
+    out.append(Case("merge-key-in-template-labels", "anchors, aliases, merge keys", d, "labelled", labelled=[0],
+                    note="the merged labels do not hold vnp's label: it is written beside them"))
     d = stream(deployment()).replace(b"  template:\n    metadata:\n",
                                      b"  template:\n    <<: {metadata: {labels: {x: y}}}\n    metadata:\n")
     out.append(Case("merge-key-in-template", "anchors, aliases, merge keys", d, "labelled", labelled=[0],
@@ -566,8 +570,10 @@ def marker_cases() -> list[Case]:
                     note="the directive line is a segment of its own, kept byte for byte"))
     out.append(Case("marker-with-comment", "'...' document ends", b"--- # first\n" + d.encode(), "labelled",
                     labelled=[0]))
-    out.append(Case("marker-no-space-lookalike", "'...' document ends",
-                    stream(configmap(data="  k: v\n---x: 1\n")), note="'---x' is not a marker"))
+    data = stream(configmap(data="  k: v\n---x: 1\n"))
+    out.append(Case("marker-no-space-lookalike", "'...' document ends", data, "error",
+                    message="not a YAML document marker", where=f"<stdin>:{line_of(data, b'---x')}",
+                    note="'---x' is text for YAML but Kubernetes' stream reader refuses it (and splits at '---#')"))
     out.append(Case("helm4-annotations", "'...' document ends",
                     stream(deployment(head="  annotations:\n    postrenderer.helm.sh/postrender-filename: "
                                            "chart/templates/web.yaml\n"),
@@ -863,9 +869,12 @@ def kubernetes_reading_cases() -> list[Case]:
             out.append(Case(f"k8s-{name}", pss, data, "error", values=RESTRICTED, where="chart/templates/web.yaml",
                             message="privileged" if w.privileged else f"host namespaces ({w.host_field}=true)",
                             note=note))
-        elif name in ("labels-merge-labels", "labels-merge-metadata"):
+        elif name == "labels-merge-metadata":
             out.append(Case(f"k8s-{name}", discarded, data, "error", message="merge key", where="<stdin>:",
                             note=note))
+        elif name == "labels-merge-labels":
+            out.append(Case(f"k8s-{name}", discarded, data, "labelled", labelled=[1],
+                            note=note + "; the merged labels do not hold vnp's: the label goes beside them"))
         elif name.startswith("head-") and name != "head-plain":
             out.append(Case(f"k8s-{name}", head, data, "labelled", labelled=[1], note=note))
         elif name.startswith("bom-"):

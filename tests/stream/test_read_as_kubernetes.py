@@ -59,6 +59,8 @@ LABELLED = {
     "decoy-metadata-in-quoted-name": BASE.replace(
         "metadata:\n  name: web\n", "metadada:\n  name: \"a\nmetadata:\n  labels:\n    x: y\n  \"\nmetadata:\n"
         "  name: web\n", 1),
+    "merge-key-head": BASE.replace("apiVersion: apps/v1\n", "<<: {apiVersion: apps/v1}\n"),
+    "merge-key-in-labels": BASE.replace("        app: web\n    spec:", "        <<: {app: web}\n    spec:"),
     "decoy-label-already-there": BASE.replace(
         "      labels:\n        app: web\n",
         f"      annotations:\n        a: '\n        {RELEASE_LABEL}: app\n        '\n"
@@ -72,7 +74,8 @@ REFUSED = {
         "    spec:", "      labels :\n        app: web\n    spec:")), "duplicate key"),
     "quoted-duplicate-template": (BASE + "  \"template\":\n    metadata:\n      labels:\n        app: web\n"
                                   "    spec:\n      containers: [{name: x, image: y}]\n", "duplicate key"),
-    "merge-key-head": (BASE.replace("apiVersion: apps/v1\n", "<<: {apiVersion: apps/v1}\n"), "merge key"),
+    # go-yaml v2 lets a merged key overwrite the one written before it: the label's place is not certain
+    "merge-brings-template": (BASE + "  <<: {template: {metadata: {labels: {app: x}}}}\n", "merge key"),
 }
 
 

@@ -45,7 +45,7 @@ def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | No
             continue
         if not isinstance(node, MappingNode):
             return None
-        _no_merge(node, fail)
+        _no_merge(node, fail, name)
         child = _get(node, name)
         rest = path[depth:]
         if child is None:
@@ -60,7 +60,7 @@ def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | No
             return [_replace(node, pos, " " + flow if node.start_mark.index == node.end_mark.index else flow)]
     if not isinstance(node, MappingNode):
         raise fail("the pod template's metadata is not a mapping", node)
-    _no_merge(node, fail)
+    _no_merge(node, fail, "labels")
     labels = _get(node, "labels")
     if labels is None:
         return [_add_entry(node, pos, ("labels",), "{" + entry + "}", entry, fail)]
@@ -79,7 +79,7 @@ def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | No
         return [_replace_alias(text, node, labels, pos, "{" + entry + (", " + items if items else "") + "}")]
     if _anchored(text, labels, pos):
         raise fail("the labels mapping carries a YAML anchor used elsewhere", labels)
-    _no_merge(labels, fail)
+    _no_merge(labels, fail, key)
     for k, v in labels.value:
         if isinstance(k, ScalarNode) and k.value == key:
             if isinstance(v, ScalarNode) and v.value == value:
@@ -109,10 +109,17 @@ def _get(mapping, name: str):
     return None
 
 
-def _no_merge(mapping, fail) -> None:
-    for k, _ in mapping.value:
+def _no_merge(mapping, fail, name: str) -> None:
+    """Refuse a ``<<`` merge key of ``mapping`` that brings ``name`` (the next key of the label's path,
+    or the label itself): go-yaml v2 lets a merged key overwrite the one written before it, so where
+    the label lands would not be where Kubernetes reads.  A merge of other keys (``<<: {apiVersion:
+    ...}``) leaves the path alone; the labelled document is checked as decoded afterwards anyway."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+    for k, v in mapping.value:
         if getattr(k, "tag", "").endswith(":merge") or getattr(k, "value", None) == "<<":
-            raise fail("a YAML merge key (<<) is on the pod template path", k)
+            merged = v.value if isinstance(v, SequenceNode) else [v]
+            if not all(isinstance(m, MappingNode) for m in merged) or any(_get(m, name) is not None for m in merged):
+                raise fail(f"a YAML merge key (<<) brings '{name}' on the pod template path", k)
 
 
 def _before(text: str, node, pos: _Positions) -> str:
