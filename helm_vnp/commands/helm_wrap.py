@@ -141,8 +141,14 @@ def postrender_args(call: HelmCall, stdin_values: str | None) -> list[str]:
     return args
 
 
-def write_shim(tmp: Path, major: int) -> tuple[str, dict]:
-    """The post-renderer as the running Helm wants it: (--post-renderer value, env additions)."""
+def write_shim(tmp: Path, major: int) -> tuple[str, list[str], dict]:
+    """The post-renderer as the running Helm wants it: (--post-renderer value, its first
+    --post-renderer-args, env additions).
+
+    Nothing in ``tmp`` is executed directly: ``$TMPDIR`` may be mounted noexec.  Helm 3 runs
+    ``/bin/sh SCRIPT ARGS`` (its --post-renderer names an executable; the script is only read), Helm 4
+    a plugin whose command is ``/bin/sh SCRIPT``; the script runs Python on a file it reads.
+    """
     import shlex
 
     # -I: Helm runs the post-renderer in the user's directory, whose files must not shadow
@@ -153,9 +159,8 @@ def write_shim(tmp: Path, major: int) -> tuple[str, dict]:
                      "from helm_vnp.postrender import main\nsys.exit(main())\n")
     script = tmp / "vnp-postrender"
     script.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -I {shlex.quote(str(entry))} \"$@\"\n")
-    script.chmod(0o755)
     if major < 4:
-        return str(script), {}
+        return "/bin/sh", [str(script)], {}
     name = f"vnp-postrender-{os.getpid()}"
     plugin = tmp / "plugins" / name
     plugin.mkdir(parents=True)
@@ -164,7 +169,7 @@ def write_shim(tmp: Path, major: int) -> tuple[str, dict]:
         f"name: {name}\nversion: 0.1.0\nruntime: subprocess\n"
         # `command` is split on spaces by Helm; a path in `args` is taken whole
         f"runtimeConfig:\n  platformCommand:\n    - command: /bin/sh\n      args: [{json.dumps(str(script))}]\n")
-    return name, {"HELM_PLUGINS": os.pathsep.join(p for p in (plugins_path(), str(tmp / "plugins")) if p)}
+    return name, [], {"HELM_PLUGINS": os.pathsep.join(p for p in (plugins_path(), str(tmp / "plugins")) if p)}
 
 
 def stored_values(helm: str, call: HelmCall, tmp: Path) -> str | None:
@@ -225,10 +230,10 @@ def run_wrapped(command: str, args: list[str]) -> int:
         for w in loaded.warnings:
             sys.stderr.write("warning: " + w.render() + "\n")
         major = helm_major(helm)
-        renderer, env = write_shim(tmp, major)
+        renderer, shim_args, env = write_shim(tmp, major)
         helm_args = [a if a != "-" or stdin_values is None else stdin_values for a in call.helm_args]
         argv = [helm, command, *helm_args, "--post-renderer", renderer]
-        argv += [f"--post-renderer-args={a}" for a in postrender_args(call, stdin_values)]
+        argv += [f"--post-renderer-args={a}" for a in shim_args + postrender_args(call, stdin_values)]
         if record and command != "template":
             argv.append(f"--post-renderer-args=--record-config={record}")
         # the post-renderer copies warnings to helm's stderr itself (helm is its parent), and errors
