@@ -95,10 +95,14 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set]) -> He
                     raise VnpError(Problem(f"flag {name} needs a value"))
                 value = args[i + 1]
                 i += 1
-            if name in _UNREAD_SETS and any(part.split("=", 1)[0].strip().startswith("policies")
-                                            for part in ([value] if name == "--set-literal" else value.split(","))):
-                raise VnpError(Problem(f"{name} {value}: helm vnp does not read {name}; set policies with "
-                                       "-f, --set, --set-string or --set-json", path=name))
+            if name in _UNREAD_SETS:
+                keys = [part.split("=", 1)[0].strip()
+                        for part in ([value] if name == "--set-literal" else value.split(","))]
+                ours = [k for k in keys if k.replace("\\", "").split(".", 1)[0].split("[", 1)[0]
+                        in ("policies", "isolation")]
+                if ours:  # named by key only: the values are the chart's (and may be secrets)
+                    raise VnpError(Problem(f"{name} {ours[0]}=…: helm vnp does not read {name}; set policies with "
+                                           "-f, --set, --set-string or --set-json", path=name))
             if name in ("-f", "--values"):
                 call.values.files += [v for v in value.split(",") if v]
             elif name == "--set":

@@ -202,13 +202,15 @@ def apply_set_flags(base: dict, flags: Sequence[tuple[str, str]]) -> tuple[dict,
     data = _deepcopy(base)
     sources: list[Source] = []
     problems: list[Problem] = []
+    count = {f: sum(1 for g, _ in flags if g == f) for f in mode_of}
+    seen = dict.fromkeys(mode_of, 0)
     for flag, arg in flags:
+        seen[flag] += 1
         trial = _deepcopy(data)
         try:
             assigned = parse_into(arg, trial, mode_of[flag])
         except SetSyntaxError as exc:
-            problems.append(Problem(f"cannot parse {flag} {arg!r}: {exc}", file=flag,
-                                    expected="key=value pairs such as a.b=1,c[0].d=x"))
+            problems.append(_set_problem(flag, seen[flag], count[flag], exc))
             continue
         data = trial
         src = Source(flag)
@@ -216,6 +218,18 @@ def apply_set_flags(base: dict, flags: Sequence[tuple[str, str]]) -> tuple[dict,
             _record_subtree(_get(data, keypath), keypath, src.origins, flag)
         sources.append(src)
     return data, sources, problems
+
+
+def _set_problem(flag: str, nth: int, count: int, exc) -> Problem:
+    """A --set* argument that cannot be parsed, located by flag, position and (when it is vnp's own) key,
+    never quoted: it holds the chart's values, and what vnp reads as a key may be the tail of a
+    password (``db.password=p4ss,w0rd``)."""
+    which = f"{flag} number {nth} of {count}" if count > 1 else flag
+    where = f" at character {exc.pos}" if exc.pos and "character" not in str(exc) else ""
+    key = exc.key or []
+    ours = f" (key {join(key)})" if key and key[0] in OUR_TOP_KEYS and all(str(k).isprintable() for k in key) else ""
+    return Problem(f"cannot parse {which}{where}: {exc}{ours}", file=flag,
+                   expected="key=value pairs such as a.b=1,c[0].d=x")
 
 
 def _record_subtree(value: Any, path: list, origins: dict, name: str) -> None:

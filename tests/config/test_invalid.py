@@ -299,12 +299,12 @@ def test_set_values_name_the_flag(tmp_path):
 
 def test_set_syntax_error(tmp_path):
     assert errors(tmp_path, sets=["policies.networkPolicy.enabled"]) == [
-        "--set: cannot parse --set 'policies.networkPolicy.enabled': key 'enabled' has no value"]
+        "--set: cannot parse --set at character 30: a key has no value (key policies.networkPolicy.enabled)"]
 
 
 def test_set_json_error(tmp_path):
     assert errors(tmp_path, set_jsons=["policies={bad"]) == [
-        "--set-json: cannot parse --set-json 'policies={bad': invalid JSON value at character 11: "
+        "--set-json: cannot parse --set-json: invalid JSON value at character 11: "
         "Expecting property name enclosed in double quotes"]
 
 

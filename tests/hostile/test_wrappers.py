@@ -107,3 +107,28 @@ def test_tmpdir_mounted_noexec(tmp_path, major, noexec_tmp):
     assert proc.returncode == 0, proc.stderr.decode()
     assert kinds(proc.stdout).count("NetworkPolicy") == 1
     assert list(noexec_tmp.iterdir()) == [noexec_tmp / "probe"]  # and nothing left behind
+
+
+# -- no value of the user's in a message ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("flags", [
+    ["--set", f"db.password={SECRET},policies.networkPolicy"],  # the issue's case: plain Helm does not echo it
+    ["--set", f"db.password=p4ss,{SECRET}"],  # a comma in a password: its tail reads as a key
+    ["--set", f"db.password={SECRET}", "--set", "policies.networkPolicy.enabled"],
+    ["--set-string", f"db[0]{SECRET}=1"],
+    ["--set-json", f'db={{"password": "{SECRET}"'],
+    ["--set-literal", f"policies.networkPolicy.labels.team={SECRET}"],
+    ["--set-file", f"db.password=/nowhere,policies.networkPolicy.labels.team=/{SECRET}"],
+    ["-f", "{bad}"],
+], ids=["set-then-bare-key", "comma-in-password", "two-sets", "set-string-index", "set-json", "set-literal",
+        "set-file", "values-file"])
+def test_no_value_is_echoed(tmp_path, major, flags):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"db:\n  password: {SECRET}\n  user: {{name: \"{SECRET}\n  \tx: [\n"
+                   "policies:\n  networkPolicy: {}\n")
+    argv = ["template", "shop", DEMO_CHART, *[f.replace("{bad}", str(bad)) for f in flags]]
+    proc = wrapper(argv, homes(tmp_path, major))
+    text = clean(proc.stderr)
+    assert proc.returncode == 2, text  # vnp refuses before Helm runs (Helm's own message would quote some)
+    assert SECRET not in text and SECRET.encode() not in proc.stdout, text
+    assert text.startswith("error: ") and "--set" in text or "-f" in flags, text
