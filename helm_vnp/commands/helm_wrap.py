@@ -21,7 +21,7 @@ from pathlib import Path
 from helm_vnp.base import stdio
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.commands.release_config import ALLOW_REMOVAL_FLAG, Deployed, config_input, record_of, refuse_removal
-from helm_vnp.config.values_input import ValuesInput
+from helm_vnp.config.values_input import ValuesInput, env_values
 from helm_vnp.helm import (
     check_release_name,
     get_manifest,
@@ -48,6 +48,7 @@ class HelmCall:
     reuse_values: bool = False  # upgrade --reuse-values: the release's stored values are the base
     allow_removal: bool = False  # --vnp-allow-removal: an upgrade may remove vnp's objects from the release
     helm_args: list[str] = field(default_factory=list)  # args without the wrapper's own flags
+    values_at: list[int] = field(default_factory=list)  # where in helm_args a -f's value is (as `--values V`)
 
 
 # the release name `helm template CHART` uses when none is given
@@ -105,6 +106,10 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set]) -> He
                                            "-f, --set, --set-string or --set-json", path=name))
             if name in ("-f", "--values"):
                 call.values.files += [v for v in value.split(",") if v]
+                call.helm_args += ["--values", value]  # one spelling, so that a file can be swapped for a copy
+                call.values_at.append(len(call.helm_args) - 1)
+                i += 1
+                continue
             elif name == "--set":
                 call.values.sets.append(value)
             elif name == "--set-string":
@@ -137,8 +142,8 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set]) -> He
     return call
 
 
-def postrender_args(call: HelmCall, stdin_values: str | None) -> list[str]:
-    args = call.values.postrender_flags(stdin_values)
+def postrender_args(call: HelmCall, saved: dict | None = None) -> list[str]:
+    args = call.values.postrender_flags(saved)
     args.append(f"--release={call.release}")
     if call.namespace:
         args.append(f"--namespace={call.namespace}")
@@ -176,6 +181,31 @@ def write_shim(tmp: Path, major: int) -> tuple[str, list[str], dict]:
     return name, [], {"HELM_PLUGINS": os.pathsep.join(p for p in (plugins_path(), str(tmp / "plugins")) if p)}
 
 
+def save_read_once(values: ValuesInput, tmp: Path) -> dict[str, str]:
+    """Read standard input (``-f -``) and every values file that can be read only once (``-f /dev/stdin``,
+    ``-f <(sops -d f)``) into ``values``, and save each to a private file in ``tmp`` (0600, in a 0700
+    directory removed when the command ends): {name as given: copy}.  vnp, Helm and the post-renderer
+    all read the same bytes, where plain Helm would have been the only reader."""
+    from helm_vnp.config.sources import TooLarge, read_limited
+
+    if values.reads_stdin:
+        try:
+            values.stdin = read_limited(sys.stdin.buffer)
+        except TooLarge as exc:
+            raise VnpError(Problem(f"standard input is {exc.strerror}", path="-f -"))
+        except OSError as exc:  # closed at start (see base.stdio)
+            raise VnpError(Problem(f"cannot read standard input: {exc.strerror or exc}", path="-f -"))
+    values.read_once()
+    saved = {}
+    for n, (name, data) in enumerate(sorted(values.given().items())):
+        path = tmp / f"values-{n}.yaml"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        saved[name] = str(path)
+    return saved
+
+
 def stored_values(helm: str, call: HelmCall, tmp: Path) -> str | None:
     """upgrade --reuse-values: the release's stored user values, as a values file (None: no release)."""
     stored = get_values(helm, call.release, call.namespace)
@@ -205,13 +235,7 @@ def run_wrapped(command: str, args: list[str]) -> int:
     check_release_name(call.release)
     with tempfile.TemporaryDirectory(prefix="helm-vnp-") as tmpdir:
         tmp = Path(tmpdir)
-        stdin_values = None
-        if call.values.reads_stdin:
-            stdin_values = str(tmp / "stdin-values.yaml")
-            try:
-                Path(stdin_values).write_bytes(sys.stdin.buffer.read())
-            except OSError as exc:  # closed at start (see base.stdio)
-                raise VnpError(Problem(f"cannot read standard input: {exc.strerror or exc}", path="-f -"))
+        saved = save_read_once(call.values, tmp)
         deployed = deployed_state(helm, call) if call.reuse_values else None
         if call.reuse_values:
             reused = stored_values(helm, call, tmp)
@@ -223,7 +247,7 @@ def run_wrapped(command: str, args: list[str]) -> int:
                 recorded = tmp / "recorded-vnp-config.json"
                 recorded.write_text(json.dumps(deployed.record))
                 call.values.vnp_files.insert(0, str(recorded))
-        values = call.values.with_stdin_file(stdin_values)
+        values = call.values
         loaded = load_config(values)
         if command == "upgrade" and not call.allow_removal:
             # after the config is validated: a mistake in it is reported before the cluster is asked
@@ -235,9 +259,13 @@ def run_wrapped(command: str, args: list[str]) -> int:
             sys.stderr.write("warning: " + w.render() + "\n")
         major = helm_major(helm)
         renderer, shim_args, env = write_shim(tmp, major)
-        helm_args = [a if a != "-" or stdin_values is None else stdin_values for a in call.helm_args]
+        helm_args = list(call.helm_args)
+        for at in call.values_at:  # Helm reads the bytes vnp read, from the copies
+            helm_args[at] = ",".join(saved.get(v, v) for v in helm_args[at].split(","))
         argv = [helm, command, *helm_args, "--post-renderer", renderer]
-        argv += [f"--post-renderer-args={a}" for a in shim_args + postrender_args(call, stdin_values)]
+        argv += [f"--post-renderer-args={a}" for a in shim_args + postrender_args(call, saved)]
+        if any(v in saved for v in env_values()):  # the post-renderer reads $VNP_VALUES itself
+            env["VNP_VALUES"] = os.pathsep.join(saved.get(v, v) for v in env_values())
         if record and command != "template":
             argv.append(f"--post-renderer-args=--record-config={record}")
         # the post-renderer copies warnings to helm's stderr itself (helm is its parent), and errors

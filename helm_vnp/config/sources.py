@@ -27,12 +27,48 @@ class Source:
         self.origins = {} if origins is None else origins
 
 
-def read_file_bytes(path: str, stdin_bytes: bytes | None) -> tuple[str, bytes]:
-    """(display name, bytes) of a -f argument; ``-`` is the caller's stdin bytes."""
+# A values file larger than this is refused (VNP_MAX_VALUES_MB changes it): reading stops one byte past
+# it, so `-f /dev/zero` ends at once, and parsing (only `policies` is read in full) stays within seconds.
+DEFAULT_MAX_VALUES_MB = 64
+
+
+def max_values_bytes() -> int:
+    """The size limit of one values file, in bytes: $VNP_MAX_VALUES_MB (a positive whole number of MiB),
+    else DEFAULT_MAX_VALUES_MB."""
+    text = os.environ.get("VNP_MAX_VALUES_MB", "").strip()
+    mb = int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 1 << 20 else DEFAULT_MAX_VALUES_MB
+    return mb << 20
+
+
+class TooLarge(OSError):
+    """A values file past ``max_values_bytes``; its ``strerror`` says so and names the limit."""
+
+    def __init__(self, limit: int):
+        super().__init__(27, f"larger than {limit >> 20} MiB, helm-vnp's limit for a values file "
+                             "(VNP_MAX_VALUES_MB raises it)")  # 27: EFBIG
+
+
+def read_limited(fh) -> bytes:
+    """All of ``fh`` (a binary file), refusing more than ``max_values_bytes``: TooLarge."""
+    limit = max_values_bytes()
+    data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(limit)
+    return data
+
+
+def read_file_bytes(path: str, stdin_bytes: bytes | None, once: dict | None = None) -> tuple[str, bytes]:
+    """(display name, bytes) of a -f argument; ``-`` is the caller's stdin bytes, and a file in ``once``
+    (``ValuesInput.once``: a pipe read already) its bytes then.  Raises OSError (TooLarge among them)."""
     if path == "-":
         return "<stdin>", stdin_bytes if stdin_bytes is not None else b""
+    if once and path in once:
+        got = once[path]
+        if isinstance(got, OSError):
+            raise got
+        return path, got
     with open(path, "rb") as fh:
-        return path, fh.read()
+        return path, read_limited(fh)
 
 
 def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Problem]]:

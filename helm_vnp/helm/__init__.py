@@ -111,25 +111,28 @@ def plugin_dirs() -> list[Path]:
 
 
 def template(helm: str, chart: str, release: str, namespace: str, flags: Sequence[str] = (),
-             stdin: bytes | None = None) -> bytes:
+             given: dict[str, bytes] | None = None) -> bytes:
     """``helm template RELEASE CHART --namespace NS FLAGS...`` -> the rendered stream.
 
-    ``flags``: the values flags (``ValuesInput.helm_flags``); a ``--values -`` among them reads
-    ``stdin``, handed to helm as a temporary file.  No ``--include-crds``: the post-renderer never
-    sees a chart's ``crds/`` either.
+    ``flags``: the values flags (``ValuesInput.helm_flags``); a ``--values F`` whose F is in ``given``
+    (``-``, a pipe vnp read already: ``ValuesInput.given``) is handed to helm as a private temporary
+    file holding those bytes.  No ``--include-crds``: the post-renderer never sees a chart's ``crds/``
+    either.
     """
     import subprocess
     import tempfile
-    from pathlib import Path
 
+    given = given or {}
     with tempfile.TemporaryDirectory(prefix="vnp-lint-") as tmp:
         args = [helm, "template", release, chart, "--namespace", namespace]
         previous = None
         for arg in flags:
-            if arg == "-" and previous == "--values":
-                stdin_file = Path(tmp) / "stdin-values.yaml"
-                stdin_file.write_bytes(stdin or b"")
-                arg = str(stdin_file)
+            if previous == "--values" and arg in given:
+                path = os.path.join(tmp, f"values-{len(args)}.yaml")
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(given[arg])
+                arg = path
             args.append(arg)
             previous = arg
         try:

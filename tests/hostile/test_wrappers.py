@@ -5,6 +5,7 @@ cannot parse that holds a chart's secret.  Each is correct output, or a message 
 traceback, never a value of the user's echoed."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -132,3 +133,60 @@ def test_no_value_is_echoed(tmp_path, major, flags):
     assert proc.returncode == 2, text  # vnp refuses before Helm runs (Helm's own message would quote some)
     assert SECRET not in text and SECRET.encode() not in proc.stdout, text
     assert text.startswith("error: ") and "--set" in text or "-f" in flags, text
+
+
+# -- values files that can be read only once ---------------------------------------------------------------------
+
+PIPED = DEMO_VALUES.read_text().replace("web:\n  replicas: 3\n", "web:\n  replicas: 5\n")
+
+
+def both_read_the_pipe(stdout: bytes) -> None:
+    """vnp read the piped values (its NetworkPolicy carries their label) and so did Helm (5 replicas)."""
+    text = stdout.decode()
+    assert text.count("\nkind: NetworkPolicy\n") == 1 and "team: shop" in text, text[-2000:]
+    assert "\n  replicas: 5\n" in text, text[-2000:]
+
+
+@pytest.mark.parametrize("how", ["-f /dev/stdin", "-f -", "--values=/dev/stdin", "-f <(cat)"])
+def test_values_from_a_pipe_reach_vnp_and_helm(tmp_path, major, how):
+    """Plain Helm reads `-f /dev/stdin` or `-f <(sops -d f)`; vnp read the pipe first and Helm got
+    nothing (or no such file: the descriptor was not passed on).  Now vnp reads it once and hands Helm
+    and the post-renderer the same bytes, from a private copy removed afterwards."""
+    env = homes(tmp_path, major, TMPDIR=str(tmp_path))
+    script = f'exec {BIN}/helm-vnp template shop {DEMO_CHART} {how} --set web.port=8081'
+    proc = subprocess.run(["bash", "-c", script], input=PIPED.encode(), capture_output=True, env=env, timeout=300)
+    clean(proc.stderr)
+    assert proc.returncode == 0, proc.stderr.decode()
+    both_read_the_pipe(proc.stdout)
+    assert not list(tmp_path.glob("helm-vnp-*")), "the copies are removed"
+
+
+def test_lint_reads_a_piped_values_file_once(tmp_path):
+    """lint reads the config and runs `helm template`: both get the pipe's bytes (the chart requires a
+    value only the piped file gives)."""
+    chart = tmp_path / "needs"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: needs\nversion: 0.1.0\n")
+    (chart / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  x: {{ required \"x!\" .Values.x | quote }}\n")
+    env = homes(tmp_path, 4)
+    script = f'exec {BIN}/helm-vnp lint {chart} -f <(cat) --format json'
+    piped = b"x: from-the-pipe\npolicies:\n  networkPolicy:\n    enabled: true\n"
+    proc = subprocess.run(["bash", "-c", script], input=piped, capture_output=True, env=env, timeout=300)
+    clean(proc.stderr)
+    assert proc.returncode == 0, proc.stderr.decode()
+    summary = json.loads(proc.stdout)["summary"]
+    assert summary["objects"] == 1 and summary["generated"] >= 1, summary
+
+
+def test_endless_values_file_stops_at_the_limit(tmp_path, major):
+    """`-f /dev/zero` grew past 4 GB; reading now stops one byte past the limit, with a message naming
+    the file and the limit."""
+    import time
+
+    start = time.monotonic()
+    proc = wrapper(["template", "shop", DEMO_CHART, "-f", "/dev/zero"], homes(tmp_path, major, VNP_MAX_VALUES_MB="8"))
+    text = clean(proc.stderr)
+    assert proc.returncode == 2 and proc.stdout == b"", text
+    assert "/dev/zero" in text and "8 MiB" in text and "VNP_MAX_VALUES_MB" in text, text
+    assert time.monotonic() - start < 60
