@@ -19,12 +19,13 @@ class Source:
     """One contributor of values (a file, stdin or one --set* flag): its ``name``, the ``data``
     it gives, and ``origins`` (dotted path -> (name, line)).  A plain class: on the start-up path."""
 
-    __slots__ = ("name", "data", "origins")
+    __slots__ = ("name", "data", "origins", "top")
 
     def __init__(self, name: str, data: dict | None = None, origins: dict[str, Origin] | None = None):
         self.name = name
         self.data = {} if data is None else data
         self.origins = {} if origins is None else origins
+        self.top: dict[str, Origin] = {}  # every top-level key of a file (``data`` holds only vnp's)
 
 
 # A values file larger than this is refused (VNP_MAX_VALUES_MB changes it): reading stops one byte past
@@ -72,64 +73,36 @@ def read_file_bytes(path: str, stdin_bytes: bytes | None, once: dict | None = No
 
 
 def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
-    """Parse one values file (YAML 1.1 like Helm) keeping each key's line number."""
+    """Parse one values file as Helm does (sigs.k8s.io/yaml over go-yaml v2, see ``values_file``),
+    keeping vnp's keys (``policies``, ``isolation``) with a line for each key and item, and the line
+    of every other top-level key (``Source.top``); the rest of the file is Helm's business."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", file=name, line=line,
                               expected="a UTF-8 encoded YAML file")]
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
     from helm_vnp.base.errors import VnpError
-    from helm_vnp.base.yamlload import quietly, refuse_alias_bombs
+    from helm_vnp.config.merge import merge_maps
+    from helm_vnp.config.values_file import parse
 
     try:
-        refuse_alias_bombs(text, name)
+        parsed = parse(name, text)
     except VnpError as exc:
         return None, exc.problems
-    yaml = YAML(typ="rt")
-    yaml.version = (1, 1)
-    yaml.allow_duplicate_keys = True  # as Helm: a chart's own keys may repeat (ours may not, see below)
-    try:
-        nodes = [n for n in quietly(lambda: list(yaml.compose_all(text))) if n is not None]  # parsed once
-        duplicates = _our_duplicates(nodes, name)
-        docs = [d for d in (quietly(yaml.constructor.construct_document, n) for n in nodes) if d is not None]
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        return None, [Problem(f"invalid YAML: {what}", file=name, line=line)]
-    except YAMLError as exc:
-        return None, [Problem(f"invalid YAML: {exc}", file=name)]
-    except TypeError:  # ruamel on a collection used as a mapping key (`? a: ...`)
-        return None, [Problem("invalid values file: a mapping key must be a plain scalar, not a mapping or list",
-                              file=name, expected="string keys, as Helm values have")]
-    except RecursionError:
-        return None, [Problem("the values file nests too deeply", file=name)]
-    if duplicates:
-        return None, duplicates
     src = Source(name)
-    if not docs:
-        return src, []
-    for doc in docs:
-        if not isinstance(doc, dict):
-            return None, [Problem(f"a values file must be a mapping of keys to values, not {_kind(doc)}", file=name,
-                                  line=_node_line(doc), expected="a YAML mapping")]
     # several documents: merged in order, as Helm 4 does (Helm 3 reads only the first)
-    from helm_vnp.config.merge import merge_maps
-    data: dict = {}
-    for doc in docs:
-        data = merge_maps(data, _plain(doc, [], src.origins, name, 1))
-    src.data = data
+    for data, origins, top in parsed.docs:
+        src.data = merge_maps(src.data, data)
+        src.origins.update(origins)
+        src.top.update({k: (name, line) for k, line in top.items()})
     return src, []
 
 
 OUR_TOP_KEYS = ("policies", "isolation")
 
 
-def _our_duplicates(nodes: list, name: str) -> list[Problem]:
+def _our_duplicates(nodes: list, name: str, offset: int = 0) -> list[Problem]:
     """A key repeated inside ``policies``/``isolation``: Helm would keep the last one silently,
     and an isolation setting must not depend on which of two lines wins."""
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -144,8 +117,8 @@ def _our_duplicates(nodes: list, name: str) -> list[Problem]:
             if isinstance(k, ScalarNode) and k.value in OUR_TOP_KEYS:
                 if k.value in first:
                     problems.append(Problem(f'duplicate key "{k.value}" (first at line {first[k.value]}): say it once',
-                                            path=k.value, file=name, line=k.start_mark.line + 1))
-                first.setdefault(k.value, k.start_mark.line + 1)
+                                            path=k.value, file=name, line=k.start_mark.line + 1 + offset))
+                first.setdefault(k.value, k.start_mark.line + 1 + offset)
         seen_nodes = set()
         while stack:
             node, path = stack.pop()
@@ -159,9 +132,9 @@ def _our_duplicates(nodes: list, name: str) -> list[Problem]:
                     if key is not None and key in keys:
                         problems.append(Problem(
                             f'duplicate key "{key}" (first at line {keys[key]}): say it once',
-                            path=f"{path}.{key}", file=name, line=k.start_mark.line + 1))
+                            path=f"{path}.{key}", file=name, line=k.start_mark.line + 1 + offset))
                     elif key is not None:
-                        keys[key] = k.start_mark.line + 1
+                        keys[key] = k.start_mark.line + 1 + offset
                     stack.append((v, f"{path}.{key}"))
             elif isinstance(node, SequenceNode):
                 stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node.value))

@@ -70,8 +70,12 @@ class ValuesInput:
             if not is_local(v) or v in self.once:
                 continue
             try:
-                if stat.S_ISREG(os.stat(v).st_mode) or stat.S_ISDIR(os.stat(v).st_mode):
-                    continue
+                mode = os.stat(v).st_mode
+            except OSError:
+                continue  # missing, or not allowed: said where the file is read
+            if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+                continue
+            try:
                 with open(v, "rb") as fh:
                     self.once[v] = read_limited(fh)
             except OSError as exc:  # reported where the file is read (read_file_bytes raises it again)

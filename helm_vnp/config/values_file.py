@@ -1,0 +1,323 @@
+"""One values file -> the parts vnp reads: ``policies`` and ``isolation`` in full (with a line for every
+key and item), and the line of every other top-level key (to warn about a misspelt ``policies``).
+
+Helm reads values files with sigs.k8s.io/yaml over go-yaml v2, and so does this reader: plain scalars
+are resolved by ``helm_vnp.base.goyaml`` (``0o17`` and ``017`` are 15, ``09`` is 9, ``1:20`` and
+``1e400`` are strings, ``on``/``yes``/``y`` are true), keys become the strings sigs.k8s.io/yaml makes of
+them, merge keys (``<<``) merge as go-yaml v2 merges them, and ``.inf``/``.nan`` are refused (Helm
+cannot turn them into JSON and refuses the file).
+
+Speed: a chart's values file may be tens of megabytes (dashboards, CRD-sized blobs) and vnp needs a few
+lines of it.  ``locate`` runs libyaml's event parser over the file (no objects built) to find the
+top-level keys; when the file is one block mapping with no merge key at its top and vnp's keys hold no
+alias, only their lines are composed.  Anything else -- several documents, a flow mapping at the top, a
+syntax error anywhere -- is composed whole (the slow way, same result).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from helm_vnp.base import goyaml
+from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.config.paths import join
+
+OUR_TOP_KEYS = ("policies", "isolation")
+
+
+class Parsed:
+    """What vnp reads of one values file: ``data`` (vnp's keys only), ``origins`` (dotted path ->
+    line) and ``top`` (every top-level key -> its line), per document in order."""
+
+    __slots__ = ("docs",)
+
+    def __init__(self):
+        self.docs: list[tuple[dict, dict, dict]] = []  # (data, origins, top)
+
+
+def _yaml():
+    from helm_vnp.base.yamlload import _loader
+
+    return _loader()
+
+
+def locate(text: str):
+    """{our key: (first line, end line)} (0-based, end exclusive) and [(top-level key, line)] of a file
+    that is one block mapping whose top holds no merge key and whose vnp keys hold no alias; None
+    when the file is anything else (the caller composes it whole)."""
+    from ruamel.yaml.events import (
+        AliasEvent,
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
+
+    from helm_vnp.base.yamlload import MAX_EXPANDED_NODES
+
+    depth = 0
+    docs = 0
+    expect_key = True
+    ours: dict = {}
+    top: list = []
+    current = None  # our key whose value is being read
+    # each open node's [expanded size, anchor]; the size of each anchored node, once closed: an alias
+    # to an unknown or still open anchor, or an expansion past the limit, is left to the whole parse
+    open_nodes: list = [[0, None]]
+    sizes: dict = {}
+    anchors: set = set()
+    try:
+        for ev in _yaml().parse(text):
+            cls = type(ev)
+            if cls is ScalarEvent or cls is AliasEvent:
+                if cls is AliasEvent:
+                    if current is not None or ev.anchor not in sizes:
+                        return None
+                    open_nodes[-1][0] += sizes[ev.anchor]
+                else:
+                    open_nodes[-1][0] += 1
+                    if ev.anchor is not None:
+                        if ev.anchor in anchors:
+                            return None  # the composer refuses a duplicate anchor: the whole parse says where
+                        anchors.add(ev.anchor)
+                        sizes[ev.anchor] = 1
+                if depth == 1:
+                    if expect_key:
+                        if cls is AliasEvent:
+                            return None
+                        key = _key_of(ev)
+                        if key is None or key == "<<" or (key in OUR_TOP_KEYS and key in ours):
+                            return None
+                        top.append((key, ev.start_mark.line))
+                        if key in OUR_TOP_KEYS:
+                            ours[key] = [ev.start_mark.line, None]
+                            current = key
+                        expect_key = False
+                    else:
+                        expect_key = True
+                        current = None
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if depth == 0:
+                    if cls is not MappingStartEvent or ev.flow_style:
+                        return None
+                elif depth == 1 and expect_key:
+                    return None  # a collection as a key
+                if ev.anchor is not None:
+                    if ev.anchor in anchors:
+                        return None
+                    anchors.add(ev.anchor)  # not in sizes while open: an alias to it now would be recursive
+                open_nodes.append([1, ev.anchor])
+                depth += 1
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                size, anchor = open_nodes.pop()
+                if size > MAX_EXPANDED_NODES:
+                    return None
+                if anchor is not None:
+                    sizes[anchor] = size
+                open_nodes[-1][0] += size
+                depth -= 1
+                if depth == 1:
+                    expect_key = True
+                    current = None
+            elif cls is DocumentStartEvent:
+                docs += 1
+                if docs > 1 or ev.explicit and getattr(ev, "version", None):
+                    return None
+            elif cls is DocumentEndEvent or cls is StreamEndEvent:
+                pass
+    except Exception:  # a syntax error anywhere: the whole parse reports it, located
+        return None
+    # each of our blocks runs to the next top-level key's line (or the end)
+    lines = [line for _, line in top]
+    for key, span in ours.items():
+        later = [line for line in lines if line > span[0]]
+        span[1] = later[0] if later else None
+    return ours, top
+
+
+def _key_of(ev) -> str | None:
+    """A top-level key as sigs.k8s.io/yaml names it (None: a tagged key, left to the whole parse)."""
+    if ev.tag is not None:
+        return None
+    if ev.style:  # quoted or block: a string as written
+        return ev.value
+    tag, value = goyaml.resolve(ev.value)
+    if tag == goyaml.MERGE:
+        return "<<"
+    return goyaml.json_key(value) if tag != goyaml.NULL else "null"
+
+
+def parse(name: str, text: str) -> Parsed:
+    """``text`` (a values file named ``name``) -> Parsed; raises VnpError with located problems."""
+    found = locate(text) if ("policies" in text or "isolation" in text) else None
+    parsed = Parsed()
+    if found is not None:
+        ours, top = found
+        lines = None
+        data: dict = {}
+        origins: dict = {}
+        for key, (start, end) in ours.items():
+            if lines is None:
+                lines = text.splitlines(keepends=True)
+            block = "".join(lines[start:end])
+            nodes = [n for n in _compose_all(block, name, start) if n is not None]
+            if len(nodes) != 1 or not _is_mapping(nodes[0]) or len(nodes[0].value) != 1:
+                return _whole(name, text)  # not what the event parse said: the slow way
+            _refuse_duplicates(nodes, name, start)
+            _walk_top(nodes[0], name, start, data, origins, {})
+        parsed.docs.append((data, origins, {k: line + 1 for k, line in top}))
+        return parsed
+    return _whole(name, text)
+
+
+def _refuse_duplicates(nodes: list, name: str, offset: int) -> None:
+    from helm_vnp.config.sources import _our_duplicates
+
+    problems = _our_duplicates(nodes, name, offset)
+    if problems:
+        raise VnpError(problems)
+
+
+def _whole(name: str, text: str) -> Parsed:
+    parsed = Parsed()
+    nodes = _compose_all(text, name, 0)
+    _refuse_duplicates([n for n in nodes if n is not None], name, 0)
+    for node in nodes:
+        if node is None or _is_null(node):  # an empty document (a trailing `---`): nothing, as in Helm
+            continue
+        if not _is_mapping(node):
+            raise VnpError(Problem(f"a values file must be a mapping of keys to values, not {_kind(node)}",
+                                   file=name, line=node.start_mark.line + 1, expected="a YAML mapping"))
+        data: dict = {}
+        origins: dict = {}
+        top: dict = {}
+        _walk_top(node, name, 0, data, origins, top)
+        parsed.docs.append((data, origins, top))
+    return parsed
+
+
+def _compose_all(text: str, name: str, offset: int) -> list:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from helm_vnp.base.yamlload import _check_expansion, _forget, quietly
+
+    try:
+        nodes = quietly(lambda: list(_yaml().compose_all(text)))
+    except MarkedYAMLError as exc:
+        _forget()
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + offset if mark is not None else None
+        what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
+        raise VnpError(Problem(f"invalid YAML: {what}", file=name, line=line)) from None
+    except YAMLError as exc:
+        _forget()
+        raise VnpError(Problem(f"invalid YAML: {exc}", file=name)) from None
+    except RecursionError:
+        _forget()
+        raise VnpError(Problem("the values file nests too deeply", file=name)) from None
+    for node in nodes:
+        if node is not None:
+            _check_expansion(node, name, node.start_mark.line + 1 + offset)
+    return nodes
+
+
+def _is_null(node) -> bool:
+    from ruamel.yaml.nodes import ScalarNode
+
+    return isinstance(node, ScalarNode) and not node.style and goyaml.resolve(node.value)[0] == goyaml.NULL
+
+
+def _is_mapping(node) -> bool:
+    from ruamel.yaml.nodes import MappingNode
+
+    return isinstance(node, MappingNode)
+
+
+def _kind(node) -> str:
+    from ruamel.yaml.nodes import SequenceNode
+
+    if isinstance(node, SequenceNode):
+        return "a list"
+    value = _scalar(node, "", 0, [])
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string" if isinstance(value, str) else "null"
+
+
+def _walk_top(root, name: str, offset: int, data: dict, origins: dict, top: dict) -> None:
+    """The top-level mapping: every key's line into ``top``, vnp's keys' values into ``data``."""
+    pairs = _pairs(root, name, offset)
+    for key, knode, vnode in pairs:
+        top[key] = knode.start_mark.line + 1 + offset
+        if key in OUR_TOP_KEYS:
+            origins[key] = (name, knode.start_mark.line + 1 + offset)
+            data[key] = _value(vnode, name, offset, [key], origins)
+
+
+def _pairs(node, name: str, offset: int) -> list:
+    """(key, key node, value node) of a mapping in the order go-yaml v2 applies them: a merge key
+    (``<<``) brings in the pairs of the mapping(s) it names at its place (of several, the first wins)."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    out = []
+    for knode, vnode in node.value:
+        if isinstance(knode, ScalarNode) and not knode.style and str(knode.tag) == goyaml.MERGE:
+            sources = vnode.value if isinstance(vnode, SequenceNode) else [vnode]
+            for src in reversed(sources):
+                if not isinstance(src, MappingNode):
+                    raise VnpError(Problem("a merge key (<<) must name a mapping or a list of mappings", file=name,
+                                           line=knode.start_mark.line + 1 + offset))
+                out += _pairs(src, name, offset)
+            continue
+        if not isinstance(knode, ScalarNode):
+            raise VnpError(Problem("invalid values file: a mapping key must be a plain scalar, not a mapping or list",
+                                   file=name, line=knode.start_mark.line + 1 + offset,
+                                   expected="string keys, as Helm values have"))
+        key = _scalar(knode, name, offset, [])
+        out.append((goyaml.json_key(key) if key is not None else "null", knode, vnode))
+    return out
+
+
+def _value(node, name: str, offset: int, path: list, origins: dict) -> Any:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, MappingNode):
+        out = {}
+        for key, knode, vnode in _pairs(node, name, offset):
+            origins[join(path + [key])] = (name, knode.start_mark.line + 1 + offset)
+            out[key] = _value(vnode, name, offset, path + [key], origins)
+        return out
+    if isinstance(node, SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            origins[join(path + [i])] = (name, item.start_mark.line + 1 + offset)
+            items.append(_value(item, name, offset, path + [i], origins))
+        return items
+    return _scalar(node, name, offset, path)
+
+
+def _scalar(node, name: str, offset: int, path: list) -> Any:
+    """A scalar as go-yaml v2 decodes it: plain ones resolved, quoted and block ones strings, and an
+    explicit standard tag honoured where the text fits it (else the text)."""
+    text = node.value
+    tag = str(node.tag)
+    if node.style:  # quoted or block
+        resolved = (goyaml.STR, text) if tag == goyaml.STR else goyaml.resolve(text)
+    else:
+        resolved = goyaml.resolve(text)
+        if tag != resolved[0] and tag not in (goyaml.MERGE,):  # an explicit tag
+            resolved = (goyaml.STR, text) if tag == goyaml.STR else resolved
+    kind, value = resolved
+    if kind == goyaml.MERGE:
+        return "<<"
+    if kind == goyaml.FLOAT and (math.isinf(value) or math.isnan(value)):
+        raise VnpError(Problem(f"{text}: Helm cannot read this number (JSON has no infinity or NaN) and refuses "
+                               "the file", path=join(path), file=name, line=node.start_mark.line + 1 + offset,
+                               expected="a finite number, or a quoted string"))
+    return value
