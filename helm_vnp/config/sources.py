@@ -90,6 +90,8 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
         parsed = parse(name, text)
     except VnpError as exc:
         return None, exc.problems
+    except RecursionError:
+        return None, [Problem("the values file nests too deeply", file=name)]
     src = Source(name)
     # several documents: merged in order, as Helm 4 does (Helm 3 reads only the first)
     for data, origins, top in parsed.docs:

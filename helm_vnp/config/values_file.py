@@ -16,6 +16,7 @@ syntax error anywhere -- is composed whole (the slow way, same result).
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from helm_vnp.base import goyaml
@@ -23,6 +24,8 @@ from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.config.paths import join
 
 OUR_TOP_KEYS = ("policies", "isolation")
+# what YAML (and libyaml's marks) count as a line break; a capture group, so that split keeps them
+_LINE_BREAK = re.compile("(\r\n|[\r\n\x85\u2028\u2029])")
 
 
 class Parsed:
@@ -65,11 +68,13 @@ def locate(text: str):
     ours: dict = {}
     top: list = []
     current = None  # our key whose value is being read
+    flow = False  # the top is a flow mapping ({...}, JSON): our values are cut by character, not by line
     # each open node's [expanded size, anchor]; the size of each anchored node, once closed: an alias
     # to an unknown or still open anchor, or an expansion past the limit, is left to the whole parse
     open_nodes: list = [[0, None]]
     sizes: dict = {}
     anchors: set = set()
+    aliased = False
     try:
         for ev in _yaml().parse(text):
             cls = type(ev)
@@ -77,6 +82,7 @@ def locate(text: str):
                 if cls is AliasEvent:
                     if current is not None or ev.anchor not in sizes:
                         return None
+                    aliased = True
                     open_nodes[-1][0] += sizes[ev.anchor]
                 else:
                     open_nodes[-1][0] += 1
@@ -94,18 +100,23 @@ def locate(text: str):
                             return None
                         top.append((key, ev.start_mark.line))
                         if key in OUR_TOP_KEYS:
-                            ours[key] = [ev.start_mark.line, None]
+                            ours[key] = [ev.start_mark.line, None, None]  # key line, value start, value end
                             current = key
                         expect_key = False
                     else:
+                        if current is not None:
+                            ours[current][1:] = [ev.start_mark.index, ev.end_mark.index]
                         expect_key = True
                         current = None
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if depth == 0:
-                    if cls is not MappingStartEvent or ev.flow_style:
+                    if cls is not MappingStartEvent:
                         return None
+                    flow = bool(ev.flow_style)
                 elif depth == 1 and expect_key:
                     return None  # a collection as a key
+                elif depth == 1 and current is not None:
+                    ours[current][1] = ev.start_mark.index
                 if ev.anchor is not None:
                     if ev.anchor in anchors:
                         return None
@@ -114,13 +125,15 @@ def locate(text: str):
                 depth += 1
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 size, anchor = open_nodes.pop()
-                if size > MAX_EXPANDED_NODES:
+                if size > MAX_EXPANDED_NODES and aliased:  # an alias bomb? the whole parse decides
                     return None
                 if anchor is not None:
                     sizes[anchor] = size
                 open_nodes[-1][0] += size
                 depth -= 1
                 if depth == 1:
+                    if current is not None:
+                        ours[current][2] = ev.end_mark.index
                     expect_key = True
                     current = None
             elif cls is DocumentStartEvent:
@@ -131,12 +144,15 @@ def locate(text: str):
                 pass
     except Exception:  # a syntax error anywhere: the whole parse reports it, located
         return None
-    # each of our blocks runs to the next top-level key's line (or the end)
+    if flow:  # each of our values is cut from its first character to its last
+        return {k: ("flow", line, start, end) for k, (line, start, end) in ours.items()}, top
+    # in a block mapping each of our keys' lines run to the next top-level key's line (or the end)
     lines = [line for _, line in top]
-    for key, span in ours.items():
-        later = [line for line in lines if line > span[0]]
-        span[1] = later[0] if later else None
-    return ours, top
+    spans = {}
+    for key, (line, _, _) in ours.items():
+        later = [n for n in lines if n > line]
+        spans[key] = ("block", line, later[0] if later else None)
+    return spans, top
 
 
 def _key_of(ev) -> str | None:
@@ -160,9 +176,21 @@ def parse(name: str, text: str) -> Parsed:
         lines = None
         data: dict = {}
         origins: dict = {}
-        for key, (start, end) in ours.items():
-            if lines is None:
-                lines = text.splitlines(keepends=True)
+        for key, span in ours.items():
+            if span[0] == "flow":
+                _, line, start, end = span
+                offset = len(_LINE_BREAK.findall(text, 0, start))
+                nodes = [n for n in _compose_all(text[start:end], name, offset) if n is not None]
+                if len(nodes) != 1:
+                    return _whole(name, text)
+                _refuse_duplicates([_one_pair(key, line - offset, nodes[0])], name, offset)
+                origins[key] = (name, line + 1)
+                data[key] = _value(nodes[0], name, offset, [key], origins)
+                continue
+            _, start, end = span
+            if lines is None:  # split where YAML breaks lines (not at \f or \v, as str.splitlines does)
+                lines = _LINE_BREAK.split(text)
+                lines = [a + b for a, b in zip(lines[::2], lines[1::2] + [""])]
             block = "".join(lines[start:end])
             nodes = [n for n in _compose_all(block, name, start) if n is not None]
             if len(nodes) != 1 or not _is_mapping(nodes[0]) or len(nodes[0].value) != 1:
@@ -172,6 +200,16 @@ def parse(name: str, text: str) -> Parsed:
         parsed.docs.append((data, origins, {k: line + 1 for k, line in top}))
         return parsed
     return _whole(name, text)
+
+
+def _one_pair(key: str, line: int, value):
+    """A mapping node {key: value} (the key at ``line``, 0-based), for the duplicate check."""
+    from types import SimpleNamespace
+
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+    knode = ScalarNode(goyaml.STR, key, start_mark=SimpleNamespace(line=line))
+    return MappingNode("tag:yaml.org,2002:map", [(knode, value)])
 
 
 def _refuse_duplicates(nodes: list, name: str, offset: int) -> None:
@@ -221,7 +259,7 @@ def _compose_all(text: str, name: str, offset: int) -> list:
         raise VnpError(Problem("the values file nests too deeply", file=name)) from None
     for node in nodes:
         if node is not None:
-            _check_expansion(node, name, node.start_mark.line + 1 + offset)
+            _check_expansion(node, name, node.start_mark.line + 1 + offset, only_aliased=True)
     return nodes
 
 
@@ -317,7 +355,8 @@ def _scalar(node, name: str, offset: int, path: list) -> Any:
     if kind == goyaml.MERGE:
         return "<<"
     if kind == goyaml.FLOAT and (math.isinf(value) or math.isnan(value)):
-        raise VnpError(Problem(f"{text}: Helm cannot read this number (JSON has no infinity or NaN) and refuses "
-                               "the file", path=join(path), file=name, line=node.start_mark.line + 1 + offset,
+        raise VnpError(Problem(f"{text} is not a finite number: Helm cannot read it (JSON has no infinity or NaN) "
+                               "and refuses the file", path=join(path), file=name,
+                               line=node.start_mark.line + 1 + offset,
                                expected="a finite number, or a quoted string"))
     return value

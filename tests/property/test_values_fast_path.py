@@ -18,11 +18,13 @@ from helm_vnp.config.sources import parse_values_file
 
 SCALARS = ["1", "017", "0o17", "09", "1:20", "on", "yes", "~", "'q'", '"d"', "x y", "a: b", "&a 3", "*a", "!!str 5",
            '"multi\n  line"', '"decoy\npolicies: {bad: 1}\n"', "'s\n\n  t'", "[1, 2]", "{a: 1}", "[\n1,\n2]",
-           "{p: [1,\n 2]}", "|\n  text\n  policies: no\n", ">-\n  folded\n", "# c", "1e400", ".5", "0x1F"]
+           "{p: [1,\n 2]}", "|\n  text\n  policies: no\n", ">-\n  folded\n", "# c", "1e400", ".5", "0x1F",
+           '"form\x0cfeed"', "# nel\x85policies: 1", '"ls\u2028"', "x\x0by", "{a: [1, {b: 2}], c: 'x'}"]
 KEYS = ["policies", "isolation", "image", "on", '"policies"', "'x y'", "<<", "policies ", "n", "polices", "a.b"]
 
 
-CLEAN = [v for v in SCALARS if "*" not in v and "&" not in v and "\n" not in v or v.startswith(("|", ">", '"multi'))]
+CLEAN = [v for v in SCALARS if ("*" not in v and "&" not in v and "\n" not in v or v.startswith(("|", ">", '"multi')))
+         and v not in ("a: b", "x y") and "\x0c" not in v and "\x0b" not in v]
 
 
 @st.composite
@@ -55,10 +57,20 @@ def blocks(draw, depth=0, scalars=tuple(SCALARS)):
     return "\n".join(lines)
 
 
-files = st.builds(lambda head, body, tail: head + body + tail,
+def flowed(body: str) -> str:
+    """The top-level pairs of ``body`` as one flow mapping (a JSON-like file)."""
+    return "{\n" + ",\n".join(line for line in body.split("\n") if line and not line.startswith((" ", "#"))) + "\n}"
+
+
+files = st.builds(lambda head, body, tail, crlf: (head + body + tail).replace("\n", "\r\n" if crlf else "\n"),
                   st.sampled_from(["", "---\n", "# top\n", "%YAML 1.1\n---\n"]),
-                  st.one_of(blocks(), blocks(scalars=tuple(CLEAN))),
-                  st.sampled_from(["\n", "", "\n---\n", "\n...\n", "\n---\npolicies: {x: 1}\n", "\n\t\n"]))
+                  st.one_of(blocks(), blocks(scalars=tuple(CLEAN)), blocks(depth=0, scalars=tuple(CLEAN)).map(flowed),
+                            st.builds(lambda a, b, c: f"{a}\npolicies:\n{b}\n{c}", blocks(scalars=tuple(CLEAN)),
+                                      blocks(1, tuple(CLEAN)), blocks(scalars=tuple(CLEAN))),
+                            st.builds(lambda a, b: flowed(f"{a}\npolicies: {{x: [1, {b}]}}"),
+                                      blocks(scalars=tuple(CLEAN)), st.sampled_from(CLEAN))),
+                  st.sampled_from(["\n", "", "\n---\n", "\n...\n", "\n---\npolicies: {x: 1}\n", "\n\t\n"]),
+                  st.booleans())
 
 
 def outcome(fn, text):
@@ -78,6 +90,9 @@ def outcome(fn, text):
 @example("policies:\n  <<: {x: 1}\n  x: 2\n  q: 1e400\nisolation: {enabled: on}\n")
 @example("  policies:\n    x: 1\n  b: 2\n")
 @example("policies: 1\n\n# trailing\n\nz: 2\n")
+@example('{"a": 1,\n "policies": {"x": [1,\n2], "y": 3}, "b": "\u00e9"}')
+@example('{"a": 1,\n "policies": {"x": [1,\n2], "x": 3}}')
+@example('# \x0c\x85\npolicies:\n  x: "\u2028"\n  y: 1\r\nb: 1\n')
 def test_fast_path_equals_whole_parse(text):
     assert outcome(values_file.parse, text) == outcome(values_file._whole, text), text
 
