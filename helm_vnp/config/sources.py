@@ -30,7 +30,7 @@ class Source:
 
 # A values file larger than this is refused (VNP_MAX_VALUES_MB changes it): reading stops one byte past
 # it, so `-f /dev/zero` ends at once, and parsing (only `policies` is read in full) stays within seconds.
-DEFAULT_MAX_VALUES_MB = 64
+DEFAULT_MAX_VALUES_MB = 32
 
 
 def max_values_bytes() -> int:
