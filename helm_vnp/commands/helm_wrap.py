@@ -4,9 +4,11 @@ Post-renderers get no values, release name or namespace from Helm, so the
 wrapper reads them from the same flags the user gives Helm and hands them to
 the post-renderer as arguments.  It validates the config before Helm runs
 (Helm 4 would discard the post-renderer's error text), and it attaches the
-post-renderer the way the running Helm understands: a path for Helm 3, a
-throw-away ``postrenderer/v1`` plugin for Helm 4 (so nothing has to be
-installed in the user's plugin directory).
+post-renderer the way the running Helm understands: ``/bin/sh SCRIPT`` for Helm 3,
+a throw-away ``postrenderer/v1`` plugin for Helm 4 (so nothing has to be
+installed in the user's plugin directory).  Values files that can be read only
+once (``-f -``, ``-f /dev/stdin``, ``-f <(sops -d f)``) are read once and Helm
+and the post-renderer get private copies of the same bytes.
 """
 from __future__ import annotations
 

@@ -244,7 +244,14 @@ def _compose_all(text: str, name: str, offset: int) -> list:
     from helm_vnp.base.yamlload import _check_expansion, _forget, quietly
 
     try:
-        nodes = quietly(lambda: list(_yaml().compose_all(text)))
+        try:
+            nodes = quietly(lambda: list(_yaml().compose_all(text)))
+        except YAMLError:
+            # libyaml refuses some YAML go-yaml v2 reads (a ':' inside a plain scalar in a flow
+            # collection: `except: [10.0.0.0/8, 2001:db8::/32]`); the pure-Python parser reads it, and
+            # its message is the one given when neither can
+            _forget()
+            nodes = quietly(lambda: list(_pure().compose_all(text)))
     except MarkedYAMLError as exc:
         _forget()
         mark = exc.problem_mark or exc.context_mark
@@ -261,6 +268,17 @@ def _compose_all(text: str, name: str, offset: int) -> list:
         if node is not None:
             _check_expansion(node, name, node.start_mark.line + 1 + offset, only_aliased=True)
     return nodes
+
+
+def _pure():
+    """A pure-Python parser with the same resolution rules as ``_yaml``."""
+    from ruamel.yaml import YAML
+
+    fast = _yaml()
+    y = YAML(typ="safe", pure=True)
+    y.Resolver = fast.Resolver
+    y.Constructor = fast.Constructor
+    return y
 
 
 def _is_null(node) -> bool:

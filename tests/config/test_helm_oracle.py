@@ -149,3 +149,12 @@ def test_infinity_and_nan_are_refused_as_helm_refuses_them(tmp_path, value):
     assert [(p.line, p.path) for p in problems] == [(4, "policies.resourceQuota.quota.cpu")], problems
     with pytest.raises(subprocess.CalledProcessError):
         helm_values(tmp_path, [str(f)])
+
+
+def test_flow_list_with_colons_is_read_as_helm_reads_it(tmp_path):
+    """libyaml refuses a ':' inside a plain scalar of a flow list; go-yaml v2 (Helm) reads it, and so does vnp."""
+    f = tmp_path / "v6.yaml"
+    f.write_text("policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n"
+                 "        except: [10.0.0.0/8, 2001:db8::/32]\n    labels: {a: 2001:db8::1}\n")
+    ours, _, problems = merged_values([(str(f), f.read_bytes())], [])
+    assert problems == [] and ours == {"policies": helm_values(tmp_path, [str(f)])["policies"]}

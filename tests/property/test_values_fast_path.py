@@ -19,7 +19,8 @@ from helm_vnp.config.sources import parse_values_file
 SCALARS = ["1", "017", "0o17", "09", "1:20", "on", "yes", "~", "'q'", '"d"', "x y", "a: b", "&a 3", "*a", "!!str 5",
            '"multi\n  line"', '"decoy\npolicies: {bad: 1}\n"', "'s\n\n  t'", "[1, 2]", "{a: 1}", "[\n1,\n2]",
            "{p: [1,\n 2]}", "|\n  text\n  policies: no\n", ">-\n  folded\n", "# c", "1e400", ".5", "0x1F",
-           '"form\x0cfeed"', "# nel\x85policies: 1", '"ls\u2028"', "x\x0by", "{a: [1, {b: 2}], c: 'x'}"]
+           '"form\x0cfeed"', "# nel\x85policies: 1", '"ls\u2028"', "x\x0by", "{a: [1, {b: 2}], c: 'x'}",
+           "[10.0.0.0/8, 2001:db8::/32]"]
 KEYS = ["policies", "isolation", "image", "on", '"policies"', "'x y'", "<<", "policies ", "n", "polices", "a.b"]
 
 
