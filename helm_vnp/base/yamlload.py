@@ -239,3 +239,9 @@ def refuse_alias_bombs(text: str, file: str = "") -> None:
     for node in nodes:
         if node is not None:
             _check_expansion(node, file, (node.start_mark.line + 1) if node.start_mark else 1)
+
+
+# for readers elsewhere that compose with the same rules (the values-file reader)
+loader = _loader
+check_expansion = _check_expansion
+forget = _forget

@@ -39,9 +39,9 @@ class Parsed:
 
 
 def _yaml():
-    from helm_vnp.base.yamlload import _loader
+    from helm_vnp.base.yamlload import loader
 
-    return _loader()
+    return loader()
 
 
 def locate(text: str):
@@ -213,9 +213,7 @@ def _one_pair(key: str, line: int, value):
 
 
 def _refuse_duplicates(nodes: list, name: str, offset: int) -> None:
-    from helm_vnp.config.sources import _our_duplicates
-
-    problems = _our_duplicates(nodes, name, offset)
+    problems = our_duplicates(nodes, name, offset)
     if problems:
         raise VnpError(problems)
 
@@ -241,7 +239,7 @@ def _whole(name: str, text: str) -> Parsed:
 def _compose_all(text: str, name: str, offset: int) -> list:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    from helm_vnp.base.yamlload import _check_expansion, _forget, quietly
+    from helm_vnp.base.yamlload import check_expansion, forget, quietly
 
     try:
         try:
@@ -250,23 +248,23 @@ def _compose_all(text: str, name: str, offset: int) -> list:
             # libyaml refuses some YAML go-yaml v2 reads (a ':' inside a plain scalar in a flow
             # collection: `except: [10.0.0.0/8, 2001:db8::/32]`); the pure-Python parser reads it, and
             # its message is the one given when neither can
-            _forget()
+            forget()
             nodes = quietly(lambda: list(_pure().compose_all(text)))
     except MarkedYAMLError as exc:
-        _forget()
+        forget()
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark is not None else None
         what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
         raise VnpError(Problem(f"invalid YAML: {what}", file=name, line=line)) from None
     except YAMLError as exc:
-        _forget()
+        forget()
         raise VnpError(Problem(f"invalid YAML: {exc}", file=name)) from None
     except RecursionError:
-        _forget()
+        forget()
         raise VnpError(Problem("the values file nests too deeply", file=name)) from None
     for node in nodes:
         if node is not None:
-            _check_expansion(node, name, node.start_mark.line + 1 + offset, only_aliased=True)
+            check_expansion(node, name, node.start_mark.line + 1 + offset, only_aliased=True)
     return nodes
 
 
@@ -378,3 +376,42 @@ def _scalar(node, name: str, offset: int, path: list) -> Any:
                                line=node.start_mark.line + 1 + offset,
                                expected="a finite number, or a quoted string"))
     return value
+
+
+def our_duplicates(nodes: list, name: str, offset: int = 0) -> list[Problem]:
+    """A key repeated inside ``policies``/``isolation``: Helm would keep the last one silently,
+    and an isolation setting must not depend on which of two lines wins."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    problems = []
+    for root in nodes:
+        if not isinstance(root, MappingNode):
+            continue
+        stack = [(v, k.value) for k, v in root.value if isinstance(k, ScalarNode) and k.value in OUR_TOP_KEYS]
+        first: dict = {}
+        for k, _v in root.value:
+            if isinstance(k, ScalarNode) and k.value in OUR_TOP_KEYS:
+                if k.value in first:
+                    problems.append(Problem(f'duplicate key "{k.value}" (first at line {first[k.value]}): say it once',
+                                            path=k.value, file=name, line=k.start_mark.line + 1 + offset))
+                first.setdefault(k.value, k.start_mark.line + 1 + offset)
+        seen_nodes = set()
+        while stack:
+            node, path = stack.pop()
+            if id(node) in seen_nodes:
+                continue
+            seen_nodes.add(id(node))
+            if isinstance(node, MappingNode):
+                keys: dict = {}
+                for k, v in node.value:
+                    key = k.value if isinstance(k, ScalarNode) else None
+                    if key is not None and key in keys:
+                        problems.append(Problem(
+                            f'duplicate key "{key}" (first at line {keys[key]}): say it once',
+                            path=f"{path}.{key}", file=name, line=k.start_mark.line + 1 + offset))
+                    elif key is not None:
+                        keys[key] = k.start_mark.line + 1 + offset
+                    stack.append((v, f"{path}.{key}"))
+            elif isinstance(node, SequenceNode):
+                stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node.value))
+    return sorted(problems, key=lambda p: p.line or 0)
