@@ -150,8 +150,9 @@ def load(text: str, file: str = "", line: int = 1):
     return data
 
 
-def _check_expansion(root, file: str, line: int) -> None:
-    """Refuse documents whose aliases would expand past MAX_EXPANDED_NODES (billion laughs)."""
+def _check_expansion(root, file: str, line: int, only_aliased: bool = False) -> None:
+    """Refuse documents whose aliases would expand past MAX_EXPANDED_NODES (billion laughs); and,
+    unless ``only_aliased`` (a values file: Helm reads any size), documents that large without aliases."""
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
     line += root.start_mark.line  # the object's first line, not the document marker's
@@ -184,7 +185,7 @@ def _check_expansion(root, file: str, line: int) -> None:
             if s < 0:
                 raise VnpError(Problem("recursive alias: the document refers to itself", file=file, line=line))
             total += s
-            if total > MAX_EXPANDED_NODES:
+            if total > MAX_EXPANDED_NODES and (aliased or not only_aliased):
                 raise VnpError(Problem(
                     (f"aliases expand this document past {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); refused"
                      if aliased else f"the document has more than {MAX_EXPANDED_NODES:,} nodes; refused"),
@@ -238,3 +239,9 @@ def refuse_alias_bombs(text: str, file: str = "") -> None:
     for node in nodes:
         if node is not None:
             _check_expansion(node, file, (node.start_mark.line + 1) if node.start_mark else 1)
+
+
+# for readers elsewhere that compose with the same rules (the values-file reader)
+loader = _loader
+check_expansion = _check_expansion
+forget = _forget

@@ -39,14 +39,20 @@ def values_input(files: Optional[list[str]], sets: Optional[list[str]], set_stri
 
 def read_stdin(values: ValuesInput, rendered: Sequence[str] = ()) -> ValuesInput:
     """Read standard input into ``values.stdin`` when `-` is a -f file or a --rendered path (both read
-    the same bytes); returns ``values``."""
+    the same bytes), and the values files that can be read only once into ``values.once`` (a pipe:
+    the config and ``helm template`` both read them); returns ``values``."""
+    from helm_vnp.base.errors import Problem
+    from helm_vnp.config.sources import TooLarge, read_limited
+
     if values.reads_stdin or "-" in rendered:
-        try:
-            values.stdin = sys.stdin.buffer.read()
+        try:  # only values: a rendered stream has no such limit
+            values.stdin = sys.stdin.buffer.read() if "-" in rendered else read_limited(sys.stdin.buffer)
+        except TooLarge as exc:
+            raise VnpError(Problem(f"standard input is {exc.strerror}", path="-f -"))
         except OSError as exc:  # closed at start (see base.stdio)
-            from helm_vnp.base.errors import Problem
             raise VnpError(Problem(f"cannot read standard input: {exc.strerror or exc}",
                                    path="--rendered -" if "-" in rendered else "-f -"))
+    values.read_once()
     return values
 
 

@@ -47,12 +47,15 @@ def validate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] 
     """Validate the `policies:` config: every problem at once; exit 0 valid, 1 invalid, 2 unreadable input."""
     from helm_vnp.config import check_values
 
-    values_in = values_input(values, set_, set_string, set_json, env=False)
+    try:  # standard input and pipes first: whether they can be read is known once they are read
+        values_in = read_stdin(values_input(values, set_, set_string, set_json, env=False))
+    except VnpError as exc:
+        raise fail(exc)
     unreadable = values_in.unreadable()
     if unreadable:
         sys.stderr.write(VnpError(unreadable).render() + "\n")
         raise typer.Exit(2)
-    loaded, problems = check_values(read_stdin(values_in))
+    loaded, problems = check_values(values_in)
     if loaded is None:  # invalid: problems are errors
         sys.stderr.write(VnpError(problems).render() + "\n")
         raise typer.Exit(1)

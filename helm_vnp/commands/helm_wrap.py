@@ -4,9 +4,11 @@ Post-renderers get no values, release name or namespace from Helm, so the
 wrapper reads them from the same flags the user gives Helm and hands them to
 the post-renderer as arguments.  It validates the config before Helm runs
 (Helm 4 would discard the post-renderer's error text), and it attaches the
-post-renderer the way the running Helm understands: a path for Helm 3, a
-throw-away ``postrenderer/v1`` plugin for Helm 4 (so nothing has to be
-installed in the user's plugin directory).
+post-renderer the way the running Helm understands: ``/bin/sh SCRIPT`` for Helm 3,
+a throw-away ``postrenderer/v1`` plugin for Helm 4 (so nothing has to be
+installed in the user's plugin directory).  Values files that can be read only
+once (``-f -``, ``-f /dev/stdin``, ``-f <(sops -d f)``) are read once and Helm
+and the post-renderer get private copies of the same bytes.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from pathlib import Path
 from helm_vnp.base import stdio
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.commands.release_config import ALLOW_REMOVAL_FLAG, Deployed, config_input, record_of, refuse_removal
-from helm_vnp.config.values_input import ValuesInput
+from helm_vnp.config.values_input import ValuesInput, env_values
 from helm_vnp.helm import (
     check_release_name,
     get_manifest,
@@ -48,6 +50,7 @@ class HelmCall:
     reuse_values: bool = False  # upgrade --reuse-values: the release's stored values are the base
     allow_removal: bool = False  # --vnp-allow-removal: an upgrade may remove vnp's objects from the release
     helm_args: list[str] = field(default_factory=list)  # args without the wrapper's own flags
+    values_at: list[int] = field(default_factory=list)  # where in helm_args a -f's value is (as `--values V`)
 
 
 # the release name `helm template CHART` uses when none is given
@@ -95,12 +98,20 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set]) -> He
                     raise VnpError(Problem(f"flag {name} needs a value"))
                 value = args[i + 1]
                 i += 1
-            if name in _UNREAD_SETS and any(part.split("=", 1)[0].strip().startswith("policies")
-                                            for part in ([value] if name == "--set-literal" else value.split(","))):
-                raise VnpError(Problem(f"{name} {value}: helm vnp does not read {name}; set policies with "
-                                       "-f, --set, --set-string or --set-json", path=name))
+            if name in _UNREAD_SETS:
+                keys = [part.split("=", 1)[0].strip()
+                        for part in ([value] if name == "--set-literal" else value.split(","))]
+                ours = [k for k in keys if k.replace("\\", "").split(".", 1)[0].split("[", 1)[0]
+                        in ("policies", "isolation")]
+                if ours:  # named by key only: the values are the chart's (and may be secrets)
+                    raise VnpError(Problem(f"{name} {ours[0]}=…: helm vnp does not read {name}; set policies with "
+                                           "-f, --set, --set-string or --set-json", path=name))
             if name in ("-f", "--values"):
                 call.values.files += [v for v in value.split(",") if v]
+                call.helm_args += ["--values", value]  # one spelling, so that a file can be swapped for a copy
+                call.values_at.append(len(call.helm_args) - 1)
+                i += 1
+                continue
             elif name == "--set":
                 call.values.sets.append(value)
             elif name == "--set-string":
@@ -133,16 +144,22 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set]) -> He
     return call
 
 
-def postrender_args(call: HelmCall, stdin_values: str | None) -> list[str]:
-    args = call.values.postrender_flags(stdin_values)
+def postrender_args(call: HelmCall, saved: dict | None = None) -> list[str]:
+    args = call.values.postrender_flags(saved)
     args.append(f"--release={call.release}")
     if call.namespace:
         args.append(f"--namespace={call.namespace}")
     return args
 
 
-def write_shim(tmp: Path, major: int) -> tuple[str, dict]:
-    """The post-renderer as the running Helm wants it: (--post-renderer value, env additions)."""
+def write_shim(tmp: Path, major: int) -> tuple[str, list[str], dict]:
+    """The post-renderer as the running Helm wants it: (--post-renderer value, its first
+    --post-renderer-args, env additions).
+
+    Nothing in ``tmp`` is executed directly: ``$TMPDIR`` may be mounted noexec.  Helm 3 runs
+    ``/bin/sh SCRIPT ARGS`` (its --post-renderer names an executable; the script is only read), Helm 4
+    a plugin whose command is ``/bin/sh SCRIPT``; the script runs Python on a file it reads.
+    """
     import shlex
 
     # -I: Helm runs the post-renderer in the user's directory, whose files must not shadow
@@ -153,9 +170,8 @@ def write_shim(tmp: Path, major: int) -> tuple[str, dict]:
                      "from helm_vnp.postrender import main\nsys.exit(main())\n")
     script = tmp / "vnp-postrender"
     script.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -I {shlex.quote(str(entry))} \"$@\"\n")
-    script.chmod(0o755)
     if major < 4:
-        return str(script), {}
+        return "/bin/sh", [str(script)], {}
     name = f"vnp-postrender-{os.getpid()}"
     plugin = tmp / "plugins" / name
     plugin.mkdir(parents=True)
@@ -164,7 +180,32 @@ def write_shim(tmp: Path, major: int) -> tuple[str, dict]:
         f"name: {name}\nversion: 0.1.0\nruntime: subprocess\n"
         # `command` is split on spaces by Helm; a path in `args` is taken whole
         f"runtimeConfig:\n  platformCommand:\n    - command: /bin/sh\n      args: [{json.dumps(str(script))}]\n")
-    return name, {"HELM_PLUGINS": os.pathsep.join(p for p in (plugins_path(), str(tmp / "plugins")) if p)}
+    return name, [], {"HELM_PLUGINS": os.pathsep.join(p for p in (plugins_path(), str(tmp / "plugins")) if p)}
+
+
+def save_read_once(values: ValuesInput, tmp: Path) -> dict[str, str]:
+    """Read standard input (``-f -``) and every values file that can be read only once (``-f /dev/stdin``,
+    ``-f <(sops -d f)``) into ``values``, and save each to a private file in ``tmp`` (0600, in a 0700
+    directory removed when the command ends): {name as given: copy}.  vnp, Helm and the post-renderer
+    all read the same bytes, where plain Helm would have been the only reader."""
+    from helm_vnp.config.sources import TooLarge, read_limited
+
+    if values.reads_stdin:
+        try:
+            values.stdin = read_limited(sys.stdin.buffer)
+        except TooLarge as exc:
+            raise VnpError(Problem(f"standard input is {exc.strerror}", path="-f -"))
+        except OSError as exc:  # closed at start (see base.stdio)
+            raise VnpError(Problem(f"cannot read standard input: {exc.strerror or exc}", path="-f -"))
+    values.read_once()
+    saved = {}
+    for n, (name, data) in enumerate(sorted(values.given().items())):
+        path = tmp / f"values-{n}.yaml"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        saved[name] = str(path)
+    return saved
 
 
 def stored_values(helm: str, call: HelmCall, tmp: Path) -> str | None:
@@ -196,13 +237,7 @@ def run_wrapped(command: str, args: list[str]) -> int:
     check_release_name(call.release)
     with tempfile.TemporaryDirectory(prefix="helm-vnp-") as tmpdir:
         tmp = Path(tmpdir)
-        stdin_values = None
-        if call.values.reads_stdin:
-            stdin_values = str(tmp / "stdin-values.yaml")
-            try:
-                Path(stdin_values).write_bytes(sys.stdin.buffer.read())
-            except OSError as exc:  # closed at start (see base.stdio)
-                raise VnpError(Problem(f"cannot read standard input: {exc.strerror or exc}", path="-f -"))
+        saved = save_read_once(call.values, tmp)
         deployed = deployed_state(helm, call) if call.reuse_values else None
         if call.reuse_values:
             reused = stored_values(helm, call, tmp)
@@ -214,7 +249,7 @@ def run_wrapped(command: str, args: list[str]) -> int:
                 recorded = tmp / "recorded-vnp-config.json"
                 recorded.write_text(json.dumps(deployed.record))
                 call.values.vnp_files.insert(0, str(recorded))
-        values = call.values.with_stdin_file(stdin_values)
+        values = call.values
         loaded = load_config(values)
         if command == "upgrade" and not call.allow_removal:
             # after the config is validated: a mistake in it is reported before the cluster is asked
@@ -225,11 +260,15 @@ def run_wrapped(command: str, args: list[str]) -> int:
         for w in loaded.warnings:
             sys.stderr.write("warning: " + w.render() + "\n")
         major = helm_major(helm)
-        renderer, env = write_shim(tmp, major)
+        renderer, shim_args, env = write_shim(tmp, major)
         env["VNP_CONFIG_WARNINGS_SHOWN"] = "1"  # printed above: the post-renderer must not repeat them
-        helm_args = [a if a != "-" or stdin_values is None else stdin_values for a in call.helm_args]
+        helm_args = list(call.helm_args)
+        for at in call.values_at:  # Helm reads the bytes vnp read, from the copies
+            helm_args[at] = ",".join(saved.get(v, v) for v in helm_args[at].split(","))
         argv = [helm, command, *helm_args, "--post-renderer", renderer]
-        argv += [f"--post-renderer-args={a}" for a in postrender_args(call, stdin_values)]
+        argv += [f"--post-renderer-args={a}" for a in shim_args + postrender_args(call, saved)]
+        if any(v in saved for v in env_values()):  # the post-renderer reads $VNP_VALUES itself
+            env["VNP_VALUES"] = os.pathsep.join(saved.get(v, v) for v in env_values())
         if record and command != "template":
             argv.append(f"--post-renderer-args=--record-config={record}")
         # the post-renderer copies warnings to helm's stderr itself (helm is its parent), and errors

@@ -33,7 +33,7 @@ def record_of(values: ValuesInput) -> str | None:
     """The user's vnp config input as compact, sorted JSON (what is recorded on vnp's objects); None
     when there is none or a file cannot be read here (a URL Helm fetches)."""
     try:
-        files = [read_file_bytes(f, values.stdin) for f in values.config_files()]
+        files = [read_file_bytes(f, values.stdin, values.once) for f in values.config_files()]
     except OSError:
         return None
     data = config_input(files, values.set_flags())

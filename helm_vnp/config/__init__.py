@@ -14,7 +14,8 @@ from helm_vnp.config.values_input import ValuesInput, env_values
 __all__ = ["LoadedConfig", "ValuesInput", "load_config", "check_values", "schema_text", "env_values"]
 
 
-def _read_files(values_files: Sequence[str], stdin_bytes: bytes | None) -> tuple[list, list, list[Problem]]:
+def _read_files(values_files: Sequence[str], stdin_bytes: bytes | None,
+                once: dict | None = None) -> tuple[list, list, list[Problem]]:
     """([(display name, bytes)], [(resolved path, bytes)] for the cache key, problems)."""
     import os
 
@@ -23,7 +24,7 @@ def _read_files(values_files: Sequence[str], stdin_bytes: bytes | None) -> tuple
     named, keyed, problems = [], [], []
     for path in values_files:
         try:
-            name, raw = read_file_bytes(path, stdin_bytes)
+            name, raw = read_file_bytes(path, stdin_bytes, once)
         except FileNotFoundError:
             problems.append(Problem("values file not found", file=path, expected="an existing file"))
             continue
@@ -51,7 +52,7 @@ def check_values(values: ValuesInput | None = None,
 
     if values is None:
         values = ValuesInput(env=False)
-    named, keyed, problems = _read_files(values.config_files(), values.stdin)
+    named, keyed, problems = _read_files(values.config_files(), values.stdin, values.once)
     flags = values.set_flags()
     key = inputs = None
     if use_cache and not problems:

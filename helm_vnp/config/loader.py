@@ -92,12 +92,16 @@ def load(files: Sequence[tuple[str, bytes]],
 def _near_misses(values: dict, sources: list[Source]) -> list[Problem]:
     """Warn about top-level keys that look like a misspelt ``policies`` (they would be ignored)."""
     out = []
-    for key in values:
+    keys = dict.fromkeys(values)
+    for s in sources:
+        keys.update(dict.fromkeys(s.top))
+    for key in keys:
         if key in OUR_KEYS:
             continue
         close = difflib.get_close_matches(key, OUR_KEYS, n=1, cutoff=0.8)
         if close:
-            file, line = next((s.origins[key] for s in reversed(sources) if key in s.origins), (None, None))
+            file, line = next((s.top.get(key) or s.origins[key] for s in reversed(sources)
+                               if key in s.top or key in s.origins), (None, None))
             out.append(Problem(f'top-level key "{key}" is not read by helm-vnp', path=key, file=file, line=line,
                                hint=f'did you mean "{close[0]}"?'))
     return out

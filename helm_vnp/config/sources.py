@@ -19,179 +19,89 @@ class Source:
     """One contributor of values (a file, stdin or one --set* flag): its ``name``, the ``data``
     it gives, and ``origins`` (dotted path -> (name, line)).  A plain class: on the start-up path."""
 
-    __slots__ = ("name", "data", "origins")
+    __slots__ = ("name", "data", "origins", "top")
 
     def __init__(self, name: str, data: dict | None = None, origins: dict[str, Origin] | None = None):
         self.name = name
         self.data = {} if data is None else data
         self.origins = {} if origins is None else origins
+        self.top: dict[str, Origin] = {}  # every top-level key of a file (``data`` holds only vnp's)
 
 
-def read_file_bytes(path: str, stdin_bytes: bytes | None) -> tuple[str, bytes]:
-    """(display name, bytes) of a -f argument; ``-`` is the caller's stdin bytes."""
+# A values file larger than this is refused (VNP_MAX_VALUES_MB changes it): reading stops one byte past
+# it, so `-f /dev/zero` ends at once, and parsing (only `policies` is read in full) stays within seconds.
+DEFAULT_MAX_VALUES_MB = 32
+
+
+def max_values_bytes() -> int:
+    """The size limit of one values file, in bytes: $VNP_MAX_VALUES_MB (a positive whole number of MiB),
+    else DEFAULT_MAX_VALUES_MB."""
+    text = os.environ.get("VNP_MAX_VALUES_MB", "").strip()
+    mb = int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 1 << 20 else DEFAULT_MAX_VALUES_MB
+    return mb << 20
+
+
+class TooLarge(OSError):
+    """A values file past ``max_values_bytes``; its ``strerror`` says so and names the limit."""
+
+    def __init__(self, limit: int):
+        super().__init__(27, f"larger than {limit >> 20} MiB, helm-vnp's limit for a values file "
+                             "(VNP_MAX_VALUES_MB raises it)")  # 27: EFBIG
+
+
+def read_limited(fh) -> bytes:
+    """All of ``fh`` (a binary file), refusing more than ``max_values_bytes``: TooLarge."""
+    limit = max_values_bytes()
+    data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(limit)
+    return data
+
+
+def read_file_bytes(path: str, stdin_bytes: bytes | None, once: dict | None = None) -> tuple[str, bytes]:
+    """(display name, bytes) of a -f argument; ``-`` is the caller's stdin bytes, and a file in ``once``
+    (``ValuesInput.once``: a pipe read already) its bytes then.  Raises OSError (TooLarge among them)."""
     if path == "-":
         return "<stdin>", stdin_bytes if stdin_bytes is not None else b""
+    if once and path in once:
+        got = once[path]
+        if isinstance(got, OSError):
+            raise got
+        return path, got
     with open(path, "rb") as fh:
-        return path, fh.read()
+        return path, read_limited(fh)
 
 
 def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
-    """Parse one values file (YAML 1.1 like Helm) keeping each key's line number."""
+    """Parse one values file as Helm does (sigs.k8s.io/yaml over go-yaml v2, see ``values_file``),
+    keeping vnp's keys (``policies``, ``isolation``) with a line for each key and item, and the line
+    of every other top-level key (``Source.top``); the rest of the file is Helm's business."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", file=name, line=line,
                               expected="a UTF-8 encoded YAML file")]
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
     from helm_vnp.base.errors import VnpError
-    from helm_vnp.base.yamlload import quietly, refuse_alias_bombs
+    from helm_vnp.config.merge import merge_maps
+    from helm_vnp.config.values_file import parse
 
     try:
-        refuse_alias_bombs(text, name)
+        parsed = parse(name, text)
     except VnpError as exc:
         return None, exc.problems
-    yaml = YAML(typ="rt")
-    yaml.version = (1, 1)
-    yaml.allow_duplicate_keys = True  # as Helm: a chart's own keys may repeat (ours may not, see below)
-    try:
-        nodes = [n for n in quietly(lambda: list(yaml.compose_all(text))) if n is not None]  # parsed once
-        duplicates = _our_duplicates(nodes, name)
-        docs = [d for d in (quietly(yaml.constructor.construct_document, n) for n in nodes) if d is not None]
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        return None, [Problem(f"invalid YAML: {what}", file=name, line=line)]
-    except YAMLError as exc:
-        return None, [Problem(f"invalid YAML: {exc}", file=name)]
-    except TypeError:  # ruamel on a collection used as a mapping key (`? a: ...`)
-        return None, [Problem("invalid values file: a mapping key must be a plain scalar, not a mapping or list",
-                              file=name, expected="string keys, as Helm values have")]
     except RecursionError:
         return None, [Problem("the values file nests too deeply", file=name)]
-    if duplicates:
-        return None, duplicates
     src = Source(name)
-    if not docs:
-        return src, []
-    for doc in docs:
-        if not isinstance(doc, dict):
-            return None, [Problem(f"a values file must be a mapping of keys to values, not {_kind(doc)}", file=name,
-                                  line=_node_line(doc), expected="a YAML mapping")]
     # several documents: merged in order, as Helm 4 does (Helm 3 reads only the first)
-    from helm_vnp.config.merge import merge_maps
-    data: dict = {}
-    for doc in docs:
-        data = merge_maps(data, _plain(doc, [], src.origins, name, 1))
-    src.data = data
+    for data, origins, top in parsed.docs:
+        src.data = merge_maps(src.data, data)
+        src.origins.update(origins)
+        src.top.update({k: (name, line) for k, line in top.items()})
     return src, []
 
 
 OUR_TOP_KEYS = ("policies", "isolation")
-
-
-def _our_duplicates(nodes: list, name: str) -> list[Problem]:
-    """A key repeated inside ``policies``/``isolation``: Helm would keep the last one silently,
-    and an isolation setting must not depend on which of two lines wins."""
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    problems = []
-    for root in nodes:
-        if not isinstance(root, MappingNode):
-            continue
-        stack = [(v, k.value) for k, v in root.value if isinstance(k, ScalarNode) and k.value in OUR_TOP_KEYS]
-        first: dict = {}
-        for k, _v in root.value:
-            if isinstance(k, ScalarNode) and k.value in OUR_TOP_KEYS:
-                if k.value in first:
-                    problems.append(Problem(f'duplicate key "{k.value}" (first at line {first[k.value]}): say it once',
-                                            path=k.value, file=name, line=k.start_mark.line + 1))
-                first.setdefault(k.value, k.start_mark.line + 1)
-        seen_nodes = set()
-        while stack:
-            node, path = stack.pop()
-            if id(node) in seen_nodes:
-                continue
-            seen_nodes.add(id(node))
-            if isinstance(node, MappingNode):
-                keys: dict = {}
-                for k, v in node.value:
-                    key = k.value if isinstance(k, ScalarNode) else None
-                    if key is not None and key in keys:
-                        problems.append(Problem(
-                            f'duplicate key "{key}" (first at line {keys[key]}): say it once',
-                            path=f"{path}.{key}", file=name, line=k.start_mark.line + 1))
-                    elif key is not None:
-                        keys[key] = k.start_mark.line + 1
-                    stack.append((v, f"{path}.{key}"))
-            elif isinstance(node, SequenceNode):
-                stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node.value))
-    return sorted(problems, key=lambda p: p.line or 0)
-
-
-def _node_line(node: Any) -> int | None:
-    lc = getattr(node, "lc", None)
-    return lc.line + 1 if lc is not None and lc.line is not None else None
-
-
-def _plain(node: Any, path: list, origins: dict, name: str, line: int | None) -> Any:
-    """ruamel's round-trip objects -> plain dict/list/scalars, recording each path's line."""
-    origins[join(path)] = (name, line)
-    if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            try:
-                kline = node.lc.key(key)[0] + 1
-            except (KeyError, AttributeError, TypeError):
-                kline = line
-            skey = _scalar_key(key)
-            out[skey] = _plain(value, path + [skey], origins, name, kline)
-        return out
-    if isinstance(node, list):
-        out_list = []
-        for index, value in enumerate(node):
-            try:
-                iline = node.lc.item(index)[0] + 1
-            except (KeyError, AttributeError, TypeError, IndexError):
-                iline = line
-            out_list.append(_plain(value, path + [index], origins, name, iline))
-        return out_list
-    return _scalar(node)
-
-
-def _scalar_key(key: Any) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if key is None:
-        return "null"
-    return str(_scalar(key))
-
-
-def _scalar(value: Any) -> Any:
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
-        return str(value)
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # tagged scalar
-        return str(value.value)
-    return str(value)  # dates and other YAML types: Helm sees them as strings
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return "a string" if isinstance(value, str) else type(value).__name__
 
 
 def apply_set_flags(base: dict, flags: Sequence[tuple[str, str]]) -> tuple[dict, list[Source], list[Problem]]:
@@ -202,13 +112,15 @@ def apply_set_flags(base: dict, flags: Sequence[tuple[str, str]]) -> tuple[dict,
     data = _deepcopy(base)
     sources: list[Source] = []
     problems: list[Problem] = []
+    count = {f: sum(1 for g, _ in flags if g == f) for f in mode_of}
+    seen = dict.fromkeys(mode_of, 0)
     for flag, arg in flags:
+        seen[flag] += 1
         trial = _deepcopy(data)
         try:
             assigned = parse_into(arg, trial, mode_of[flag])
         except SetSyntaxError as exc:
-            problems.append(Problem(f"cannot parse {flag} {arg!r}: {exc}", file=flag,
-                                    expected="key=value pairs such as a.b=1,c[0].d=x"))
+            problems.append(_set_problem(flag, seen[flag], count[flag], exc))
             continue
         data = trial
         src = Source(flag)
@@ -216,6 +128,18 @@ def apply_set_flags(base: dict, flags: Sequence[tuple[str, str]]) -> tuple[dict,
             _record_subtree(_get(data, keypath), keypath, src.origins, flag)
         sources.append(src)
     return data, sources, problems
+
+
+def _set_problem(flag: str, nth: int, count: int, exc) -> Problem:
+    """A --set* argument that cannot be parsed, located by flag, position and (when it is vnp's own) key,
+    never quoted: it holds the chart's values, and what vnp reads as a key may be the tail of a
+    password (``db.password=p4ss,w0rd``)."""
+    which = f"{flag} number {nth} of {count}" if count > 1 else flag
+    where = f" at character {exc.pos}" if exc.pos and "character" not in str(exc) else ""
+    key = exc.key or []
+    ours = f" (key {join(key)})" if key and key[0] in OUR_TOP_KEYS and all(str(k).isprintable() for k in key) else ""
+    return Problem(f"cannot parse {which}{where}: {exc}{ours}", file=flag,
+                   expected="key=value pairs such as a.b=1,c[0].d=x")
 
 
 def _record_subtree(value: Any, path: list, origins: dict, name: str) -> None:

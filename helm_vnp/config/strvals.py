@@ -17,7 +17,17 @@ _INDEX = re.compile(r"[+-]?[0-9]+")
 
 
 class SetSyntaxError(ValueError):
-    """A --set argument Helm would refuse; the message says why."""
+    """A --set argument Helm would refuse; the message says why.
+
+    The message never quotes the argument: a --set holds the chart's values, passwords among them,
+    and a key vnp cannot parse may be the tail of a value (``db.password=p4ss,w0rd``).  ``key`` is the
+    key path the error is at (for the caller to show when it is vnp's own) and ``pos`` the character
+    of the argument the parser had reached (1-based)."""
+
+    def __init__(self, message: str, key: list | None = None):
+        super().__init__(message)
+        self.key = key
+        self.pos: int | None = None
 
 
 def typed_value(text: str, as_string: bool) -> Any:
@@ -122,10 +132,10 @@ class _Parser:
         key, stop = self._until("=[,.")
         if stop is None:
             if key:
-                raise SetSyntaxError(f"key {key!r} has no value")
+                raise SetSyntaxError("a key has no value", prefix + [key])
             return
         if stop == ",":
-            raise SetSyntaxError(f"key {key!r} has no value (cannot end with ,)")
+            raise SetSyntaxError("a key has no value (cannot end with ,)", prefix + [key])
         if stop == "=":
             value = self._value()
             if key:
@@ -137,28 +147,29 @@ class _Parser:
                 raise SetSyntaxError(f"key nesting is deeper than {MAX_NESTING} levels")
             inner = data.get(key, {}) if key in data else {}
             if not isinstance(inner, dict):
-                raise SetSyntaxError(f"cannot set {'.'.join(map(str, prefix + [key]))}.…: "
-                                     f"{key!r} already holds a {type(inner).__name__}, not a map")
+                raise SetSyntaxError(f"cannot set a key below one that already holds a {_kind(inner)}, not a map",
+                                     prefix + [key])
             self._key(inner, prefix + [key], depth + 1)
             if not inner:
-                raise SetSyntaxError(f"key map {key!r} has no value")
+                raise SetSyntaxError("a key map has no value", prefix + [key])
             if key:
                 data[key] = inner
             return
         # stop == "[": list index
         existing = data.get(key, [])
         if not isinstance(existing, list):
-            raise SetSyntaxError(f"cannot index {key!r}: it already holds a {type(existing).__name__}, not a list")
+            raise SetSyntaxError(f"cannot index a key that already holds a {_kind(existing)}, not a list",
+                                 prefix + [key])
         lst = self._list_item(list(existing), prefix + [key], depth)
         if key:
             data[key] = lst
 
-    def _index(self) -> int:
+    def _index(self, prefix: list) -> int:
         raw, stop = self._until("]")
         if stop is None:
-            raise SetSyntaxError("list index is missing its closing ']'")
+            raise SetSyntaxError("list index is missing its closing ']'", prefix)
         if not _INDEX.fullmatch(raw):
-            raise SetSyntaxError(f"list index {raw!r} is not a number")
+            raise SetSyntaxError("a list index is not a number", prefix)
         index = int(raw)
         if index < 0:
             raise SetSyntaxError(f"negative {index} index not allowed")
@@ -167,13 +178,13 @@ class _Parser:
         return index
 
     def _list_item(self, lst: list, prefix: list, depth: int) -> list:
-        index = self._index()
+        index = self._index(prefix)
         path = prefix + [index]
         rest, stop = self._until("[.=")
         if rest:
-            raise SetSyntaxError(f"unexpected data at end of array index: {rest!r}")
+            raise SetSyntaxError("unexpected data after a list index", path)
         if stop is None:
-            raise SetSyntaxError(f"key {'.'.join(map(str, prefix))}[{index}] has no value")
+            raise SetSyntaxError("a list item has no value", path)
         if len(lst) <= index:
             lst.extend([None] * (index + 1 - len(lst)))
         if stop == "=":
@@ -182,7 +193,7 @@ class _Parser:
         elif stop == "[":
             current = lst[index] if lst[index] is not None else []
             if not isinstance(current, list):
-                raise SetSyntaxError(f"cannot index item {index}: it holds a {type(current).__name__}, not a list")
+                raise SetSyntaxError(f"cannot index a list item that holds a {_kind(current)}, not a list", path)
             lst[index] = self._list_item(list(current), path, depth)
         else:  # "."
             current = lst[index]
@@ -209,5 +220,14 @@ def parse_into(text: str, dest: dict, mode: str = "set") -> list[list]:
         dest.update(merged)
         return [[k] for k in obj]
     parser = _Parser(text, dest, mode)
-    parser.parse()
+    try:
+        parser.parse()
+    except SetSyntaxError as exc:
+        exc.pos = min(parser.pos, len(text)) or 1
+        raise
     return parser.assigned
+
+
+def _kind(value: Any) -> str:
+    return {bool: "boolean", int: "number", float: "number", str: "string", list: "list", dict: "map",
+            type(None): "null"}.get(type(value), type(value).__name__)

@@ -49,14 +49,22 @@ def helm_major(helm: str) -> int:
     import subprocess
 
     try:
-        out = subprocess.run([helm, "version", "--short"], capture_output=True, text=True, timeout=60).stdout
+        raw = subprocess.run([helm, "version", "--short"], capture_output=True, timeout=60,
+                             stdin=subprocess.DEVNULL).stdout
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise VnpError(Problem(f"cannot run {helm}: {exc}"))
-    out = out.strip().lstrip("v")
-    try:
-        return int(out.split(".", 1)[0])
-    except ValueError:
-        raise VnpError(Problem(f"cannot tell the version of {helm} (it printed {out!r})"))
+        raise VnpError(Problem(f"cannot run {helm}: {getattr(exc, 'strerror', None) or exc}"))
+    # bytes, not text: a HELM_BIN that prints something other than UTF-8 is a message, not a traceback
+    out = _text(raw).strip().lstrip("v")
+    major = out.split(".", 1)[0]
+    if not (major.isascii() and major.isdigit()):
+        raise VnpError(Problem(f"cannot tell the version of {helm} (`{helm} version --short` printed {out[:80]!r})",
+                               expected="Helm 3 or 4, printing a version such as v4.0.0"))
+    return int(major)
+
+
+def _text(raw: bytes) -> str:
+    """A helm's output as text; bytes that are not UTF-8 are shown as escapes (``\\xff``)."""
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def helm_flags(helm: str, command: str) -> tuple[set, set]:
@@ -66,8 +74,8 @@ def helm_flags(helm: str, command: str) -> tuple[set, set]:
     import subprocess
 
     try:
-        out = subprocess.run([helm, command, "--help"], capture_output=True, text=True, timeout=60,
-                             stdin=subprocess.DEVNULL).stdout
+        out = _text(subprocess.run([helm, command, "--help"], capture_output=True, timeout=60,
+                                   stdin=subprocess.DEVNULL).stdout)
     except (OSError, subprocess.SubprocessError):
         out = ""
     value, optional = set(), set()
@@ -103,25 +111,28 @@ def plugin_dirs() -> list[Path]:
 
 
 def template(helm: str, chart: str, release: str, namespace: str, flags: Sequence[str] = (),
-             stdin: bytes | None = None) -> bytes:
+             given: dict[str, bytes] | None = None) -> bytes:
     """``helm template RELEASE CHART --namespace NS FLAGS...`` -> the rendered stream.
 
-    ``flags``: the values flags (``ValuesInput.helm_flags``); a ``--values -`` among them reads
-    ``stdin``, handed to helm as a temporary file.  No ``--include-crds``: the post-renderer never
-    sees a chart's ``crds/`` either.
+    ``flags``: the values flags (``ValuesInput.helm_flags``); a ``--values F`` whose F is in ``given``
+    (``-``, a pipe vnp read already: ``ValuesInput.given``) is handed to helm as a private temporary
+    file holding those bytes.  No ``--include-crds``: the post-renderer never sees a chart's ``crds/``
+    either.
     """
     import subprocess
     import tempfile
-    from pathlib import Path
 
+    given = given or {}
     with tempfile.TemporaryDirectory(prefix="vnp-lint-") as tmp:
         args = [helm, "template", release, chart, "--namespace", namespace]
         previous = None
         for arg in flags:
-            if arg == "-" and previous == "--values":
-                stdin_file = Path(tmp) / "stdin-values.yaml"
-                stdin_file.write_bytes(stdin or b"")
-                arg = str(stdin_file)
+            if previous == "--values" and arg in given:
+                path = os.path.join(tmp, f"values-{len(args)}.yaml")
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(given[arg])
+                arg = path
             args.append(arg)
             previous = arg
         try:

@@ -63,6 +63,6 @@ def render_chart(chart: str, release: str, namespace: str, values: ValuesInput) 
     """``helm template RELEASE CHART -n NS`` with the values flags -> the rendered stream as one input."""
     from helm_vnp.helm import helm_binary, template
 
-    stream = template(helm_binary(), chart, release, namespace, values.helm_flags(), values.stdin)
+    stream = template(helm_binary(), chart, release, namespace, values.helm_flags(), values.given())
     return Input(f"helm template {chart}", stream, chart=True,
                  chart_dir=chart if os.path.isdir(chart) else None)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helm_vnp.config.loader import merged_values
+from helm_vnp.config.loader import OUR_KEYS, merged_values
 from helm_vnp.config.merge import strip_nulls
 from helm_vnp.config.sources import set_flags
 
@@ -83,5 +83,78 @@ def test_merge_matches_helm(tmp_path, case):
                                       set_flags(case.get("sets", ()), case.get("set_strings", ()),
                                                 case.get("set_jsons", ())))
     assert problems == []
-    # Helm keeps a null only where the chart has no default; both sides mean "unset".
-    assert strip_nulls(ours) == strip_nulls(helm_values(tmp_path, files, **case))
+    # Helm keeps a null only where the chart has no default; both sides mean "unset".  vnp reads only
+    # its own keys of the values (the rest is the chart's, and Helm's to check).
+    helm = helm_values(tmp_path, files, **case)
+    assert strip_nulls(ours) == strip_nulls({k: helm[k] for k in helm if k in OUR_KEYS or k in ours})
+
+
+# plain scalars as go-yaml v2 (Helm's reader) resolves them, under keys vnp reads
+NUMBERS = """policies:
+  resourceQuota:
+    quota:
+      a: 0o17
+      b: 017
+      c: 09
+      d: 1:20
+      e: +.5
+      f: 0x1F
+      g: 1_000
+      h: 1e3
+      i: 0b101
+      j: -0x1F
+      k: 1e400
+      l: .5e3
+      m: 2024-01-01
+      n: 0_17
+      o: 1.
+      p: "017"
+      q: !!str 017
+      r: 00
+      s: +12
+  networkPolicy:
+    enabled: on
+    a: yes
+    b: Y
+    c: n
+    d: Off
+    e: TRUE
+    f: tRUE
+    y: ~
+    on: 1
+    0x10: hex-key
+    1.5: float-key
+  <<: {podSecurityStandard: baseline}
+"""
+
+
+def test_values_numbers_and_booleans_as_helm_reads_them(tmp_path):
+    """0o17, 017, 09, 1:20, +.5, 0x1F, 1_000, on/yes/y: what the chart sees through Helm is what vnp reads."""
+    f = tmp_path / "n.yaml"
+    f.write_text(NUMBERS)
+    ours, _, problems = merged_values([(str(f), f.read_bytes())], [])
+    assert problems == []
+    helm = helm_values(tmp_path, [str(f)])
+    assert ours == {"policies": helm["policies"]}
+    assert all(type(ours["policies"]["networkPolicy"][k]) is bool for k in "abcdef" if k != "f")
+    quota = ours["policies"]["resourceQuota"]["quota"]
+    assert (quota["a"], quota["c"], quota["d"], quota["e"], quota["k"]) == (15, 9, "1:20", 0.5, "1e400")
+
+
+@pytest.mark.parametrize("value", [".inf", "-.Inf", ".nan"])
+def test_infinity_and_nan_are_refused_as_helm_refuses_them(tmp_path, value):
+    f = tmp_path / "n.yaml"
+    f.write_text(f"policies:\n  resourceQuota:\n    quota:\n      cpu: {value}\n")
+    _, _, problems = merged_values([(str(f), f.read_bytes())], [])
+    assert [(p.line, p.path) for p in problems] == [(4, "policies.resourceQuota.quota.cpu")], problems
+    with pytest.raises(subprocess.CalledProcessError):
+        helm_values(tmp_path, [str(f)])
+
+
+def test_flow_list_with_colons_is_read_as_helm_reads_it(tmp_path):
+    """libyaml refuses a ':' inside a plain scalar of a flow list; go-yaml v2 (Helm) reads it, and so does vnp."""
+    f = tmp_path / "v6.yaml"
+    f.write_text("policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n"
+                 "        except: [10.0.0.0/8, 2001:db8::/32]\n    labels: {a: 2001:db8::1}\n")
+    ours, _, problems = merged_values([(str(f), f.read_bytes())], [])
+    assert problems == [] and ours == {"policies": helm_values(tmp_path, [str(f)])["policies"]}

@@ -299,12 +299,12 @@ def test_set_values_name_the_flag(tmp_path):
 
 def test_set_syntax_error(tmp_path):
     assert errors(tmp_path, sets=["policies.networkPolicy.enabled"]) == [
-        "--set: cannot parse --set 'policies.networkPolicy.enabled': key 'enabled' has no value"]
+        "--set: cannot parse --set at character 30: a key has no value (key policies.networkPolicy.enabled)"]
 
 
 def test_set_json_error(tmp_path):
     assert errors(tmp_path, set_jsons=["policies={bad"]) == [
-        "--set-json: cannot parse --set-json 'policies={bad': invalid JSON value at character 11: "
+        "--set-json: cannot parse --set-json: invalid JSON value at character 11: "
         "Expecting property name enclosed in double quotes"]
 
 
@@ -325,7 +325,7 @@ def test_missing_file_directory_and_bad_utf8_are_reported_together(tmp_path):
 
 @pytest.mark.parametrize("text,message", [
     ("policies: 5\n", "values.yaml:1: policies: expected a mapping, got the number 5"),
-    ("just a string\n", "values.yaml: a values file must be a mapping of keys to values, not a string"),
+    ("just a string\n", "values.yaml:1: a values file must be a mapping of keys to values, not a string"),
     ("isolation: [1]\n", "values.yaml:1: isolation: expected a mapping, got a list"),
     ("policies:\n  networkPolicy:\n    workload: {egress: {to: []}}\n",
      "values.yaml:3: policies.networkPolicy.workload.egress: expected a list, got a mapping"),

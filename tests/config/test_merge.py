@@ -13,9 +13,9 @@ def merged(files, sets=(), set_strings=(), set_jsons=()):
 
 
 def test_later_file_wins_maps_merge_lists_replace(tmp_path):
-    a = write(tmp_path, "a.yaml", "x: {keep: 1, over: 1, list: [1, 2, 3]}\nw: 1\n")
-    b = write(tmp_path, "b.yaml", "x: {over: 2, list: [9]}\nz: 2\n")
-    assert merged([a, b]) == {"x": {"keep": 1, "over": 2, "list": [9]}, "w": 1, "z": 2}
+    a = write(tmp_path, "a.yaml", "policies: {keep: 1, over: 1, list: [1, 2, 3]}\nw: 1\n")
+    b = write(tmp_path, "b.yaml", "policies: {over: 2, list: [9]}\nz: 2\n")
+    assert merged([a, b]) == {"policies": {"keep": 1, "over": 2, "list": [9]}}  # vnp keeps only its own keys
 
 
 def test_set_beats_files_and_set_string_beats_set(tmp_path):

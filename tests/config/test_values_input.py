@@ -22,17 +22,34 @@ def test_flags_handed_on_to_helm_and_to_the_post_renderer(tmp_path, monkeypatch)
     assert values.helm_flags() == ["--values", "a.yaml", "--values", "-", "--values", "https://example.com/v.yaml",
                                    *sets]  # never --vnp-values
     real = os.path.realpath(tmp_path)
-    assert values.postrender_flags("/tmp/in.yaml") == [
+    assert values.postrender_flags({"-": "/tmp/in.yaml"}) == [
         "-f", f"{real}/vnp.yaml", "-f", f"{real}/a.yaml", "-f", "/tmp/in.yaml", "-f", "https://example.com/v.yaml",
         *sets]
 
 
-def test_with_stdin_file_replaces_only_dash_and_copies():
-    values = ValuesInput(["a.yaml", "-"], sets=["x=1"])
-    copy = values.with_stdin_file("/tmp/in.yaml")
-    assert copy.files == ["a.yaml", "/tmp/in.yaml"] and values.files == ["a.yaml", "-"]
-    assert copy.sets == ["x=1"] and copy.sets is not values.sets
-    assert values.with_stdin_file(None) == values
+def test_read_once_reads_pipes_and_devices_once_and_bounded(tmp_path, monkeypatch):
+    """A pipe (``-f <(sops -d f)``) is read once, into ``once``; regular files are left to their readers;
+    a device that never ends stops one byte past the limit."""
+    monkeypatch.delenv("VNP_VALUES", raising=False)
+    monkeypatch.setenv("VNP_MAX_VALUES_MB", "1")
+    regular = tmp_path / "v.yaml"
+    regular.write_text("a: 1\n")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    import threading
+
+    def feed():
+        with open(fifo, "wb") as fh:
+            fh.write(b"policies: {}\n")
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    values = ValuesInput([str(regular), str(fifo), "/dev/zero", "-"], stdin=b"x: 1\n")
+    values.read_once()
+    writer.join(10)
+    assert values.once[str(fifo)] == b"policies: {}\n" and str(regular) not in values.once
+    assert isinstance(values.once["/dev/zero"], OSError) and "1 MiB" in values.once["/dev/zero"].strerror
+    assert values.given() == {str(fifo): b"policies: {}\n", "-": b"x: 1\n"}
 
 
 def test_unreadable_names_each_file_once_and_skips_stdin_and_urls(tmp_path, monkeypatch):
