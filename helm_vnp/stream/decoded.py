@@ -27,33 +27,37 @@ class _Loader(Exception):
     """Raised inside ``decode`` when the document needs the full loader."""
 
 
-def _parser(text: str):
-    try:
-        from _ruamel_yaml import CParser
-    except ImportError:  # no C extension (PyPy, a source install): the pure parser gives the same events
-        import io
+def _parser(text: str, pure: bool = False):
+    """libyaml's event parser (ruamel's C extension); ``pure``: ruamel's Python parser, which accepts
+    what go-yaml v2 accepts and libyaml 0.2 does not (``{a:b}``, ``[2001:db8::/32]`` in flow context)."""
+    if not pure:
+        try:
+            from _ruamel_yaml import CParser
+            return CParser(text)
+        except ImportError:  # no C extension (PyPy, a source install): the pure parser gives the same events
+            pass
+    import io
 
-        from ruamel.yaml import YAML
-        events = iter(YAML(typ="safe", pure=True).parse(io.StringIO(text)))
-        return type("PureParser", (), {"get_event": staticmethod(lambda: next(events, None))})()
-    return CParser(text)
+    from ruamel.yaml import YAML
+    events = iter(YAML(typ="safe", pure=True).parse(io.StringIO(text)))
+    return type("PureParser", (), {"get_event": staticmethod(lambda: next(events, None))})()
 
 
 def decode(text: str, file: str = "", line: int = 1):
     """The first document of ``text`` as plain data, or NEEDS_LOADER.  Raises VnpError when
     the text is not YAML (the message names file and line, never the text)."""
-    try:
-        return _build(_parser(text))
-    except _Loader:
-        return NEEDS_LOADER
-    except RecursionError:
-        raise VnpError(Problem("document nests too deeply to be a Kubernetes object", file=file, line=line))
-    except VnpError:
-        raise
-    except Exception as exc:  # the parser's errors: report them located, as the loader does
-        from helm_vnp.base.yamlload import compose
-        compose(text, file, line)  # raises the loader's located message for the same fault
-        raise VnpError(Problem(f"invalid YAML: {type(exc).__name__}", file=file, line=line)) from None
+    for pure in (False, True):  # libyaml first (fast); what it refuses, the pure parser reads again
+        try:
+            return _build(_parser(text, pure))
+        except _Loader:
+            return NEEDS_LOADER
+        except RecursionError:
+            raise VnpError(Problem("document nests too deeply to be a Kubernetes object", file=file, line=line))
+        except Exception as exc:  # the parser's errors: report them located, as the loader does
+            error = type(exc).__name__
+    from helm_vnp.base.yamlload import compose
+    compose(text, file, line)  # raises the loader's located message for the same fault
+    raise VnpError(Problem(f"invalid YAML: {error}", file=file, line=line))
 
 
 def _build(parser):
