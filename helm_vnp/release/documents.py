@@ -48,7 +48,13 @@ def read_objects(inputs: list[Input]) -> Objects:
                 continue
         template_lines: dict[str, int] = {}
         files = ChartFiles(item.chart_dir) if item.chart else None
-        for doc in split(data, item.name):
+        try:
+            docs = split(data, item.name)
+        except VnpError as exc:  # a line Kubernetes reads as a separator and YAML as text: nothing is read
+            p = exc.problems[0]
+            out.invalid.append(Invalid(p.message, ObjectRef(), Source(item.name, p.line or 0)))
+            continue
+        for doc in docs:
             if item.chart:
                 template = doc.source_file or item.name
                 start = template_lines.get(template, 1)
