@@ -17,6 +17,7 @@ import pytest
 from helm_vnp.base.names import RELEASE_LABEL
 from tests.generate.inputs import make_policies
 from tests.generate.test_networkpolicy import generate
+from tests.netpol.engine_nca import compare_engine
 from tests.netpol.nca import (
     NONE,
     Cluster,
@@ -75,8 +76,11 @@ def cluster_of(objects: list[dict], namespace: str, extra: tuple = (), declared:
 
 
 def assert_agree(cluster: Cluster, tmp_path: Path):
+    """Our lint simulator and the connectivity engine (helm_vnp.graph.engine) each agree with NCA on every pair."""
     result = compare(cluster, tmp_path)
     assert not result.diffs, result.report()
+    engine_diffs = compare_engine(cluster, result.answer)
+    assert not engine_diffs, "engine vs NCA:\n" + "\n".join(engine_diffs)
     assert result.pod_pairs == len(cluster.endpoints) * (len(cluster.endpoints) - 1)
     allowed = sum(1 for c in result.answer.pods.values() if c) + sum(1 for c in result.answer.ranges.values() if c)
     print(f"\n{result.pod_pairs} pod pairs, {result.range_pairs} pod/range pairs, NCA lists {allowed} allowed: agree")

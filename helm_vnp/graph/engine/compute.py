@@ -199,23 +199,25 @@ def compute(workloads: list[Workload], objects, namespaces: dict[str, dict] | No
     starts = [(v, lo) for v, lo, _ in ranges]
     cache: dict = {}
 
-    def external(rules_: list[Rule], isolated: bool) -> list[ConnSet]:
+    def external(rules_: list[Rule], isolated: bool, dst_ports) -> list[ConnSet]:
+        """One connection set per range; ``dst_ports``: the named ports of the destination (ingress: the
+        class itself; egress: None, an address has no named ports)."""
         if not isolated:
             return [ALL] * len(ranges)
-        key = tuple(id(r) for r in rules_)
+        key = (tuple(id(r) for r in rules_), tuple(sorted(dst_ports.items())) if dst_ports else ())
         if key not in cache:
             out = [NONE] * len(ranges)
             for r in rules_:
                 if not r.addrs:
                     continue
-                conn = r.conn(None)
+                conn = r.conn(dst_ports)
                 for k in _ranges_in(r.addrs, ranges, starts):
                     out[k] = out[k] | conn
             cache[key] = out
         return cache[key]
 
-    egress_ext = {c: external(e_rules[c], e_isolated[c]) for c in range(n)}
-    ingress_ext = {c: external(i_rules[c], i_isolated[c]) for c in range(n)}
+    egress_ext = {c: external(e_rules[c], e_isolated[c], None) for c in range(n)}
+    ingress_ext = {c: external(i_rules[c], i_isolated[c], class_ports[c]) for c in range(n)}
     return Connectivity(workloads, policies, classes, class_pairs, ranges, egress_ext, ingress_ext, warnings)
 
 
