@@ -31,7 +31,8 @@ def graph(
     release: Optional[str] = ReleaseOpt,
     rendered: Optional[List[str]] = typer.Option(
         None, "--rendered", help="use rendered manifests instead of a chart: file, directory or '-' (repeatable)"),
-    fmt: str = typer.Option("text", "--format", help="text, json, dot (Graphviz) or mermaid"),
+    fmt: str = typer.Option("text", "--format", help="text, json, dot (Graphviz), mermaid; connlist, csv, md "
+                                                     "(every allowed workload pair and address range, exact)"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file (atomically)"),
 ) -> None:
     """Show which connections the release's NetworkPolicies (vnp's and the chart's) allow.
@@ -41,13 +42,15 @@ def graph(
     """
     from helm_vnp.base.errors import Problem, VnpError
     from helm_vnp.graph.analysis import analyse
+    from helm_vnp.graph.engine.connlist import RENDERERS as ENGINE_RENDERERS
     from helm_vnp.graph.formats import RENDERERS
     from helm_vnp.release.load import LoadOptions, load_release
 
     try:
-        if fmt not in RENDERERS:
-            raise VnpError(Problem(f"unknown format {fmt!r} (expected {', '.join(RENDERERS)})", path="--format",
-                                   expected=", ".join(RENDERERS)))
+        formats = [*RENDERERS, *ENGINE_RENDERERS]
+        if fmt not in formats:
+            raise VnpError(Problem(f"unknown format {fmt!r} (expected {', '.join(formats)})", path="--format",
+                                   expected=", ".join(formats)))
         rendered = rendered or []
         if (chart is None) == (not rendered):
             raise VnpError(Problem("give a CHART or --rendered PATH (one of them)"))
@@ -59,7 +62,14 @@ def graph(
         if release.invalid:  # documents nobody can read: Helm and the post-renderer refuse the stream
             raise VnpError([Problem(bad.message, file=bad.source.file or None, line=bad.source.line or None)
                             for bad in release.invalid])
-        write_output(RENDERERS[fmt](analyse(release)), output)
+        if fmt in ENGINE_RENDERERS:  # the connectivity engine: every pair, exact (helm_vnp.graph.engine)
+            from helm_vnp.graph.engine import of_release
+            result = of_release(release)
+            for warning in result.warnings:
+                sys.stderr.write(f"warning: {warning}\n")
+            write_output(ENGINE_RENDERERS[fmt](result), output)
+        else:
+            write_output(RENDERERS[fmt](analyse(release)), output)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")
         raise typer.Exit(2)
