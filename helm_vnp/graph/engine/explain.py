@@ -31,13 +31,13 @@ class Side:
     pod: str
     isolated: bool
     selecting: list[str] = field(default_factory=list)  # "ns/name" of every policy selecting it this way
-    allowing: list[tuple[str, ConnSet]] = field(default_factory=list)  # (rule label, what it allows here)
+    allowing: list[tuple[Rule, ConnSet]] = field(default_factory=list)  # (rule, what it allows here)
     conn: ConnSet = ALL
 
     def as_json(self) -> dict:
         return {"direction": self.direction, "pod": self.pod, "isolated": self.isolated,
                 "selectingPolicies": self.selecting,
-                "allowingRules": [{"rule": r, "allows": c.as_json(), "text": str(c)} for r, c in self.allowing],
+                "allowingRules": [{"rule": r.label, "allows": c.as_json(), "text": str(c)} for r, c in self.allowing],
                 "allows": self.conn.as_json(), "text": str(self.conn)}
 
 
@@ -80,7 +80,7 @@ class Explanation:
                 other = self.dst.label if s.direction == EGRESS else self.src.label
                 lines.append(f"    no rule of those policies admits {other}: denied")
             for rule, conn in s.allowing:
-                lines.append(f"    {rule} admits it: {conn if conn else 'no port applies to this destination'}")
+                lines.append(f"    {rule.label} admits it: {conn if conn else 'no port applies to this destination'}")
             if self.port and s.conn and not self._side_allows(s):
                 lines.append(f"    none of that includes {self.port[0]}/{self.port[1]}")
         return "\n".join(lines) + "\n"
@@ -132,7 +132,7 @@ def _side(result: Connectivity, direction: str, pod: End, peer: End, dst: End) -
         side.selecting.append(f"{p.namespace}/{p.name}")
         for rule in (p.egress if direction == EGRESS else p.ingress):
             if _peer_matches(rule, peer):
-                side.allowing.append((rule.label, rule.conn(dst_ports)))
+                side.allowing.append((rule, rule.conn(dst_ports)))
     if side.isolated:
         conn = NONE
         for _, c in side.allowing:
@@ -152,6 +152,13 @@ def explain(result: Connectivity, src: str, dst: str, port: str | None = None) -
         asked = (int(number), protocol)
     if a.index is None and b.index is None:
         raise NotFound("one end must be a workload: NetworkPolicies do not police traffic between two addresses")
+    if a.index is not None and a.index == b.index:
+        raise NotFound("source and destination are the same workload (traffic within a pod is not policed)")
+    return decide(result, a, b, asked)
+
+
+def decide(result: Connectivity, a: End, b: End, asked: tuple | None = None) -> Explanation:
+    """The explanation for two resolved ends (``asked``: (port, protocol) or None)."""
     sides = []
     if a.index is not None:
         sides.append(_side(result, EGRESS, a, b, b))
@@ -160,6 +167,10 @@ def explain(result: Connectivity, src: str, dst: str, port: str | None = None) -
     conn = ALL
     for s in sides:
         conn = conn & s.conn
-    if a.index is not None and a.index == b.index:
-        raise NotFound("source and destination are the same workload (traffic within a pod is not policed)")
     return Explanation(a, b, sides, conn, asked)
+
+
+def address(text: str) -> End:
+    """An address end (``text`` must be an IP address)."""
+    addr = ipaddress.ip_address(text)
+    return End(text, address=(addr.version, int(addr)))
