@@ -104,3 +104,19 @@ def test_graph_connlist_on_the_command_line(tmp_path):
     assert csv[0] == "src,dst,conn" and "default/web[Deployment],default/db[Deployment],TCP 5432" in csv
     isolated = run(tmp_path, "graph", "--format", "connlist", values=NETPOL_ON).stdout.splitlines()
     assert not [line for line in isolated if line.startswith(("0.0.0.0", "::"))]  # nothing gets in from outside
+
+
+def test_host_network_workloads_are_analysed_like_any_pod_with_a_warning(tmp_path):
+    agent = stream(deployment("agent", containers=[container("agent", "x", ports=[9100])]))
+    agent = agent.replace("    spec:\n      containers:", "    spec:\n      hostNetwork: true\n      containers:", 1)
+    assert "hostNetwork: true" in agent
+    path = tmp_path / "agent.yaml"
+    path.write_text(STREAM + agent)
+    out = subprocess.run([str(BIN / "helm-vnp"), "graph", "--rendered", str(path), "--release", "rel", "--format",
+                          "connlist"], capture_output=True, text=True,
+                         env={"VNP_NO_CACHE": "1", "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    assert "warning: default/agent[Deployment] uses hostNetwork: it is analysed as any pod" in out.stderr
+    # netpol-analyzer's model: db's policy selects pods by label, agent is not web, so it does not get in
+    assert "default/agent[Deployment] => default/db[Deployment]" not in out.stdout
+    assert "default/agent[Deployment] => default/web[Deployment] : All Connections" in out.stdout
