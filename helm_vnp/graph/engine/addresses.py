@@ -64,7 +64,10 @@ def ip_block(block) -> tuple[AddrSet, str | None]:
         return NOWHERE, f"ipBlock cidr {block.get('cidr')!r} is not a CIDR"
     out = _of(net)
     problem = None
-    for e in block.get("except") or []:
+    excepts = block.get("except")
+    if excepts is not None and not isinstance(excepts, list):
+        return out, "ipBlock except is not a list"
+    for e in excepts or []:
         ex = network(e)
         if ex is None or ex.version != net.version:
             problem = f"ipBlock except {e!r} is not a CIDR of the cidr's family"

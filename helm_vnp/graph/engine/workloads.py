@@ -34,9 +34,11 @@ def named_ports(spec) -> dict:
     out: dict = {}
     if not isinstance(spec, dict):
         return out
-    containers = [c for c in spec.get("containers") or [] if isinstance(c, dict)]
-    containers += [c for c in spec.get("initContainers") or [] if isinstance(c, dict)
-                   and c.get("restartPolicy") == "Always"]
+    def listed(key: str) -> list:
+        value = spec.get(key)
+        return [c for c in value if isinstance(c, dict)] if isinstance(value, list) else []
+
+    containers = listed("containers") + [c for c in listed("initContainers") if c.get("restartPolicy") == "Always"]
     for c in containers:
         for p in c.get("ports") if isinstance(c.get("ports"), list) else []:
             if isinstance(p, dict) and p.get("name") and isinstance(p.get("containerPort"), int) \
