@@ -5,6 +5,7 @@ port and protocol.  No network-config-analyzer needed, so it runs many more exam
 from __future__ import annotations
 
 import ipaddress
+import os
 
 from hypothesis import HealthCheck, given, settings
 
@@ -14,8 +15,10 @@ from tests.netpol.engine_nca import as_conn, engine_of
 from tests.netpol.nca import _port_boundaries, simulate
 from tests.netpol.test_engine_random import clusters
 
+EXAMPLES = int(os.environ.get("VNP_SIM_EXAMPLES", "200"))  # more for a longer search
 
-@settings(max_examples=200, deadline=None, derandomize=True, database=None,
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(clusters())
 def test_engine_agrees_with_the_simulator(cluster):
