@@ -11,26 +11,37 @@ from helm_vnp.graph.engine.addresses import show
 from helm_vnp.graph.engine.compute import Connectivity
 
 
-def rows(result: Connectivity) -> list[tuple[str, str, str]]:
+def iter_rows(result: Connectivity):
     """(src, dst, connections) for every allowed pair, sorted by source then destination: address ranges
-    first, in address order (IPv4, then IPv6), then workloads by name."""
+    first, in address order (IPv4, then IPv6), then workloads by name.  One source at a time, so memory
+    holds one source's destinations, not the whole list."""
     keys = [w.key for w in result.workloads]
     names = [show(*r) for r in result.ranges]
-    sorted_rows = []
-    for a, b, conn in result.pairs():
-        sorted_rows.append(((1, keys[a]), (1, keys[b]), keys[a], keys[b], conn))
-    for direction, w, r, conn in result.external():
-        addr, pod = (0, result.ranges[r]), (1, keys[w])
-        if direction == "egress":
-            sorted_rows.append((pod, addr, keys[w], names[r], conn))
-        else:
-            sorted_rows.append((addr, pod, names[r], keys[w], conn))
-    sorted_rows.sort(key=lambda row: (row[0], row[1]))
-    return [(s, d, str(conn)) for _, _, s, d, conn in sorted_rows]
+    class_of = result.class_of
+    from_class: dict[int, list] = {}
+    for (a, b), conn in result.class_pairs.items():
+        from_class.setdefault(a, []).append((b, conn))
+    for r, name in enumerate(names):  # result.ranges is in address order
+        dsts = [(keys[w], conn) for c, conns in result.ingress_ext.items() if conns[r]
+                for w in result.classes[c] for conn in (conns[r],)]
+        for dst, conn in sorted(dsts, key=lambda x: x[0]):
+            yield name, dst, str(conn)
+    for w in sorted(range(len(keys)), key=keys.__getitem__):
+        a = class_of[w]
+        out = [((0, result.ranges[r]), names[r], conn) for r, conn in enumerate(result.egress_ext.get(a, ())) if conn]
+        out += [((1, keys[v]), keys[v], conn) for b, conn in from_class.get(a, ()) for v in result.classes[b] if v != w]
+        out.sort(key=lambda x: x[0])
+        for _, dst, conn in out:
+            yield keys[w], dst, str(conn)
+
+
+def rows(result: Connectivity) -> list[tuple[str, str, str]]:
+    """Every row of ``iter_rows``, as a list."""
+    return list(iter_rows(result))
 
 
 def render(result: Connectivity) -> str:
-    return "".join(f"{s} => {d} : {c}\n" for s, d, c in rows(result))
+    return "".join(f"{s} => {d} : {c}\n" for s, d, c in iter_rows(result))
 
 
 def render_csv(result: Connectivity) -> str:
@@ -40,14 +51,14 @@ def render_csv(result: Connectivity) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["src", "dst", "conn"])
-    writer.writerows(rows(result))
+    writer.writerows(iter_rows(result))
     return buf.getvalue()
 
 
 def render_md(result: Connectivity) -> str:
     """netpol-analyzer's ``-o md``: a Markdown table."""
     lines = ["| src | dst | conn |", "|-----|-----|------|"]
-    lines += [f"| {s} | {d} | {c} |" for s, d, c in rows(result)]
+    lines += [f"| {s} | {d} | {c} |" for s, d, c in iter_rows(result)]
     return "\n".join(lines) + "\n"
 
 
