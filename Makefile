@@ -39,6 +39,7 @@ demo: venv tools
 bench: venv tools
 	$(BIN)/python -m compileall -q helm_vnp  # as an installed plugin runs: byte-compiled (see bin/install-hook)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/netpol_engine.py  # the connectivity engine at 100, 1,000, 5,000 workloads
 
 fuzz: venv oracle
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[fuzz]'

@@ -91,6 +91,7 @@ def postrender_path() -> None:
 
 app.command("lint")(lint.lint)
 app.command("graph")(graph.graph)
+app.command("explain")(graph.explain)
 app.command("docs")(docs.docs)
 
 

@@ -1,4 +1,5 @@
-"""`helm vnp graph`: who can talk to whom once the policies apply (analysis in helm_vnp.graph)."""
+"""`helm vnp graph` and `helm vnp explain`: who can talk to whom once the policies apply, and why
+(analysis in helm_vnp.graph)."""
 from __future__ import annotations
 
 import sys
@@ -19,6 +20,28 @@ from helm_vnp.commands.common import (
     write_output,
 )
 
+RenderedOpt = typer.Option(
+    None, "--rendered", help="use rendered manifests instead of a chart: file, directory or '-' (repeatable)")
+
+
+def _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered):
+    """The Release to analyse, or VnpError (config errors, unreadable documents, neither or both inputs)."""
+    from helm_vnp.base.errors import Problem, VnpError
+    from helm_vnp.release.load import LoadOptions, load_release
+
+    rendered = rendered or []
+    if (chart is None) == (not rendered):
+        raise VnpError(Problem("give a CHART or --rendered PATH (one of them)"))
+    values_in = read_stdin(values_input(values, sets, set_strings, set_jsons, vnp_values), rendered)
+    opts = LoadOptions(chart=chart, rendered=rendered, values=values_in, namespace=namespace, release=release)
+    loaded = load_release(opts)
+    if loaded.config_errors:  # a graph of the defaults would show connectivity no install with this config has
+        raise VnpError(loaded.config_errors)
+    if loaded.invalid:  # documents nobody can read: Helm and the post-renderer refuse the stream
+        raise VnpError([Problem(bad.message, file=bad.source.file or None, line=bad.source.line or None)
+                        for bad in loaded.invalid])
+    return loaded
+
 
 def graph(
     chart: Optional[str] = typer.Argument(None, help="chart to render with `helm template`"),
@@ -29,37 +52,83 @@ def graph(
     set_jsons: Optional[List[str]] = SetJsonOpt,
     namespace: Optional[str] = NamespaceOpt,
     release: Optional[str] = ReleaseOpt,
-    rendered: Optional[List[str]] = typer.Option(
-        None, "--rendered", help="use rendered manifests instead of a chart: file, directory or '-' (repeatable)"),
-    fmt: str = typer.Option("text", "--format", help="text, json, dot (Graphviz) or mermaid"),
+    rendered: Optional[List[str]] = RenderedOpt,
+    fmt: str = typer.Option("text", "--format", help="text, json, dot (Graphviz), mermaid; connlist, csv, md "
+                                                     "(every allowed workload pair and address range, exact)"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file (atomically)"),
 ) -> None:
     """Show which connections the release's NetworkPolicies (vnp's and the chart's) allow.
 
-    Nodes are the release's workloads plus probes for the rest of the world: cluster DNS, the internet
-    (IPv4, IPv6), the cloud metadata endpoint, a private address, pods outside the release.
+    text, json, dot and mermaid: the release's workloads plus probes for the rest of the world (cluster DNS,
+    the internet over IPv4 and IPv6, the cloud metadata endpoint, a private address, pods outside the release).
+    connlist (netpol-analyzer's `list` format), csv and md: every allowed pair of workloads and every allowed
+    workload/address range, with the exact ports.
     """
     from helm_vnp.base.errors import Problem, VnpError
     from helm_vnp.graph.analysis import analyse
+    from helm_vnp.graph.engine.connlist import RENDERERS as ENGINE_RENDERERS
     from helm_vnp.graph.formats import RENDERERS
-    from helm_vnp.release.load import LoadOptions, load_release
 
     try:
-        if fmt not in RENDERERS:
-            raise VnpError(Problem(f"unknown format {fmt!r} (expected {', '.join(RENDERERS)})", path="--format",
-                                   expected=", ".join(RENDERERS)))
-        rendered = rendered or []
-        if (chart is None) == (not rendered):
-            raise VnpError(Problem("give a CHART or --rendered PATH (one of them)"))
-        values_in = read_stdin(values_input(values, sets, set_strings, set_jsons, vnp_values), rendered)
-        opts = LoadOptions(chart=chart, rendered=rendered, values=values_in, namespace=namespace, release=release)
-        release = load_release(opts)
-        if release.config_errors:  # a graph of the defaults would show connectivity no install with this config has
-            raise VnpError(release.config_errors)
-        if release.invalid:  # documents nobody can read: Helm and the post-renderer refuse the stream
-            raise VnpError([Problem(bad.message, file=bad.source.file or None, line=bad.source.line or None)
-                            for bad in release.invalid])
-        write_output(RENDERERS[fmt](analyse(release)), output)
+        formats = [*RENDERERS, *ENGINE_RENDERERS]
+        if fmt not in formats:
+            raise VnpError(Problem(f"unknown format {fmt!r} (expected {', '.join(formats)})", path="--format",
+                                   expected=", ".join(formats)))
+        loaded = _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered)
+        if fmt in ENGINE_RENDERERS:  # the connectivity engine: every pair, exact (helm_vnp.graph.engine)
+            from helm_vnp.graph.engine import of_release
+            result = of_release(loaded)
+            for warning in result.warnings:
+                sys.stderr.write(f"warning: {warning}\n")
+            write_output(ENGINE_RENDERERS[fmt](result), output)
+        else:
+            write_output(RENDERERS[fmt](analyse(loaded)), output)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")
         raise typer.Exit(2)
+
+
+def explain(
+    src: str = typer.Argument(..., help="source: a workload (ns/name[Kind], ns/name or name) or an IP address"),
+    dst: str = typer.Argument(..., help="destination: a workload or an IP address"),
+    chart: Optional[str] = typer.Argument(None, help="chart to render with `helm template`"),
+    port: Optional[str] = typer.Option(None, "--port", help="PORT[/PROTOCOL] to decide (TCP when not given)"),
+    values: Optional[List[str]] = ValuesOpt,
+    vnp_values: Optional[List[str]] = VnpValuesOpt,
+    sets: Optional[List[str]] = SetOpt,
+    set_strings: Optional[List[str]] = SetStringOpt,
+    set_jsons: Optional[List[str]] = SetJsonOpt,
+    namespace: Optional[str] = NamespaceOpt,
+    release: Optional[str] = ReleaseOpt,
+    rendered: Optional[List[str]] = RenderedOpt,
+    fmt: str = typer.Option("text", "--format", help="text or json"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file (atomically)"),
+) -> None:
+    """Explain whether SRC may connect to DST: on each side, which policies select the pod and which rule (or
+    the absence of one) decides.  Exit code 0 when allowed, 1 when denied, 2 on bad input."""
+    import json
+
+    from helm_vnp.base.errors import Problem, VnpError
+    from helm_vnp.graph.engine import of_release
+    from helm_vnp.graph.engine.explain import NotFound
+    from helm_vnp.graph.engine.explain import explain as explain_pair
+
+    try:
+        if fmt not in ("text", "json"):
+            raise VnpError(Problem(f"unknown format {fmt!r} (expected text, json)", path="--format",
+                                   expected="text, json"))
+        loaded = _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered)
+        result = of_release(loaded)
+        try:
+            answer = explain_pair(result, src, dst, port)
+        except NotFound as exc:
+            raise VnpError(Problem(str(exc)))
+        for warning in result.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        text = answer.text() if fmt == "text" else json.dumps(answer.as_json(), indent=2) + "\n"
+        write_output(text, output)
+    except VnpError as exc:
+        sys.stderr.write(exc.render() + "\n")
+        raise typer.Exit(2)
+    if not answer.allowed:
+        raise typer.Exit(1)

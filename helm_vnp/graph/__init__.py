@@ -1,7 +1,7 @@
-"""`helm vnp graph`: who can talk to whom once the policies apply.
+"""`helm vnp graph` and `helm vnp explain`: who can talk to whom once the policies apply, and why.
 
-``analysis`` judges every pair of the release's workloads and a handful of
-probes for the rest of the world by the NetworkPolicy semantics of
-``helm_vnp.k8s.netpol``, over the ``Release``'s policies (the chart's and vnp's);
-``formats`` renders the result.
+``engine`` computes it exactly and at scale (every workload pair and outside address range, every port;
+``connlist``, ``explain``); ``analysis`` judges the release's workloads against a handful of probes for the
+rest of the world with that engine, over the ``Release``'s policies (the chart's and vnp's); ``formats``
+renders the probe graph.
 """

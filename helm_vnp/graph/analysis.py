@@ -5,10 +5,13 @@ the rest of the world (cluster DNS, the internet over IPv4 and IPv6, the cloud
 metadata endpoint, a private address, a pod of another namespace, a pod of the
 same namespace outside the release, and one pod or address per peer of every
 entry point the release declares: its ingress controller, the API server,
-Prometheus).  Every pair is judged by the same
-NetworkPolicy semantics the lint rules use (``helm_vnp.k8s.netpol``), over the
-chart's own policies and vnp's generated ones together, on the ports the
-destination actually declares.
+Prometheus).  Every pair is judged by the connectivity engine
+(``helm_vnp.graph.engine``: the probe pods join the release's workloads, the probe
+addresses are addresses), over the chart's own policies and vnp's generated ones
+together, on the ports the destination actually declares.  A hostNetwork workload
+is judged as its node's address (10.0.0.1) would be: here the graph shows what
+most network plugins do (no policy selects such a pod), where ``connlist`` follows
+netpol-analyzer's model (it is selected like any pod) so the two tools compare.
 """
 from __future__ import annotations
 
@@ -102,9 +105,12 @@ def _entry_probes(release: Release) -> list[Endpoint]:
 
 
 def _workloads(release: Release) -> list[Endpoint]:
+    from helm_vnp.graph.engine.workloads import named_ports
+    from helm_vnp.k8s.netpol import Pod
+
     out = []
     for ps in release.pods:
-        pod = ps.pod
+        pod = Pod(ps.owner.namespace, ps.labels, None, named_ports(ps.spec))  # the ports connlist resolves
         ports = []
         for c in ps.spec.get("containers") if isinstance(ps.spec.get("containers"), list) else []:
             for p in c.get("ports") if isinstance(c, dict) and isinstance(c.get("ports"), list) else []:
@@ -117,27 +123,45 @@ def _workloads(release: Release) -> list[Endpoint]:
 
 def analyse(release: Release) -> dict:
     """The graph as plain data: nodes, and one edge per (source, destination, port) judged."""
+    from helm_vnp.graph.engine import compute
+    from helm_vnp.graph.engine.explain import End, address, decide
+    from helm_vnp.graph.engine.workloads import Workload, namespace_labels
     from helm_vnp.k8s import netpol
 
     policies = release.network_policies
     workloads = _workloads(release)
     egress_probes, neighbours, outside = _probes(release.namespace, release.policies["networkPolicy"]["dns"]["ports"])
     peers = _entry_probes(release)
+    everyone = workloads + egress_probes + neighbours + [outside] + peers
+    # the engine's population: every pod of the graph that is not on its node's network
+    members: list = []
+    index: dict[str, int] = {}
+    for e in everyone:
+        if isinstance(e.target, netpol.Pod) and not e.host_network and e.id not in index:
+            index[e.id] = len(members)
+            members.append(Workload(e.target.namespace, e.id, "Pod", dict(e.target.labels), dict(e.target.ports)))
+    objects = []
+    for o in release.objects:
+        if o.kind == "NetworkPolicy":
+            meta = o.obj.get("metadata") if isinstance(o.obj.get("metadata"), dict) else {}
+            objects.append({**o.obj, "metadata": {**meta, "namespace": o.namespace}})
+        elif o.kind == "Namespace":
+            objects.append(o.obj)
+    result = compute(members, objects, namespace_labels(objects, {w.namespace for w in members}), release.namespace)
+
+    def end(e: Endpoint) -> End:
+        if e.id in index:
+            return End(e.id, index=index[e.id])
+        return address("10.0.0.1" if e.host_network else e.target)  # a hostNetwork pod: its node's address
+
     edges = []
 
     def judge(src: Endpoint, dst: Endpoint, port: int, proto: str) -> None:
-        s = src.target if not src.host_network else "node"  # hostNetwork pods are never selected
-        d = dst.target if not dst.host_network else "node"
-        ok = True
-        by = []
-        if isinstance(s, netpol.Pod):
-            v = netpol.egress(policies, s, d if d != "node" else "10.0.0.1", port, proto)
-            ok, by = ok and v.allowed, by + [n for n, _ in v.by]
-        if isinstance(d, netpol.Pod):
-            v = netpol.ingress(policies, d, s if s != "node" else "10.0.0.1", port, proto)
-            ok, by = ok and v.allowed, by + [n for n, _ in v.by]
-        edges.append({"from": src.id, "to": dst.id, "port": port, "protocol": proto, "allowed": ok,
-                      "by": sorted(set(by))})
+        answer = decide(result, end(src), end(dst), (port, proto))
+        by = {r.policy.name for side in answer.sides if side.isolated for r, c in side.allowing
+              if port in c.ports[proto]}
+        edges.append({"from": src.id, "to": dst.id, "port": port, "protocol": proto, "allowed": answer.allowed,
+                      "by": sorted(by)})
 
     for src in workloads:
         for dst in workloads:
@@ -150,7 +174,6 @@ def analyse(release: Release) -> dict:
         for src in neighbours + [outside] + peers:
             for port, proto in dst.ports:
                 judge(src, dst, port, proto)
-    nodes = [{"id": e.id, "label": e.label, "probe": e.probe, "hostNetwork": e.host_network}
-             for e in workloads + egress_probes + neighbours + [outside] + peers]
+    nodes = [{"id": e.id, "label": e.label, "probe": e.probe, "hostNetwork": e.host_network} for e in everyone]
     return {"release": release.name, "namespace": release.namespace,
             "policies": sorted(p.name for p in policies), "nodes": nodes, "edges": edges}

@@ -17,6 +17,7 @@ import pytest
 from helm_vnp.base.names import RELEASE_LABEL
 from tests.generate.inputs import make_policies
 from tests.generate.test_networkpolicy import generate
+from tests.netpol.engine_nca import compare_engine
 from tests.netpol.nca import (
     NONE,
     Cluster,
@@ -75,8 +76,11 @@ def cluster_of(objects: list[dict], namespace: str, extra: tuple = (), declared:
 
 
 def assert_agree(cluster: Cluster, tmp_path: Path):
+    """Our lint simulator and the connectivity engine (helm_vnp.graph.engine) each agree with NCA on every pair."""
     result = compare(cluster, tmp_path)
     assert not result.diffs, result.report()
+    engine_diffs = compare_engine(cluster, result.answer)
+    assert not engine_diffs, "engine vs NCA:\n" + "\n".join(engine_diffs)
     assert result.pod_pairs == len(cluster.endpoints) * (len(cluster.endpoints) - 1)
     allowed = sum(1 for c in result.answer.pods.values() if c) + sum(1 for c in result.answer.ranges.values() if c)
     print(f"\n{result.pod_pairs} pod pairs, {result.range_pairs} pod/range pairs, NCA lists {allowed} allowed: agree")
@@ -190,6 +194,8 @@ def test_where_nca_reads_a_policy_differently_exists_in_another_namespace(tmp_pa
         Endpoint("b", "bare", {})
     result = compare(Cluster({"team": {}, "b": {"team": "b"}}, [web, client, bare], [policy]), tmp_path)
     assert result.diffs == ["b/client => team/web: ours all connections | NCA nothing"], result.report()
+    cluster = Cluster({"team": {}, "b": {"team": "b"}}, [web, client, bare], [policy])
+    assert compare_engine(cluster, result.answer) == ["b/client => team/web: engine all connections | NCA nothing"]
     # the same peer with In (the value listed): both agree that b/client gets in
     same = {"matchExpressions": [{"key": "app", "operator": "In", "values": ["c"]}]}
     policy["spec"]["ingress"][0]["from"][0]["podSelector"] = same
@@ -216,6 +222,8 @@ def test_where_nca_reads_a_policy_differently_egress_without_rules(tmp_path):
         "team/web => 0.0.0.0-255.255.255.255: ours all connections | NCA nothing",
         "team/web => ::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff: ours all connections | NCA nothing",
     ], result.report()
+    assert compare_engine(Cluster({"team": {}, "other": {}}, [web, x], [policy]), result.answer) == [
+        d.replace(": ours ", ": engine ") for d in result.diffs]  # the engine reads it as the API server does
     # as the API server stores it (policyTypes defaulted; the empty list omitted: ``egress,omitempty``), both agree
     stored = {**policy, "spec": {"podSelector": policy["spec"]["podSelector"], "ingress": [{}],
                                  "policyTypes": ["Ingress"]}}

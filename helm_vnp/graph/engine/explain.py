@@ -1,0 +1,176 @@
+"""Why a connection is allowed or denied: on each side, which policies select the pod and which rules decide.
+
+``compute`` answers for all pairs at once; a question about one pair ("why can't my pod reach the
+database") is answered here from the same compiled policies, so the answer cannot disagree with the
+connlist: the source's egress side and the destination's ingress side, each either not isolated (no
+policy selects the pod for that direction: everything allowed), or isolated by named policies, with every
+rule whose peers match the other end and the traffic each allows.  The connection is what both allow.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from helm_vnp.graph.engine.addresses import network
+from helm_vnp.graph.engine.compute import Connectivity
+from helm_vnp.graph.engine.conns import ALL, NONE, PROTOCOLS, ConnSet
+from helm_vnp.graph.engine.policies import EGRESS, INGRESS, Rule
+
+
+@dataclass
+class End:
+    """One end of the question: a workload (``index``) or an address (``address``)."""
+    label: str
+    index: int | None = None
+    address: tuple | None = None  # (version, integer)
+
+
+@dataclass
+class Side:
+    direction: str  # "Egress" (of the source) or "Ingress" (of the destination)
+    pod: str
+    isolated: bool
+    selecting: list[str] = field(default_factory=list)  # "ns/name" of every policy selecting it this way
+    allowing: list[tuple[Rule, ConnSet]] = field(default_factory=list)  # (rule, what it allows here)
+    conn: ConnSet = ALL
+
+    def as_json(self) -> dict:
+        return {"direction": self.direction, "pod": self.pod, "isolated": self.isolated,
+                "selectingPolicies": self.selecting,
+                "allowingRules": [{"rule": r.label, "allows": c.as_json(), "text": str(c)} for r, c in self.allowing],
+                "allows": self.conn.as_json(), "text": str(self.conn)}
+
+
+@dataclass
+class Explanation:
+    src: End
+    dst: End
+    sides: list[Side]
+    conn: ConnSet
+    port: tuple | None = None  # (number, protocol) asked about
+
+    @property
+    def allowed(self) -> bool:
+        if self.port is None:
+            return bool(self.conn)
+        number, protocol = self.port
+        return number in self.conn.ports[protocol]
+
+    def as_json(self) -> dict:
+        out = {"src": self.src.label, "dst": self.dst.label, "allowed": self.allowed,
+               "connections": self.conn.as_json(), "text": str(self.conn), "sides": [s.as_json() for s in self.sides]}
+        if self.port:
+            out["port"] = {"port": self.port[0], "protocol": self.port[1]}
+        return out
+
+    def text(self) -> str:
+        what = f" on {self.port[0]}/{self.port[1]}" if self.port else ""
+        verdict = "ALLOWED" if self.allowed else "DENIED"
+        lines = [f"{self.src.label} => {self.dst.label}{what}: {verdict}",
+                 f"  allowed connections: {self.conn if self.conn else 'none'}"]
+        if not self.sides:
+            lines.append("  no workload on either end: NetworkPolicies do not apply")
+        for s in self.sides:
+            who = f"{s.direction.lower()} of {s.pod}"
+            if not s.isolated:
+                lines.append(f"  {who}: not isolated (no NetworkPolicy selects it for {s.direction}): all allowed")
+                continue
+            lines.append(f"  {who}: isolated by {', '.join(s.selecting)}")
+            if not s.allowing:
+                other = self.dst.label if s.direction == EGRESS else self.src.label
+                lines.append(f"    no rule of those policies admits {other}: denied")
+            for rule, conn in s.allowing:
+                lines.append(f"    {rule.label} admits it: {conn if conn else 'no port applies to this destination'}")
+            if self.port and s.conn and not self._side_allows(s):
+                lines.append(f"    none of that includes {self.port[0]}/{self.port[1]}")
+        return "\n".join(lines) + "\n"
+
+    def _side_allows(self, s: Side) -> bool:
+        return self.port[0] in s.conn.ports[self.port[1]]
+
+
+class NotFound(ValueError):
+    pass
+
+
+def resolve(result: Connectivity, text: str) -> End:
+    """A workload (``ns/name[Kind]``, ``ns/name``, ``name``: exactly one must match) or an IP address."""
+    text = text.strip()
+    try:
+        addr = ipaddress.ip_address(text)
+        return End(text, address=(addr.version, int(addr)))
+    except ValueError:
+        pass
+    if network(text) is not None and "/" in text:
+        raise NotFound(f"{text!r} is a network; give one address of it")
+    found = [i for i, w in enumerate(result.workloads)
+             if text in (w.key, f"{w.namespace}/{w.name}", w.name, f"{w.name}[{w.kind}]")]
+    if len(found) == 1:
+        return End(result.workloads[found[0]].key, index=found[0])
+    if not found:
+        names = ", ".join(w.key for w in result.workloads[:20]) or "none"
+        raise NotFound(f"no workload or address {text!r} (workloads: {names})")
+    raise NotFound(f"{text!r} names {len(found)} workloads ({', '.join(result.workloads[i].key for i in found)}): "
+                   "give ns/name[Kind]")
+
+
+def _peer_matches(rule: Rule, peer: End) -> bool:
+    if peer.index is not None:
+        return bool((rule.pods >> peer.index) & 1)
+    version, value = peer.address
+    return value in (rule.addrs.v4 if version == 4 else rule.addrs.v6)
+
+
+def _side(result: Connectivity, direction: str, pod: End, peer: End, dst: End) -> Side:
+    w = result.workloads[pod.index]
+    dst_ports = result.workloads[dst.index].ports if dst.index is not None else None
+    side = Side(direction, w.key, False)
+    for p in result.policies:
+        if direction not in p.types or not (p.subject >> pod.index) & 1:
+            continue
+        side.isolated = True
+        side.selecting.append(f"{p.namespace}/{p.name}")
+        for rule in (p.egress if direction == EGRESS else p.ingress):
+            if _peer_matches(rule, peer):
+                side.allowing.append((rule, rule.conn(dst_ports)))
+    if side.isolated:
+        conn = NONE
+        for _, c in side.allowing:
+            conn = conn | c
+        side.conn = conn
+    return side
+
+
+def explain(result: Connectivity, src: str, dst: str, port: str | None = None) -> Explanation:
+    a, b = resolve(result, src), resolve(result, dst)
+    asked = None
+    if port:
+        number, _, protocol = port.partition("/")
+        protocol = (protocol or "TCP").upper()
+        if not number.isdigit() or not 1 <= int(number) <= 65535 or protocol not in PROTOCOLS:
+            raise NotFound(f"--port {port!r}: expected PORT[/PROTOCOL], a port 1-65535 and TCP, UDP or SCTP")
+        asked = (int(number), protocol)
+    if a.index is None and b.index is None:
+        raise NotFound("one end must be a workload: NetworkPolicies do not police traffic between two addresses")
+    if a.index is not None and a.index == b.index:
+        raise NotFound("source and destination are the same workload (traffic within a pod is not policed)")
+    return decide(result, a, b, asked)
+
+
+def decide(result: Connectivity, a: End, b: End, asked: tuple | None = None) -> Explanation:
+    """The explanation for two resolved ends (``asked``: (port, protocol) or None)."""
+    sides = []
+    if a.index is not None:
+        sides.append(_side(result, EGRESS, a, b, b))
+    if b.index is not None:
+        sides.append(_side(result, INGRESS, b, a, b))
+    conn = ALL
+    for s in sides:
+        conn = conn & s.conn
+    return Explanation(a, b, sides, conn, asked)
+
+
+def address(text: str) -> End:
+    """An address end (``text`` must be an IP address)."""
+    addr = ipaddress.ip_address(text)
+    return End(text, address=(addr.version, int(addr)))
