@@ -76,6 +76,11 @@ REFUSED = {
                                   "    spec:\n      containers: [{name: x, image: y}]\n", "duplicate key"),
     # go-yaml v2 lets a merged key overwrite the one written before it: the label's place is not certain
     "merge-brings-template": (BASE + "  <<: {template: {metadata: {labels: {app: x}}}}\n", "merge key"),
+    # found by make fuzz: a tagged, anchored pod metadata that an alias repeats elsewhere; labelling it would
+    # label the other place too
+    "tagged-anchored-metadata-aliased": ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: s\nspec:\n"
+                                         "  template:\n    metadata:\n     !la&lls: &l\n        app: s\n"
+                                         "    spec: {}\n  selbels: *l\n", "change more than"),
 }
 
 

@@ -68,7 +68,7 @@ def _misplaced(doc: Document, out: Document, release: str, declared: tuple):
     """``verify.misplaced`` of the labelled ``out``; a document that does not decode is reported on
     the chart's own bytes (its lines, not the labelled ones)."""
     try:
-        return misplaced(out, release, declared)
+        return misplaced(out, release, declared, before=doc)
     except VnpError:
         if out is not doc:
             decoded(doc)  # the chart's own error, located in the chart's lines

@@ -11,6 +11,9 @@ or None.
 """
 from __future__ import annotations
 
+import copy
+import json
+
 from helm_vnp.base.errors import Problem
 from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.k8s.pod_creators import creator_for, find_sources
@@ -29,8 +32,10 @@ def decoded(doc: Document):
     return doc.obj if obj is NEEDS_LOADER else obj
 
 
-def misplaced(doc: Document, release: str, declared: tuple = ()) -> Problem | None:
-    """What keeps the release label of ``doc`` (labelled) from reaching its pods, or None."""
+def misplaced(doc: Document, release: str, declared: tuple = (), before: Document | None = None) -> Problem | None:
+    """What keeps the release label of ``doc`` (labelled) from reaching its pods, or None.  With ``before``
+    (the chart's document), the label must also be the only change Kubernetes sees: an edit that reaches
+    further (into an anchored mapping an alias elsewhere repeats) is refused."""
     obj = decoded(doc)
     if not isinstance(obj, dict):
         return _problem(doc, "it does not decode as an object")
@@ -53,8 +58,49 @@ def misplaced(doc: Document, release: str, declared: tuple = ()) -> Problem | No
             dotted = ".".join(str(p) for p in where) + ".labels"
             return _problem(doc, f"after labelling, {dotted} as Kubernetes decodes it does not carry "
                                  f"{RELEASE_LABEL}={release}")
+    if before is not None and before is not doc:
+        prior = decoded(before)
+        if _unlabelled(obj, prior, [w for w, _ in places]) != prior:
+            return _problem(doc, "the label would change more than the pod template's labels (a YAML anchor "
+                                 "shared with another place?)")
     doc.adopt_metadata(_metadata(obj))
     return None
+
+
+def _unshared(value):
+    """A copy of decoded data in which no two places share an object (as JSON, which is what the API
+    server gets: an alias is two copies there)."""
+    try:
+        return json.loads(json.dumps(value))
+    except (RecursionError, ValueError, TypeError):  # too deep to compare: not proven, so refused
+        return _ABSENT
+
+
+def _unlabelled(after, before, places: list):
+    """``after`` with vnp's label taken back out of each place, and the ``labels``/``metadata`` mappings the
+    labeller created removed (or put back to what ``before`` had there): equal to ``before`` exactly
+    when the label was the only change."""
+    out = _unshared(after)  # a deep copy would keep an alias's two places one object
+    for where in places if out is not _ABSENT else ():
+        for depth in range(len(where), len(where) - 2, -1):  # the labels, then the metadata holding them
+            key = "labels" if depth == len(where) else where[-1]
+            parent = _at(out, where if depth == len(where) else where[:-1])
+            was = _at(before, where if depth == len(where) else where[:-1])
+            if not isinstance(parent, dict) or not isinstance(parent.get(key), dict):
+                break
+            if key == "labels":
+                prior = was.get("labels") if isinstance(was, dict) else None
+                if isinstance(prior, dict) and RELEASE_LABEL in prior:
+                    parent["labels"][RELEASE_LABEL] = prior[RELEASE_LABEL]
+                else:
+                    parent["labels"].pop(RELEASE_LABEL, None)
+            if parent[key]:
+                break
+            if isinstance(was, dict) and key in was:
+                parent[key] = copy.deepcopy(was[key])
+            else:
+                del parent[key]
+    return out
 
 
 _ABSENT = object()
