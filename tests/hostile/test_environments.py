@@ -61,7 +61,7 @@ def test_no_home_and_a_uid_without_a_passwd_entry(files):
     off (no home to put it in), everything else works."""
     base = ["setpriv", "--reuid", "54321", "--regid", "54321", "--clear-groups"]
     os.chmod(files, 0o755)
-    for path in (BIN / "python", BIN / "vnp-postrender", files):
+    for path in (BIN / "python", BIN / "vnp-postrender"):
         if subprocess.run(base + ["test", "-r", str(path)], env={"PATH": "/usr/bin:/bin"}).returncode:
             pytest.skip(f"another UID cannot read {path} (a parent directory is private, e.g. mktemp -d's 0700): "
                         "the checkout must be readable by other users for this test")
