@@ -24,19 +24,24 @@ from helm_vnp.stream.document import Document, str_map
 
 def decoded(doc: Document):
     """``doc`` as Kubernetes decodes it (VnpError, located, when it is not YAML)."""
+    return _decoded(doc)[0]
+
+
+def _decoded(doc: Document):
+    """(``doc`` decoded, whether that took the full loader: anchors and aliases, which can share a node)."""
     try:
         text = doc.raw.decode("utf-8")
     except UnicodeDecodeError:
-        return doc.obj  # raises the loader's located message
+        return doc.obj, True  # raises the loader's located message
     obj = decode(text, doc.source, doc.line)
-    return doc.obj if obj is NEEDS_LOADER else obj
+    return (doc.obj, True) if obj is NEEDS_LOADER else (obj, False)
 
 
 def misplaced(doc: Document, release: str, declared: tuple = (), before: Document | None = None) -> Problem | None:
     """What keeps the release label of ``doc`` (labelled) from reaching its pods, or None.  With ``before``
     (the chart's document), the label must also be the only change Kubernetes sees: an edit that reaches
     further (into an anchored mapping an alias elsewhere repeats) is refused."""
-    obj = decoded(doc)
+    obj, shared = _decoded(doc)
     if not isinstance(obj, dict):
         return _problem(doc, "it does not decode as an object")
     head = (obj.get("apiVersion"), obj.get("kind"))
@@ -58,7 +63,7 @@ def misplaced(doc: Document, release: str, declared: tuple = (), before: Documen
             dotted = ".".join(str(p) for p in where) + ".labels"
             return _problem(doc, f"after labelling, {dotted} as Kubernetes decodes it does not carry "
                                  f"{RELEASE_LABEL}={release}")
-    if before is not None and before is not doc:
+    if shared and before is not None and before is not doc:  # only an alias repeats an edit elsewhere
         prior = decoded(before)
         if _unlabelled(obj, prior, [w for w, _ in places]) != prior:
             return _problem(doc, "the label would change more than the pod template's labels (a YAML anchor "
@@ -134,7 +139,8 @@ def _show(v) -> str:
 
 
 def _problem(doc: Document, why: str) -> Problem:
-    return Problem(f"{doc.describe()}: {why}; vnp refuses to pass a workload whose pods it cannot isolate",
+    head = " ".join(x for x in (doc.kind, doc.name) if x) or "document"  # error_in adds the template
+    return Problem(f"{head}: {why}; vnp refuses to pass a workload whose pods it cannot isolate",
                    file=doc.source, line=doc.object_line,
                    hint="write the workload in plain block YAML (no duplicate keys, no multi-line quoted "
                         "scalars around its pod template)")
