@@ -151,7 +151,7 @@ def properties(examples: int) -> int:
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/oracle",
                            "-k", "property", "--hypothesis-show-statistics"], capture_output=True, text=True,
                           errors="replace", cwd=REPO, env=env)
-    runs = sum(int(n) for n in re.findall(r"(\d+) passing examples", proc.stdout))
+    runs = sum(int(n) for n in re.findall(r"(\d+) passing", proc.stdout))  # hypothesis: "- N passing, 0 failing"
     failed = re.findall(r"^FAILED (\S+)", proc.stdout, re.M)
     print(f"[properties] examples: {runs} passing (of up to {examples} per property), failing properties: "
           f"{len(failed)}")
