@@ -94,7 +94,11 @@ def _build(parser):
                 container[top[1]] = value
                 top[1] = _NO_KEY
         elif name in ("MappingStartEvent", "SequenceStartEvent"):
-            if ev.anchor is not None or ev.tag not in (None, _MAP if name[0] == "M" else _SEQ):
+            if ev.anchor is not None:
+                raise _Loader
+            # go-yaml v2 reads a collection the same whatever its tag (``!!map``, ``!custom``); ``!!seq`` on a
+            # mapping and the like are errors there: the loader reports them
+            if (ev.tag or "").startswith(_STANDARD) and ev.tag != (_MAP if name[0] == "M" else _SEQ):
                 raise _Loader
             new: dict | list = {} if name == "MappingStartEvent" else []
             merging = None
@@ -132,6 +136,7 @@ def _build(parser):
 
 _MERGE = object()
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_STANDARD = "tag:yaml.org,2002:"
 
 
 def _scalar(ev):

@@ -55,7 +55,7 @@ def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | No
         if _anchored(text, child, pos):
             raise fail(f"'{name}' carries a YAML anchor or alias", child)
         node = child
-        if isinstance(node, ScalarNode) and depth >= create_from and node.value in ("", "~", "null", "Null", "NULL"):
+        if isinstance(node, ScalarNode) and depth >= create_from and _null(node):
             flow = _flow(rest[1:], entry)
             return [_replace(node, pos, " " + flow if node.start_mark.index == node.end_mark.index else flow)]
     if not isinstance(node, MappingNode):
@@ -67,7 +67,7 @@ def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | No
     if isinstance(labels, ScalarNode):
         if _anchored(text, labels, pos):  # replacing it would drop the anchor its aliases need
             raise fail("the labels carry a YAML anchor or alias", labels)
-        if labels.tag.endswith(":null") or labels.value in ("", "~", "null", "Null", "NULL"):
+        if _null(labels):
             empty = labels.start_mark.index == labels.end_mark.index
             return [_replace(labels, pos, (" {" if empty else "{") + entry + "}")]
         raise fail("the pod template's labels are not a mapping", labels)
@@ -100,6 +100,12 @@ class _Positions:
 
     def line_start(self, index: int) -> int:
         return self.text.rfind("\n", 0, index) + 1
+
+
+def _null(node) -> bool:
+    """A plain null (nothing, ``~``, ``null``): the labeller may put a mapping there.  A quoted ``''`` is a
+    string, which the API server refuses as labels; replacing it would make a refused object valid."""
+    return not getattr(node, "style", None) and node.value in ("", "~", "null", "Null", "NULL")
 
 
 def _get(mapping, name: str):
