@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from helm_vnp.base import goyaml
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.base.yamlload import MAX_EXPANDED_NODES
 
 NEEDS_LOADER = object()  # anchors, aliases or tags: use the full loader
 
@@ -43,12 +44,13 @@ def _parser(text: str, pure: bool = False):
     return type("PureParser", (), {"get_event": staticmethod(lambda: next(events, None))})()
 
 
-def decode(text: str, file: str = "", line: int = 1):
+def decode(text: str, file: str = "", line: int = 1, aliases: bool = False):
     """The first document of ``text`` as plain data, or NEEDS_LOADER.  Raises VnpError when
-    the text is not YAML (the message names file and line, never the text)."""
+    the text is not YAML (the message names file and line, never the text).  ``aliases``: read anchors
+    and aliases too (an alias shares its anchor's object), where a caller only reads the result."""
     for pure in (False, True):  # libyaml first (fast); what it refuses, the pure parser reads again
         try:
-            return _build(_parser(text, pure))
+            return _build(_parser(text, pure), aliases)
         except _Loader:
             return NEEDS_LOADER
         except RecursionError:
@@ -60,73 +62,96 @@ def decode(text: str, file: str = "", line: int = 1):
     raise VnpError(Problem(f"invalid YAML: {error}", file=file, line=line))
 
 
-def _build(parser):
-    """Turn the events into data.  One explicit stack (no recursion per level); an event with an
-    anchor or a tag, or an alias, ends the reading with ``_Loader``.  A ``<<`` merge key is applied
-    as go-yaml v2 applies it: the merged keys overwrite those set before it, keys after it overwrite
-    them, and of a list of mappings the earlier ones win."""
+def _build(parser, aliases: bool = False):
+    """Turn the events into data.  One explicit stack (no recursion per level).  A ``<<`` merge key is
+    applied as go-yaml v2 applies it: the merged keys overwrite those set before it, keys after it
+    overwrite them, and of a list of mappings the earlier ones win.  Anchors and aliases end the reading
+    with ``_Loader`` unless ``aliases``: then an alias is its anchor's value (one object, counted at its
+    full size against the loader's alias-bomb limit; a recursive or undefined one goes to the loader)."""
     root = None
-    stack: list = []  # [container, pending key or _NO_KEY, merging into (a parent dict) or None]
+    stack: list = []  # [container, pending key or _NO_KEY, merging into (a parent dict) or None, anchor, size]
+    anchors: dict = {}  # name -> (value, size); size None while the anchored collection is open
     started = False
+
+    def put(value, size: int, is_collection: bool, plain_text=None):
+        nonlocal root
+        if not stack:
+            root = value
+            return None
+        top = stack[-1]
+        top[4] += size
+        if top[4] > MAX_EXPANDED_NODES:
+            raise _Loader  # the loader refuses the alias bomb with its own message
+        container = top[0]
+        if isinstance(container, list):
+            if top[2] is not None and not isinstance(value, dict):
+                raise _Loader  # a merge of something that is not a mapping: the loader reports it
+            container.append(value)
+        elif top[1] is _NO_KEY:
+            if is_collection:
+                raise _Loader  # a collection as a mapping key: Kubernetes cannot decode it either
+            top[1] = _MERGE if plain_text == "<<" else goyaml.json_key(value)
+        elif top[1] is _MERGE:
+            top[1] = _NO_KEY
+            if isinstance(value, dict):
+                return container  # merged at its end (a mapping written here) or now (an alias)
+            if isinstance(value, list) and not plain_text:
+                return container
+            raise _Loader  # ``<<: scalar``: go-yaml refuses it; the loader says so
+        else:
+            container[top[1]] = value
+            top[1] = _NO_KEY
+        return None
+
+    def merge(into, done) -> None:
+        for part in reversed(done) if isinstance(done, list) else (done,):
+            if not isinstance(part, dict):
+                raise _Loader
+            into.update(part)
+
     while True:
         ev = parser.get_event()
         if ev is None:
             break
         name = type(ev).__name__
         if name == "ScalarEvent":
-            if ev.anchor is not None:
+            if ev.anchor is not None and not aliases:
                 raise _Loader
             value = _scalar(ev)
-            if not stack:
-                root = value
-                continue
-            top = stack[-1]
-            container = top[0]
-            if isinstance(container, list):
-                if top[2] is not None:
-                    raise _Loader  # a merge of something that is not a mapping: the loader reports it
-                container.append(value)
-            elif top[1] is _NO_KEY:
-                top[1] = _MERGE if not ev.style and ev.value == "<<" else goyaml.json_key(value)
-            elif top[1] is _MERGE:
-                raise _Loader  # ``<<: scalar``: go-yaml refuses it; the loader says so
-            else:
-                container[top[1]] = value
-                top[1] = _NO_KEY
-        elif name in ("MappingStartEvent", "SequenceStartEvent"):
             if ev.anchor is not None:
+                anchors[ev.anchor] = (value, 1)
+            put(value, 1, False, None if ev.style else ev.value)
+        elif name in ("MappingStartEvent", "SequenceStartEvent"):
+            if ev.anchor is not None and not aliases:
                 raise _Loader
             # go-yaml v2 reads a collection the same whatever its tag (``!!map``, ``!custom``); ``!!seq`` on a
             # mapping and the like are errors there: the loader reports them
             if (ev.tag or "").startswith(_STANDARD) and ev.tag != (_MAP if name[0] == "M" else _SEQ):
                 raise _Loader
             new: dict | list = {} if name == "MappingStartEvent" else []
-            merging = None
-            if stack:
-                top = stack[-1]
-                container = top[0]
-                if isinstance(container, list):
-                    if top[2] is not None and isinstance(new, list):
-                        raise _Loader
-                    container.append(new)
-                elif top[1] is _NO_KEY:
-                    raise _Loader  # a collection as a mapping key: Kubernetes cannot decode it either
-                elif top[1] is _MERGE:
-                    merging = container
-                    top[1] = _NO_KEY
-                else:
-                    container[top[1]] = new
-                    top[1] = _NO_KEY
-            else:
-                root = new
-            stack.append([new, _NO_KEY, merging])
+            if stack and stack[-1][2] is not None and isinstance(stack[-1][0], list) and isinstance(new, list):
+                raise _Loader
+            merging = put(new, 0, True)
+            if ev.anchor is not None:
+                anchors[ev.anchor] = (new, None)
+            stack.append([new, _NO_KEY, merging, ev.anchor, 1])
         elif name in ("MappingEndEvent", "SequenceEndEvent"):
-            done, _, merging = stack.pop()
+            done, _, merging, anchor, size = stack.pop()
+            if anchor is not None:
+                anchors[anchor] = (done, size)
+            if stack:
+                stack[-1][4] += size
+                if stack[-1][4] > MAX_EXPANDED_NODES:
+                    raise _Loader
             if merging is not None:
-                for part in reversed(done) if isinstance(done, list) else (done,):
-                    merging.update(part)
+                merge(merging, done)
         elif name == "AliasEvent":
-            raise _Loader
+            if not aliases or ev.anchor not in anchors or anchors[ev.anchor][1] is None:
+                raise _Loader  # undefined or recursive: the loader reports it
+            value, size = anchors[ev.anchor]
+            into = put(value, size, isinstance(value, (dict, list)))
+            if into is not None:
+                merge(into, value)
         elif name == "DocumentStartEvent":
             if started:
                 break  # sigs.k8s.io/yaml reads the first document only

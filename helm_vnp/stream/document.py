@@ -324,7 +324,7 @@ class Document:
             from helm_vnp.stream.decoded import NEEDS_LOADER, decode
             try:
                 text = self.raw.decode("utf-8")
-                value = None if "\x00" in text else decode(text, self.source, self.line)
+                value = None if "\x00" in text else decode(text, self.source, self.line, aliases=True)
             except Exception:
                 value = None
             self._decoded = self.obj_or_none if value is NEEDS_LOADER else value

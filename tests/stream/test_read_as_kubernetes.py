@@ -76,6 +76,12 @@ REFUSED = {
                                   "    spec:\n      containers: [{name: x, image: y}]\n", "duplicate key"),
     # go-yaml v2 lets a merged key overwrite the one written before it: the label's place is not certain
     "merge-brings-template": (BASE + "  <<: {template: {metadata: {labels: {app: x}}}}\n", "merge key"),
+    # found by make fuzz: an anchor together with a duplicate key sent the head to the strict loader, which
+    # refused the duplicate, and vnp read "no object" where Kubernetes reads a Deployment
+    "anchor-and-duplicate-kind": ("apiVersion: apps/v1\nkind: Deployment\nkind: Deployment\nmetadata: {name: w}\n"
+                                  "spec:\n  template:\n    metadata:\n      labels: &l\n        app: w\n"
+                                  "    spec: {containers: [{name: c, image: i}]}\n  selector: {matchLabels: *l}\n",
+                                  "duplicate key"),
     # found by make fuzz: a tagged, anchored pod metadata that an alias repeats elsewhere; labelling it would
     # label the other place too
     "tagged-anchored-metadata-aliased": ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: s\nspec:\n"
