@@ -321,14 +321,23 @@ class Document:
         duplicate keys wins, where ``obj`` refuses them), None when it does not decode.  The head and the
         metadata are read from it when the line scanner cannot vouch for them."""
         if self._decoded is _UNSET:
-            from helm_vnp.stream.decoded import NEEDS_LOADER, decode
             try:
-                text = self.raw.decode("utf-8")
-                value = None if "\x00" in text else decode(text, self.source, self.line, aliases=True)
+                self._decoded = self.kubernetes_view(aliases=True)[0]
             except Exception:
-                value = None
-            self._decoded = self.obj_or_none if value is NEEDS_LOADER else value
+                self._decoded = None
         return self._decoded
+
+    def kubernetes_view(self, aliases: bool):
+        """(the document as Kubernetes decodes it, whether that took the full loader).  ``aliases``: read
+        anchors and aliases with the event decoder too (one shared object per alias); else they go to the
+        loader, which expands them.  Raises VnpError, located, when the document is not YAML."""
+        from helm_vnp.stream.decoded import NEEDS_LOADER, decode
+        try:
+            text = self.raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return self.obj, True  # raises the loader's located message
+        value = self.obj if "\x00" in text else decode(text, self.source, self.line, aliases)  # obj: NUL, located
+        return (self.obj, True) if value is NEEDS_LOADER else (value, False)
 
     @property
     def obj_or_none(self):

@@ -8,6 +8,9 @@ or raises ``VnpError`` (an allowed, clean refusal); any broken guarantee is an
 from __future__ import annotations
 
 import copy
+import re
+
+import pytest
 
 from helm_vnp.base.errors import VnpError
 from helm_vnp.base.names import RELEASE_LABEL
@@ -126,3 +129,17 @@ def _assert_already_labelled(doc, release: str, i: int) -> None:
     labels = meta.get("labels") if isinstance(meta, dict) else None
     assert isinstance(labels, dict) and labels.get(RELEASE_LABEL) == release, \
         f"workload document {i} ({doc.kind}) left unlabelled"
+
+_NOT_A_MARKER = re.compile(rb"^---[^ \t\r\n]", re.M)
+
+
+def split_or_refused(data: bytes, source: str):
+    """``split(data)``, or None when it refused, rightly, a '---' line that is not a marker (Kubernetes reads
+    a separator there, YAML text): the refusal names the first such line."""
+    bad = _NOT_A_MARKER.search(data)
+    if bad is None:
+        return split(data, source)
+    with pytest.raises(VnpError) as exc:
+        split(data, source)
+    assert exc.value.problems[0].line == data.count(b"\n", 0, bad.start()) + 1
+    return None

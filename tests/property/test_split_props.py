@@ -1,34 +1,17 @@
 """The splitter loses nothing: for ANY bytes, the segments concatenate to the input."""
 from __future__ import annotations
 
-import re
-
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helm_vnp.base.errors import VnpError
 from helm_vnp.stream import split
+from tests.property.postrender_oracle import split_or_refused
 
 # pieces that make markers likely: '---' and '...' at line starts, with every follower
 PIECES = st.sampled_from([b"---", b"...", b"\n", b"\r\n", b"\r", b" ", b"\t", b"#", b"a: 1", b"- x", b"-", b".",
                           b"\xef\xbb\xbf", b"\x00", b"\xff", b"--- {}", b"...x", b"---x", b"%YAML 1.2"])
 STREAMS = st.one_of(st.binary(max_size=400), st.lists(PIECES, max_size=60).map(b"".join))
 
-
-_NOT_A_MARKER = re.compile(rb"^---[^ \t\r\n]", re.M)
-
-
-def split_or_refused(data: bytes, source: str):
-    """``split(data)``, or None when it refused, rightly, a '---' line that is not a marker (Kubernetes reads
-    a separator there, YAML text): the refusal names the first such line."""
-    bad = _NOT_A_MARKER.search(data)
-    if bad is None:
-        return split(data, source)
-    with pytest.raises(VnpError) as exc:
-        split(data, source)
-    assert exc.value.problems[0].line == data.count(b"\n", 0, bad.start()) + 1
-    return None
 
 
 @settings(max_examples=1500, deadline=None)

@@ -6,8 +6,6 @@ YAML (see ``yaml_writer``); the expectation comes from the parser alone
 """
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,23 +23,9 @@ from tests.property.postrender_oracle import (
     RELEASE,
     check_post_render,
     parse_raw,
+    split_or_refused,
 )
 from tests.property.yaml_writer import stream
-
-_NOT_A_MARKER = re.compile(rb"^---[^ \t\r\n]", re.M)
-
-
-def split_or_refused(data: bytes, source: str):
-    """``split(data)``, or None when it refused, rightly, a '---' line that is not a marker (Kubernetes reads
-    a separator there, YAML text): the refusal names the first such line."""
-    bad = _NOT_A_MARKER.search(data)
-    if bad is None:
-        return split(data, source)
-    with pytest.raises(VnpError) as exc:
-        split(data, source)
-    assert exc.value.problems[0].line == data.count(b"\n", 0, bad.start()) + 1
-    return None
-
 
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 STREAMS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -18,30 +18,19 @@ from helm_vnp.base.errors import Problem
 from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.k8s.pod_creators import creator_for, find_sources
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
-from helm_vnp.stream.decoded import NEEDS_LOADER, decode
 from helm_vnp.stream.document import Document, str_map
 
 
 def decoded(doc: Document):
     """``doc`` as Kubernetes decodes it (VnpError, located, when it is not YAML)."""
-    return _decoded(doc)[0]
-
-
-def _decoded(doc: Document):
-    """(``doc`` decoded, whether that took the full loader: anchors and aliases, which can share a node)."""
-    try:
-        text = doc.raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return doc.obj, True  # raises the loader's located message
-    obj = decode(text, doc.source, doc.line)
-    return (doc.obj, True) if obj is NEEDS_LOADER else (obj, False)
+    return doc.kubernetes_view(aliases=False)[0]
 
 
 def misplaced(doc: Document, release: str, declared: tuple = (), before: Document | None = None) -> Problem | None:
     """What keeps the release label of ``doc`` (labelled) from reaching its pods, or None.  With ``before``
     (the chart's document), the label must also be the only change Kubernetes sees: an edit that reaches
     further (into an anchored mapping an alias elsewhere repeats) is refused."""
-    obj, shared = _decoded(doc)
+    obj, shared = doc.kubernetes_view(aliases=False)
     if not isinstance(obj, dict):
         return _problem(doc, "it does not decode as an object")
     head = (obj.get("apiVersion"), obj.get("kind"))
