@@ -167,7 +167,8 @@ _STANDARD = "tag:yaml.org,2002:"
 def _scalar(ev):
     """A scalar event's value: plain ones resolved by go-yaml v2's rules, quoted and block ones strings,
     ``!!str`` a string, ``!!bool``/``!!int``/``!!float``/``!!null`` the plain reading when it has that
-    type (else the loader reports the mismatch); any other tag goes to the loader."""
+    type (else the loader reports the mismatch); a custom tag (``!foo``) the text, as go-yaml v2 gives it; any
+    other standard tag goes to the loader."""
     tag = ev.tag
     if tag is None or tag == "!":
         return ev.value if ev.style or tag == "!" else goyaml.resolve(ev.value)[1]
@@ -177,5 +178,7 @@ def _scalar(ev):
         found, value = goyaml.resolve(ev.value)
         if found == tag or (tag == goyaml.FLOAT and found == goyaml.INT):
             return float(value) if tag == goyaml.FLOAT else value
+    if not tag.startswith(_STANDARD):
+        return ev.value  # go-yaml v2 does not resolve a tag it does not know: the scalar's text, a string
     raise _Loader
 _NO_KEY = object()

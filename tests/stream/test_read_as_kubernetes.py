@@ -82,6 +82,10 @@ REFUSED = {
                                   "spec:\n  template:\n    metadata:\n      labels: &l\n        app: w\n"
                                   "    spec: {containers: [{name: c, image: i}]}\n  selector: {matchLabels: *l}\n",
                                   "duplicate key"),
+    # found by make fuzz: a custom tag on a scalar (``!t``) beside a duplicate key sent the head to the strict
+    # loader the same way; go-yaml v2 reads such a scalar as its text
+    "custom-tag-and-duplicate-kind": ("apiVersion: v1\nkind: Pod\nkind: Pod\nmetadata: {name: !t web}\n"
+                                      "spec: {containers: [{name: c, image: i}]}\n", "duplicate key"),
     # found by make fuzz: a tagged, anchored pod metadata that an alias repeats elsewhere; labelling it would
     # label the other place too
     "tagged-anchored-metadata-aliased": ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: s\nspec:\n"
