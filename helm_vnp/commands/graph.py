@@ -24,23 +24,35 @@ RenderedOpt = typer.Option(
     None, "--rendered", help="use rendered manifests instead of a chart: file, directory or '-' (repeatable)")
 
 
-def _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered):
-    """The Release to analyse, or VnpError (config errors, unreadable documents, neither or both inputs)."""
+NoGeneratedOpt = typer.Option(False, "--no-generated",
+                              help="leave vnp's generated objects out: what the chart's own policies do")
+
+
+def _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered, whole=True):
+    """The releases (and the rest of the cluster) to analyse, or VnpError (config errors, unreadable
+    documents, neither or both inputs).  ``whole`` False: one release, as lint reads it (a stream of several
+    is refused unless ``--release`` picks one)."""
     from helm_vnp.base.errors import Problem, VnpError
-    from helm_vnp.release.load import LoadOptions, load_release
+    from helm_vnp.release.load import LoadOptions, Scene, load_release, load_scene
 
     rendered = rendered or []
     if (chart is None) == (not rendered):
         raise VnpError(Problem("give a CHART or --rendered PATH (one of them)"))
     values_in = read_stdin(values_input(values, sets, set_strings, set_jsons, vnp_values), rendered)
     opts = LoadOptions(chart=chart, rendered=rendered, values=values_in, namespace=namespace, release=release)
-    loaded = load_release(opts)
-    if loaded.config_errors:  # a graph of the defaults would show connectivity no install with this config has
-        raise VnpError(loaded.config_errors)
-    if loaded.invalid:  # documents nobody can read: Helm and the post-renderer refuse the stream
+    scene = load_scene(opts) if whole else Scene([load_release(opts)])
+    first = scene.releases[0]
+    if first.config_errors:  # a graph of the defaults would show connectivity no install with this config has
+        raise VnpError(first.config_errors)
+    refused = [bad for bad in first.invalid if not (whole and bad.listed)]
+    if refused:  # documents nobody can read: Helm and the post-renderer refuse the stream
         raise VnpError([Problem(bad.message, file=bad.source.file or None, line=bad.source.line or None)
-                        for bad in loaded.invalid])
-    return loaded
+                        for bad in refused])
+    for bad in first.invalid:  # a list of workloads (a cluster's export): its items are read as objects
+        where = f"{bad.source.file}:{bad.source.line}: " if bad.source.file else ""
+        sys.stderr.write(f"warning: {where}{bad.message}; its items are analysed as objects (`kubectl get -o yaml` "
+                         "prints lists), but the post-renderer refuses such a list in a release\n")
+    return scene
 
 
 def graph(
@@ -53,6 +65,7 @@ def graph(
     namespace: Optional[str] = NamespaceOpt,
     release: Optional[str] = ReleaseOpt,
     rendered: Optional[List[str]] = RenderedOpt,
+    no_generated: bool = NoGeneratedOpt,
     fmt: str = typer.Option("text", "--format", help="text, json, dot (Graphviz), mermaid; connlist, csv, md "
                                                      "(every allowed workload pair and address range, exact)"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file (atomically)"),
@@ -74,15 +87,19 @@ def graph(
         if fmt not in formats:
             raise VnpError(Problem(f"unknown format {fmt!r} (expected {', '.join(formats)})", path="--format",
                                    expected=", ".join(formats)))
-        loaded = _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered)
+        if no_generated and fmt not in ENGINE_RENDERERS:
+            raise VnpError(Problem(f"--no-generated needs an exact format ({', '.join(ENGINE_RENDERERS)}): "
+                                   f"--format {fmt} judges the release as installed", path="--no-generated"))
+        scene = _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered,
+                       whole=fmt in ENGINE_RENDERERS)
         if fmt in ENGINE_RENDERERS:  # the connectivity engine: every pair, exact (helm_vnp.graph.engine)
-            from helm_vnp.graph.engine import of_release
-            result = of_release(loaded)
+            from helm_vnp.graph.engine import of_scene
+            result = of_scene(scene.releases, scene.context, generated=not no_generated)
             for warning in result.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
             write_output(ENGINE_RENDERERS[fmt](result), output)
-        else:
-            write_output(RENDERERS[fmt](analyse(loaded)), output)
+        else:  # one release against probes for the rest of the world
+            write_output(RENDERERS[fmt](analyse(scene.releases[0])), output)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")
         raise typer.Exit(2)
@@ -101,6 +118,7 @@ def explain(
     namespace: Optional[str] = NamespaceOpt,
     release: Optional[str] = ReleaseOpt,
     rendered: Optional[List[str]] = RenderedOpt,
+    no_generated: bool = NoGeneratedOpt,
     fmt: str = typer.Option("text", "--format", help="text or json"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file (atomically)"),
 ) -> None:
@@ -109,7 +127,7 @@ def explain(
     import json
 
     from helm_vnp.base.errors import Problem, VnpError
-    from helm_vnp.graph.engine import of_release
+    from helm_vnp.graph.engine import of_scene
     from helm_vnp.graph.engine.explain import NotFound
     from helm_vnp.graph.engine.explain import explain as explain_pair
 
@@ -117,8 +135,8 @@ def explain(
         if fmt not in ("text", "json"):
             raise VnpError(Problem(f"unknown format {fmt!r} (expected text, json)", path="--format",
                                    expected="text, json"))
-        loaded = _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered)
-        result = of_release(loaded)
+        scene = _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered)
+        result = of_scene(scene.releases, scene.context, generated=not no_generated)
         try:
             answer = explain_pair(result, src, dst, port)
         except NotFound as exc:

@@ -109,7 +109,8 @@ def _add(doc: Document, out: Objects) -> None:
         try:
             refuse_hidden_workloads(doc)  # what the post-renderer refuses is an error here too...
         except VnpError as exc:
-            out.invalid.append(_broken(doc, exc))
+            bad = _broken(doc, exc)
+            out.invalid.append(Invalid(bad.message, bad.object, bad.source, listed=True))
         _expand_list(doc, obj, out)  # ...and the items are still linted: one run shows everything
         return
     if obj is not None and not isinstance(obj, dict):
@@ -132,10 +133,21 @@ def _expand_list(doc: Document, obj: dict, out: Objects) -> None:
             out.invalid.append(Invalid(f"items[{index}] of the {obj['kind']} is not an object",
                                       ObjectRef(), doc.lint_source))
             continue
+        item = _typed_item(obj, item)
         raw = b"---\n" + dump(item).encode("utf-8")
         item_doc = Document(raw, doc.object_line, doc.source)
         item_doc.lint_source = doc.lint_source
         out.docs.append(item_doc)
+
+
+def _typed_item(listed: dict, item: dict) -> dict:
+    """An item of a typed list as the API server returns it (``PodList``, ``NamespaceList``, ...: items carry
+    no kind or apiVersion) gets the list's: ``kubectl get -o yaml`` prints ``kind: List`` with typed items,
+    a client or ``kubectl get --raw`` prints the typed list."""
+    kind, version = listed.get("kind"), listed.get("apiVersion")
+    if kind == "List" or not isinstance(version, str) or ("kind" in item and "apiVersion" in item):
+        return item
+    return {"apiVersion": version, "kind": kind[:-len("List")], **item}
 
 
 def _broken(doc: Document, exc: VnpError) -> Invalid:

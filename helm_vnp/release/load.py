@@ -43,28 +43,71 @@ class LoadOptions:
 def load_release(opts: LoadOptions, rule_ids: tuple = ()) -> Release:
     """The release as it would be installed; ``rule_ids``: the lint rules there are (disable
     annotations are checked against them).  Raises VnpError for input errors (exit 2)."""
-
-    loaded, config_errors, config_warnings = _load_config(opts)
-    namespace = opts.namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
-    hooks_unseen = False
+    config = _load_config(opts)
     if opts.chart is not None:
-        release = opts.release or DEFAULT_RELEASE
-        from helm_vnp.helm import helm_binary, helm_major
-        hooks_unseen = helm_major(helm_binary()) < 4  # Helm 3 does not post-render hooks: they stay unlabelled
-        inputs = [render_chart(opts.chart, release, namespace, opts.values)]
-    else:
-        inputs = rendered_inputs(opts.rendered, opts.stdin_bytes)
-    objects = read_objects(inputs)
-    docs = objects.docs
-    if opts.chart is None:
-        docs = one_release(docs, opts.release)  # a stream of several releases: one at a time, or refused
-        release = opts.release or infer_release(docs) or DEFAULT_RELEASE
-        # Helm always sets $HELM_NAMESPACE for a plugin (the context's, usually "default"): a rendered
-        # stream that names its namespace knows better
-        namespace = opts.namespace or generated_namespace(docs, release) or infer_namespace(docs) or namespace
-    return build_release(docs, loaded.policies, release, namespace, hooks_unseen=hooks_unseen,
+        return _chart_release(opts, config, rule_ids)
+    objects = read_objects(rendered_inputs(opts.rendered, opts.stdin_bytes))
+    docs = one_release(objects.docs, opts.release)  # a stream of several releases: one at a time, or refused
+    return _rendered_release(docs, opts.release or infer_release(docs) or DEFAULT_RELEASE, opts, config,
+                             objects.invalid, rule_ids)
+
+
+def _chart_release(opts: LoadOptions, config, rule_ids: tuple) -> Release:
+    from helm_vnp.helm import helm_binary, helm_major
+    release = opts.release or DEFAULT_RELEASE
+    namespace = opts.namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
+    hooks_unseen = helm_major(helm_binary()) < 4  # Helm 3 does not post-render hooks: they stay unlabelled
+    objects = read_objects([render_chart(opts.chart, release, namespace, opts.values)])
+    loaded, config_errors, config_warnings = config
+    return build_release(objects.docs, loaded.policies, release, namespace, hooks_unseen=hooks_unseen,
                          origins=loaded.origins, invalid=objects.invalid, config_errors=config_errors,
                          config_warnings=config_warnings, rule_ids=tuple(rule_ids))
+
+
+def _rendered_release(docs: list, release: str, opts: LoadOptions, config, invalid: list, rule_ids: tuple) -> Release:
+    # Helm always sets $HELM_NAMESPACE for a plugin (the context's, usually "default"): a rendered
+    # stream that names its namespace knows better
+    namespace = (opts.namespace or generated_namespace(docs, release) or infer_namespace(docs)
+                 or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE)
+    loaded, config_errors, config_warnings = config
+    return build_release(docs, loaded.policies, release, namespace, origins=loaded.origins, invalid=invalid,
+                         config_errors=config_errors, config_warnings=config_warnings, rule_ids=tuple(rule_ids))
+
+
+@dataclass
+class Scene:
+    """What graph, explain and diff analyse: the releases (each post-rendered with the config, as installed)
+    and the objects that stand for the rest of the cluster (``context``: kept as they are, nothing
+    generated for them; None when there are none)."""
+    releases: list[Release]
+    context: Release | None = None
+
+
+def load_scene(opts: LoadOptions, rule_ids: tuple = ()) -> Scene:
+    """Like ``load_release``, but a rendered input holding several releases is read whole: every release
+    (or the one ``--release`` names) is post-rendered on its own with the config, and the objects of no
+    analysed release (other teams' workloads, Namespaces, the ingress controller) are its context."""
+    from helm_vnp.release.attribution import owner
+    config = _load_config(opts)
+    if opts.chart is not None:
+        return Scene([_chart_release(opts, config, rule_ids)])
+    objects = read_objects(rendered_inputs(opts.rendered, opts.stdin_bytes))
+    owners = {id(d): owner(d) for d in objects.docs}
+    names = sorted({n for n in owners.values() if n is not None})
+    if len(names) <= 1:  # one release (or none told apart): the whole stream, as load_release reads it
+        name = opts.release or infer_release(objects.docs) or DEFAULT_RELEASE
+        return Scene([_rendered_release(objects.docs, name, opts, config, objects.invalid, rule_ids)])
+    if opts.release is not None and opts.release not in names:
+        from helm_vnp.base.errors import Problem
+        raise VnpError(Problem(f"no object of the rendered input belongs to release {opts.release!r} "
+                               f"(it holds {', '.join(map(repr, names)) or 'no labelled release'})",
+                               path="--release", expected=", ".join(names) or None))
+    chosen = [opts.release] if opts.release is not None else names
+    releases = [_rendered_release([d for d in objects.docs if owners[id(d)] == name], name, opts, config,
+                                  objects.invalid if i == 0 else [], rule_ids) for i, name in enumerate(chosen)]
+    rest = [d for d in objects.docs if owners[id(d)] not in chosen]
+    context = Release("", opts.namespace or DEFAULT_NAMESPACE, config[0].policies, rest) if rest else None
+    return Scene(releases, context)
 
 
 def generated_namespace(docs: list, release: str) -> str | None:

@@ -52,6 +52,7 @@ class Invalid:
     message: str
     object: ObjectRef
     source: Source
+    listed: bool = False  # a list holding workloads: refused by the post-renderer, its items still read
 
 
 @dataclass

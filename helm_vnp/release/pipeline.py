@@ -375,27 +375,75 @@ _WORKLOAD_KIND = re.compile(
     % b"|".join(k.encode() for k in POD_METADATA_PATH), re.M)
 
 
+# a column-0 line the list check can read without the parser: a plain key other than an items-like one, a
+# sequence item, a comment; any other column-0 line (quoted or flow keys, ``?``, anchors, tags) sends it there
+_PLAIN_TOP_LINE = re.compile(rb"[A-Za-z0-9_./-]+[ \t]*:(?:[ \t]|$)|-(?:[ \t]|$)|#")
+_COLUMN0 = re.compile(rb"^[^ \t\r\n][^\n]*", re.M)
+
+
+def _may_be_list(doc: Document) -> bool:
+    """Whether ``doc`` may hold an items list Kubernetes' decoder reads: Helm's client decodes any object with
+    a top-level ``items`` key (matched as Go's encoding/json matches field names: ignoring case, and ``ſ`` as
+    ``s``) as a list and installs its items one by one, whatever its kind.  True when a column-0 line is
+    such a key or is not a plain key (the parser decides)."""
+    for m in _COLUMN0.finditer(doc.raw, doc.body_start):
+        line = m.group()
+        if not _PLAIN_TOP_LINE.match(line):
+            return True
+        if line[:1] not in (b"-", b"#") and line.split(b":", 1)[0].strip().lower() == b"items":
+            return True
+    return False
+
+
+def _listed_workload(value, kind: str, version, path: str):
+    """(path, kind) of the first pod-creating item of an items list (nested lists included), or None; an item
+    with neither kind nor apiVersion is of the list's kind without ``List`` (as the decoder reads typed lists
+    such as a PodList)."""
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            continue
+        item_kind, item_version = item.get("kind"), item.get("apiVersion")
+        if not item_kind and not item_version:
+            item_kind = kind[:-4] if isinstance(kind, str) and kind.endswith("List") else kind
+            item_version = version
+        if is_pod_creator(item_version if isinstance(item_version, str) else None,
+                          item_kind if isinstance(item_kind, str) else None):
+            return f"{path}[{i}]", item_kind
+        nested = item.get("items")
+        if isinstance(nested, list):
+            found = _listed_workload(nested, item_kind, item_version, f"{path}[{i}].items")
+            if found:
+                return found
+    return None
+
+
 def refuse_hidden_workloads(doc: Document) -> None:
     """Fail closed on workloads vnp cannot see into.
 
     A document whose kind cannot be read and that names a workload kind must
     parse (an unreadable workload would escape the label; Helm would reject
-    it anyway).  A ``kind: List`` (which Helm flattens) must not hold workloads:
-    their pods would run without the release label.
+    it anyway).  A list (any object with an ``items`` list, which Helm's client
+    flattens: ``kind: List``, a typed ``DeploymentList`` whose items name no kind,
+    or any other kind) must not hold workloads: their pods would run without the
+    release label.
     """
     kind = doc.kind
     try:
         if kind is None and not doc.is_empty and _WORKLOAD_KIND.search(doc.raw):
             doc.obj  # raises a located VnpError if it does not parse
-        elif kind is not None and kind.endswith("List"):
-            items = doc.obj.get("items") if isinstance(doc.obj, dict) else None
-            for i, item in enumerate(items if isinstance(items, list) else ()):
-                if isinstance(item, dict) and is_pod_creator(item.get("apiVersion"), item.get("kind")):
+        elif not doc.is_empty and (kind is not None and kind.endswith("List") or _may_be_list(doc)):
+            obj = doc.obj if kind is not None and kind.endswith("List") else doc.decoded
+            if not isinstance(obj, dict):
+                return
+            for key, value in obj.items():
+                if not (isinstance(key, str) and key.casefold() == "items" and isinstance(value, list)):
+                    continue
+                found = _listed_workload(value, obj.get("kind"), obj.get("apiVersion"), key)
+                if found:
                     raise VnpError(Problem(
-                        f"holds a {item.get('kind')}: vnp cannot label the pods of a workload inside "
-                        "a List (Helm installs its items one by one)", path=f"items[{i}]", file=doc.source,
-                        line=doc.object_line,
-                        hint="render each workload as a document of its own"))
+                        f"holds a {found[1]}: vnp cannot label the pods of a workload inside a list "
+                        f"(Helm installs its items one by one)", path=found[0], file=doc.source,
+                        line=doc.object_line, hint="render each workload as a document of its own"))
     except VnpError as exc:
         raise doc.error_in(exc) from None
 

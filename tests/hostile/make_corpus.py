@@ -394,6 +394,30 @@ def shape_cases() -> list[Case]:
     out.append(Case("list-kind-deploymentlist", "kind: List", data, "error",
                     message="items[0]: DeploymentList: holds a Deployment",
                     where=f"<stdin>:{line_of(data, b'kind: DeploymentList') - 1}"))
+    typed = ("apiVersion: apps/v1\nkind: DeploymentList\nitems:\n  - metadata:\n      name: hidden\n"
+             "    spec:\n      template:\n        spec:\n          containers:\n            - name: c\n"
+             "              image: nginx\n")
+    data = stream(typed, deployment())
+    out.append(Case("list-typed-kindless-items", "kind: List", data, "error",
+                    message="items[0]: DeploymentList: holds a Deployment",
+                    where=f"<stdin>:{line_of(data, b'kind: DeploymentList') - 1}",
+                    note="the decoder gives a typed list's kindless items the list's kind without 'List'"))
+    any_kind = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: carrier\nItems:\n  - apiVersion: v1\n"
+                "    kind: Pod\n    metadata:\n      name: hidden\n    spec:\n      containers:\n"
+                "        - name: c\n          image: nginx\n")
+    data = stream(any_kind, deployment())
+    out.append(Case("list-any-kind-items-key", "kind: List", data, "error",
+                    message="Items[0]: ConfigMap carrier: holds a Pod",
+                    where=f"<stdin>:{line_of(data, b'kind: ConfigMap') - 1}",
+                    note="Helm's client reads any object with an items list (key matched ignoring case) as a list"))
+    nested = ('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: carrier\n"item\\u017f":\n  - apiVersion: v1\n'
+              "    kind: List\n    items:\n      - apiVersion: batch/v1\n        kind: Job\n"
+              "        metadata:\n          name: hidden\n")
+    data = stream(nested, deployment())
+    out.append(Case("list-nested-escaped-key", "kind: List", data, "error",
+                    message="[0].items[0]: ConfigMap carrier: holds a Job",
+                    where=f"<stdin>:{line_of(data, b'kind: ConfigMap') - 1}",
+                    note="an escaped key the line scan cannot read goes to the parser; nested lists are flattened"))
     out.append(Case("list-kind-empty", "kind: List", stream("apiVersion: v1\nkind: List\nitems: []\n")))
     out.append(Case("list-kind-items-null", "kind: List", stream("apiVersion: v1\nkind: List\nitems:\n")))
     out.append(Case("list-kind-broken", "kind: List", stream("apiVersion: v1\nkind: List\nitems: [\n"), "error",

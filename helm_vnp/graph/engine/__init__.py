@@ -9,22 +9,33 @@ format).  ``of_release`` feeds it a ``Release``.  It imports nothing above ``hel
 from __future__ import annotations
 
 from helm_vnp.graph.engine.compute import Connectivity, compute
-from helm_vnp.graph.engine.workloads import Workload, from_release, namespace_labels
+from helm_vnp.graph.engine.workloads import Workload, from_templates, namespace_labels
 
 
-def of_release(release) -> Connectivity:
+def of_release(release, *, generated: bool = True) -> Connectivity:
     """The release's workloads under its NetworkPolicies (the chart's and vnp's), in namespaces labelled by
     the Namespace manifests it holds."""
-    workloads = from_release(release)
+    return of_scene([release], generated=generated)
+
+
+def of_scene(releases, context=None, *, generated: bool = True) -> Connectivity:
+    """Several releases and the objects that stand for the rest of the cluster (``context``, a Release
+    with nothing generated), analysed together; ``generated`` False leaves vnp's objects out (what the
+    chart alone would do)."""
+    parts = [*releases, *([context] if context is not None else [])]
+    workloads = from_templates(ps for r in parts for ps in r.pods)
     objects = []
-    for o in release.objects:
-        obj = o.obj
-        if o.kind == "NetworkPolicy":
-            meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-            obj = {**obj, "metadata": {**meta, "namespace": o.namespace}}
-        objects.append(obj)
-    namespaces = namespace_labels(objects, {w.namespace for w in workloads} | {release.namespace})
-    return compute(workloads, objects, namespaces, release.namespace)
+    for r in parts:
+        for o in r.objects:
+            if o.generated and not generated:
+                continue
+            obj = o.obj
+            if o.kind == "NetworkPolicy":
+                meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+                obj = {**obj, "metadata": {**meta, "namespace": o.namespace}}
+            objects.append(obj)
+    namespaces = namespace_labels(objects, {w.namespace for w in workloads} | {r.namespace for r in releases})
+    return compute(workloads, objects, namespaces, releases[0].namespace)
 
 
-__all__ = ["Connectivity", "Workload", "compute", "of_release"]
+__all__ = ["Connectivity", "Workload", "compute", "of_release", "of_scene"]

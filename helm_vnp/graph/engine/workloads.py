@@ -63,11 +63,72 @@ def namespace_labels(objects: Iterable[dict], names: Iterable[str]) -> dict[str,
 
 
 def from_release(release) -> list[Workload]:
-    """The release's workloads: one per pod template of ``Release.pods`` (a custom kind with several
-    templates gives one per place, named ``name(place)``)."""
-    out = []
-    for ps in release.pods:
+    """The release's workloads (see ``from_templates``)."""
+    return from_templates(release.pods)
+
+
+def _controller(obj: dict) -> tuple[str, str] | None:
+    """(kind, name) of the object's controlling owner (``ownerReferences`` entry with ``controller: true``)."""
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    refs = meta.get("ownerReferences")
+    for ref in refs if isinstance(refs, list) else []:
+        if isinstance(ref, dict) and ref.get("controller") is True and ref.get("kind") and ref.get("name"):
+            return str(ref["kind"]), str(ref["name"])
+    return None
+
+
+def from_templates(templates) -> list[Workload]:
+    """One workload per pod template (``release.model.PodTemplate``): a custom kind with several templates
+    gives one per place, named ``name(place)``.
+
+    Pods exported from a live cluster (``kubectl get pods -o yaml``) are grouped by their controlling owner,
+    as netpol-analyzer groups them: ``ns/owner[OwnerKind]`` (a ReplicaSet, a Job, ...), and the owner
+    objects they stand for (that ReplicaSet, its Deployment) are not counted again from their templates.  A
+    static pod (owned by a Node) or a pod with no controller is its own ``[Pod]`` workload.  Pods of one
+    owner that differ in labels, named ports or host networking (a StatefulSet's pods carry their own
+    ``statefulset.kubernetes.io/pod-name``) are one workload per variant, named ``owner(first pod)``, so no
+    policy result is merged across pods it tells apart.
+    """
+    templates = list(templates)
+    owners = {}  # (namespace, kind, name) -> its controller (kind, name)
+    for ps in templates:
+        ref = _controller(ps.owner.obj)
+        if ref is not None:
+            owners[(ps.owner.namespace, ps.owner.kind, ps.owner.name)] = ref
+    pod_owner = {}  # id(template) -> the owner key a live pod is grouped under
+    represented = set()
+    for ps in templates:
         o = ps.owner
-        name = o.name + (f"({ps.where})" if ps.where else "")
-        out.append(Workload(o.namespace, name, o.kind, dict(ps.labels), named_ports(ps.spec), ps.host_network))
+        if o.kind != "Pod" or ps.where:
+            continue
+        ref = _controller(o.obj)
+        if ref is None or ref[0] == "Node":
+            continue
+        pod_owner[id(ps)] = key = (o.namespace, *ref)
+        while key is not None and key not in represented:
+            represented.add(key)
+            up = owners.get(key)
+            key = (o.namespace, *up) if up is not None else None
+    groups: dict[tuple, list] = {}
+    for ps in templates:
+        o = ps.owner
+        key = pod_owner.get(id(ps))
+        if key is None:
+            if o.kind != "Pod" and (o.namespace, o.kind, o.name) in represented:
+                continue  # its pods are in the input: they stand for it
+            key = (o.namespace, o.kind, o.name + (f"({ps.where})" if ps.where else ""))
+        groups.setdefault(key, []).append(ps)
+    out = []
+    for (namespace, kind, name), members in groups.items():
+        variants: dict[tuple, list] = {}
+        for ps in members:
+            ports = named_ports(ps.spec)
+            signature = (tuple(sorted(ps.labels.items())), tuple(sorted(ports.items())), ps.host_network)
+            variants.setdefault(signature, []).append((ps, ports))
+        for found in variants.values():
+            ps, ports = found[0]
+            shown = name
+            if len(variants) > 1:
+                shown = f"{name}({min(p.owner.name for p, _ in found)})"
+            out.append(Workload(namespace, shown, kind, dict(ps.labels), ports, ps.host_network))
     return out
