@@ -104,14 +104,17 @@ def _add(doc: Document, out: Objects) -> None:
     except VnpError as exc:
         out.invalid.append(_broken(doc, exc))
         return
+    from helm_vnp.release.pipeline import refuse_hidden_workloads
+    try:
+        refuse_hidden_workloads(doc)  # what the post-renderer refuses is an error here too...
+    except VnpError as exc:
+        bad = _broken(doc, exc)
+        out.invalid.append(Invalid(bad.message, bad.object, bad.source, listed=True))
+        if isinstance(obj, dict) and _is_list(obj):
+            _expand_list(doc, obj, out)  # ...and the items are still linted: one run shows everything
+        return
     if isinstance(obj, dict) and _is_list(obj):
-        from helm_vnp.release.pipeline import refuse_hidden_workloads
-        try:
-            refuse_hidden_workloads(doc)  # what the post-renderer refuses is an error here too...
-        except VnpError as exc:
-            bad = _broken(doc, exc)
-            out.invalid.append(Invalid(bad.message, bad.object, bad.source, listed=True))
-        _expand_list(doc, obj, out)  # ...and the items are still linted: one run shows everything
+        _expand_list(doc, obj, out)
         return
     if obj is not None and not isinstance(obj, dict):
         out.invalid.append(Invalid(f"not a Kubernetes object: the document is a "

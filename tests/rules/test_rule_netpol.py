@@ -89,12 +89,39 @@ def test_dns_unreachable_when_no_dns_port_is_configured():
 
 
 def test_chart_policy_widening_ingress():
-    open_np = web_ingress()
-    [f] = run(netpol_chart_widens, deployment() + open_np, NETPOL_ON)
-    assert "admits every source (no `from`) on port 8080 to pods of Deployment web" in f.message
+    """The exact connections a chart policy adds to vnp's isolation, from each kind of peer."""
+    [f] = run(netpol_chart_widens, deployment() + web_ingress(), NETPOL_ON)
+    assert "any pod of another namespace => team/web[Deployment] : TCP 8080" in f.message
+    assert "0.0.0.0-255.255.255.255 => team/web[Deployment] : TCP 8080" in f.message
     all_ns = web_ingress(sources=[{"namespaceSelector": {}}])
-    assert "every pod in every namespace" in run(netpol_chart_widens, deployment() + all_ns, NETPOL_ON)[0].message
+    [f] = run(netpol_chart_widens, deployment() + all_ns, NETPOL_ON)
+    assert "any pod of another namespace => team/web[Deployment] : TCP 8080" in f.message
+    assert "0.0.0.0" not in f.message  # pods only: no address outside the cluster
+    # the forms the old check missed: a tiny except, and every namespace matched by Exists on its name label
+    tiny = web_ingress(sources=[{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.0.0.1/32"]}}])
+    [f] = run(netpol_chart_widens, deployment() + tiny, NETPOL_ON)
+    assert "0.0.0.0-10.0.0.0 => team/web[Deployment] : TCP 8080; 10.0.0.2-255.255.255.255 => " in f.message
+    exists = web_ingress(sources=[{"namespaceSelector": {"matchExpressions": [
+        {"key": "kubernetes.io/metadata.name", "operator": "Exists"}]}}])
+    [f] = run(netpol_chart_widens, deployment() + exists, NETPOL_ON)
+    assert "any pod of another namespace => team/web[Deployment] : TCP 8080" in f.message
+    # a pod of the release namespace outside the release, carrying the label the rule admits
     narrow = web_ingress(sources=[{"podSelector": {"matchLabels": {"app": "lb"}}}])
-    assert run(netpol_chart_widens, deployment() + narrow, NETPOL_ON) == []
-    elsewhere = web_ingress(app="nope")
+    [f] = run(netpol_chart_widens, deployment() + narrow, NETPOL_ON)
+    assert "a pod of team outside the release (app=lb; ingress rule 1) => team/web[Deployment] : TCP 8080" in f.message
+    assert "another namespace" not in f.message
+    # a rule vnp already allows (the release's own pods) adds nothing
+    own = stream(network_policy("own", pod_selector={"app": "web"}, ingress=[{"from": [
+        {"podSelector": {"matchLabels": {"vnp.helm-plugin.io/release": "rel"}}}]}]))
+    assert run(netpol_chart_widens, deployment() + own, NETPOL_ON) == []
+    # without vnp's isolation there is nothing to widen
+    assert run(netpol_chart_widens, deployment() + web_ingress(), "") == []
+
+
+def test_chart_policy_widening_egress():
+    anywhere = stream(network_policy("out", pod_selector={"app": "web"}, policy_types=["Egress"],
+                                     egress=[{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"port": 25}]}]))
+    [f] = run(netpol_chart_widens, deployment() + anywhere, NETPOL_ON)
+    assert "team/web[Deployment] => 10.0.0.0-10.255.255.255 : TCP 25" in f.message
+    elsewhere = web_ingress(app="nope")  # selects no pod of the release
     assert run(netpol_chart_widens, deployment() + elsewhere, NETPOL_ON) == []
