@@ -8,7 +8,13 @@ one), N x 0.2 NetworkPolicies, and the engine computes every allowed pair and ad
 tier rules by label and by named port, ingress from other namespaces by label (AND with a pod selector),
 egress to the internet minus private ranges on 443, a port range, and policies for single apps.  No
 randomness: the stream depends only on N.  ``--nca`` also times network-config-analyzer's
-``--connectivity`` on the same cluster (slow: it is skipped above 1,000 workloads).
+``--connectivity`` on the same cluster (slow: it is skipped above 1,000 workloads) and prints our time as a
+fraction of its time.
+
+``--corpus DIR`` times the real charts of ../shared/corpus instead: each is post-rendered with
+``networkPolicy.enabled`` (vnp's policies plus the chart's own), then ``helm-vnp graph --format connlist``
+runs end to end (a process: start, read, post-render, engine, output; best of 3) against network-config-
+analyzer's ``--connectivity`` on the same pods, namespaces and policies (also a process, one run).
 """
 from __future__ import annotations
 
@@ -123,19 +129,71 @@ def run_nca(n: int, per: float) -> float | None:
         return round(time.perf_counter() - start, 2)
 
 
+CORPUS = [("cert-manager.yaml", "cert-manager", "cert-manager"),
+          ("ingress-nginx.yaml", "ingress-nginx", "ingress-nginx"),
+          ("kube-prometheus-stack.yaml", "kps", "monitoring")]
+NETPOL_ON = "policies:\n  networkPolicy:\n    enabled: true\n"
+
+
+def corpus_rows(corpus: Path) -> None:
+    """One row per corpus chart: our end-to-end graph vs network-config-analyzer on the same cluster."""
+    import yaml
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.netpol.nca import Cluster, network_policies, release_endpoints, run_nca
+
+    bin_dir = Path(sys.executable).parent
+    print("| chart | workloads | policies | vnp graph connlist s | nca --connectivity s | ratio |")
+    print("|---|---|---|---|---|---|")
+    for name, release, namespace in CORPUS:
+        source = corpus / name
+        if not source.exists():
+            print(f"| {name} | missing | | | | |")
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            d = Path(tmp)
+            (d / "values.yaml").write_text(NETPOL_ON)
+            stream = subprocess.run([str(bin_dir / "vnp-postrender"), "--release", release, "-n", namespace, "-f",
+                                     str(d / "values.yaml")], input=source.read_bytes(), capture_output=True,
+                                    check=True).stdout
+            (d / "stream.yaml").write_bytes(stream)
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                subprocess.run([str(bin_dir / "helm-vnp"), "graph", "--rendered", str(d / "stream.yaml"), "-n",
+                                namespace, "--format", "connlist", "-o", str(d / "out.txt")], check=True,
+                               capture_output=True, env={"PATH": "/usr/bin:/bin", "HOME": tmp})
+                times.append(time.perf_counter() - start)
+            objects = [o for o in yaml.safe_load_all(stream) if isinstance(o, dict)]
+            endpoints = release_endpoints(objects, namespace)
+            cluster = Cluster({e.namespace: {} for e in endpoints} | {namespace: {}}, endpoints,
+                              network_policies(objects, namespace))
+            (d / "nca").mkdir()
+            start = time.perf_counter()
+            run_nca(cluster, d / "nca")
+            nca_s = time.perf_counter() - start
+            ours = min(times)
+            print(f"| {name} | {len(endpoints)} | {len(cluster.policies)} | {ours:.2f} | {nca_s:.2f} | "
+                  f"{ours / nca_s:.2f}x |", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     ap.add_argument("--policies-per", type=float, default=0.2)
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--nca", action="store_true")
+    ap.add_argument("--corpus", type=Path, help="time the charts of this corpus directory against nca instead")
     args = ap.parse_args()
+    if args.corpus:
+        corpus_rows(args.corpus)
+        return 0
     if args.one:
         print(json.dumps(run_one(args.one, args.policies_per)))
         return 0
     print("| workloads | policies | classes | connlist lines | compute s | total s (with connlist) | peak RSS MiB |"
-          + (" nca s |" if args.nca else ""))
-    print("|---|---|---|---|---|---|---|" + ("---|" if args.nca else ""))
+          + (" nca s | ratio |" if args.nca else ""))
+    print("|---|---|---|---|---|---|---|" + ("---|---|" if args.nca else ""))
     for n in args.sizes:
         out = subprocess.run([sys.executable, __file__, "--one", str(n), "--policies-per", str(args.policies_per)],
                              capture_output=True, text=True, check=True)
@@ -143,7 +201,8 @@ def main() -> int:
         row = (f"| {r['workloads']:,} | {r['policies']:,} | {r['classes']:,} | {r['lines']:,} | {r['compute_s']} | "
                f"{r['total_s']} | {r['peak_rss_mib']} |")
         if args.nca:
-            row += f" {run_nca(n, args.policies_per) if n <= 1000 else 'skipped'} |"
+            nca_s = run_nca(n, args.policies_per) if n <= 1000 else None
+            row += (f" {nca_s} | {r['total_s'] / nca_s:.3f}x |" if nca_s else " skipped (slow) | |")
         print(row, flush=True)
     return 0
 
