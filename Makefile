@@ -40,6 +40,7 @@ bench: venv tools
 	$(BIN)/python -m compileall -q helm_vnp  # as an installed plugin runs: byte-compiled (see bin/install-hook)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/netpol_engine.py --nca  # the connectivity engine at 100, 1,000, 5,000 workloads, vs nca
+	$(BIN)/python benchmarks/netpol_engine.py --policies-per 200  # a fixed policy set: growth in workloads alone
 	if [ -d ../shared/corpus ]; then $(BIN)/python benchmarks/netpol_engine.py --corpus ../shared/corpus; else echo 'netpol corpus bench skipped: ../shared/corpus is absent'; fi
 
 fuzz: venv oracle

@@ -37,7 +37,8 @@ def np(name: str, namespace: str, spec: dict) -> dict:
 
 
 def cluster(n: int, per: float = 0.2):
-    """(workloads as (namespace, name, labels, named ports), namespace labels, policies)."""
+    """(workloads as (namespace, name, labels, named ports), namespace labels, policies); ``per`` >= 1 is a
+    fixed number of policies instead of a fraction of the workloads."""
     namespaces = [f"team-{i:03d}" for i in range(max(1, n // 100))]
     ns_labels = {ns: {"team": f"t{i % 7}", "env": "prod" if i % 3 else "dev"} for i, ns in enumerate(namespaces)}
     workloads = []
@@ -48,7 +49,7 @@ def cluster(n: int, per: float = 0.2):
         workloads.append((ns, f"app-{i:05d}", {"app": f"app-{i:05d}", "tier": tier, "part-of": f"svc-{i % 13}"},
                           ports))
     policies = []
-    budget = max(1, int(n * per))
+    budget = int(per) if per >= 1 else max(1, int(n * per))
     generic = []
     for k, ns in enumerate(namespaces):
         generic += [
