@@ -61,10 +61,13 @@ def fail(exc: VnpError) -> "typer.Exit":
     return typer.Exit(2)
 
 
-def write_output(text: str, output: Optional[str]) -> None:
-    """To stdout, or to ``output`` atomically (temp file in the same directory, then rename)."""
+def write_output(text, output: Optional[str]) -> None:
+    """To stdout, or to ``output`` atomically (temp file in the same directory, then rename).  ``text``: a
+    string, or an iterable of strings written as they come (a report too large to hold whole)."""
+    chunks = [text] if isinstance(text, str) else text
     if output is None or output == "-":
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
         sys.stdout.flush()
         return
     import stat
@@ -80,7 +83,7 @@ def write_output(text: str, output: Optional[str]) -> None:
     if mode is not None and not stat.S_ISREG(mode):  # a FIFO, a device: write to it, never replace it
         try:
             with open(output, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+                fh.writelines(chunks)
         except OSError as exc:
             raise VnpError(Problem(f"cannot write the report: {exc.strerror or exc}", file=output, path="--output"))
         return
@@ -91,7 +94,7 @@ def write_output(text: str, output: Optional[str]) -> None:
         raise VnpError(Problem(f"cannot write the report: {exc.strerror or exc}", file=output, path="--output"))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            fh.writelines(chunks)
         os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())  # a 0600 report stays 0600
         os.replace(tmp, output)
     except BaseException as exc:  # an error, or SIGINT/SIGTERM (see cli.main) mid-write: leave nothing behind

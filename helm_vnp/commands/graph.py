@@ -97,7 +97,8 @@ def graph(
             result = of_scene(scene.releases, scene.context, generated=not no_generated)
             for warning in result.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
-            write_output(ENGINE_RENDERERS[fmt](result), output)
+            from helm_vnp.graph.engine.connlist import STREAMS
+            write_output((STREAMS.get(fmt) or ENGINE_RENDERERS[fmt])(result), output)
         else:  # one release against probes for the rest of the world
             write_output(RENDERERS[fmt](analyse(scene.releases[0])), output)
     except VnpError as exc:

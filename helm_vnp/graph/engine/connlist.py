@@ -40,26 +40,47 @@ def rows(result: Connectivity) -> list[tuple[str, str, str]]:
     return list(iter_rows(result))
 
 
-def render(result: Connectivity) -> str:
-    return "".join(f"{s} => {d} : {c}\n" for s, d, c in iter_rows(result))
+def lines(result: Connectivity):
+    """The ``connlist`` text, a line at a time (5,000 unisolated workloads make 25 million lines: written as
+    they come, never held whole)."""
+    for s, d, c in iter_rows(result):
+        yield f"{s} => {d} : {c}\n"
 
 
-def render_csv(result: Connectivity) -> str:
+def csv_lines(result: Connectivity):
     """netpol-analyzer's ``-o csv``: a ``src,dst,conn`` header, then the rows (fields quoted when needed)."""
     import csv
     import io
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["src", "dst", "conn"])
-    writer.writerows(iter_rows(result))
-    return buf.getvalue()
+    for row in iter_rows(result):
+        writer.writerow(row)
+        if buf.tell() > 1 << 16:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def md_lines(result: Connectivity):
+    """netpol-analyzer's ``-o md``: a Markdown table."""
+    yield "| src | dst | conn |\n|-----|-----|------|\n"
+    for s, d, c in iter_rows(result):
+        yield f"| {s} | {d} | {c} |\n"
+
+
+def render(result: Connectivity) -> str:
+    return "".join(lines(result))
+
+
+def render_csv(result: Connectivity) -> str:
+    return "".join(csv_lines(result))
 
 
 def render_md(result: Connectivity) -> str:
-    """netpol-analyzer's ``-o md``: a Markdown table."""
-    lines = ["| src | dst | conn |", "|-----|-----|------|"]
-    lines += [f"| {s} | {d} | {c} |" for s, d, c in iter_rows(result)]
-    return "\n".join(lines) + "\n"
+    return "".join(md_lines(result))
 
 
+STREAMS = {"connlist": lines, "csv": csv_lines, "md": md_lines}
 RENDERERS = {"connlist": render, "csv": render_csv, "md": render_md}
