@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from helm_vnp.graph.engine.addresses import show
 from helm_vnp.graph.engine.compute import Connectivity
 from helm_vnp.graph.engine.conns import NONE, ConnSet
-
-SCHEMA_VERSION = 1
+from helm_vnp.graph.outputs import SCHEMA_VERSIONS
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 KEPT = "kept"
@@ -267,7 +266,7 @@ def _n(count: int, noun: str) -> str:
 
 
 def as_json(d: Diff) -> dict:
-    return {"schemaVersion": SCHEMA_VERSION, "widens": d.widens, "narrows": d.narrows,
+    return {"schemaVersion": SCHEMA_VERSIONS["diff"], "widens": d.widens, "narrows": d.narrows,
             "old": d.old.as_json(), "new": d.new.as_json(), "summary": d.counts(),
             "workloads": {"added": d.workloads_added, "removed": d.workloads_removed},
             "changes": [c.as_json() for c in d.changes], "warnings": d.warnings}
