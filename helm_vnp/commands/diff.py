@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from helm_vnp.base.errors import VnpError
 from helm_vnp.commands.common import (
     NamespaceOpt,
     ReleaseOpt,
@@ -46,9 +47,21 @@ def _side_problem(label: str, path: str):
                    hint="a chart from a repository: `helm pull REPO/CHART` first, then name the .tgz")
 
 
+class SideError(VnpError):
+    """An input error of one side: rendered after the side's name (``error: OLD (./chart): ...``)."""
+
+    def __init__(self, side: str, problems):
+        self.side = side
+        super().__init__(problems)
+
+    def render(self) -> str:
+        text = super().render()
+        return f"error: {self.side}: {text[len('error: '):]}"
+
+
 def _load(label: str, path: str, values, namespace, release):
     """The Release of one side, or VnpError whose problems say which side they come from."""
-    from helm_vnp.base.errors import Problem, VnpError
+    from helm_vnp.base.errors import Problem
     from helm_vnp.release.load import LoadOptions, load_release
 
     chart = is_chart(path)
@@ -62,9 +75,7 @@ def _load(label: str, path: str, values, namespace, release):
             raise VnpError([Problem(bad.message, file=bad.source.file or None, line=bad.source.line or None)
                             for bad in loaded.invalid])
     except VnpError as exc:
-        for p in exc.problems:
-            p.message = f"{label} ({path}): {p.message}"
-        raise VnpError(exc.problems)
+        raise SideError(f"{label} ({path})", exc.problems)
     return loaded
 
 
@@ -98,7 +109,7 @@ def diff(
     `helm vnp diff ./chart ./chart --new-values b.yaml`).  Exit code 0, or 1 with --fail-on-widen when
     connectivity widens; 2 on bad input.
     """
-    from helm_vnp.base.errors import Problem, VnpError
+    from helm_vnp.base.errors import Problem
     from helm_vnp.config.values_input import ValuesInput
     from helm_vnp.graph.engine import of_release
     from helm_vnp.graph.engine.diff import RENDERERS, Side

@@ -207,7 +207,8 @@ def test_adjacent_ranges_stay_apart_when_their_change_differs():
 
 
 def test_an_ingress_range_change():
-    old = compute([WEB], [policy("in", {"podSelector": {}, "ingress": [{"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]})])
+    old = compute([WEB], [policy("in", {"podSelector": {}, "ingress": [
+        {"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]})])
     new = compute([WEB], [policy("in", {"podSelector": {}, "ingress": [
         {"from": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["169.254.169.254/32"]}}]}]})])
     d = diff(old, new)

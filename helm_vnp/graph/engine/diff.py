@@ -240,13 +240,13 @@ def render_text(d: Diff) -> str:
     """For people: a summary, the workloads added (+) and removed (-), then one line per pair and sign,
     ``+ src => dst : what NEW adds`` and ``- src => dst : what it removes``, in connlist order."""
     c = d.counts()
-    lines = [f"old: release {d.old.release} in namespace {d.old.namespace}, {d.old.workloads} workloads; "
-             f"new: release {d.new.release} in namespace {d.new.namespace}, {d.new.workloads} workloads"]
+    lines = [f"old: release {d.old.release} in namespace {d.old.namespace}, {_n(d.old.workloads, 'workload')}; "
+             f"new: release {d.new.release} in namespace {d.new.namespace}, {_n(d.new.workloads, 'workload')}"]
     if not d.changes and not d.workloads_added and not d.workloads_removed:
         return "\n".join(lines + ["no change in connectivity"]) + "\n"
     verdict = "widens" if d.widens else "does not widen"
-    lines.append(f"connectivity {verdict}: {_n(c['widened'], 'pair')} gain connections, {c['narrowed']} lose some; "
-                 f"workloads: {c['workloadsAdded']} added, {c['workloadsRemoved']} removed")
+    lines.append(f"connectivity {verdict}: {_n(c['widened'], 'pair')} with connections added, {c['narrowed']} "
+                 f"with connections removed; workloads: {c['workloadsAdded']} added, {c['workloadsRemoved']} removed")
     if d.workloads_added or d.workloads_removed:
         lines += ["", "Workloads"]
         lines += [f"+ {k}" for k in d.workloads_added] + [f"- {k}" for k in d.workloads_removed]
