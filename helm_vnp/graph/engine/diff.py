@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from helm_vnp.graph.engine.addresses import show
 from helm_vnp.graph.engine.compute import Connectivity
@@ -29,7 +30,7 @@ ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 KEPT = "kept"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """One pair whose connections differ.  An end is a workload (``ns/name[Kind]``) or an address range
     (``a-b``); ``*_status`` says whether a workload end is on both sides (kept), or added or removed."""
@@ -37,6 +38,8 @@ class Change:
     dst: str
     old: ConnSet
     new: ConnSet
+    added: ConnSet  # new - old
+    removed: ConnSet  # old - new
     src_range: bool = False
     dst_range: bool = False
     src_status: str = KEPT
@@ -48,19 +51,11 @@ class Change:
         return ADDED if not self.old else REMOVED if not self.new else CHANGED
 
     @property
-    def added(self) -> ConnSet:
-        return self.new - self.old
-
-    @property
-    def removed(self) -> ConnSet:
-        return self.old - self.new
-
-    @property
     def workloads_info(self) -> str:
         """netpol-analyzer's ``workloads-diff-info``: ``workload X [and Y] added|removed``, or ""."""
-        ends = [e for e, s in ((self.src, self.src_status), (self.dst, self.dst_status)) if s != KEPT]
-        if not ends:
+        if self.src_status is KEPT and self.dst_status is KEPT:
             return ""
+        ends = [e for e, s in ((self.src, self.src_status), (self.dst, self.dst_status)) if s != KEPT]
         status = self.src_status if self.src_status != KEPT else self.dst_status
         return f"workload {' and '.join(ends)} {status}"
 
@@ -69,8 +64,7 @@ class Change:
             "type": self.type,
             "src": self.src, "srcType": "range" if self.src_range else "workload", "srcStatus": self.src_status,
             "dst": self.dst, "dstType": "range" if self.dst_range else "workload", "dstStatus": self.dst_status,
-            "old": self.old.as_json(), "new": self.new.as_json(),
-            "added": self.added.as_json(), "removed": self.removed.as_json(),
+            "old": _json(self.old), "new": _json(self.new), "added": _json(self.added), "removed": _json(self.removed),
             "text": {"old": _text(self.old), "new": _text(self.new),
                      "added": _text(self.added), "removed": _text(self.removed)},
         }
@@ -114,8 +108,14 @@ class Diff:
                 "workloadsAdded": len(self.workloads_added), "workloadsRemoved": len(self.workloads_removed)}
 
 
+@lru_cache(maxsize=4096)
 def _text(conn: ConnSet) -> str:
     return str(conn) if conn else "No Connections"
+
+
+@lru_cache(maxsize=4096)
+def _json(conn: ConnSet) -> dict:
+    return conn.as_json()  # shared by every change with this set: never modified
 
 
 def _by_key(result: Connectivity, side: str, warnings: list[str]) -> dict[str, int]:
@@ -173,6 +173,13 @@ def diff(old: Connectivity, new: Connectivity) -> Diff:
             by_new.setdefault(nc, []).append(n)
 
     changes: list[Change] = []
+    deltas: dict = {}  # (id(old set), id(new set)) -> (added, removed): few distinct sets, many pairs
+
+    def delta(o: ConnSet, n: ConnSet) -> tuple[ConnSet, ConnSet]:
+        key = (id(o), id(n))
+        if key not in deltas:
+            deltas[key] = (n - o, o - n, o, n)  # the sets themselves too: their ids stay theirs
+        return deltas[key][:2]
 
     def wkey(k: str) -> tuple:
         return (1, k)
@@ -190,10 +197,11 @@ def diff(old: Connectivity, new: Connectivity) -> Diff:
         n = new.class_pairs.get((na, nb), NONE) if na is not None and nb is not None else NONE
         if o == n:
             continue
+        added, removed = delta(o, n)
         for s in members[ja]:
             for d in members[jb]:
                 if s != d:
-                    changes.append(Change(s, d, o, n, src_status=status[s], dst_status=status[d],
+                    changes.append(Change(s, d, o, n, added, removed, src_status=status[s], dst_status=status[d],
                                           order=(wkey(s), wkey(d))))
 
     # -- workloads and the outside ranges, each direction -----------------------------------------------------
@@ -216,13 +224,13 @@ def diff(old: Connectivity, new: Connectivity) -> Diff:
                 else:
                     spans.append([v, lo, hi, o, n])
             for v, lo, hi, o, n in spans:
-                name, rkey = show(v, lo, hi), (0, v, lo)
+                name, rkey, (added, removed) = show(v, lo, hi), (0, v, lo), delta(o, n)
                 for k in members[n_]:
                     if egress:
-                        changes.append(Change(k, name, o, n, dst_range=True, src_status=status[k],
+                        changes.append(Change(k, name, o, n, added, removed, dst_range=True, src_status=status[k],
                                               order=(wkey(k), rkey)))
                     else:
-                        changes.append(Change(name, k, o, n, src_range=True, dst_status=status[k],
+                        changes.append(Change(name, k, o, n, added, removed, src_range=True, dst_status=status[k],
                                               order=(rkey, wkey(k))))
 
     changes.sort(key=lambda c: c.order)
@@ -252,12 +260,22 @@ def render_text(d: Diff) -> str:
         lines += [f"+ {k}" for k in d.workloads_added] + [f"- {k}" for k in d.workloads_removed]
     if d.changes:
         lines += ["", "Connections (+ allowed only by NEW, - allowed only by OLD)"]
+    texts: dict = {}  # id(set) -> text, or "" when empty (the sets are shared by many lines)
+
+    def text(conn: ConnSet) -> str:
+        t = texts.get(id(conn))
+        if t is None:
+            t = texts[id(conn)] = str(conn) if conn else ""
+        return t
+
     for ch in d.changes:
-        note = f"  ({ch.workloads_info})" if ch.workloads_info else ""
-        if ch.removed:
-            lines.append(f"- {ch.src} => {ch.dst} : {ch.removed}{note}")
-        if ch.added:
-            lines.append(f"+ {ch.src} => {ch.dst} : {ch.added}{note}")
+        info = ch.workloads_info
+        note = f"  ({info})" if info else ""
+        removed, added = text(ch.removed), text(ch.added)
+        if removed:
+            lines.append(f"- {ch.src} => {ch.dst} : {removed}{note}")
+        if added:
+            lines.append(f"+ {ch.src} => {ch.dst} : {added}{note}")
     return "\n".join(lines) + "\n"
 
 
@@ -273,8 +291,14 @@ def as_json(d: Diff) -> dict:
 
 
 def render_json(d: Diff) -> str:
+    """``as_json``, one top-level field a line and one change a line (a diff may have millions: the
+    compact encoder is many times faster than an indented one, and a change per line reads and greps well)."""
     import json
-    return json.dumps(as_json(d), indent=2) + "\n"
+    doc = as_json(d)
+    fields = [f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in doc.items() if k != "changes"]
+    changes = ",\n".join(f"    {json.dumps(c)}" for c in doc["changes"])
+    fields.insert(list(doc).index("changes"), '  "changes": [' + (f"\n{changes}\n  ]" if changes else "]"))
+    return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
 def _rows(d: Diff) -> list[tuple[str, ...]]:
