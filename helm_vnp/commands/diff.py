@@ -145,6 +145,10 @@ def diff(
         d = diff_results(old_res, new_res)
         d.old = Side(old_rel.name, old_rel.namespace, d.old.workloads)
         d.new = Side(new_rel.name, new_rel.namespace, d.new.workloads)
+        if (old_rel.name, old_rel.namespace) != (new_rel.name, new_rel.namespace):
+            d.warnings.insert(0, f"OLD is release {old_rel.name} in {old_rel.namespace}, NEW is release "
+                                 f"{new_rel.name} in {new_rel.namespace}: workloads are matched by namespace and "
+                                 "name, so a chart's renamed objects are added and removed (give --release and -n)")
         for warning in d.warnings:
             sys.stderr.write(f"warning: {warning}\n")
         write_output(RENDERERS[fmt](d), output)

@@ -140,6 +140,15 @@ def test_one_chart_two_value_sets_with_the_real_helm(tmp_path, major):
     [tgz] = tmp_path.glob("*.tgz")
     same = run(tgz, DEMO_CHART, "-f", DEMO_VALUES, env=env)
     assert same.returncode == 0 and same.stdout.endswith("no change in connectivity\n"), same.stderr
+    # a rendered side names its release; the chart side, without --release, is "release": said, not hidden
+    rendered = tmp_path / "demo.yaml"
+    rendered.write_bytes(subprocess.run([str(helm), "template", "demo", str(DEMO_CHART)], check=True,
+                                        capture_output=True).stdout)
+    renamed = run(DEMO_CHART, rendered, "-f", DEMO_VALUES, "--format", "json", env=env)
+    doc = json.loads(renamed.stdout)
+    assert renamed.returncode == 0 and "workloads are matched by namespace and name" in renamed.stderr
+    assert doc["warnings"][0].startswith("OLD is release release in default, NEW is release demo in default")
+    assert len(doc["workloads"]["added"]) == len(doc["workloads"]["removed"]) == 3
 
 
 def test_bad_input_exits_2_saying_what_and_where(tmp_path):
