@@ -171,6 +171,12 @@ def test_a_fully_isolated_new_workload_is_listed_without_connections():
     assert "+ shop/db[Deployment]" in render_text(d)
 
 
+def test_a_name_twice_on_one_side_is_said():
+    d = diff(compute([WEB, WEB, DB], []), compute([WEB, DB], []))
+    assert d.warnings == ["old: two workloads are named shop/web[Deployment]: the diff compares the first"]
+    assert d.changes == [] and d.workloads_added == d.workloads_removed == []
+
+
 # -- address ranges ---------------------------------------------------------------------------------------------
 
 def egress_to(*blocks: dict, port: int = 443) -> dict:

@@ -106,6 +106,12 @@ def test_values_per_side_and_stdin(tmp_path):
     mirror = json.loads(piped.stdout)
     assert piped.returncode == 0 and mirror["widens"] and not mirror["narrows"]
     assert {(c["src"], c["dst"]) for c in mirror["changes"]} == lost
+    # --new-set is --new-values' twin; --old-set after the shared --set wins on its side
+    set_on = run(f["old"], f["old"], "--new-set", "policies.networkPolicy.enabled=true", "--format", "json")
+    assert set_on.stdout == isolated.stdout
+    undone = run(f["old"], f["old"], "--set", "policies.networkPolicy.enabled=true",
+                 "--old-set", "policies.networkPolicy.enabled=false", "--format", "json")
+    assert undone.stdout == isolated.stdout
     # -f applies to both sides: nothing differs
     both = run(f["old"], f["old"], "-f", f["on"], "--fail-on-widen")
     assert both.returncode == 0 and "no change in connectivity" in both.stdout
