@@ -70,6 +70,23 @@ def test_rendered_inputs_in_every_format(tmp_path):
                               "removed": "No Connections"}
 
 
+def test_rendered_workloads_and_named_ports_through_the_whole_pipeline(tmp_path):
+    """The chart's next version serves `pg` on 6432 and replaces its worker by a job runner."""
+    moved = deployment("db", containers=[container("db", "postgres", ports=[{"name": "pg", "containerPort": 6432}])])
+    f = files(tmp_path, old=stream(WEB, DB, deployment("worker"), db_policy({"port": "pg"})),
+              new=stream(WEB, moved, deployment("runner"), db_policy({"port": "pg"})))
+    proc = run(f["old"], f["new"])
+    assert proc.returncode == 0, proc.stderr
+    body = proc.stdout.split("\n\n", 1)[1]
+    assert "+ default/runner[Deployment]\n- default/worker[Deployment]\n" in body
+    assert "- default/web[Deployment] => default/db[Deployment] : TCP 5432\n" \
+           "+ default/web[Deployment] => default/db[Deployment] : TCP 6432\n" in body
+    assert "+ default/runner[Deployment] => default/web[Deployment] : All Connections  " \
+           "(workload default/runner[Deployment] added)" in body
+    assert "- default/worker[Deployment] => default/web[Deployment] : All Connections  " \
+           "(workload default/worker[Deployment] removed)" in body
+
+
 def test_fail_on_widen_gates_only_on_widening(tmp_path):
     f = files(tmp_path, old=OLD, wider=WIDER, narrower=NARROWER)
     widened = run(f["old"], f["wider"], "--fail-on-widen")
