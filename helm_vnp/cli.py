@@ -12,7 +12,7 @@ import sys
 import typer
 
 from helm_vnp import __version__
-from helm_vnp.commands import config_cmds, docs, graph, lint
+from helm_vnp.commands import config_cmds, diff, docs, graph, lint
 
 app = typer.Typer(
     name="helm-vnp", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -92,6 +92,7 @@ def postrender_path() -> None:
 app.command("lint")(lint.lint)
 app.command("graph")(graph.graph)
 app.command("explain")(graph.explain)
+app.command("diff")(diff.diff)
 app.command("docs")(docs.docs)
 
 

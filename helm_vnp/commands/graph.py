@@ -144,7 +144,11 @@ def explain(
             raise VnpError(Problem(str(exc)))
         for warning in result.warnings:
             sys.stderr.write(f"warning: {warning}\n")
-        text = answer.text() if fmt == "text" else json.dumps(answer.as_json(), indent=2) + "\n"
+        if fmt == "text":
+            text = answer.text()
+        else:  # with its schema version (helm_vnp/graph/schemas/explain.schema.json)
+            from helm_vnp.graph.outputs import SCHEMA_VERSIONS
+            text = json.dumps({"schemaVersion": SCHEMA_VERSIONS["explain"], **answer.as_json()}, indent=2) + "\n"
         write_output(text, output)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")

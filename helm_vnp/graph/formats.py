@@ -47,7 +47,10 @@ def render_text(graph: dict) -> str:
 
 
 def render_json(graph: dict) -> str:
-    return json.dumps(graph, indent=2, sort_keys=False) + "\n"
+    """The graph with its schema version (schemas/graph.schema.json)."""
+    from helm_vnp.graph.outputs import SCHEMA_VERSIONS
+
+    return json.dumps({"schemaVersion": SCHEMA_VERSIONS["graph"], **graph}, indent=2, sort_keys=False) + "\n"
 
 
 def _allowed_pairs(graph: dict) -> dict:

@@ -4,7 +4,9 @@ Modules, bottom up: ``intervals`` (integer interval sets), ``conns`` (connection
 ``addresses`` (IPv4/IPv6 ranges, ipBlocks), ``labels`` (selectors as bitmasks over a population),
 ``workloads`` (the nodes), ``policies`` (NetworkPolicies compiled to masks and connection sets),
 ``compute`` (equivalence classes, the pairs, the outside ranges), ``connlist`` (netpol-analyzer's list
-format).  ``of_release`` feeds it a ``Release``.  It imports nothing above ``helm_vnp.release``.
+format), ``explain`` (one pair, why), ``diff`` (two results compared: what an upgrade adds and removes).
+``of_release`` feeds it a ``Release``.  It imports nothing above ``helm_vnp.release`` (but the schema
+versions of ``helm_vnp.graph.outputs``).
 """
 from __future__ import annotations
 
