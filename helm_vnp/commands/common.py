@@ -61,6 +61,10 @@ def fail(exc: VnpError) -> "typer.Exit":
     return typer.Exit(2)
 
 
+NoGeneratedOpt = typer.Option(False, "--no-generated",
+                              help="leave vnp's generated objects out: what the chart's own policies do")
+
+
 def write_output(text, output: Optional[str]) -> None:
     """To stdout, or to ``output`` atomically (temp file in the same directory, then rename).  ``text``: a
     string, or an iterable of strings written as they come (a report too large to hold whole)."""

@@ -11,6 +11,7 @@ import typer
 from helm_vnp.base.errors import VnpError
 from helm_vnp.commands.common import (
     NamespaceOpt,
+    NoGeneratedOpt,
     ReleaseOpt,
     SetJsonOpt,
     SetOpt,
@@ -60,23 +61,18 @@ class SideError(VnpError):
 
 
 def _load(label: str, path: str, values, namespace, release):
-    """The Release of one side, or VnpError whose problems say which side they come from."""
-    from helm_vnp.base.errors import Problem
-    from helm_vnp.release.load import LoadOptions, load_release
+    """The scene of one side (its releases and the rest of the cluster), or VnpError whose problems say which
+    side they come from."""
+    from helm_vnp.commands.graph import checked_scene
+    from helm_vnp.release.load import LoadOptions
 
     chart = is_chart(path)
     opts = LoadOptions(chart=path if chart else None, rendered=[] if chart else [path], values=values,
                        namespace=namespace, release=release)
     try:
-        loaded = load_release(opts)
-        if loaded.config_errors:  # a diff of the defaults would compare configs no install has
-            raise VnpError(loaded.config_errors)
-        if loaded.invalid:
-            raise VnpError([Problem(bad.message, file=bad.source.file or None, line=bad.source.line or None)
-                            for bad in loaded.invalid])
+        return checked_scene(opts)
     except VnpError as exc:
         raise SideError(f"{label} ({path})", exc.problems)
-    return loaded
 
 
 def diff(
@@ -100,6 +96,7 @@ def diff(
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file (atomically)"),
     fail_on_widen: bool = typer.Option(False, "--fail-on-widen",
                                        help="exit 1 when NEW allows any connection OLD did not"),
+    no_generated: bool = NoGeneratedOpt,
 ) -> None:
     """Show the connections NEW allows that OLD did not (+) and those it no longer allows (-): every
     workload pair and every workload/address range, exact, after vnp's isolation and the chart's policies.
@@ -111,7 +108,7 @@ def diff(
     """
     from helm_vnp.base.errors import Problem
     from helm_vnp.config.values_input import ValuesInput
-    from helm_vnp.graph.engine import of_release
+    from helm_vnp.graph.engine import of_scene
     from helm_vnp.graph.engine.diff import RENDERERS, Side
     from helm_vnp.graph.engine.diff import diff as diff_results
 
@@ -139,8 +136,8 @@ def diff(
 
         results = []
         for label, path, files, side_sets in (("OLD", old, old_values, old_sets), ("NEW", new, new_values, new_sets)):
-            loaded = _load(label, path, side(files, side_sets), namespace, release)
-            results.append((loaded, of_release(loaded)))
+            scene = _load(label, path, side(files, side_sets), namespace, release)
+            results.append((scene.releases[0], of_scene(scene.releases, scene.context, generated=not no_generated)))
         (old_rel, old_res), (new_rel, new_res) = results
         d = diff_results(old_res, new_res)
         d.old = Side(old_rel.name, old_rel.namespace, d.old.workloads)

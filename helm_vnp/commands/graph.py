@@ -9,6 +9,7 @@ import typer
 
 from helm_vnp.commands.common import (
     NamespaceOpt,
+    NoGeneratedOpt,
     ReleaseOpt,
     SetJsonOpt,
     SetOpt,
@@ -24,22 +25,27 @@ RenderedOpt = typer.Option(
     None, "--rendered", help="use rendered manifests instead of a chart: file, directory or '-' (repeatable)")
 
 
-NoGeneratedOpt = typer.Option(False, "--no-generated",
-                              help="leave vnp's generated objects out: what the chart's own policies do")
-
-
 def _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered, whole=True):
     """The releases (and the rest of the cluster) to analyse, or VnpError (config errors, unreadable
     documents, neither or both inputs).  ``whole`` False: one release, as lint reads it (a stream of several
     is refused unless ``--release`` picks one)."""
     from helm_vnp.base.errors import Problem, VnpError
-    from helm_vnp.release.load import LoadOptions, Scene, load_release, load_scene
+    from helm_vnp.release.load import LoadOptions
 
     rendered = rendered or []
     if (chart is None) == (not rendered):
         raise VnpError(Problem("give a CHART or --rendered PATH (one of them)"))
     values_in = read_stdin(values_input(values, sets, set_strings, set_jsons, vnp_values), rendered)
     opts = LoadOptions(chart=chart, rendered=rendered, values=values_in, namespace=namespace, release=release)
+    return checked_scene(opts, whole)
+
+
+def checked_scene(opts, whole: bool = True):
+    """``load_scene`` (or one release when not ``whole``), refused (VnpError) when the config is invalid or a
+    document cannot be read; a list of workloads (a cluster's export) is read with a warning."""
+    from helm_vnp.base.errors import Problem, VnpError
+    from helm_vnp.release.load import Scene, load_release, load_scene
+
     scene = load_scene(opts) if whole else Scene([load_release(opts)])
     first = scene.releases[0]
     if first.config_errors:  # a graph of the defaults would show connectivity no install with this config has
