@@ -62,4 +62,10 @@ def render_md(result: Connectivity) -> str:
     return "\n".join(lines) + "\n"
 
 
-RENDERERS = {"connlist": render, "csv": render_csv, "md": render_md}
+def render_html(result: Connectivity) -> str:
+    """One self-contained page: matrix, picture, per-pair detail, filter (``helm_vnp.graph.engine.html``)."""
+    from helm_vnp.graph.engine.html import render as page
+    return page(result)
+
+
+RENDERERS = {"connlist": render, "csv": render_csv, "md": render_md, "html": render_html}

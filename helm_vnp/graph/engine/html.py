@@ -1,0 +1,616 @@
+"""The ``html`` format: one self-contained page to look at a release's connectivity, offline.
+
+The page holds, with no fetch of any kind (inline CSS, script and SVG; a Content-Security-Policy that
+forbids every network load and lets run only the page's own script, by hash):
+
+- the **matrix**: workloads x workloads plus the addresses outside the cluster, each cell the allowed
+  connections (``All``, ``TCP 80,UDP 53``); address ranges that every rule of every policy treats alike
+  are one row/column (their ranges listed in the detail);
+- a **picture** of the graph, inline SVG laid out here, in Python, deterministically: workloads on a circle,
+  grouped and coloured by namespace, outside ranges as their own group, one arrow per allowed pair;
+  above ``PICTURE_MAX`` workloads a condensed picture (one node per namespace) and a note saying so;
+- the **detail** of a pair, on a click on a matrix cell or an arrow: the allowed connections and, on each
+  side, which policies select the pod for that direction and which rules admit the other end (the
+  explanation of ``explain``, assembled from the same compiled policies);
+- a **filter**: a text box (and ``#filter=TEXT`` in the URL) keeping the workloads whose ``ns/name[Kind]``
+  contains one of its words; the others leave the matrix and the picture.
+
+Everything from the input (names come from tenant charts) reaches the page either HTML-escaped (SVG text)
+or inside one JSON block with ``<``, ``>``, ``&`` and line separators escaped, read by the script with
+``textContent``/``setAttribute`` only, never as markup.  The data is class-level (the engine's
+equivalence classes), so its size follows the classes and policies, not the workload pairs; above
+``DATA_MAX`` entries the page says the input is too large for it and points to ``connlist``.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import ipaddress
+import json
+import math
+
+from helm_vnp.graph.engine.compute import Connectivity, _ranges_in
+from helm_vnp.graph.engine.conns import ConnSet
+from helm_vnp.graph.engine.labels import members
+from helm_vnp.graph.engine.policies import EGRESS, INGRESS
+
+PICTURE_MAX = 50  # workloads drawn one by one; above: one node per namespace
+MATRIX_MAX = 150  # workloads in the matrix at once (the filter narrows a bigger release down)
+DATA_MAX = 400_000  # class pairs + rule/peer entries embedded; above: a page that says so
+PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+           "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#31a354", "#756bb1")
+OUTSIDE_COLOUR = "#d62728"
+
+
+def _short(conn: ConnSet) -> str:
+    return "All" if conn.is_all else str(conn)
+
+
+def _cidrs(version: int, lo: int, hi: int) -> list[str]:
+    cls = ipaddress.IPv4Address if version == 4 else ipaddress.IPv6Address
+    return [str(n) for n in ipaddress.summarize_address_range(cls(lo), cls(hi))]
+
+
+class _Interner:
+    def __init__(self):
+        self.items: list = []
+        self.index: dict = {}
+
+    def __call__(self, value) -> int:
+        i = self.index.get(value)
+        if i is None:
+            i = self.index[value] = len(self.items)
+            self.items.append(value)
+        return i
+
+
+def page_data(result: Connectivity) -> dict:
+    """Everything the page's script needs, as plain lists (deterministic order)."""
+    wl = result.workloads
+    order = sorted(range(len(wl)), key=lambda i: (wl[i].key, i))
+    pos = {w: p for p, w in enumerate(order)}  # engine index -> node id
+    # classes renumbered by their first node, so the ids follow the sorted names
+    cls_order = sorted(range(len(result.classes)), key=lambda c: min(pos[w] for w in result.classes[c]))
+    cid = {c: k for k, c in enumerate(cls_order)}
+    class_of = result.class_of
+    rep = [result.classes[c][0] for c in cls_order]
+    conns = _Interner()
+
+    # outside ranges grouped by the rules that cover them: a group's ranges are alike for every rule
+    rules = [r for p in result.policies for r in p.ingress + p.egress]
+    policy_of = [pi for pi, p in enumerate(result.policies) for _ in p.ingress + p.egress]
+    starts = [(v, lo) for v, lo, _ in result.ranges]
+    covering: list[list[int]] = [[] for _ in result.ranges]
+    rule_ranges = []
+    for k, r in enumerate(rules):
+        rs = _ranges_in(r.addrs, result.ranges, starts) if r.addrs else []
+        rule_ranges.append(rs)
+        for x in rs:
+            covering[x].append(k)
+    group_of_key: dict = {}
+    groups: list[list[int]] = []
+    for x in range(len(result.ranges)):
+        g = group_of_key.setdefault(tuple(covering[x]), len(groups))
+        if g == len(groups):
+            groups.append([])
+        groups[g].append(x)
+    ranges_out = []
+    for g in groups:
+        cidrs = [c for x in g for c in _cidrs(*result.ranges[x])]
+        label = cidrs[0] if len(cidrs) == 1 else f"{cidrs[0]} +{len(cidrs) - 1} more"
+        ranges_out.append([label, cidrs])
+    rgroup = {x: gi for gi, g in enumerate(groups) for x in g}
+
+    pairs = sorted([cid[a], cid[b], conns(_short(c))] for (a, b), c in result.class_pairs.items())
+    egress, ingress = [], []
+    for table, out in ((result.egress_ext, egress), (result.ingress_ext, ingress)):
+        for gi, g in enumerate(groups):
+            row = []
+            for c, per_range in table.items():
+                conn = per_range[g[0]] if per_range else None
+                if conn:
+                    row.append([cid[c], conns(_short(conn))])
+            out.append(sorted(row))
+
+    policies, rules_out, selecting = [], [], [[[], []] for _ in rep]
+    class_ports = [wl[r].ports for r in rep]
+    for pi, p in enumerate(result.policies):
+        policies.append([p.namespace, p.name])
+        for k, w in enumerate(rep):
+            if (p.subject >> w) & 1:
+                if EGRESS in p.types:
+                    selecting[k][0].append(pi)
+                if INGRESS in p.types:
+                    selecting[k][1].append(pi)
+    for k, r in enumerate(rules):
+        peers = sorted({cid[class_of[w]] for w in members(r.pods)})
+        named = []
+        if r.named:
+            for c, ports in enumerate(class_ports):
+                conn = r.conn(ports)
+                if conn != r.numeric:
+                    named.append([c, conns(_short(conn) if conn else "")])
+        rules_out.append([policy_of[k], 1 if r.direction == EGRESS else 0,
+                          r.label, conns(_short(r.numeric) if r.numeric else ""), peers,
+                          sorted({rgroup[x] for x in rule_ranges[k]}), named])
+    nodes = [[wl[w].namespace, wl[w].name, wl[w].kind, cid[class_of[w]]] for w in order]
+    return {"nodes": nodes, "ranges": ranges_out, "conns": conns.items, "pairs": pairs, "egress": egress,
+            "ingress": ingress, "policies": policies, "rules": rules_out, "selecting": selecting,
+            "warnings": list(result.warnings), "matrixMax": MATRIX_MAX}
+
+
+# -- the picture ---------------------------------------------------------------------------------------
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _clip(text: str, n: int = 38) -> str:
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
+def _svg_circle(data: dict) -> str:
+    """Workloads on a circle grouped by namespace, the outside groups that have a connection after them."""
+    nodes = data["nodes"]
+    ns_names = sorted({n[0] for n in nodes})
+    colour = {ns: PALETTE[i % len(PALETTE)] for i, ns in enumerate(ns_names)}
+    used_groups = sorted({g for g, row in enumerate(data["egress"]) if row}
+                         | {g for g, row in enumerate(data["ingress"]) if row})
+    slots: list = []  # (id, label, colour, group name) or None for a gap
+    for ns in ns_names:
+        if slots:
+            slots.append(None)
+        slots += [(f"w{i}", f"{n[1]} [{n[2]}]", colour[ns], ns, f"{n[0]}/{n[1]}[{n[2]}]")
+                  for i, n in enumerate(nodes) if n[0] == ns]
+    if used_groups:
+        slots.append(None)
+        slots += [(f"r{g}", data["ranges"][g][0], OUTSIDE_COLOUR, "outside", "outside: " +
+                   ", ".join(data["ranges"][g][1][:8]) + (" \u2026" if len(data["ranges"][g][1]) > 8 else ""))
+                  for g in used_groups]
+    if len(slots) > 1 and slots[-1] is not None and slots[0] is not None:
+        slots.append(None)
+    count = max(len(slots), 1)
+    radius = max(170.0, count * 26 / (2 * math.pi))
+    margin = 30 + 6.2 * max([len(_clip(s[1])) for s in slots if s] or [10])
+    size = int(2 * (radius + margin))
+    cx = cy = size / 2
+    pos: dict = {}
+    parts_nodes, parts_edges = [], []
+    for k, slot in enumerate(slots):
+        if slot is None:
+            continue
+        nid, label, col, group, full = slot
+        angle = 2 * math.pi * k / count - math.pi / 2
+        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        pos[nid] = (x, y)
+        deg = math.degrees(angle)
+        left = math.cos(angle) < -1e-9
+        lx, ly = cx + (radius + 12) * math.cos(angle), cy + (radius + 12) * math.sin(angle)
+        rot = deg + 180 if left else deg
+        anchor = "end" if left else "start"
+        kind = "outside" if nid[0] == "r" else "workload"
+        parts_nodes.append(
+            f'<g class="node {kind}" id="n-{nid}" data-id="{nid}">'
+            f"<title>{_esc(full)}</title>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{col}"/>'
+            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" dominant-baseline="middle" '
+            f'transform="rotate({rot:.2f} {lx:.1f} {ly:.1f})">{_esc(_clip(label))}</text></g>')
+    edges = [(f"w{a}", f"w{b}", conn) for a, b, conn in _node_pairs(data)]
+    for g, row in enumerate(data["egress"]):
+        for c, conn in row:
+            edges += [(f"w{i}", f"r{g}", conn) for i, n in enumerate(nodes) if n[3] == c]
+    for g, row in enumerate(data["ingress"]):
+        for c, conn in row:
+            edges += [(f"r{g}", f"w{i}", conn) for i, n in enumerate(nodes) if n[3] == c]
+    edges.sort(key=lambda e: (e[0][0], int(e[0][1:]), e[1][0], int(e[1][1:])))
+    for s, d, conn in edges:
+        (x1, y1), (x2, y2) = pos[s], pos[d]
+        mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy) or 1.0
+        qx, qy = (mx + cx) / 2 - dy / length * 14, (my + cy) / 2 + dx / length * 14
+        # stop short of the destination's circle, so the arrow head shows
+        ex, ey = x2 - (x2 - qx) / (math.hypot(x2 - qx, y2 - qy) or 1) * 9, \
+            y2 - (y2 - qy) / (math.hypot(x2 - qx, y2 - qy) or 1) * 9
+        text = data["conns"][conn]
+        wide = "all" if text == "All" else "ports"
+        parts_edges.append(
+            f'<path class="edge {wide}" data-s="{s}" data-d="{d}" '
+            f'd="M{x1:.1f},{y1:.1f} Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}">'
+            f"<title>{_esc(text)}</title></path>")
+    legend = []
+    entries = [(ns, colour[ns]) for ns in ns_names] + ([("outside the cluster", OUTSIDE_COLOUR)] if used_groups else [])
+    for k, (name, col) in enumerate(entries[:30]):
+        legend.append(f'<g transform="translate(10,{18 + 18 * k})"><circle cx="6" cy="0" r="6" fill="{col}"/>'
+                      f'<text x="18" y="0" dominant-baseline="middle">{_esc(_clip(name, 40))}</text></g>')
+    if len(entries) > 30:
+        legend.append(f'<text x="10" y="{18 + 18 * 30}">\u2026 {len(entries) - 30} more</text>')
+    return (f'<svg id="picture" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" '
+            f'height="{size}" role="img" aria-label="connectivity graph">'
+            '<defs><marker id="arrow-all" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#e6550d"/></marker>'
+            '<marker id="arrow-ports" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#3182bd"/></marker></defs>'
+            f'<g class="legend">{"".join(legend)}</g>'
+            f'<g class="edges">{"".join(parts_edges)}</g><g class="nodes">{"".join(parts_nodes)}</g></svg>')
+
+
+def _node_pairs(data: dict):
+    """(node id, node id, conn index) of every allowed workload pair, self-loops omitted."""
+    by_class: dict = {}
+    for i, n in enumerate(data["nodes"]):
+        by_class.setdefault(n[3], []).append(i)
+    for a, b, conn in data["pairs"]:
+        for i in by_class.get(a, ()):
+            for j in by_class.get(b, ()):
+                if i != j:
+                    yield i, j, conn
+
+
+def _svg_namespaces(data: dict) -> str:
+    """The condensed picture: one node per namespace, an arrow where any of its workloads may reach another's."""
+    nodes = data["nodes"]
+    ns_names = sorted({n[0] for n in nodes})
+    if len(ns_names) > PICTURE_MAX:
+        return ""
+    ns_of = {i: n[0] for i, n in enumerate(nodes)}
+    counts: dict = {}
+    for i, j, _ in _node_pairs(data):
+        a, b = ns_of[i], ns_of[j]
+        if a != b:
+            counts[(a, b)] = counts.get((a, b), 0) + 1
+    count = max(len(ns_names), 1)
+    radius = max(150.0, count * 30 / (2 * math.pi))
+    margin = 250
+    size = int(2 * (radius + margin))
+    c = size / 2
+    pos, out_nodes, out_edges = {}, [], []
+    per_ns = {ns: sum(1 for n in nodes if n[0] == ns) for ns in ns_names}
+    for k, ns in enumerate(ns_names):
+        angle = 2 * math.pi * k / count - math.pi / 2
+        x, y = c + radius * math.cos(angle), c + radius * math.sin(angle)
+        pos[ns] = (x, y)
+        left = math.cos(angle) < -1e-9
+        lx, ly = c + (radius + 16) * math.cos(angle), c + (radius + 16) * math.sin(angle)
+        rot = math.degrees(angle) + (180 if left else 0)
+        out_nodes.append(
+            f'<g class="node namespace"><title>{_esc(ns)}: {per_ns[ns]} workloads</title>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="10" fill="{PALETTE[k % len(PALETTE)]}"/>'
+            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{"end" if left else "start"}" dominant-baseline="middle" '
+            f'transform="rotate({rot:.2f} {lx:.1f} {ly:.1f})">{_esc(_clip(ns))} ({per_ns[ns]})</text></g>')
+    for (a, b), n in sorted(counts.items()):
+        (x1, y1), (x2, y2) = pos[a], pos[b]
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy) or 1.0
+        qx, qy = ((x1 + x2) / 2 + c) / 2 - dy / length * 14, ((y1 + y2) / 2 + c) / 2 + dx / length * 14
+        d = math.hypot(x2 - qx, y2 - qy) or 1
+        ex, ey = x2 - (x2 - qx) / d * 12, y2 - (y2 - qy) / d * 12
+        out_edges.append(f'<path class="edge ports nsedge" d="M{x1:.1f},{y1:.1f} Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}">'
+                         f"<title>{_esc(a)} \u2192 {_esc(b)}: {n} workload pairs</title></path>")
+    return (f'<svg id="picture" class="condensed" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+            f'width="{size}" height="{size}" role="img" aria-label="namespace graph">'
+            '<defs><marker id="arrow-ports" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#3182bd"/></marker></defs>'
+            f'<g class="edges">{"".join(out_edges)}</g><g class="nodes">{"".join(out_nodes)}</g></svg>')
+
+
+# -- the page ------------------------------------------------------------------------------------------
+
+def _json_for_script(value) -> str:
+    """JSON that cannot end its <script> element or open a comment, whatever the strings hold."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=False)
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _data_size(result: Connectivity) -> int:
+    peers = sum(len({result.class_of[w] for w in members(r.pods)}) for p in result.policies
+                for r in p.ingress + p.egress) if len(result.workloads) <= 20_000 else DATA_MAX + 1
+    return len(result.class_pairs) + peers + len(result.classes) * len(result.policies) // 8
+
+
+def render(result: Connectivity) -> str:
+    n = len(result.workloads)
+    size = _data_size(result)
+    if size > DATA_MAX:
+        data = {"tooLarge": f"{n} workloads in {len(result.classes)} classes, {len(result.class_pairs)} class "
+                            f"pairs: too large for one page (the limit is {DATA_MAX:,} entries); use "
+                            "`--format connlist` or narrow the input", "nodes": [], "ranges": [], "conns": [],
+                "pairs": [], "egress": [], "ingress": [], "policies": [], "rules": [], "selecting": [],
+                "warnings": list(result.warnings), "matrixMax": MATRIX_MAX}
+        picture, note = "", data["tooLarge"]
+    else:
+        data = page_data(result)
+        if n <= PICTURE_MAX:
+            picture, note = _svg_circle(data), ""
+        else:
+            picture = _svg_namespaces(data)
+            note = (f"{n} workloads: more than {PICTURE_MAX} to draw one by one; the picture shows one node per "
+                    "namespace (an arrow where any workload may reach another namespace's)." if picture else
+                    f"{n} workloads in more than {PICTURE_MAX} namespaces: no picture; use the matrix and filter.")
+    return _PAGE.format(csp=_CSP, css=_CSS, data=_json_for_script(data), script=_SCRIPT, picture=picture,
+                        note=_esc(note), count=n, title=_esc(f"helm vnp graph: {n} workloads"))
+
+
+_CSS = """
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;color:#1b1f23;
+background:#fafbfc}
+header{padding:10px 18px;background:#24292e;color:#fff;display:flex;gap:18px;align-items:center;flex-wrap:wrap}
+header h1{font-size:17px;margin:0;font-weight:600}
+header input{font:inherit;padding:4px 8px;width:320px;border-radius:4px;border:1px solid #ccc}
+header .legend span{display:inline-block;margin-right:12px}
+.swatch{display:inline-block;width:22px;height:4px;vertical-align:middle;margin-right:4px}
+main{display:grid;grid-template-columns:minmax(0,1fr) minmax(320px,420px);gap:14px;padding:14px 18px}
+section{background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:10px 12px;min-width:0}
+section h2{font-size:15px;margin:0 0 8px}
+#matrix-wrap{overflow:auto;max-height:70vh}
+table.matrix{border-collapse:collapse;font-size:12px}
+table.matrix th,table.matrix td{border:1px solid #e1e4e8;padding:2px 5px;white-space:nowrap}
+table.matrix thead th{position:sticky;top:0;background:#f6f8fa;z-index:1;vertical-align:bottom}
+table.matrix thead th div{writing-mode:vertical-rl;transform:rotate(180deg);max-height:260px;overflow:hidden;
+text-overflow:ellipsis}
+table.matrix tbody th{position:sticky;left:0;background:#f6f8fa;text-align:left;max-width:320px;overflow:hidden;
+text-overflow:ellipsis;z-index:0}
+table.matrix td{text-align:center;cursor:pointer;max-width:130px;overflow:hidden;text-overflow:ellipsis}
+td.all{background:#fdd0a2}td.ports{background:#c6dbef}td.none{color:#bbb}td.self{background:#f0f0f0;color:#999}
+td.na{background:#f6f6f6;cursor:default}
+td.sel{outline:2px solid #24292e;outline-offset:-2px}
+th.outside{color:#b31b1b}
+#picture-wrap{overflow:auto;max-height:80vh;text-align:center}
+#picture text{font-size:11px;fill:#24292e}
+#picture .edge{fill:none;stroke-width:1.3;opacity:.55;cursor:pointer}
+#picture .edge.all{stroke:#e6550d;marker-end:url(#arrow-all)}
+#picture .edge.ports{stroke:#3182bd;marker-end:url(#arrow-ports)}
+#picture .edge:hover,#picture .edge.hl{opacity:1;stroke-width:3}
+#picture.focus .edge:not(.hl){opacity:.07}
+#picture .node{cursor:pointer}
+#picture .node circle{stroke:#fff;stroke-width:1.5}
+.hidden{display:none}
+#detail .verdict{font-weight:600;font-size:15px}
+#detail .allowed{color:#1a7f37}#detail .denied{color:#b31b1b}
+#detail ul{margin:4px 0 8px;padding-left:18px}
+#detail .side{border-top:1px solid #eee;padding-top:6px;margin-top:6px}
+code,.mono{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;word-break:break-all}
+.note{color:#6a737d;margin:4px 0}
+#warnings li{color:#9a6700}
+"""
+
+_SCRIPT = r"""
+(function () {
+  "use strict";
+  var root = document.documentElement, errors = [];
+  window.addEventListener("error", function (e) {
+    errors.push(String(e.message || e)); root.setAttribute("data-errors", errors.join(" | "));
+  });
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    if (attrs) { for (var k in attrs) { if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]); } }
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); }
+  var D = JSON.parse(document.getElementById("vnp-data").textContent);
+  var nodes = D.nodes, groups = D.ranges, conns = D.conns;
+  function key(i) { var n = nodes[i]; return n[0] + "/" + n[1] + "[" + n[2] + "]"; }
+  var nc = 0; nodes.forEach(function (n) { if (n[3] + 1 > nc) nc = n[3] + 1; });
+  var pairOf = {}; D.pairs.forEach(function (p) { pairOf[p[0] * nc + p[1]] = p[2]; });
+  function extOf(table) {
+    return table.map(function (row) { var m = {}; row.forEach(function (x) { m[x[0]] = x[1]; }); return m; });
+  }
+  var eg = extOf(D.egress), ig = extOf(D.ingress);
+  // an end: "w<i>" (workload node) or "r<g>" (outside range group)
+  function connOf(s, d) {
+    var ws = s[0] === "w", wd = d[0] === "w", a = +s.slice(1), b = +d.slice(1), c;
+    if (ws && wd) { if (a === b) return "self"; c = pairOf[nodes[a][3] * nc + nodes[b][3]]; }
+    else if (ws) c = eg[b][nodes[a][3]];
+    else if (wd) c = ig[a][nodes[b][3]];
+    else return "na";
+    return c === undefined ? null : c;
+  }
+  function label(e) {
+    return e[0] === "w" ? key(+e.slice(1)) : "outside " + groups[+e.slice(1)][0];
+  }
+  // -- filter ---------------------------------------------------------------------------------------
+  var visible = nodes.map(function () { return true; });
+  var filterBox = document.getElementById("filter");
+  function applyFilter(text) {
+    var words = text.toLowerCase().split(/\s+/).filter(function (w) { return w; });
+    var shown = 0;
+    nodes.forEach(function (n, i) {
+      var k = key(i).toLowerCase();
+      visible[i] = !words.length || words.some(function (w) { return k.indexOf(w) >= 0; });
+      if (visible[i]) shown++;
+    });
+    root.setAttribute("data-shown", String(shown));
+    var pic = document.getElementById("picture");
+    if (pic && !pic.classList.contains("condensed")) {
+      nodes.forEach(function (n, i) {
+        var g = document.getElementById("n-w" + i); if (g) g.classList.toggle("hidden", !visible[i]);
+      });
+      Array.prototype.forEach.call(pic.querySelectorAll(".edge"), function (p) {
+        var s = p.getAttribute("data-s"), d = p.getAttribute("data-d");
+        var hide = (s[0] === "w" && !visible[+s.slice(1)]) || (d[0] === "w" && !visible[+d.slice(1)]);
+        p.classList.toggle("hidden", hide);
+      });
+    }
+    buildMatrix();
+  }
+  // -- matrix ---------------------------------------------------------------------------------------
+  function buildMatrix() {
+    var wrap = document.getElementById("matrix-wrap"); clear(wrap);
+    var ends = [];
+    nodes.forEach(function (n, i) { if (visible[i]) ends.push("w" + i); });
+    var shown = ends.length;
+    if (shown > D.matrixMax) {
+      wrap.appendChild(el("p", {"class": "note", id: "matrix-note"}, shown + " workloads match: the matrix shows at most " +
+        D.matrixMax + "; narrow the filter."));
+      root.setAttribute("data-cells", "0");
+      return;
+    }
+    groups.forEach(function (g, i) { ends.push("r" + i); });
+    var table = el("table", {"class": "matrix", id: "matrix"}), thead = el("thead"), hr = el("tr");
+    hr.appendChild(el("th", null, "from \u2193 to \u2192"));
+    ends.forEach(function (e) {
+      var th = el("th", {title: e[0] === "r" ? groups[+e.slice(1)][1].join(", ") : label(e), "data-end": e,
+                         "class": e[0] === "r" ? "outside" : ""});
+      th.appendChild(el("div", null, e[0] === "r" ? "\u2601 " + groups[+e.slice(1)][0] : nodes[+e.slice(1)][1] + "[" + nodes[+e.slice(1)][2] + "]"));
+      hr.appendChild(th);
+    });
+    thead.appendChild(hr); table.appendChild(thead);
+    var tbody = el("tbody"), cells = 0;
+    ends.forEach(function (s) {
+      var tr = el("tr"); tr.appendChild(el("th", {title: label(s), "data-end": s, "class": s[0] === "r" ? "outside" : ""},
+        s[0] === "r" ? "\u2601 " + groups[+s.slice(1)][0] : label(s)));
+      ends.forEach(function (d) {
+        var c = connOf(s, d), td;
+        if (c === "self") td = el("td", {"class": "self", title: "the workload with itself"}, "\u2014");
+        else if (c === "na") td = el("td", {"class": "na"}, "");
+        else if (c === null) td = el("td", {"class": "none", title: label(s) + " \u2192 " + label(d) + ": none"}, "\u00b7");
+        else { td = el("td", {"class": conns[c] === "All" ? "all" : "ports", title: label(s) + " \u2192 " + label(d) + ": " + conns[c]}, conns[c]); cells++; }
+        if (c !== "na" && c !== "self") { td.setAttribute("data-s", s); td.setAttribute("data-d", d); }
+        tr.appendChild(td);
+      });
+      tbody.appendChild(tr);
+    });
+    table.appendChild(tbody); wrap.appendChild(table);
+    root.setAttribute("data-cells", String(cells));
+  }
+  // -- detail ---------------------------------------------------------------------------------------
+  var rulesOf = D.policies.map(function () { return [[], []]; });
+  D.rules.forEach(function (r, k) { rulesOf[r[0]][r[1]].push(k); });
+  function ruleConn(r, dst) {
+    if (dst !== null) { for (var i = 0; i < r[6].length; i++) if (r[6][i][0] === dst) return conns[r[6][i][1]]; }
+    return conns[r[3]];
+  }
+  function side(dir, w, peer, dstClass) { // dir 1: egress of workload w, 0: ingress of w
+    var cls = nodes[w][3], sel = D.selecting[cls][dir === 1 ? 0 : 1], out = {sel: sel, allowing: []};
+    sel.forEach(function (p) {
+      rulesOf[p][dir].forEach(function (k) {
+        var r = D.rules[k];
+        var match = peer[0] === "w" ? r[4].indexOf(nodes[+peer.slice(1)][3]) >= 0 : r[5].indexOf(+peer.slice(1)) >= 0;
+        if (match) out.allowing.push([r[2], ruleConn(r, dstClass)]);
+      });
+    });
+    return out;
+  }
+  function showDetail(s, d) {
+    var box = document.getElementById("detail"); clear(box);
+    var c = connOf(s, d);
+    box.setAttribute("data-pair", s + "," + d);
+    box.appendChild(el("div", {"class": "mono"}, label(s) + " \u2192 " + label(d)));
+    if (c === "na") { box.appendChild(el("p", null, "two addresses outside the cluster: NetworkPolicies do not police that")); return; }
+    if (c === "self") { box.appendChild(el("p", null, "a workload with itself: traffic within a workload is not listed")); return; }
+    var ok = c !== null;
+    box.appendChild(el("div", {"class": "verdict " + (ok ? "allowed" : "denied")}, ok ? "ALLOWED: " + conns[c] : "DENIED"));
+    ["s", "d"].forEach(function (which) {
+      var me = which === "s" ? s : d, other = which === "s" ? d : s;
+      if (me[0] !== "w") {
+        var g = groups[+me.slice(1)];
+        var p = el("div", {"class": "side"}); p.appendChild(el("b", null, "outside the cluster: "));
+        p.appendChild(el("span", {"class": "mono"}, g[1].join(", ")));
+        box.appendChild(p); return;
+      }
+      var w = +me.slice(1), dir = which === "s" ? 1 : 0;
+      var dstClass = d[0] === "w" ? nodes[+d.slice(1)][3] : null;
+      var r = side(dir, w, other, dstClass);
+      var div = el("div", {"class": "side", "data-side": dir === 1 ? "egress" : "ingress"});
+      div.appendChild(el("b", null, (dir === 1 ? "Egress of " : "Ingress of ") + key(w)));
+      if (!r.sel.length) {
+        div.appendChild(el("p", null, "not isolated (no NetworkPolicy selects it for " + (dir === 1 ? "Egress" : "Ingress") + "): all allowed"));
+      } else {
+        div.appendChild(el("p", null, "isolated by:"));
+        var ul = el("ul");
+        r.sel.forEach(function (p) { ul.appendChild(el("li", {"class": "mono policy"}, D.policies[p][0] + "/" + D.policies[p][1])); });
+        div.appendChild(ul);
+        if (!r.allowing.length) div.appendChild(el("p", {"class": "denied"}, "no rule of those policies admits " + label(other) + ": denied"));
+        else {
+          div.appendChild(el("p", null, "rules admitting " + label(other) + ":"));
+          var ul2 = el("ul");
+          r.allowing.forEach(function (a) {
+            var li = el("li", {"class": "rule"}); li.appendChild(el("span", {"class": "mono"}, a[0]));
+            li.appendChild(document.createTextNode(": " + (a[1] || "no port applies to this destination"))); ul2.appendChild(li);
+          });
+          div.appendChild(ul2);
+        }
+      }
+      box.appendChild(div);
+    });
+  }
+  function select(s, d) {
+    Array.prototype.forEach.call(document.querySelectorAll("td.sel,.edge.hl"), function (e) { e.classList.remove("sel", "hl"); });
+    var pic = document.getElementById("picture"); if (pic) pic.classList.remove("focus");
+    Array.prototype.forEach.call(document.querySelectorAll('[data-s="' + s + '"][data-d="' + d + '"]'), function (e) {
+      e.classList.add(e.tagName.toLowerCase() === "td" ? "sel" : "hl");
+    });
+    showDetail(s, d);
+  }
+  document.addEventListener("click", function (ev) {
+    var t = ev.target;
+    while (t && t !== document && !(t.getAttribute && (t.getAttribute("data-s") || t.getAttribute("data-id")))) t = t.parentNode;
+    if (!t || t === document) return;
+    if (t.getAttribute("data-s")) { select(t.getAttribute("data-s"), t.getAttribute("data-d")); return; }
+    var id = t.getAttribute("data-id"), pic = document.getElementById("picture");
+    Array.prototype.forEach.call(pic.querySelectorAll(".edge"), function (p) {
+      p.classList.toggle("hl", p.getAttribute("data-s") === id || p.getAttribute("data-d") === id);
+    });
+    pic.classList.add("focus");
+  });
+  // -- start ------------------------------------------------------------------------------------------
+  function fragment(name) {
+    var h = location.hash.replace(/^#/, "").split("&");
+    for (var i = 0; i < h.length; i++) { var kv = h[i].split("="); if (kv[0] === name) return decodeURIComponent(kv.slice(1).join("=")); }
+    return null;
+  }
+  try {
+    var warn = document.getElementById("warnings");
+    D.warnings.forEach(function (w) { warn.appendChild(el("li", null, w)); });
+    if (D.tooLarge) { root.setAttribute("data-status", "too-large"); return; }
+    var f = fragment("filter") || "";
+    filterBox.value = f;
+    filterBox.addEventListener("input", function () { applyFilter(filterBox.value); });
+    applyFilter(f);
+    var p = fragment("pair");
+    if (p) { var sd = p.split(","); select(sd[0], sd[1]); }
+    root.setAttribute("data-status", "ready");
+  } catch (e) {
+    root.setAttribute("data-status", "error"); errors.push(String(e && e.stack || e)); root.setAttribute("data-errors", errors.join(" | "));
+  }
+})();
+"""
+
+_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-"
+        + base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode() + "'")
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en" data-status="loading">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+<header><h1>{title}</h1>
+<label>filter <input id="filter" type="search" placeholder="name or namespace (words: any of them)" autocomplete="off"></label>
+<span class="legend"><span><i class="swatch" style="background:#e6550d"></i>all connections</span>
+<span><i class="swatch" style="background:#3182bd"></i>some ports</span></span>
+</header>
+<main>
+<div>
+<section id="matrix-section"><h2>Connectivity matrix (row: source, column: destination; \u2601 outside the cluster)</h2>
+<div id="matrix-wrap"><p class="note">the matrix needs JavaScript</p></div></section>
+<section id="picture-section" style="margin-top:14px"><h2>Graph</h2><p class="note" id="picture-note">{note}</p>
+<div id="picture-wrap">{picture}</div></section>
+</div>
+<aside>
+<section><h2>Detail</h2><div id="detail"><p class="note">click a cell of the matrix or an arrow of the graph</p></div></section>
+<section style="margin-top:14px"><h2>Warnings</h2><ul id="warnings"></ul></section>
+</aside>
+</main>
+<script type="application/json" id="vnp-data">{data}</script>
+<script>{script}</script>
+</body>
+</html>
+"""
