@@ -87,7 +87,8 @@ def _missing_packages(log) -> list[str]:
         _run(["apt-get", "update", "-q"])
         proc = simulate()
     if proc.returncode != 0:
-        raise RuntimeError("apt-get cannot resolve the chromium package: " + (proc.stderr.strip() or proc.stdout.strip())[-400:])
+        reason = (proc.stderr.strip() or proc.stdout.strip())[-400:]
+        raise RuntimeError(f"apt-get cannot resolve the chromium package: {reason}")
     return [line.split()[1] for line in proc.stdout.splitlines() if line.startswith("Inst ")]
 
 
