@@ -143,7 +143,7 @@ def main() -> int:
     if found is None:
         try:
             found = fetch()
-        except RuntimeError as e:
+        except (RuntimeError, OSError, subprocess.SubprocessError) as e:
             print(f"no headless chromium: {e} (the tests of graph --format html skip)", file=sys.stderr)
             return 2
     print(found)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html.parser
 import importlib.util
+import ipaddress
 import json
 import random
 import re
@@ -167,13 +168,11 @@ def expected_cells(res) -> dict:
                 conn = res.between(engine[a], engine[b])
                 out[(f"w{i}", f"w{j}")] = page._short(conn) if conn else None
     ext = {(d, w, r): c for d, w, r, c in res.external()}
-    group_of = {}
-    for g, (_, cidrs) in enumerate(data["ranges"]):
-        group_of[g] = cidrs
+    groups, _ = page.range_groups(res)
+    assert [g[1] for g in data["ranges"]] == [page.describe([res.ranges[x] for x in g]) for g in groups]
     # every range of a group must give the same answer: check them all against the group's cell
-    for r, (version, lo, hi) in enumerate(res.ranges):
-        cidr = page._cidrs(version, lo, hi)[0]
-        g = next(g for g, cidrs in group_of.items() if cidr in cidrs)
+    for r in range(len(res.ranges)):
+        g = next(g for g, members in enumerate(groups) if r in members)
         for i, a in enumerate(keys):
             for direction, pair in (("egress", (f"w{i}", f"r{g}")), ("ingress", (f"r{g}", f"w{i}"))):
                 conn = ext.get((direction, engine[a], r), NONE)
@@ -328,3 +327,48 @@ def test_graph_format_html_on_the_command_line(tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = out.read_text()
     assert text.startswith("<!DOCTYPE html>") and "helm vnp graph: 1 workloads" in text
+
+
+def _addresses(items: list[str]) -> set:
+    """(version, lo, hi) spans of a description, merged."""
+    def span(text):
+        if "-" in text and "/" not in text:
+            lo, hi = (ipaddress.ip_address(t) for t in text.split("-"))
+            return lo.version, int(lo), int(hi)
+        net = ipaddress.ip_network(text)
+        return net.version, int(net.network_address), int(net.broadcast_address)
+
+    out = []
+    for item in items:
+        whole, _, rest = item.partition(" except ")
+        version, lo, hi = span(whole)
+        holes = sorted(span(t)[1:] for t in rest.split(", ")) if rest else []
+        at = lo
+        for a, b in holes:
+            if a > at:
+                out.append((version, at, a - 1))
+            at = b + 1
+        if at <= hi:
+            out.append((version, at, hi))
+    return set(out)
+
+
+def test_range_groups_are_described_exactly():
+    for objects in (OBJECTS, [policy("p", "shop", {"podSelector": {}, "egress": [
+            {"to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8", "172.16.0.0/12"]}},
+                    {"ipBlock": {"cidr": "2001:db8::/32", "except": ["2001:db8::/48"]}}]},
+            {"to": [{"ipBlock": {"cidr": "10.1.2.3/32"}}, {"ipBlock": {"cidr": "10.1.2.5/31"}}]}]})]):
+        res = compute(list(WORKLOADS), objects)
+        groups, _ = page.range_groups(res)
+        assert sorted(x for g in groups for x in g) == list(range(len(res.ranges)))
+        for g in groups:
+            described = _addresses(page.describe([res.ranges[x] for x in g]))
+            merged = []
+            for v, lo, hi in (res.ranges[x] for x in g):
+                if merged and merged[-1][0] == v and merged[-1][2] + 1 == lo:
+                    merged[-1] = (v, merged[-1][1], hi)
+                else:
+                    merged.append((v, lo, hi))
+            assert described == set(merged), page.describe([res.ranges[x] for x in g])
+    assert page.describe([(4, 0, 2 ** 32 - 1)]) == ["0.0.0.0/0"]
+    assert page.describe([(4, 0, 167772159), (4, 184549376, 2 ** 32 - 1)]) == ["0.0.0.0/0 except 10.0.0.0/8"]

@@ -39,8 +39,8 @@ from helm_vnp.graph.engine.policies import EGRESS, INGRESS
 PICTURE_MAX = 50  # workloads drawn one by one; above: one node per namespace
 MATRIX_MAX = 150  # workloads in the matrix at once (the filter narrows a bigger release down)
 DATA_MAX = 400_000  # class pairs + rule/peer entries embedded; above: a page that says so
-PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
-           "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#31a354", "#756bb1")
+PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#17becf", "#bcbd22", "#e377c2", "#393b79", "#637939", "#7f7f7f",
+           "#3182bd", "#31a354", "#756bb1", "#8c6d31", "#7b4173", "#6baed6", "#74c476")  # no red: outside is red
 OUTSIDE_COLOUR = "#d62728"
 
 
@@ -51,6 +51,69 @@ def _short(conn: ConnSet) -> str:
 def _cidrs(version: int, lo: int, hi: int) -> list[str]:
     cls = ipaddress.IPv4Address if version == 4 else ipaddress.IPv6Address
     return [str(n) for n in ipaddress.summarize_address_range(cls(lo), cls(hi))]
+
+
+def _item(version: int, lo: int, hi: int) -> str:
+    """A range as its CIDR when it is one, else ``first-last``."""
+    cidrs = _cidrs(version, lo, hi)
+    if len(cidrs) == 1:
+        return cidrs[0]
+    cls = ipaddress.IPv4Address if version == 4 else ipaddress.IPv6Address
+    return f"{cls(lo)}-{cls(hi)}"
+
+
+def describe(ranges: list[tuple[int, int, int]]) -> list[str]:
+    """The addresses of ``ranges`` (sorted (version, lo, hi)), as people write them: per family either the
+    ranges (``10.20.0.0/16``) or, when shorter, the family minus the rest (``0.0.0.0/0 except 10.0.0.0/8``)."""
+    out = []
+    for version, top in ((4, 2 ** 32 - 1), (6, 2 ** 128 - 1)):
+        merged: list[list[int]] = []
+        for v, lo, hi in ranges:
+            if v != version:
+                continue
+            if merged and merged[-1][1] + 1 == lo:
+                merged[-1][1] = hi
+            else:
+                merged.append([lo, hi])
+        if not merged:
+            continue
+        gaps, at = [], 0
+        for lo, hi in merged:
+            if lo > at:
+                gaps.append((at, lo - 1))
+            at = hi + 1
+        if at <= top:
+            gaps.append((at, top))
+        whole = "0.0.0.0/0" if version == 4 else "::/0"
+        if not gaps:
+            out.append(whole)
+        elif len(gaps) < len(merged):
+            out.append(f"{whole} except " + ", ".join(_item(version, lo, hi) for lo, hi in gaps))
+        else:
+            out += [_item(version, lo, hi) for lo, hi in merged]
+    return out
+
+
+def range_groups(result: Connectivity) -> tuple[list[list[int]], list[list[int]]]:
+    """The outside ranges grouped by the rules that cover them (a group's ranges are alike for every rule,
+    so for every workload and direction): (groups of range indices, per rule the ranges it covers)."""
+    rules = [r for p in result.policies for r in p.ingress + p.egress]
+    starts = [(v, lo) for v, lo, _ in result.ranges]
+    covering: list[list[int]] = [[] for _ in result.ranges]
+    rule_ranges = []
+    for k, r in enumerate(rules):
+        rs = _ranges_in(r.addrs, result.ranges, starts) if r.addrs else []
+        rule_ranges.append(rs)
+        for x in rs:
+            covering[x].append(k)
+    group_of_key: dict = {}
+    groups: list[list[int]] = []
+    for x in range(len(result.ranges)):
+        g = group_of_key.setdefault(tuple(covering[x]), len(groups))
+        if g == len(groups):
+            groups.append([])
+        groups[g].append(x)
+    return groups, rule_ranges
 
 
 class _Interner:
@@ -78,29 +141,14 @@ def page_data(result: Connectivity) -> dict:
     rep = [result.classes[c][0] for c in cls_order]
     conns = _Interner()
 
-    # outside ranges grouped by the rules that cover them: a group's ranges are alike for every rule
     rules = [r for p in result.policies for r in p.ingress + p.egress]
     policy_of = [pi for pi, p in enumerate(result.policies) for _ in p.ingress + p.egress]
-    starts = [(v, lo) for v, lo, _ in result.ranges]
-    covering: list[list[int]] = [[] for _ in result.ranges]
-    rule_ranges = []
-    for k, r in enumerate(rules):
-        rs = _ranges_in(r.addrs, result.ranges, starts) if r.addrs else []
-        rule_ranges.append(rs)
-        for x in rs:
-            covering[x].append(k)
-    group_of_key: dict = {}
-    groups: list[list[int]] = []
-    for x in range(len(result.ranges)):
-        g = group_of_key.setdefault(tuple(covering[x]), len(groups))
-        if g == len(groups):
-            groups.append([])
-        groups[g].append(x)
+    groups, rule_ranges = range_groups(result)
     ranges_out = []
     for g in groups:
-        cidrs = [c for x in g for c in _cidrs(*result.ranges[x])]
-        label = cidrs[0] if len(cidrs) == 1 else f"{cidrs[0]} +{len(cidrs) - 1} more"
-        ranges_out.append([label, cidrs])
+        items = describe([result.ranges[x] for x in g])
+        label = ", ".join(items)
+        ranges_out.append([label if len(label) <= 34 else label[:33] + "\u2026", items])
     rgroup = {x: gi for gi, g in enumerate(groups) for x in g}
 
     pairs = sorted([cid[a], cid[b], conns(_short(c))] for (a, b), c in result.class_pairs.items())
