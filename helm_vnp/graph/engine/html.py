@@ -48,6 +48,18 @@ def _short(conn: ConnSet) -> str:
     return "All" if conn.is_all else str(conn)
 
 
+def _shorter():
+    """_short with a cache (the same few connection sets come back thousands of times)."""
+    cache: dict = {}
+
+    def short(conn: ConnSet) -> str:
+        text = cache.get(conn)
+        if text is None:
+            text = cache[conn] = _short(conn)
+        return text
+    return short
+
+
 def _cidrs(version: int, lo: int, hi: int) -> list[str]:
     cls = ipaddress.IPv4Address if version == 4 else ipaddress.IPv6Address
     return [str(n) for n in ipaddress.summarize_address_range(cls(lo), cls(hi))]
@@ -140,6 +152,7 @@ def page_data(result: Connectivity) -> dict:
     class_of = result.class_of
     rep = [result.classes[c][0] for c in cls_order]
     conns = _Interner()
+    _short = _shorter()
 
     rules = [r for p in result.policies for r in p.ingress + p.egress]
     policy_of = [pi for pi, p in enumerate(result.policies) for _ in p.ingress + p.egress]
@@ -164,22 +177,28 @@ def page_data(result: Connectivity) -> dict:
 
     policies, rules_out, selecting = [], [], [[[], []] for _ in rep]
     class_ports = [wl[r].ports for r in rep]
+    subjects = [sorted({cid[class_of[w]] for w in members(p.subject)}) for p in result.policies]
     for pi, p in enumerate(result.policies):
         policies.append([p.namespace, p.name])
-        for k, w in enumerate(rep):
-            if (p.subject >> w) & 1:
-                if EGRESS in p.types:
-                    selecting[k][0].append(pi)
-                if INGRESS in p.types:
-                    selecting[k][1].append(pi)
+        for k in subjects[pi]:
+            if EGRESS in p.types:
+                selecting[k][0].append(pi)
+            if INGRESS in p.types:
+                selecting[k][1].append(pi)
     for k, r in enumerate(rules):
         peers = sorted({cid[class_of[w]] for w in members(r.pods)})
         named = []
         if r.named:
-            for c, ports in enumerate(class_ports):
-                conn = r.conn(ports)
-                if conn != r.numeric:
-                    named.append([c, conns(_short(conn) if conn else "")])
+            # only where the rule can decide: the destinations its policy selects (ingress) or its peers (egress)
+            seen: dict = {}  # the named ports' resolution -> the entry (None: the numeric ports only)
+            for c in (peers if r.direction == EGRESS else subjects[policy_of[k]]):
+                ports = class_ports[c]
+                key = tuple(ports.get(name) for _, name in r.named)
+                if key not in seen:
+                    conn = r.conn(ports)
+                    seen[key] = None if conn == r.numeric else conns(_short(conn) if conn else "")
+                if seen[key] is not None:
+                    named.append([c, seen[key]])
         rules_out.append([policy_of[k], 1 if r.direction == EGRESS else 0,
                           r.label, conns(_short(r.numeric) if r.numeric else ""), peers,
                           sorted({rgroup[x] for x in rule_ranges[k]}), named])
@@ -286,12 +305,14 @@ def _svg_circle(data: dict) -> str:
         legend.append(f'<text x="10" y="{18 + 18 * 30}">\u2026 {len(entries) - 30} more</text>')
     return (f'<svg id="picture" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" '
             f'height="{size}" role="img" aria-label="connectivity graph">'
-            '<defs><marker id="arrow-all" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#e6550d"/></marker>'
-            '<marker id="arrow-ports" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#3182bd"/></marker></defs>'
+            f'<defs>{_marker("arrow-all", "#e6550d")}{_marker("arrow-ports", "#3182bd")}</defs>'
             f'<g class="legend">{"".join(legend)}</g>'
             f'<g class="edges">{"".join(parts_edges)}</g><g class="nodes">{"".join(parts_nodes)}</g></svg>')
+
+
+def _marker(name: str, colour: str) -> str:
+    return (f'<marker id="{name}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" '
+            f'markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>')
 
 
 def _node_pairs(data: dict):
@@ -320,7 +341,7 @@ def _svg_namespaces(data: dict) -> str:
             counts[(a, b)] = counts.get((a, b), 0) + 1
     count = max(len(ns_names), 1)
     radius = max(150.0, count * 30 / (2 * math.pi))
-    margin = 250
+    margin = 40 + 6.2 * max(len(_clip(ns)) + 6 for ns in ns_names)
     size = int(2 * (radius + margin))
     c = size / 2
     pos, out_nodes, out_edges = {}, [], []
@@ -348,8 +369,7 @@ def _svg_namespaces(data: dict) -> str:
                          f"<title>{_esc(a)} \u2192 {_esc(b)}: {n} workload pairs</title></path>")
     return (f'<svg id="picture" class="condensed" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
             f'width="{size}" height="{size}" role="img" aria-label="namespace graph">'
-            '<defs><marker id="arrow-ports" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#3182bd"/></marker></defs>'
+            f'<defs>{_marker("arrow-ports", "#3182bd")}</defs>'
             f'<g class="edges">{"".join(out_edges)}</g><g class="nodes">{"".join(out_nodes)}</g></svg>')
 
 
@@ -363,8 +383,13 @@ def _json_for_script(value) -> str:
 
 
 def _data_size(result: Connectivity) -> int:
-    peers = sum(len({result.class_of[w] for w in members(r.pods)}) for p in result.policies
-                for r in p.ingress + p.egress) if len(result.workloads) <= 20_000 else DATA_MAX + 1
+    """About how many entries ``page_data`` embeds (class pairs, rule peers, selections)."""
+    if len(result.workloads) > 20_000:
+        return DATA_MAX + 1
+    rep_bits = 0
+    for ws in result.classes:
+        rep_bits |= 1 << ws[0]
+    peers = sum(bin(r.pods & rep_bits).count("1") for p in result.policies for r in p.ingress + p.egress)
     return len(result.class_pairs) + peers + len(result.classes) * len(result.policies) // 8
 
 

@@ -44,6 +44,7 @@
       if (visible[i]) shown++;
     });
     root.setAttribute("data-shown", String(shown));
+    document.getElementById("count").textContent = shown + " of " + nodes.length + " workloads";
     var pic = document.getElementById("picture");
     if (pic && !pic.classList.contains("condensed")) {
       nodes.forEach(function (n, i) {
@@ -186,6 +187,7 @@
   try {
     var warn = document.getElementById("warnings");
     D.warnings.forEach(function (w) { warn.appendChild(el("li", null, w)); });
+    if (!D.warnings.length) warn.appendChild(el("li", {"class": "note"}, "none"));
     if (D.tooLarge) { root.setAttribute("data-status", "too-large"); return; }
     var f = fragment("filter") || "";
     filterBox.value = f;
