@@ -372,3 +372,19 @@ def test_range_groups_are_described_exactly():
             assert described == set(merged), page.describe([res.ranges[x] for x in g])
     assert page.describe([(4, 0, 2 ** 32 - 1)]) == ["0.0.0.0/0"]
     assert page.describe([(4, 0, 167772159), (4, 184549376, 2 ** 32 - 1)]) == ["0.0.0.0/0 except 10.0.0.0/8"]
+
+
+def test_an_empty_release_gives_a_page_that_says_so(chromium, tmp_path):
+    dom = dump(chromium, tmp_path, page.render(compute([], [])))
+    assert dom.html().attrs["data-shown"] == "0"
+    assert dom.find(id="count")[0].all_text() == "0 of 0 workloads"
+
+
+def test_fetch_chromium_says_why_when_there_is_none(tmp_path):
+    """No chromium, no apt-get: exit 2 and a reason (make test goes on, the browser tests skip)."""
+    proc = subprocess.run([sys.executable, str(REPO / "tools" / "fetch_chromium.py")], capture_output=True, text=True,
+                          env={"PATH": str(tmp_path), "VNP_CHROMIUM_DIR": str(tmp_path / "chromium")}, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "no headless chromium: no chromium on PATH and no apt-get/dpkg" in proc.stderr
+    tool = _fetch_tool()
+    assert not tool.works("/bin/true")  # a binary that runs no page is not a browser
