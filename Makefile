@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HELM4   := .tools/bin/helm4
 HELMENV := HELM_DATA_HOME=$(CURDIR)/.tools/helm/data HELM_CONFIG_HOME=$(CURDIR)/.tools/helm/config HELM_CACHE_HOME=$(CURDIR)/.tools/helm/cache
 
-.PHONY: all venv tools oracle lint test demo bench fuzz docs clean
+.PHONY: all venv tools oracle chromium lint test demo bench fuzz docs clean
 
 all: test
 
@@ -27,10 +27,16 @@ tools: $(HELM4)
 oracle:
 	@$(PY) tools/build_go.py decoder || test $$? -eq 2
 
+# a headless Chromium for the tests of `graph --format html` (tests/graph/test_html.py): on PATH, or Debian's
+# package and the libraries this machine lacks unpacked into .tools/chromium without root (first time: about
+# 15-60 s, ~150-350 MB).  When none can be had it says why (exit 2) and those tests skip; the build goes on.
+chromium:
+	@$(PY) tools/fetch_chromium.py >/dev/null || test $$? -eq 2
+
 lint: venv
 	$(BIN)/ruff check .
 
-test: venv tools oracle lint
+test: venv tools oracle chromium lint
 	$(BIN)/python -m pytest -q
 
 demo: venv tools

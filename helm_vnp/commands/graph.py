@@ -73,7 +73,8 @@ def graph(
     rendered: Optional[List[str]] = RenderedOpt,
     no_generated: bool = NoGeneratedOpt,
     fmt: str = typer.Option("text", "--format", help="text, json, dot (Graphviz), mermaid; connlist, csv, md "
-                                                     "(every allowed workload pair and address range, exact)"),
+                                                     "(every allowed workload pair and address range, exact); "
+                                                     "html (one offline page: matrix, graph, detail, filter)"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file (atomically)"),
 ) -> None:
     """Show which connections the release's NetworkPolicies (vnp's and the chart's) allow.

@@ -57,9 +57,10 @@ def typed_list(kind: str, items: list[dict]) -> str:
 
 
 def test_typed_pod_list_groups_live_pods_by_owner_and_a_static_pod_is_its_own(tmp_path):
+    rs, labels = ("ReplicaSet", "ingress-7d9f"), {"app": "ingress", "pod-template-hash": "7d9f"}
     text = typed_list("PodList", [
-        live_pod("ingress-7d9f-a", "ingress", {"app": "ingress", "pod-template-hash": "7d9f"}, ("ReplicaSet", "ingress-7d9f")),
-        live_pod("ingress-7d9f-b", "ingress", {"app": "ingress", "pod-template-hash": "7d9f"}, ("ReplicaSet", "ingress-7d9f")),
+        live_pod("ingress-7d9f-a", "ingress", labels, rs),
+        live_pod("ingress-7d9f-b", "ingress", labels, rs),
         live_pod("etcd-node1", "kube-system", {"component": "etcd"}, ("Node", "node1")),
         live_pod("debug", "ingress", {"run": "debug"}, None),
     ])

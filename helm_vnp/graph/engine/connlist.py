@@ -82,5 +82,11 @@ def render_md(result: Connectivity) -> str:
     return "".join(md_lines(result))
 
 
+def render_html(result: Connectivity) -> str:
+    """One self-contained page: matrix, picture, per-pair detail, filter (``helm_vnp.graph.engine.html``)."""
+    from helm_vnp.graph.engine.html import render as page
+    return page(result)
+
+
 STREAMS = {"connlist": lines, "csv": csv_lines, "md": md_lines}
-RENDERERS = {"connlist": render, "csv": render_csv, "md": render_md}
+RENDERERS = {"connlist": render, "csv": render_csv, "md": render_md, "html": render_html}
