@@ -22,9 +22,28 @@ from helm_vnp.commands.common import (
 
 RenderedOpt = typer.Option(
     None, "--rendered", help="use rendered manifests instead of a chart: file, directory or '-' (repeatable)")
+ClusterOpt = typer.Option(
+    None, "--cluster-policies", help="the rest of the cluster: AdminNetworkPolicies, the BaselineAdminNetworkPolicy, "
+    "NetworkPolicies, Namespaces, other workloads (file, directory or '-'; repeatable); not part of the release")
 
 
-def _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered):
+def _cluster(paths, namespace):
+    """The ``--cluster-policies`` objects as extra releases for the engine (none: []).  `-` reads standard
+    input, which ``_release`` made sure nothing else reads."""
+    if not paths:
+        return []
+    from helm_vnp.base.errors import Problem, VnpError
+    from helm_vnp.release.load import load_cluster
+    stdin = None
+    if "-" in paths:
+        try:
+            stdin = sys.stdin.buffer.read()
+        except OSError as exc:
+            raise VnpError(Problem(f"cannot read standard input: {exc.strerror or exc}", path="--cluster-policies -"))
+    return [load_cluster(paths, stdin, namespace)]
+
+
+def _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered, cluster=()):
     """The Release to analyse, or VnpError (config errors, unreadable documents, neither or both inputs)."""
     from helm_vnp.base.errors import Problem, VnpError
     from helm_vnp.release.load import LoadOptions, load_release
@@ -32,7 +51,11 @@ def _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace,
     rendered = rendered or []
     if (chart is None) == (not rendered):
         raise VnpError(Problem("give a CHART or --rendered PATH (one of them)"))
-    values_in = read_stdin(values_input(values, sets, set_strings, set_jsons, vnp_values), rendered)
+    values_in = values_input(values, sets, set_strings, set_jsons, vnp_values)
+    if "-" in cluster and ("-" in rendered or values_in.reads_stdin):
+        raise VnpError(Problem("standard input ('-') can be read once: give it to --cluster-policies or to "
+                               "--rendered/-f, not both", path="--cluster-policies"))
+    values_in = read_stdin(values_in, rendered)
     opts = LoadOptions(chart=chart, rendered=rendered, values=values_in, namespace=namespace, release=release)
     loaded = load_release(opts)
     if loaded.config_errors:  # a graph of the defaults would show connectivity no install with this config has
@@ -53,6 +76,7 @@ def graph(
     namespace: Optional[str] = NamespaceOpt,
     release: Optional[str] = ReleaseOpt,
     rendered: Optional[List[str]] = RenderedOpt,
+    cluster: Optional[List[str]] = ClusterOpt,
     fmt: str = typer.Option("text", "--format", help="text, json, dot (Graphviz), mermaid; connlist, csv, md "
                                                      "(every allowed workload pair and address range, exact)"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file (atomically)"),
@@ -74,10 +98,11 @@ def graph(
         if fmt not in formats:
             raise VnpError(Problem(f"unknown format {fmt!r} (expected {', '.join(formats)})", path="--format",
                                    expected=", ".join(formats)))
-        loaded = _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered)
+        loaded = _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered,
+                          cluster or [])
         if fmt in ENGINE_RENDERERS:  # the connectivity engine: every pair, exact (helm_vnp.graph.engine)
             from helm_vnp.graph.engine import of_release
-            result = of_release(loaded)
+            result = of_release(loaded, _cluster(cluster, namespace))
             for warning in result.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
             write_output(ENGINE_RENDERERS[fmt](result), output)
@@ -101,6 +126,7 @@ def explain(
     namespace: Optional[str] = NamespaceOpt,
     release: Optional[str] = ReleaseOpt,
     rendered: Optional[List[str]] = RenderedOpt,
+    cluster: Optional[List[str]] = ClusterOpt,
     fmt: str = typer.Option("text", "--format", help="text or json"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file (atomically)"),
 ) -> None:
@@ -117,8 +143,9 @@ def explain(
         if fmt not in ("text", "json"):
             raise VnpError(Problem(f"unknown format {fmt!r} (expected text, json)", path="--format",
                                    expected="text, json"))
-        loaded = _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered)
-        result = of_release(loaded)
+        loaded = _release(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered,
+                          cluster or [])
+        result = of_release(loaded, _cluster(cluster, namespace))
         try:
             answer = explain_pair(result, src, dst, port)
         except NotFound as exc:
