@@ -74,7 +74,7 @@ def load_cluster(paths: list[str], stdin_bytes: bytes | None, namespace: str | N
     ``namespace`` (``-n``), else ``default``.  Unreadable documents: VnpError (exit 2)."""
     from helm_vnp.base.errors import Problem
 
-    objects = read_objects(rendered_inputs(paths, stdin_bytes, "--cluster-policies"))
+    objects = read_objects(rendered_inputs(paths, stdin_bytes, "--cluster-policies"), lists_may_hold_workloads=True)
     if objects.invalid:
         raise VnpError([Problem(bad.message, file=bad.source.file or None, line=bad.source.line or None,
                                 path="--cluster-policies") for bad in objects.invalid])
