@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from helm_vnp.base.errors import Problem, VnpError
-from helm_vnp.graph.engine.addresses import NOWHERE, AddrSet, _of, network
+from helm_vnp.graph.engine.addresses import NOWHERE, AddrSet, ip_block, network
 from helm_vnp.graph.engine.conns import ALL, NONE, PROTOCOLS, ConnSet
 from helm_vnp.graph.engine.intervals import EMPTY, IntervalSet
 from helm_vnp.graph.engine.labels import LabelIndex
@@ -264,7 +264,7 @@ class _Reader:
             if net is None:
                 self.bad(f"{path}[{k}]", f"{cidr!r} is not a CIDR")
                 continue
-            out = out | _of(net)
+            out = out | ip_block({"cidr": cidr})[0]
         return out
 
 
