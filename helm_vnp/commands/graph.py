@@ -107,7 +107,7 @@ def graph(
                 sys.stderr.write(f"warning: {warning}\n")
             write_output(ENGINE_RENDERERS[fmt](result), output)
         else:
-            write_output(RENDERERS[fmt](analyse(loaded)), output)
+            write_output(RENDERERS[fmt](analyse(loaded, _cluster(cluster, namespace))), output)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")
         raise typer.Exit(2)

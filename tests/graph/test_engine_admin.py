@@ -407,3 +407,21 @@ def test_cluster_policies_refusals_exit_2_with_file_and_line(tmp_path):
     assert missing.returncode == 2 and "--cluster-policies" in missing.stderr
     twice = cli("graph", "--rendered", "-", "--cluster-policies", "-", "--format", "connlist", stdin=CHART)
     assert twice.returncode == 2 and "read once" in twice.stderr
+
+
+def test_probe_formats_apply_cluster_policies(tmp_path):
+    (tmp_path / "chart.yaml").write_text(CHART)
+    guard = anp("no-metadata", 1, {"namespaces": {}},
+                egress=[egress_rule("Deny", [{"networks": ["169.254.169.254/32"]}], name="block-imds")])
+    (tmp_path / "guard.yaml").write_text(stream(guard))
+    base = ["graph", "--rendered", str(tmp_path / "chart.yaml"), "--release", "rel", "-n", "apps"]
+    before = cli(*base)
+    after = cli(*base, "--cluster-policies", str(tmp_path / "guard.yaml"))
+    assert before.returncode == after.returncode == 0, after.stderr
+    assert "Deployment/web  ->  cloud metadata (169.254.169.254): allow 80/TCP" in before.stdout
+    assert "Deployment/web  ->  cloud metadata (169.254.169.254): deny" in after.stdout
+    allow = anp("open-imds", 0, {"namespaces": {}}, egress=[egress_rule("Allow", [{"networks": ["169.254.0.0/16"]}])])
+    (tmp_path / "guard.yaml").write_text(stream(guard, allow))
+    edges = json.loads(cli(*base, "--cluster-policies", str(tmp_path / "guard.yaml"), "--format", "json").stdout)
+    imds = [e for e in edges["edges"] if e["to"] == "metadata"]
+    assert imds and all(e["allowed"] and e["by"] == ["open-imds"] for e in imds)
