@@ -217,12 +217,30 @@ def compute(workloads: list[Workload], objects, namespaces: dict[str, dict] | No
                     break
         return out
 
+    # a side with admin rules depends only on: which admin rules apply (the class's list), which of their
+    # peer masks hold the other end, the destination's named ports, and what the NetworkPolicies allow;
+    # classes share those, so each distinct combination is decided once
+    interned: dict = {}
+
+    def intern(value) -> int:
+        return interned.setdefault(value, len(interned))
+
+    admin_ids = frozenset(r.mask_id for r in admin_rules)
+    peer_sig = [intern(in_mask[c] & admin_ids) for c in range(n)]
+    ports_sig = [intern(tuple(class_ports[c].get(name) for name in port_names)) for c in range(n)]
+    decided: dict = {}
+    a_sig = {id(lst): intern(tuple(id(r) for r in lst)) for lst in ea_rules + ia_rules + eb_rules + ib_rules}
+
     def with_admin(a_rules, rules_, isolated: bool, b_rules, peer: int, dst: int) -> ConnSet:
         if not a_rules and (isolated or not b_rules):
             return side(rules_, isolated, peer, dst)
-        ports_ = class_ports[dst]
-        return layered(a_rules, isolated, lambda: side(rules_, True, peer, dst), b_rules,
-                       lambda r: r.mask_id in in_mask[peer], lambda r: r.conn(ports_))
+        np_conn = side(rules_, True, peer, dst) if isolated else None
+        key = (a_sig[id(a_rules)], None if isolated else a_sig[id(b_rules)], peer_sig[peer], ports_sig[dst], np_conn)
+        if key not in decided:
+            ports_ = class_ports[dst]
+            decided[key] = layered(a_rules, isolated, lambda: np_conn, b_rules,
+                                   lambda r: r.mask_id in in_mask[peer], lambda r: r.conn(ports_))
+        return decided[key]
 
     class_pairs = {}
     for a in range(n):
