@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helm_vnp.base.errors import VnpError
 from helm_vnp.graph.engine import Workload, compute
@@ -425,3 +427,55 @@ def test_probe_formats_apply_cluster_policies(tmp_path):
     edges = json.loads(cli(*base, "--cluster-policies", str(tmp_path / "guard.yaml"), "--format", "json").stdout)
     imds = [e for e in edges["edges"] if e["to"] == "metadata"]
     assert imds and all(e["allowed"] and e["by"] == ["open-imds"] for e in imds)
+
+
+JSONISH = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(),
+        st.integers(-2, 70000), st.text(max_size=8),
+        st.sampled_from(["Allow", "Deny", "Pass", "TCP", "10.0.0.0/8", "::/0"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(
+                ["namespaces", "pods", "networks", "nodes", "portNumber", "portRange", "namedPort", "port",
+                 "start", "end", "protocol", "matchLabels", "matchExpressions", "action", "from", "to",
+                 "namespaceSelector", "podSelector", "key", "operator", "values"]), inner, max_size=3)),
+    max_leaves=12)
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, prefix + (i,))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(st.data())
+def test_malformed_admin_policies_are_refused_or_read_never_a_crash(data):
+    import copy
+    base = anp("fuzz", 3, {"pods": house("shop")},
+               ingress=[rule("Pass", [{"namespaces": {"matchExpressions": [{"key": "a", "operator": "In",
+                                                                            "values": ["b"]}]}}], [tcp(80)])],
+               egress=[egress_rule("Deny", [{"networks": ["10.0.0.0/8"]}, pods({})],
+                                   [{"portRange": {"start": 1, "end": 9}}, {"namedPort": "http"}])])
+    p = copy.deepcopy(base)
+    paths = [q for q in _paths(p["spec"]) if q]
+    for _ in range(data.draw(st.integers(1, 3))):
+        where = data.draw(st.sampled_from(paths))
+        target = p["spec"]
+        for k in where[:-1]:
+            target = target[k]
+        try:
+            target[where[-1]] = data.draw(JSONISH)
+        except (TypeError, IndexError, KeyError):
+            continue
+        paths = [q for q in _paths(p["spec"]) if q]
+    try:
+        compute(PODS, [p])
+    except VnpError as exc:
+        assert all(problem.message for problem in exc.problems)
