@@ -317,6 +317,12 @@ def test_nodes_peers_and_other_versions_are_warnings():
     assert any("nodes peer is not supported" in w for w in result.warnings)
     assert any("v1alpha2 is not analysed" in w for w in result.warnings)
     assert result.between(0, 1).is_all
+    old = anp("same-labels", 2, {"namespaces": {"sameLabels": ["tenant"]}},
+              ingress=[rule("Deny", [{"namespaces": {"notSameLabels": ["tenant"]}}])])
+    result = compute(PODS, [old])
+    assert sum("unknown selector field(s) notSameLabels" in w or "sameLabels ignored" in w
+               for w in result.warnings) == 2
+    assert not result.between(0, 1)  # pruned to {}: everything, as the API server and netpol-analyzer read it
 
 
 # -- explain and the command line ------------------------------------------------------------------------

@@ -121,11 +121,21 @@ class _Reader:
     def bad(self, path: str, message: str) -> None:
         self.problems.append((message, path))
 
+    def pruned(self, sel, path: str) -> None:
+        """Warn about fields a LabelSelector does not have (v0.1.0's ``sameLabels``, a typo): the API server
+        prunes them and netpol-analyzer ignores them, so the selector then selects more than it says."""
+        if isinstance(sel, dict):
+            extra = sorted(str(k) for k in sel if k not in ("matchLabels", "matchExpressions"))
+            if extra:
+                self.warn.append(f"{self.kind} {self.name}: {path}: unknown selector field(s) {', '.join(extra)} "
+                                 "ignored (the API server prunes them): the selector selects more than it says")
+
     def in_namespaces(self, sel, path: str) -> int:
         problem = selector_problem(sel)
         if problem:
             self.bad(path, f"{problem}")
             return 0
+        self.pruned(sel, path)
         m = 0
         mask = self.ns_index.select(sel)
         i = 0
@@ -141,6 +151,7 @@ class _Reader:
         if problem:
             self.bad(path, problem)
             return 0
+        self.pruned(sel, path)
         return self.pods.select(sel)
 
     def namespaced_pods(self, value, path: str) -> int:
