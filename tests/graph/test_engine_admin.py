@@ -485,3 +485,41 @@ def test_malformed_admin_policies_are_refused_or_read_never_a_crash(data):
         compute(PODS, [p])
     except VnpError as exc:
         assert all(problem.message for problem in exc.problems)
+
+
+def test_docs_sample_stories_in_v1alpha1():
+    """The network-policy-api documentation's sample stories (its current v1alpha2 ClusterNetworkPolicy
+    samples, written as the v1alpha1 objects netpol-analyzer reads: tier Admin -> AdminNetworkPolicy,
+    Baseline -> BaselineAdminNetworkPolicy, Accept -> Allow): 1 deny all ingress to sensitive-ns at priority
+    10; 2 allow monitoring-ns in and kube-dns out everywhere at priority 30; 3 pass monitoring to the
+    namespace owners, whose NetworkPolicy then decides; 4 a baseline that denies ingress from every
+    namespace where no NetworkPolicy isolates."""
+    pods_ = {n: Workload(n, "app", "Deployment", {"app": n}) for n in ("sensitive-ns", "monitoring-ns", "tenant")}
+    dns = Workload("kube-system", "coredns", "Deployment", {"app": "kube-dns"})
+    everyone = [*pods_.values(), dns]
+    s, m, tn, d = (w.key for w in everyone)
+
+    def run(*objects):
+        return table(everyone, list(objects))
+
+    story1 = anp("cluster-wide-deny-example", 10, {"namespaces": ns_sel("sensitive-ns")},
+                 ingress=[rule("Deny", [{"namespaces": {"matchLabels": {}}}], name="select-all-deny-all")])
+    story2 = anp("cluster-wide-allow-example", 30, {"namespaces": {}},
+                 ingress=[rule("Allow", [{"namespaces": ns_sel("monitoring-ns")}], name="allow-monitoring-ns-ingress")],
+                 egress=[egress_rule("Allow", [pods(ns_sel("kube-system"), {"app": "kube-dns"})],
+                                     name="allow-kube-dns-egress")])
+    got = run(story1, story2)
+    assert (m, s) not in got and (tn, s) not in got and (d, s) not in got  # 10 before 30
+    assert got[(m, tn)] == ALL and got[(s, d)] == ALL
+    story3 = anp("pass-example", 20, {"namespaces": ns_sel("tenant")},
+                 ingress=[rule("Pass", [{"namespaces": ns_sel("monitoring-ns")}], name="pass-monitoring")])
+    owners = policy("deny-monitoring", "tenant", {"podSelector": {}, "ingress": [{"from": [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}}]}]})
+    got = run(story1, story2, story3, owners)
+    assert (m, tn) not in got  # passed at 20, before the Allow at 30: the owners' policy denies it
+    assert got[(d, tn)] == ALL
+    story4 = banp({"namespaces": {}}, ingress=[rule("Deny", [{"namespaces": {}}], name="default-deny")])
+    got = run(story2, story4)
+    assert got[(m, s)] == ALL and got[(m, tn)] == ALL  # the Allow at 30 comes first
+    assert (tn, s) not in got and (s, tn) not in got and (s, d) not in got  # the baseline denies the rest
+    assert got[(V4, s)] == ALL and got[(s, V6)] == ALL  # admin policies do not match addresses
