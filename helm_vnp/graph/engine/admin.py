@@ -63,9 +63,6 @@ class AdminPolicy:
             return f"BaselineAdminNetworkPolicy {self.name}"
         return f"AdminNetworkPolicy {self.name} (priority {self.priority})"
 
-    # explain.py and compute read ``namespace``/``types`` of NetworkPolicies only; these keep Rule.label simple
-    namespace = ""
-
 
 @dataclass
 class Admin:
