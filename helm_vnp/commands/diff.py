@@ -22,6 +22,7 @@ from helm_vnp.commands.common import (
     values_input,
     write_output,
 )
+from helm_vnp.commands.graph import ClusterOpt, checked_scene, cluster_objects
 
 FORMATS = ("text", "json", "connlist", "csv", "md")
 CHART_ARCHIVES = (".tgz", ".tar.gz")
@@ -63,7 +64,6 @@ class SideError(VnpError):
 def _load(label: str, path: str, values, namespace, release):
     """The scene of one side (its releases and the rest of the cluster), or VnpError whose problems say which
     side they come from."""
-    from helm_vnp.commands.graph import checked_scene
     from helm_vnp.release.load import LoadOptions
 
     chart = is_chart(path)
@@ -97,6 +97,7 @@ def diff(
     fail_on_widen: bool = typer.Option(False, "--fail-on-widen",
                                        help="exit 1 when NEW allows any connection OLD did not"),
     no_generated: bool = NoGeneratedOpt,
+    cluster: Optional[List[str]] = ClusterOpt,
 ) -> None:
     """Show the connections NEW allows that OLD did not (+) and those it no longer allows (-): every
     workload pair and every workload/address range, exact, after vnp's isolation and the chart's policies.
@@ -116,6 +117,9 @@ def diff(
         if fmt not in FORMATS:
             raise VnpError(Problem(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})", path="--format",
                                    expected=", ".join(FORMATS)))
+        if "-" in (cluster or []) and "-" in (old, new):
+            raise VnpError(Problem("standard input ('-') can be read once: give it to --cluster-policies or to "
+                                   "OLD/NEW, not both", path="--cluster-policies"))
         if old == "-" and new == "-":
             raise VnpError(Problem("OLD and NEW are both '-': standard input can be read only once",
                                    path="OLD, NEW"))
@@ -134,10 +138,12 @@ def diff(
             v.once = dict(every.once)
             return v
 
+        extra = cluster_objects(cluster, namespace)  # the same rest of the cluster on both sides
         results = []
         for label, path, files, side_sets in (("OLD", old, old_values, old_sets), ("NEW", new, new_values, new_sets)):
             scene = _load(label, path, side(files, side_sets), namespace, release)
-            results.append((scene.releases[0], of_scene(scene.releases, scene.context, generated=not no_generated)))
+            results.append((scene.releases[0], of_scene(scene.releases, scene.context, extra=extra,
+                                                        generated=not no_generated)))
         (old_rel, old_res), (new_rel, new_res) = results
         d = diff_results(old_res, new_res)
         d.old = Side(old_rel.name, old_rel.namespace, d.old.workloads)

@@ -23,9 +23,29 @@ from helm_vnp.commands.common import (
 
 RenderedOpt = typer.Option(
     None, "--rendered", help="use rendered manifests instead of a chart: file, directory or '-' (repeatable)")
+ClusterOpt = typer.Option(
+    None, "--cluster-policies", help="the rest of the cluster: AdminNetworkPolicies, the BaselineAdminNetworkPolicy, "
+    "NetworkPolicies, Namespaces, other workloads (file, directory or '-'; repeatable); not part of the release")
 
 
-def _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered, whole=True):
+def cluster_objects(paths, namespace):
+    """The ``--cluster-policies`` objects as extra releases for the engine (none: []).  `-` reads standard
+    input, which ``_scene`` made sure nothing else reads."""
+    if not paths:
+        return []
+    from helm_vnp.base.errors import Problem, VnpError
+    from helm_vnp.release.load import load_cluster
+    stdin = None
+    if "-" in paths:
+        try:
+            stdin = sys.stdin.buffer.read()
+        except OSError as exc:
+            raise VnpError(Problem(f"cannot read standard input: {exc.strerror or exc}", path="--cluster-policies -"))
+    return [load_cluster(paths, stdin, namespace)]
+
+
+def _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered, whole=True,
+           cluster=()):
     """The releases (and the rest of the cluster) to analyse, or VnpError (config errors, unreadable
     documents, neither or both inputs).  ``whole`` False: one release, as lint reads it (a stream of several
     is refused unless ``--release`` picks one)."""
@@ -35,7 +55,11 @@ def _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, r
     rendered = rendered or []
     if (chart is None) == (not rendered):
         raise VnpError(Problem("give a CHART or --rendered PATH (one of them)"))
-    values_in = read_stdin(values_input(values, sets, set_strings, set_jsons, vnp_values), rendered)
+    values_in = values_input(values, sets, set_strings, set_jsons, vnp_values)
+    if "-" in cluster and ("-" in rendered or values_in.reads_stdin):
+        raise VnpError(Problem("standard input ('-') can be read once: give it to --cluster-policies or to "
+                               "--rendered/-f, not both", path="--cluster-policies"))
+    values_in = read_stdin(values_in, rendered)
     opts = LoadOptions(chart=chart, rendered=rendered, values=values_in, namespace=namespace, release=release)
     return checked_scene(opts, whole)
 
@@ -72,6 +96,7 @@ def graph(
     release: Optional[str] = ReleaseOpt,
     rendered: Optional[List[str]] = RenderedOpt,
     no_generated: bool = NoGeneratedOpt,
+    cluster: Optional[List[str]] = ClusterOpt,
     fmt: str = typer.Option("text", "--format", help="text, json, dot (Graphviz), mermaid; connlist, csv, md "
                                                      "(every allowed workload pair and address range, exact); "
                                                      "html (one offline page: matrix, graph, detail, filter)"),
@@ -98,16 +123,17 @@ def graph(
             raise VnpError(Problem(f"--no-generated needs an exact format ({', '.join(ENGINE_RENDERERS)}): "
                                    f"--format {fmt} judges the release as installed", path="--no-generated"))
         scene = _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered,
-                       whole=fmt in ENGINE_RENDERERS)
+                       whole=fmt in ENGINE_RENDERERS, cluster=cluster or [])
+        extra = cluster_objects(cluster, namespace)
         if fmt in ENGINE_RENDERERS:  # the connectivity engine: every pair, exact (helm_vnp.graph.engine)
             from helm_vnp.graph.engine import of_scene
-            result = of_scene(scene.releases, scene.context, generated=not no_generated)
+            result = of_scene(scene.releases, scene.context, extra=extra, generated=not no_generated)
             for warning in result.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
             from helm_vnp.graph.engine.connlist import STREAMS
             write_output((STREAMS.get(fmt) or ENGINE_RENDERERS[fmt])(result), output)
         else:  # one release against probes for the rest of the world
-            write_output(RENDERERS[fmt](analyse(scene.releases[0])), output)
+            write_output(RENDERERS[fmt](analyse(scene.releases[0], extra)), output)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")
         raise typer.Exit(2)
@@ -127,6 +153,7 @@ def explain(
     release: Optional[str] = ReleaseOpt,
     rendered: Optional[List[str]] = RenderedOpt,
     no_generated: bool = NoGeneratedOpt,
+    cluster: Optional[List[str]] = ClusterOpt,
     fmt: str = typer.Option("text", "--format", help="text or json"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file (atomically)"),
 ) -> None:
@@ -143,8 +170,10 @@ def explain(
         if fmt not in ("text", "json"):
             raise VnpError(Problem(f"unknown format {fmt!r} (expected text, json)", path="--format",
                                    expected="text, json"))
-        scene = _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered)
-        result = of_scene(scene.releases, scene.context, generated=not no_generated)
+        scene = _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered,
+                       cluster=cluster or [])
+        result = of_scene(scene.releases, scene.context, extra=cluster_objects(cluster, namespace),
+                          generated=not no_generated)
         try:
             answer = explain_pair(result, src, dst, port)
         except NotFound as exc:

@@ -121,8 +121,10 @@ def _workloads(release: Release) -> list[Endpoint]:
     return out
 
 
-def analyse(release: Release) -> dict:
-    """The graph as plain data: nodes, and one edge per (source, destination, port) judged."""
+def analyse(release: Release, extra=None) -> dict:
+    """The graph as plain data: nodes, and one edge per (source, destination, port) judged.  ``extra``:
+    releases standing for the rest of the cluster (``--cluster-policies``): their NetworkPolicies, admin
+    policies and Namespaces apply (their workloads are not drawn)."""
     from helm_vnp.graph.engine import compute
     from helm_vnp.graph.engine.explain import End, address, decide
     from helm_vnp.graph.engine.workloads import Workload, namespace_labels
@@ -140,14 +142,21 @@ def analyse(release: Release) -> dict:
         if isinstance(e.target, netpol.Pod) and not e.host_network and e.id not in index:
             index[e.id] = len(members)
             members.append(Workload(e.target.namespace, e.id, "Pod", dict(e.target.labels), dict(e.target.ports)))
+    from helm_vnp.graph.engine.admin import is_admin
     objects = []
-    for o in release.objects:
-        if o.kind == "NetworkPolicy":
-            meta = o.obj.get("metadata") if isinstance(o.obj.get("metadata"), dict) else {}
-            objects.append({**o.obj, "metadata": {**meta, "namespace": o.namespace}})
-        elif o.kind == "Namespace":
-            objects.append(o.obj)
-    result = compute(members, objects, namespace_labels(objects, {w.namespace for w in members}), release.namespace)
+    sources: dict[int, tuple] = {}
+    for r in [release, *(extra or [])]:
+        for o in r.objects:
+            if o.kind == "NetworkPolicy":
+                meta = o.obj.get("metadata") if isinstance(o.obj.get("metadata"), dict) else {}
+                objects.append({**o.obj, "metadata": {**meta, "namespace": o.namespace}})
+            elif o.kind == "Namespace" or is_admin(o.obj):
+                objects.append(o.obj)
+                if o.doc is not None:
+                    src = r.source(o.doc)
+                    sources[id(o.obj)] = (src.file, src.line)
+    result = compute(members, objects, namespace_labels(objects, {w.namespace for w in members}), release.namespace,
+                     source_of=lambda obj: sources.get(id(obj), ("", 0)))
 
     def end(e: Endpoint) -> End:
         if e.id in index:
@@ -160,6 +169,8 @@ def analyse(release: Release) -> dict:
         answer = decide(result, end(src), end(dst), (port, proto))
         by = {r.policy.name for side in answer.sides if side.isolated for r, c in side.allowing
               if port in c.ports[proto]}
+        by |= {st.rule.policy.name for side in answer.sides for st in side.steps
+               if st.rule is not None and st.action == "Allow" and port in st.conn.ports[proto]}
         edges.append({"from": src.id, "to": dst.id, "port": port, "protocol": proto, "allowed": answer.allowed,
                       "by": sorted(by)})
 

@@ -36,15 +36,16 @@ class Objects:
     invalid: list[Invalid] = field(default_factory=list)  # documents nobody can read
 
 
-def read_objects(inputs: list[Input]) -> Objects:
-    """All objects of all inputs, in input order, with ``lint_source`` set."""
+def read_objects(inputs: list[Input], lists_may_hold_workloads: bool = False) -> Objects:
+    """All objects of all inputs, in input order, with ``lint_source`` set.  ``lists_may_hold_workloads``:
+    a ``kind: List`` of workloads is read, not refused (inputs that stand for a cluster, not a release)."""
     out = Objects()
     for item in inputs:
         data = item.data[3:] if item.data.startswith(b"\xef\xbb\xbf") else item.data
         if item.name.endswith(".json") and not item.chart:
             json_doc = _json_document(item.name, data)
             if json_doc is not None:
-                _add(json_doc, out)
+                _add(json_doc, out, lists_may_hold_workloads)
                 continue
         template_lines: dict[str, int] = {}
         files = ChartFiles(item.chart_dir) if item.chart else None
@@ -63,7 +64,7 @@ def read_objects(inputs: list[Input]) -> Objects:
                 doc.lint_source = Source(files.path_of(template), line or start)
             else:
                 doc.lint_source = Source(item.name, doc.object_line)
-            _add(doc, out)
+            _add(doc, out, lists_may_hold_workloads)
     return out
 
 
@@ -93,7 +94,7 @@ def _content_lines(doc: Document) -> int:
     return body.count(b"\n") + 1 if body else 0
 
 
-def _add(doc: Document, out: Objects) -> None:
+def _add(doc: Document, out: Objects, lists_may_hold_workloads: bool = False) -> None:
     if doc.is_empty:
         return
     try:
@@ -105,15 +106,17 @@ def _add(doc: Document, out: Objects) -> None:
         out.invalid.append(_broken(doc, exc))
         return
     from helm_vnp.release.pipeline import refuse_hidden_workloads
+    is_list = isinstance(obj, dict) and _is_list(obj)
     try:
         refuse_hidden_workloads(doc)  # what the post-renderer refuses is an error here too...
     except VnpError as exc:
-        bad = _broken(doc, exc)
-        out.invalid.append(Invalid(bad.message, bad.object, bad.source, listed=True))
-        if isinstance(obj, dict) and _is_list(obj):
+        if not (lists_may_hold_workloads and is_list):
+            bad = _broken(doc, exc)
+            out.invalid.append(Invalid(bad.message, bad.object, bad.source, listed=True))
+        if is_list:
             _expand_list(doc, obj, out)  # ...and the items are still linted: one run shows everything
         return
-    if isinstance(obj, dict) and _is_list(obj):
+    if is_list:
         _expand_list(doc, obj, out)
         return
     if obj is not None and not isinstance(obj, dict):

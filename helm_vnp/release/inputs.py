@@ -18,8 +18,9 @@ MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN_NAME = "<stdin>"
 
 
-def rendered_inputs(paths: list[str], stdin_bytes: bytes | None) -> list[Input]:
-    """Each ``--rendered`` path: a file, a directory (manifests found recursively, sorted), or ``-``."""
+def rendered_inputs(paths: list[str], stdin_bytes: bytes | None, option: str = "--rendered") -> list[Input]:
+    """Each ``--rendered`` path (or ``option``'s): a file, a directory (manifests found recursively,
+    sorted), or ``-``."""
     inputs: list[Input] = []
     problems: list[Problem] = []
     for path in paths:
@@ -32,9 +33,9 @@ def rendered_inputs(paths: list[str], stdin_bytes: bytes | None) -> list[Input]:
             if not found:
                 problems.append(Problem("no *.yaml, *.yml or *.json files in this directory", file=path))
             for f in found:
-                _read(str(f), f, inputs, problems)
+                _read(str(f), f, inputs, problems, option)
         else:
-            _read(path, p, inputs, problems)
+            _read(path, p, inputs, problems, option)
     if problems:
         raise VnpError(problems)
     return inputs
@@ -49,14 +50,14 @@ def _manifests_under(root: Path) -> list[Path]:
     return sorted(found, key=lambda f: f.relative_to(root).parts)
 
 
-def _read(name: str, path: Path, inputs: list[Input], problems: list[Problem]) -> None:
+def _read(name: str, path: Path, inputs: list[Input], problems: list[Problem], option: str = "--rendered") -> None:
     try:
         inputs.append(Input(name, path.read_bytes()))
     except FileNotFoundError:
-        problems.append(Problem("file not found (expected an existing file or directory)", file=name, path="--rendered",
+        problems.append(Problem("file not found (expected an existing file or directory)", file=name, path=option,
                                 expected="an existing file or directory"))
     except OSError as exc:
-        problems.append(Problem(f"cannot read: {exc.strerror or exc}", file=name, path="--rendered"))
+        problems.append(Problem(f"cannot read: {exc.strerror or exc}", file=name, path=option))
 
 
 def render_chart(chart: str, release: str, namespace: str, values: ValuesInput) -> Input:

@@ -110,6 +110,20 @@ def load_scene(opts: LoadOptions, rule_ids: tuple = ()) -> Scene:
     return Scene(releases, context)
 
 
+def load_cluster(paths: list[str], stdin_bytes: bytes | None, namespace: str | None = None) -> Release:
+    """``--cluster-policies`` inputs (files, directories, ``-``), read like ``--rendered`` ones, as a
+    ``Release`` that is not post-rendered: the rest of the cluster (AdminNetworkPolicies and the baseline,
+    NetworkPolicies, Namespaces, other teams' workloads).  An object without a namespace is in
+    ``namespace`` (``-n``), else ``default``.  Unreadable documents: VnpError (exit 2)."""
+    from helm_vnp.base.errors import Problem
+
+    objects = read_objects(rendered_inputs(paths, stdin_bytes, "--cluster-policies"), lists_may_hold_workloads=True)
+    if objects.invalid:
+        raise VnpError([Problem(bad.message, file=bad.source.file or None, line=bad.source.line or None,
+                                path="--cluster-policies") for bad in objects.invalid])
+    return Release("", namespace or DEFAULT_NAMESPACE, {}, [d for d in objects.docs if not d.is_empty])
+
+
 def generated_namespace(docs: list, release: str) -> str | None:
     """The namespace vnp's own objects for ``release`` name in a rendered stream: the post-renderer writes the
     release namespace into them (``-n``), so they know it better than a count of the chart's objects."""

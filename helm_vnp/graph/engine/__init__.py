@@ -14,19 +14,22 @@ from helm_vnp.graph.engine.compute import Connectivity, compute
 from helm_vnp.graph.engine.workloads import Workload, from_templates, namespace_labels
 
 
-def of_release(release, *, generated: bool = True) -> Connectivity:
-    """The release's workloads under its NetworkPolicies (the chart's and vnp's), in namespaces labelled by
-    the Namespace manifests it holds."""
-    return of_scene([release], generated=generated)
+def of_release(release, extra=None, *, generated: bool = True) -> Connectivity:
+    """The release's workloads under its NetworkPolicies (the chart's and vnp's) and the admin policies
+    (AdminNetworkPolicy, BaselineAdminNetworkPolicy) among its objects, in namespaces labelled by the
+    Namespace manifests it holds; ``extra`` as in ``of_scene``."""
+    return of_scene([release], extra=extra, generated=generated)
 
 
-def of_scene(releases, context=None, *, generated: bool = True) -> Connectivity:
-    """Several releases and the objects that stand for the rest of the cluster (``context``, a Release
-    with nothing generated), analysed together; ``generated`` False leaves vnp's objects out (what the
-    chart alone would do)."""
-    parts = [*releases, *([context] if context is not None else [])]
+def of_scene(releases, context=None, *, extra=None, generated: bool = True) -> Connectivity:
+    """Several releases and the objects that stand for the rest of the cluster, analysed together:
+    ``context`` (a Release with nothing generated: the input's objects of no analysed release) and
+    ``extra`` (Releases read from ``--cluster-policies``: workloads, policies, admin policies, Namespaces).
+    ``generated`` False leaves vnp's objects out (what the charts alone would do)."""
+    parts = [*releases, *([context] if context is not None else []), *(extra or [])]
     workloads = from_templates(ps for r in parts for ps in r.pods)
     objects = []
+    sources: dict[int, tuple] = {}
     for r in parts:
         for o in r.objects:
             if o.generated and not generated:
@@ -35,9 +38,13 @@ def of_scene(releases, context=None, *, generated: bool = True) -> Connectivity:
             if o.kind == "NetworkPolicy":
                 meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
                 obj = {**obj, "metadata": {**meta, "namespace": o.namespace}}
+            if o.doc is not None:
+                src = r.source(o.doc)
+                sources[id(obj)] = (src.file, src.line)
             objects.append(obj)
     namespaces = namespace_labels(objects, {w.namespace for w in workloads} | {r.namespace for r in releases})
-    return compute(workloads, objects, namespaces, releases[0].namespace)
+    return compute(workloads, objects, namespaces, releases[0].namespace,
+                   source_of=lambda o: sources.get(id(o), ("", 0)))
 
 
 __all__ = ["Connectivity", "Workload", "compute", "of_release", "of_scene"]

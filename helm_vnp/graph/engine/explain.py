@@ -5,6 +5,9 @@ database") is answered here from the same compiled policies, so the answer canno
 connlist: the source's egress side and the destination's ingress side, each either not isolated (no
 policy selects the pod for that direction: everything allowed), or isolated by named policies, with every
 rule whose peers match the other end and the traffic each allows.  The connection is what both allow.
+With admin policies, each side also lists the decisions in precedence order (``admin.layered``): the
+AdminNetworkPolicy rules that allow, deny or pass (hand down) part of the traffic, what the
+NetworkPolicies make of what was handed down, then the BaselineAdminNetworkPolicy's rules and the default.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from helm_vnp.graph.engine.addresses import network
+from helm_vnp.graph.engine.admin import ALLOW, DENY, PASS, Step, layered
 from helm_vnp.graph.engine.compute import Connectivity
 from helm_vnp.graph.engine.conns import ALL, NONE, PROTOCOLS, ConnSet
 from helm_vnp.graph.engine.policies import EGRESS, INGRESS, Rule
@@ -33,12 +37,41 @@ class Side:
     selecting: list[str] = field(default_factory=list)  # "ns/name" of every policy selecting it this way
     allowing: list[tuple[Rule, ConnSet]] = field(default_factory=list)  # (rule, what it allows here)
     conn: ConnSet = ALL
+    steps: list[Step] = field(default_factory=list)  # admin policies' decisions, in precedence order
+    admin: bool = False  # admin policies select the pod this way
 
     def as_json(self) -> dict:
-        return {"direction": self.direction, "pod": self.pod, "isolated": self.isolated,
-                "selectingPolicies": self.selecting,
-                "allowingRules": [{"rule": r.label, "allows": c.as_json(), "text": str(c)} for r, c in self.allowing],
-                "allows": self.conn.as_json(), "text": str(self.conn)}
+        out = {"direction": self.direction, "pod": self.pod, "isolated": self.isolated,
+               "selectingPolicies": self.selecting,
+               "allowingRules": [{"rule": r.label, "allows": c.as_json(), "text": str(c)} for r, c in self.allowing],
+               "allows": self.conn.as_json(), "text": str(self.conn)}
+        if self.admin:
+            out["decisions"] = [_step_json(st) for st in self.steps]
+        return out
+
+
+_LAYERS = {"admin": "AdminNetworkPolicy", "baseline": "BaselineAdminNetworkPolicy", "netpol": "NetworkPolicy",
+           "default": "default"}
+
+
+def _step_json(st: Step) -> dict:
+    out = {"layer": _LAYERS[st.layer], "action": st.action, "connections": st.conn.as_json(), "text": str(st.conn)}
+    if st.rule is not None:
+        p = st.rule.policy
+        out.update(policy=p.name, rule=st.rule.label, ruleName=st.rule.name, index=st.rule.index)
+        if p.priority is not None:
+            out["priority"] = p.priority
+    return out
+
+
+def _step_text(st: Step) -> str:
+    if st.layer == "netpol":
+        return (f"NetworkPolicies allow {st.conn} of what was handed down" if st.action == ALLOW
+                else f"NetworkPolicies deny {st.conn} (handed down, no rule allows it)")
+    if st.layer == "default":
+        return f"no admin policy, NetworkPolicy or baseline rule decides {st.conn}: allowed"
+    verb = {ALLOW: "allows", DENY: "denies", PASS: "passes (hands down to NetworkPolicies, then the baseline)"}
+    return f"{st.rule.label} {verb[st.action]}: {st.conn}"
 
 
 @dataclass
@@ -72,6 +105,16 @@ class Explanation:
             lines.append("  no workload on either end: NetworkPolicies do not apply")
         for s in self.sides:
             who = f"{s.direction.lower()} of {s.pod}"
+            if s.admin:
+                head = f"isolated by {', '.join(s.selecting)}" if s.isolated else "no NetworkPolicy selects it"
+                lines.append(f"  {who}: {head}; admin policies decide first:")
+                lines += [f"    {_step_text(st)}" for st in s.steps]
+                if not s.steps:
+                    lines.append("    no admin rule matches and nothing is handed down")
+                lines.append(f"    => allows {s.conn if s.conn else 'nothing'}")
+                if self.port and not self._side_allows(s):
+                    lines.append(f"    that excludes {self.port[0]}/{self.port[1]}")
+                continue
             if not s.isolated:
                 lines.append(f"  {who}: not isolated (no NetworkPolicy selects it for {s.direction}): all allowed")
                 continue
@@ -138,6 +181,18 @@ def _side(result: Connectivity, direction: str, pod: End, peer: End, dst: End) -
         for _, c in side.allowing:
             conn = conn | c
         side.conn = conn
+    admin_rules, base_rules = [], []
+    for p in result.admin.anps:
+        if (p.subject >> pod.index) & 1:
+            admin_rules += p.egress if direction == EGRESS else p.ingress
+    banp = result.admin.banp
+    if banp is not None and (banp.subject >> pod.index) & 1:
+        base_rules = banp.egress if direction == EGRESS else banp.ingress
+    if admin_rules or (base_rules and not side.isolated):
+        side.admin = True
+        np_conn = side.conn
+        side.conn = layered(admin_rules, side.isolated, lambda: np_conn, base_rules,
+                            lambda r: _peer_matches(r, peer), lambda r: r.conn(dst_ports), side.steps)
     return side
 
 

@@ -36,8 +36,10 @@ class Rule:
     pods: int  # bitmask of the workloads its peers match
     addrs: AddrSet  # the addresses its ipBlocks match
     numeric: ConnSet  # the traffic its numbered ports (or no ports: everything) allow
-    named: tuple  # ((protocol, port name), ...), resolved per destination
+    named: tuple  # ((protocol, port name), ...), resolved per destination (protocol None: the port's own)
     mask_id: int = -1  # set by the engine: the id of ``pods`` among the distinct masks
+    action: str = ""  # admin policies (``admin``): Allow, Deny or Pass; "" for a NetworkPolicy rule
+    name: str = ""  # admin policies: the rule's name
 
     def conn(self, dst_ports: dict | None) -> ConnSet:
         """The traffic this rule allows to a destination with those named ports (None: an address)."""
@@ -46,12 +48,17 @@ class Rule:
         extra = {}
         for protocol, name in self.named:
             found = dst_ports.get(name)
-            if found is not None and found[1] == protocol and 1 <= found[0] <= 65535:
-                extra[protocol] = extra.get(protocol, EMPTY) | IntervalSet([(found[0], found[0])])
+            if found is None or not 1 <= found[0] <= 65535 or found[1] not in PROTOCOLS:
+                continue
+            if protocol is None or found[1] == protocol:
+                extra[found[1]] = extra.get(found[1], EMPTY) | IntervalSet([(found[0], found[0])])
         return self.numeric | ConnSet(extra) if extra else self.numeric
 
     @property
     def label(self) -> str:
+        if self.action:  # an admin policy's rule
+            name = f" {self.name!r}" if self.name else ""
+            return f"{self.policy.label} {self.direction.lower()}[{self.index}]{name} ({self.action})"
         return f"{self.policy.namespace}/{self.policy.name} {self.direction.lower()}[{self.index}]"
 
 
