@@ -151,7 +151,8 @@ def _plan(doc: Document, ops: list, what: str) -> list[Edit]:
         return _refused(doc, what, why, doc.line + node.start_mark.line if node is not None else None)
 
     def shown(path: tuple) -> str:
-        return ".".join(str(p) for p in path) or "the object"
+        from helm_vnp.k8s.pod_creators import show_path
+        return show_path(path) or "the object"
 
     def node_at(path: tuple):
         node = root
