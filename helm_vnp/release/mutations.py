@@ -218,7 +218,7 @@ def _harden(spec: dict, values: dict, where: str) -> list[tuple]:
     pod_fields = {k: v for k, v in fields.items() if HARDENING_FIELDS[k][1] == "pod"}
     ctx_path = f"{where}.securityContext"
     if pod_fields:
-        ctx = _ensure(spec, "securityContext")
+        ctx, was = _ensure(spec, "securityContext")
         if isinstance(ctx, dict):
             for name, value in pod_fields.items():
                 target = {"type": value} if name == "seccompProfile" else value
@@ -227,7 +227,7 @@ def _harden(spec: dict, values: dict, where: str) -> list[tuple]:
                 elif not _agrees(name, ctx[name], value):
                     notes.append((f"{ctx_path}.{name}", f"the chart sets {ctx_path}.{name}: {_show(ctx[name])} "
                                                         f"(hardening would set {_show(target)}); vnp keeps it"))
-            _unensure(spec, "securityContext")
+            _unensure(spec, "securityContext", was)
         else:
             notes.append((ctx_path, f"{ctx_path} is not a mapping; vnp leaves it"))
     container_fields = {k: v for k, v in fields.items() if HARDENING_FIELDS[k][1] == "container"}
@@ -255,7 +255,7 @@ def _harden_container(c: dict, fields: dict, cpath: str, pod_fields: dict) -> li
                                              "the pod's; vnp keeps it"))
     if not fields:
         return notes
-    ctx = _ensure(c, "securityContext")
+    ctx, was = _ensure(c, "securityContext")
     if "allowPrivilegeEscalation" in fields:
         if "allowPrivilegeEscalation" not in ctx:
             ctx["allowPrivilegeEscalation"] = False
@@ -274,33 +274,28 @@ def _harden_container(c: dict, fields: dict, cpath: str, pod_fields: dict) -> li
         elif not (isinstance(caps["drop"], list) and "ALL" in caps["drop"]):
             notes.append((f"{cpath}.capabilities.drop", f"the chart sets {cpath}.capabilities.drop: "
                                                         f"{_show(caps['drop'])} without ALL; vnp keeps it"))
-    _unensure(c, "securityContext")
+    _unensure(c, "securityContext", was)
     return notes
 
 
-_NULL = object()
-
-
 def _ensure(parent: dict, key: str):
-    """``parent[key]``, made an empty mapping (remembering it was absent or null) when it is neither."""
+    """(``parent[key]``, made an empty mapping when absent or null; how it was, for ``_unensure``)."""
+    was = (key in parent, parent.get(key))
     value = parent.get(key)
     if value is None:
-        _CREATED[id(parent), key] = _NULL if key in parent else None
         value = parent[key] = {}
-    return value
+    return value, was
 
 
-def _unensure(parent: dict, key: str) -> None:
+def _unensure(parent: dict, key: str, was: tuple) -> None:
     """Undo ``_ensure`` when nothing was put in the mapping it made: no change there."""
-    was = _CREATED.pop((id(parent), key), False)
-    if was is not False and parent.get(key) == {}:
-        if was is _NULL:
+    present, value = was
+    if value is None and parent.get(key) == {}:
+        if present:
             parent[key] = None
         else:
             del parent[key]
 
-
-_CREATED: dict = {}
 
 
 def _agrees(name: str, chart, value) -> bool:
@@ -330,7 +325,7 @@ def _place(doc: Document, spec: dict, node: dict, where: str, is_pod_spec: bool,
 
     selector = node.get("nodeSelector") or {}
     if selector:
-        have = _ensure(spec, "nodeSelector")
+        have, was = _ensure(spec, "nodeSelector")
         if not isinstance(have, dict):
             problems.append(Problem(f"{doc.kind} {doc.name}: {where}.nodeSelector is not a mapping",
                                     file=doc.source, line=doc.object_line, path=f"{where}.nodeSelector"))
@@ -341,7 +336,7 @@ def _place(doc: Document, spec: dict, node: dict, where: str, is_pod_spec: bool,
                     if not override:
                         continue
                 have[k] = v
-            _unensure(spec, "nodeSelector")
+            _unensure(spec, "nodeSelector", was)
     tolerations = node.get("tolerations") or []
     if tolerations:
         have = spec.get("tolerations")

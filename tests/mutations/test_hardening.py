@@ -183,7 +183,8 @@ def test_windows_pods_get_only_run_as_non_root(tmp_path):
 
 
 def test_crlf_documents_keep_their_line_ends(tmp_path):
-    stream = "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: p\r\nspec:\r\n  containers:\r\n  - name: a\r\n    image: x\r\n"
+    stream = ("apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: p\r\nspec:\r\n  containers:\r\n"
+              "  - name: a\r\n    image: x\r\n")
     out = chart_output(render(tmp_path, stream, HARDEN))
     assert b"\n" not in out.replace(b"\r\n", b"")
     assert objects(out)[0]["spec"]["securityContext"]["runAsUser"] == 12345
@@ -238,3 +239,24 @@ def test_a_duplicate_key_hiding_a_security_context_is_refused(tmp_path):
               "  containers:\n  - name: a\n    image: x\n  securityContext: {}\n")
     with pytest.raises(VnpError, match="duplicate|twice|more than once"):
         render(tmp_path, stream, HARDEN)
+
+
+def test_decoy_lines_inside_scalars_are_text(tmp_path):
+    """A multi-line quoted scalar and a block scalar holding ``securityContext:`` lines: the edit goes where
+    the parser says the pod spec is, and the result decodes to exactly the intended change."""
+    stream = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a: \"x\n  securityContext:\n"
+              "      runAsNonRoot: false\"\n    b: |\n      securityContext:\n        runAsUser: 0\nspec:\n"
+              "  containers:\n  - name: a\n    image: x\n")
+    result = render(tmp_path, stream, RESTRICTED)
+    (pod,) = objects(chart_output(result))
+    assert evaluate_pod(pod["metadata"], pod["spec"], "restricted", "latest") == []
+    assert pod["metadata"]["annotations"]["b"] == "securityContext:\n  runAsUser: 0\n"
+    assert result.notes == []
+
+
+def test_a_container_written_in_flow_style_inside_block_yaml(tmp_path):
+    stream = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+              "  containers: [{name: a, image: x}, {name: b, image: y, securityContext: {runAsUser: 7}}]\n")
+    (pod,) = objects(chart_output(render(tmp_path, stream, RESTRICTED)))
+    assert evaluate_pod({}, pod["spec"], "restricted", "latest") == []
+    assert pod["spec"]["containers"][1]["securityContext"]["runAsUser"] == 7

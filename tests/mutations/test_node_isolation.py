@@ -61,8 +61,12 @@ spec:
     assert chart_output(render(tmp_path, out, NODES)).decode() == out
 
 
+CONTRADICTING = STS.replace("disk: ssd", "pool: shared").replace("tolerations:",
+                                                                "runtimeClassName: kata\n      tolerations:")
+
+
 def test_a_contradiction_names_both_values(tmp_path):
-    stream = STS.replace("disk: ssd", "pool: shared").replace("tolerations:", "runtimeClassName: kata\n      tolerations:")
+    stream = CONTRADICTING
     with pytest.raises(VnpError) as err:
         render(tmp_path, stream, NODES)
     text = str(err.value)
@@ -71,7 +75,7 @@ def test_a_contradiction_names_both_values(tmp_path):
 
 
 def test_override_replaces_the_chart_value(tmp_path):
-    stream = STS.replace("disk: ssd", "pool: shared").replace("tolerations:", "runtimeClassName: kata\n      tolerations:")
+    stream = CONTRADICTING
     (sts,) = objects(chart_output(render(tmp_path, stream, NODES + "    override: true\n")))
     spec = sts["spec"]["template"]["spec"]
     assert spec["nodeSelector"] == {"pool": "tenants"} and spec["runtimeClassName"] == "gvisor"
