@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.k8s.pod_creators import creator_for, find_sources, show_path
-from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
+from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_pod_template, is_workload
 from helm_vnp.stream.document import Document
 
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
@@ -95,7 +95,7 @@ def mutate_documents(docs: list[Document], policies: dict, declared: tuple, name
     skipped = {id(d) for d in unseen}
     out, notes = [], []
     for doc in docs:
-        creator = is_pod_creator(doc.api_version, doc.kind, declared)
+        creator = is_pod_creator(doc.api_version, doc.kind, declared) or is_pod_template(doc.kind, doc.api_version)
         if id(doc) in skipped:
             out.append(doc)
             if creator:
@@ -124,9 +124,11 @@ def _bound(docs: list[Document], namespace: str | None) -> list[str]:
 
 def pod_specs(doc: Document, obj, declared: tuple) -> tuple[list[tuple[tuple, bool]], list[str]]:
     """([(path of a pod spec, whether it is a Kubernetes PodSpec)], places with pods but no spec vnp
-    can edit).  A KubeVirt template's spec is a VirtualMachineInstanceSpec: (path, False)."""
-    path = POD_METADATA_PATH.get(doc.kind or "")
-    if path is not None and is_workload(doc.kind, doc.api_version):
+    can edit).  A v1 PodTemplate makes no pods, but Pod Security checks it (and whoever uses it makes pods
+    of it): it is hardened too.  A KubeVirt template's spec is a VirtualMachineInstanceSpec: (path, False)."""
+    template = is_pod_template(doc.kind, doc.api_version)
+    path = ("template", "metadata") if template else POD_METADATA_PATH.get(doc.kind or "")
+    if path is not None and (template or is_workload(doc.kind, doc.api_version)):
         spec = path[:-1] + ("spec",)
         parent = _at(obj, path[:-1])
         return ([(spec, True)] if isinstance(parent, dict) and isinstance(parent.get("spec"), dict) else []), []

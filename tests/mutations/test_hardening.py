@@ -260,3 +260,10 @@ def test_a_container_written_in_flow_style_inside_block_yaml(tmp_path):
     (pod,) = objects(chart_output(render(tmp_path, stream, RESTRICTED)))
     assert evaluate_pod({}, pod["spec"], "restricted", "latest") == []
     assert pod["spec"]["containers"][1]["securityContext"]["runAsUser"] == 7
+
+
+def test_a_v1_pod_template_is_hardened_too(tmp_path):
+    stream = ("apiVersion: v1\nkind: PodTemplate\nmetadata: {name: t}\ntemplate:\n  spec:\n"
+              "    containers: [{name: a, image: x}]\n")
+    (pt,) = objects(chart_output(render(tmp_path, stream, RESTRICTED)))
+    assert evaluate_pod({}, pt["template"]["spec"], "restricted", "latest") == []
