@@ -139,12 +139,12 @@ def _plan(doc: Document, ops: list, what: str) -> list[Edit]:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     from helm_vnp.base.yamlload import compose
-    from helm_vnp.stream.labelling.plan_by_parser import _after_first_entry, _Positions
+    from helm_vnp.stream.labelling.plan_by_parser import Positions, after_first_entry
 
     bom = 3 if doc.raw.startswith(b"\xef\xbb\xbf") else 0
     text = doc.raw[bom:].decode("utf-8")
     root = compose(text, doc.source, doc.line)
-    pos = _Positions(text, bom)
+    pos = Positions(text, bom)
     newline = "\r\n" if "\r\n" in text else "\n"
 
     def fail(why: str, node) -> VnpError:
@@ -214,7 +214,7 @@ def _plan(doc: Document, ops: list, what: str) -> list[Edit]:
             col = first.start_mark.column
             start = line_start_at(first, col)
             if start is None and text[pos.line_start(first.start_mark.index):first.start_mark.index].strip(" -") == "":
-                start = _after_first_entry(node, pos, col)  # "- name: x": after the item's first entry
+                start = after_first_entry(node, pos, col)  # "- name: x": after the item's first entry
             if start is None:
                 raise fail(f"the first key of {shown(op.path)} does not start its line", first)
             block = "".join(line + newline for line in _block_entries(value, col))
