@@ -267,3 +267,16 @@ def test_a_v1_pod_template_is_hardened_too(tmp_path):
               "    containers: [{name: a, image: x}]\n")
     (pt,) = objects(chart_output(render(tmp_path, stream, RESTRICTED)))
     assert evaluate_pod({}, pt["template"]["spec"], "restricted", "latest") == []
+
+
+@pytest.mark.parametrize("head", ["", "\ufeff"], ids=["plain", "bom"])
+def test_non_ascii_text_before_the_edits(tmp_path, head):
+    """Edits are byte offsets from character positions: multi-byte text (and a BOM) before them must not
+    shift them."""
+    stream = (head + "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {note: \"café ☕ 𝄞\"}\n"
+              "spec:\n  containers:\n  - name: a  # ünïcode\n    image: x\n")
+    out = chart_output(render(tmp_path, stream, RESTRICTED))
+    (pod,) = objects(out.removeprefix("\ufeff".encode()))
+    assert pod["metadata"]["annotations"]["note"] == "café ☕ 𝄞"
+    assert evaluate_pod({}, pod["spec"], "restricted", "latest") == []
+    assert "# ünïcode" in out.decode("utf-8")
