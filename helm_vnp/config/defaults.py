@@ -23,6 +23,10 @@ DEFAULT_POLICIES = {
     "podSecurity": {"mode": "enforce", "exemptions": []},
     "workloadKinds": [],
     "unknownWorkloads": "error",
+    "hardening": {"enabled": False},
+    "nodeIsolation": {"nodeSelector": {}, "tolerations": [], "runtimeClassName": "", "priorityClassName": "",
+                      "override": False},
+    "serviceAccountTokens": {"disableAutomount": False, "allow": []},
     "networkPolicy": {
         "enabled": False,
         "fallbackDns": "8.8.8.8",

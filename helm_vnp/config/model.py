@@ -116,6 +116,31 @@ class WorkloadKind(TypedDict):
     labelsPath: str  # dotted path ending in .labels, or "" (exactly one of the two is set)
 
 
+class Hardening(TypedDict):
+    enabled: bool
+    # each None: the chosen standard's default (helm_vnp.release.mutations.hardening_values)
+    runAsNonRoot: bool | None
+    runAsUser: int | None
+    runAsGroup: int | None
+    fsGroup: int | None
+    seccompProfile: str | None  # "RuntimeDefault", "" (off)
+    allowPrivilegeEscalation: bool | None
+    dropAllCapabilities: bool | None
+
+
+class NodeIsolation(TypedDict):
+    nodeSelector: dict[str, str]
+    tolerations: list[dict]
+    runtimeClassName: str
+    priorityClassName: str
+    override: bool
+
+
+class ServiceAccountTokens(TypedDict):
+    disableAutomount: bool
+    allow: list[str]  # ServiceAccount names that keep their token
+
+
 class Policies(TypedDict):
     # how the release's pods are selected: "podLabel" (inject RELEASE_LABEL into every
     # pod template) or "workloadSelectors" (label nothing; use each workload's spec.selector)
@@ -127,6 +152,9 @@ class Policies(TypedDict):
     # with objects of unknown kinds that embed a pod template
     workloadKinds: list[WorkloadKind]
     unknownWorkloads: Literal["error", "warn", "ignore"]
+    hardening: Hardening
+    nodeIsolation: NodeIsolation
+    serviceAccountTokens: ServiceAccountTokens
     networkPolicy: NetworkPolicy
     resourceQuota: ResourceQuota
     limitRange: LimitRange

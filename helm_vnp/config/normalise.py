@@ -133,6 +133,27 @@ def _workload_kind(entry: dict) -> dict:
             "labelsPath": str(entry.get("labelsPath") or "")}
 
 
+_HARDENING_FIELDS = ("runAsNonRoot", "runAsUser", "runAsGroup", "fsGroup", "seccompProfile",
+                     "allowPrivilegeEscalation", "dropAllCapabilities")
+
+
+def _mutations(p: dict) -> dict:
+    """The opt-in post-render mutations (helm-vnp extensions): hardening, nodeIsolation, serviceAccountTokens."""
+    h = _map(p, "hardening")
+    n = _map(p, "nodeIsolation")
+    t = _map(p, "serviceAccountTokens")
+    return {
+        "hardening": {"enabled": h.get("enabled") is True, **{k: h.get(k) for k in _HARDENING_FIELDS}},
+        "nodeIsolation": {"nodeSelector": _strings(_map(n, "nodeSelector")),
+                          "tolerations": [copy.deepcopy(x) for x in _list(n, "tolerations") if isinstance(x, dict)],
+                          "runtimeClassName": str(n.get("runtimeClassName") or ""),
+                          "priorityClassName": str(n.get("priorityClassName") or ""),
+                          "override": n.get("override") is True},
+        "serviceAccountTokens": {"disableAutomount": t.get("disableAutomount") is True,
+                                 "allow": [str(x) for x in t.get("allow") or []]},
+    }
+
+
 def build(p: dict) -> Policies:
     np = _map(p, "networkPolicy")
     cp = _map(np, "controlPlane")
@@ -148,6 +169,7 @@ def build(p: dict) -> Policies:
                         "exemptions": [{"kind": e["kind"], "name": e["name"]} for e in ps.get("exemptions") or []]},
         "workloadKinds": [_workload_kind(e) for e in p.get("workloadKinds") or []],
         "unknownWorkloads": p.get("unknownWorkloads") or "error",
+        **_mutations(p),
         "networkPolicy": {
             "enabled": np.get("enabled") is True,
             "fallbackDns": np.get("fallbackDns") or "",

@@ -34,4 +34,4 @@ def build_release(docs: list, policies: dict, name: str, namespace: str, *, hook
     for doc, src in zip(out, chart_docs):
         doc.lint_source = src.lint_source
     return Release(name, namespace, policies, out, result.generated, render_warnings=list(result.warnings),
-                   entry_points=result.entry_points, **facts)
+                   entry_points=result.entry_points, notes=result.notes, **facts)

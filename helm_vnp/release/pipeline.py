@@ -43,13 +43,14 @@ class Result:
     ``generated``: vnp's objects as appended; ``warnings`` (``RenderWarning``s); ``workloads``: the
     pod-rendering docs; ``entry_points``: the entry points the release's objects declare."""
 
-    __slots__ = ("parts", "docs", "generated", "warnings", "workloads", "entry_points")
+    __slots__ = ("parts", "docs", "generated", "warnings", "workloads", "entry_points", "notes")
 
     def __init__(self, parts: list, docs: list, generated: list, warnings: list, workloads: list,
-                 entry_points: list = ()):
+                 entry_points: list = (), notes: list = ()):
         self.parts, self.docs, self.generated, self.warnings, self.workloads = (
             parts, docs, generated, warnings, workloads)
         self.entry_points = list(entry_points)  # what the release's objects declare, opened or blocked
+        self.notes = list(notes)  # ``release.mutations.Note``s: what a mutation left as the chart wrote it
 
     @property
     def output(self) -> bytes:
@@ -156,6 +157,13 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
             warnings.append(RenderWarning(ON_DELETE_MESSAGE.format(subject="its pod template gets"), on_delete,
                                           ON_DELETE_MESSAGE.format(subject="their pod templates get")))
         workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
+    from helm_vnp.release import mutations
+    notes: list = []
+    if mutations.wanted(policies):
+        out_docs, notes = mutations.mutate_documents(
+            out_docs, policies, declared, namespace, unseen=[d for d in out_docs if _unseen_hook(d, hooks_unseen)],
+            skip_tokens=not hooks_unseen and hooks_only(chart_docs))
+        workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
     if check_pod_security and policies["podSecurityStandard"] not in ("", "privileged"):
         warnings += enforce_pod_security(workloads, policies)
     from helm_vnp.generate import generate_all
@@ -166,7 +174,7 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         if isolate_in:
             _refuse_hook_other_namespaces(workloads, isolate_in)
         warnings.append(RenderWarning(HOOKS_ONLY_MESSAGE))
-        return Result(_assemble(out_docs, []), out_docs, [], warnings, workloads)
+        return Result(_assemble(out_docs, []), out_docs, [], warnings, workloads, notes=notes)
     refs = _workload_refs(workloads, policies, warnings)
     entries = declared_entry_points(out_docs, policies, release, namespace)
     generated = generate_all(policies, release, namespace, refs, entries)
@@ -174,7 +182,7 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     if record and generated:
         meta = generated[0]["metadata"]
         meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}), CONFIG_ANNOTATION: record}.items()))
-    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries)
+    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries, notes)
 
 
 # policies.networkPolicy.otherNamespaces: what the post-renderer does with pod creators rendered elsewhere

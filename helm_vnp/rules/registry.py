@@ -25,6 +25,7 @@ RULE_MODULES = tuple(import_module(f"helm_vnp.rules.{name}") for name in (
     "config_schema",
     "config_unsupported",
     "limitrange_fit",
+    "mutation_not_applied",
     "lint_disable_annotation",
     "netpol_api_server",
     "netpol_blocked",

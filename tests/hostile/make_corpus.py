@@ -911,6 +911,53 @@ def kubernetes_reading_cases() -> list[Case]:
     return out
 
 
+HARDEN = DEFAULT_VALUES + b"  hardening:\n    enabled: true\n"
+NODES = DEFAULT_VALUES + b"  nodeIsolation:\n    nodeSelector: {pool: tenants}\n    runtimeClassName: gvisor\n"
+
+
+def mutation_cases() -> list[Case]:
+    """Issue 16: charts that hide a securityContext (or node placement) from a text edit.  vnp must not claim
+    a change it did not make: every shape it cannot edit so that exactly the intended fields change fails closed."""
+    cls = "hardening a hidden securityContext"
+    shared = deployment(pod_extra="          securityContext: &sc\n            privileged: false\n"
+                                  "        - name: side\n          image: nginx:1.27\n          securityContext: *sc\n")
+    merged = deployment().replace("    spec:\n      containers:",
+                                  "    spec:\n      <<: {securityContext: {runAsNonRoot: false}}\n      containers:")
+    duplicate = deployment(pod_extra="          securityContext: {allowPrivilegeEscalation: true}\n"
+                                     "          securityContext: {}\n")
+    quoted_dup = deployment().replace("    spec:\n      containers:",
+                                      '    spec:\n      securityContext: {}\n      "securityContext": {runAsUser: 0}\n'
+                                      "      containers:")
+    tagged = deployment(pod_extra="          securityContext: !!map {privileged: false}\n")
+    flow_alias = ('# Source: chart/templates/web.yaml\n{"apiVersion": "apps/v1", "kind": "Deployment", '
+                  '"metadata": {"name": "web"}, "spec": {"template": {"metadata": {"labels": {"app": "web"}}, '
+                  '"spec": {"containers": [{"name": "a", "image": "x", "securityContext": &c {}}, '
+                  '{"name": "b", "image": "x", "securityContext": *c}]}}}}\n')
+    contradiction = deployment().replace("    spec:\n      containers:",
+                                         "    spec:\n      nodeSelector: {pool: shared}\n      containers:")
+    anchored_selector = deployment().replace("    spec:\n      containers:",
+                                             "    spec:\n      nodeSelector: &ns {disk: ssd}\n      containers:")
+    return [
+        Case("mut-anchor-shared-security-context", cls, stream(shared), "error", message="YAML anchor, alias or tag",
+             where="<stdin>:", values=HARDEN, note="one anchored securityContext used by two containers"),
+        Case("mut-flow-alias-security-context", cls, stream(flow_alias), "error", message="YAML anchor, alias or tag",
+             where="<stdin>:", values=HARDEN, note="the same in flow style (a JSON-like document with an alias)"),
+        Case("mut-merge-key-pod-spec", cls, stream(merged), "error", message="merge key", where="<stdin>:",
+             values=HARDEN, note="the pod's securityContext comes from a merge key: vnp cannot write where it is"),
+        Case("mut-duplicate-security-context", cls, stream(duplicate), "error", message="duplicate key",
+             where="<stdin>:", values=HARDEN, note="Kubernetes keeps the last duplicate: refused, not guessed"),
+        Case("mut-quoted-duplicate-security-context", cls, stream(quoted_dup), "error", message="duplicate key",
+             where="<stdin>:", values=HARDEN, note="a quoted spelling of the same key"),
+        Case("mut-tagged-security-context", cls, stream(tagged), "error", message="YAML anchor, alias or tag",
+             where="<stdin>:", values=HARDEN),
+        Case("mut-node-selector-contradiction", "node isolation contradicting the chart", stream(contradiction),
+             "error", message='the chart sets "shared", policies.nodeIsolation.nodeSelector.pool sets "tenants"',
+             where="<stdin>:", values=NODES),
+        Case("mut-node-selector-anchored", "node isolation contradicting the chart", stream(anchored_selector),
+             "error", message="YAML anchor, alias or tag", where="<stdin>:", values=NODES),
+    ]
+
+
 def big_cases() -> list[Case]:
     """Built at test time: a 100 MB single document and a 1 MB line (never committed)."""
     chunk = "  k{:07d}: " + "v" * 88 + "\n"
@@ -937,7 +984,7 @@ def big_cases() -> list[Case]:
 def build_cases(include_big: bool = False) -> list[Case]:
     cases = (syntax_cases() + encoding_cases() + key_cases() + resource_cases() + shape_cases() + json_cases()
              + marker_cases() + secret_cases() + vnp_label_cases() + config_cases() + yaml11_cases()
-             + kubernetes_reading_cases())
+             + kubernetes_reading_cases() + mutation_cases())
     if include_big:
         cases += big_cases()
     names = [c.name for c in cases]

@@ -129,6 +129,9 @@ CASES = {
     "rbac.tenantEscape": ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
                           "metadata: {name: patcher}\nrules: [{apiGroups: [admissionregistration.k8s.io], "
                           "resources: [validatingwebhookconfigurations], verbs: [get, update]}]\n", ""),
+    "mutation.notApplied": ("---\napiVersion: v1\nkind: Pod\nmetadata: {name: root}\nspec:\n"
+                            "  securityContext: {runAsNonRoot: false}\n  containers: [{name: app, image: busybox}]\n",
+                            "policies:\n  hardening: {enabled: true}\n"),
     "render.warning": ("---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: once}\nspec:\n  template:\n    spec:\n"
                        "      restartPolicy: Never\n      containers: [{name: app, image: busybox}]\n", NETPOL),
     "scope.cluster": ("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"

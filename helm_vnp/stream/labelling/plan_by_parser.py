@@ -23,7 +23,7 @@ def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | No
     bom = 3 if doc.raw.startswith(b"\xef\xbb\xbf") else 0
     text = doc.raw[bom:].decode("utf-8")
     root = compose(text, doc.source, doc.line)
-    pos = _Positions(text, bom)
+    pos = Positions(text, bom)
     entry = f"{quote(key)}: {quote(value)}"
 
     def fail(why: str, node) -> VnpError:
@@ -88,7 +88,7 @@ def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | No
     return [_insert_first(labels, pos, entry, fail)]
 
 
-class _Positions:
+class Positions:
     """Character index / line -> byte offset in the document."""
 
     def __init__(self, text: str, base: int = 0):
@@ -128,7 +128,7 @@ def _no_merge(mapping, fail, name: str) -> None:
                 raise fail(f"a YAML merge key (<<) brings '{name}' on the pod template path", k)
 
 
-def _before(text: str, node, pos: _Positions) -> str:
+def _before(text: str, node, pos: Positions) -> str:
     """Text between the preceding ':' and the node (where anchors/tags/aliases stand)."""
     start = node.start_mark.index
     colon = text.rfind(":", 0, start)
@@ -158,12 +158,12 @@ def _replace_alias(text: str, parent, labels, pos, new: str) -> Edit:
     raise AssertionError("labels not found in parent")
 
 
-def _replace(node, pos: _Positions, new: str) -> Edit:
+def _replace(node, pos: Positions, new: str) -> Edit:
     a, b = pos.byte(node.start_mark.index), pos.byte(node.end_mark.index)
     return Edit(a, b - a, new.encode("utf-8"))
 
 
-def _insert_first(mapping, pos: _Positions, entry: str, fail) -> Edit:
+def _insert_first(mapping, pos: Positions, entry: str, fail) -> Edit:
     if mapping.flow_style:
         brace = mapping.start_mark.index  # points at '{'
         sep = ", " if mapping.value else ""
@@ -177,7 +177,7 @@ def _insert_first(mapping, pos: _Positions, entry: str, fail) -> Edit:
     return Edit(pos.byte(start), 0, (" " * col + entry + newline).encode("utf-8"))
 
 
-def _after_first_entry(mapping, pos: _Positions, col: int) -> int | None:
+def after_first_entry(mapping, pos: Positions, col: int) -> int | None:
     """Where a new key of a block mapping that starts a list item (``- name: x``) can start its
     line: before the second key, if that starts its line at ``col``; after a one-entry mapping's
     value, if nothing but blanks or a comment follow it on its line; else None."""
@@ -227,7 +227,7 @@ def _add_entry(mapping, pos, names: tuple, flow_value: str, entry: str, fail) ->
     prefix = pos.text[start:first_key.start_mark.index]
     if prefix.strip():
         # "- key: value": a list item; add the key after its first entry
-        start = _after_first_entry(mapping, pos, col) if prefix.strip(" -") == "" else None
+        start = after_first_entry(mapping, pos, col) if prefix.strip(" -") == "" else None
         if start is None:
             raise fail("the mapping's first key does not start its line", first_key)
     newline = "\r\n" if pos.text.find("\r\n") >= 0 else "\n"
