@@ -90,8 +90,8 @@ def cluster(n: int, per: float = 0.2):
 
 
 def run_one(n: int, per: float) -> dict:
-    from helm_vnp.graph.engine import Workload, compute
-    from helm_vnp.graph.engine.connlist import render
+    from helm_vnp.connectivity import Workload, compute
+    from helm_vnp.connectivity.connlist import render
 
     workloads, ns_labels, policies = cluster(n, per)
     start = time.perf_counter()

@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("stream",),  # the rendered stream: documents, heads, the label edit
     ("generate",),  # what vnp injects
     ("release",),  # the release model, and the post-render that produces it
+    ("connectivity",),  # who can talk to whom, exactly: the engine graph, explain, diff and lint share
     ("rules", "graph"),  # what we report; who can talk to whom
     ("lint", "report"),  # the lint driver; report formats
     ("commands",),  # the CLI commands

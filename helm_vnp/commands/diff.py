@@ -1,5 +1,5 @@
 """`helm vnp diff OLD NEW`: the connections an upgrade adds and removes (comparison in
-helm_vnp.graph.engine.diff)."""
+helm_vnp.connectivity.diff)."""
 from __future__ import annotations
 
 import os
@@ -109,9 +109,9 @@ def diff(
     """
     from helm_vnp.base.errors import Problem
     from helm_vnp.config.values_input import ValuesInput
-    from helm_vnp.graph.engine import of_scene
-    from helm_vnp.graph.engine.diff import RENDERERS, Side
-    from helm_vnp.graph.engine.diff import diff as diff_results
+    from helm_vnp.connectivity import of_scene
+    from helm_vnp.connectivity.diff import RENDERERS, Side
+    from helm_vnp.connectivity.diff import diff as diff_results
 
     try:
         if fmt not in FORMATS:

@@ -110,8 +110,8 @@ def graph(
     workload/address range, with the exact ports.
     """
     from helm_vnp.base.errors import Problem, VnpError
+    from helm_vnp.connectivity.connlist import RENDERERS as ENGINE_RENDERERS
     from helm_vnp.graph.analysis import analyse
-    from helm_vnp.graph.engine.connlist import RENDERERS as ENGINE_RENDERERS
     from helm_vnp.graph.formats import RENDERERS
 
     try:
@@ -125,12 +125,12 @@ def graph(
         scene = _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered,
                        whole=fmt in ENGINE_RENDERERS, cluster=cluster or [])
         extra = cluster_objects(cluster, namespace)
-        if fmt in ENGINE_RENDERERS:  # the connectivity engine: every pair, exact (helm_vnp.graph.engine)
-            from helm_vnp.graph.engine import of_scene
+        if fmt in ENGINE_RENDERERS:  # the connectivity engine: every pair, exact (helm_vnp.connectivity)
+            from helm_vnp.connectivity import of_scene
             result = of_scene(scene.releases, scene.context, extra=extra, generated=not no_generated)
             for warning in result.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
-            from helm_vnp.graph.engine.connlist import STREAMS
+            from helm_vnp.connectivity.connlist import STREAMS
             write_output((STREAMS.get(fmt) or ENGINE_RENDERERS[fmt])(result), output)
         else:  # one release against probes for the rest of the world
             write_output(RENDERERS[fmt](analyse(scene.releases[0], extra)), output)
@@ -162,9 +162,9 @@ def explain(
     import json
 
     from helm_vnp.base.errors import Problem, VnpError
-    from helm_vnp.graph.engine import of_scene
-    from helm_vnp.graph.engine.explain import NotFound
-    from helm_vnp.graph.engine.explain import explain as explain_pair
+    from helm_vnp.connectivity import of_scene
+    from helm_vnp.connectivity.explain import NotFound
+    from helm_vnp.connectivity.explain import explain as explain_pair
 
     try:
         if fmt not in ("text", "json"):
@@ -182,8 +182,8 @@ def explain(
             sys.stderr.write(f"warning: {warning}\n")
         if fmt == "text":
             text = answer.text()
-        else:  # with its schema version (helm_vnp/graph/schemas/explain.schema.json)
-            from helm_vnp.graph.outputs import SCHEMA_VERSIONS
+        else:  # with its schema version (helm_vnp/connectivity/schemas/explain.schema.json)
+            from helm_vnp.connectivity.outputs import SCHEMA_VERSIONS
             text = json.dumps({"schemaVersion": SCHEMA_VERSIONS["explain"], **answer.as_json()}, indent=2) + "\n"
         write_output(text, output)
     except VnpError as exc:

@@ -6,7 +6,7 @@ metadata endpoint, a private address, a pod of another namespace, a pod of the
 same namespace outside the release, and one pod or address per peer of every
 entry point the release declares: its ingress controller, the API server,
 Prometheus).  Every pair is judged by the connectivity engine
-(``helm_vnp.graph.engine``: the probe pods join the release's workloads, the probe
+(``helm_vnp.connectivity``: the probe pods join the release's workloads, the probe
 addresses are addresses), over the chart's own policies and vnp's generated ones
 together, on the ports the destination actually declares.  A hostNetwork workload
 is judged as its node's address (10.0.0.1) would be: here the graph shows what
@@ -105,7 +105,7 @@ def _entry_probes(release: Release) -> list[Endpoint]:
 
 
 def _workloads(release: Release) -> list[Endpoint]:
-    from helm_vnp.graph.engine.workloads import named_ports
+    from helm_vnp.connectivity.workloads import named_ports
     from helm_vnp.k8s.netpol import Pod
 
     out = []
@@ -125,9 +125,9 @@ def analyse(release: Release, extra=None) -> dict:
     """The graph as plain data: nodes, and one edge per (source, destination, port) judged.  ``extra``:
     releases standing for the rest of the cluster (``--cluster-policies``): their NetworkPolicies, admin
     policies and Namespaces apply (their workloads are not drawn)."""
-    from helm_vnp.graph.engine import compute
-    from helm_vnp.graph.engine.explain import End, address, decide
-    from helm_vnp.graph.engine.workloads import Workload, namespace_labels
+    from helm_vnp.connectivity import compute
+    from helm_vnp.connectivity.explain import End, address, decide
+    from helm_vnp.connectivity.workloads import Workload, namespace_labels
     from helm_vnp.k8s import netpol
 
     policies = release.network_policies
@@ -142,7 +142,7 @@ def analyse(release: Release, extra=None) -> dict:
         if isinstance(e.target, netpol.Pod) and not e.host_network and e.id not in index:
             index[e.id] = len(members)
             members.append(Workload(e.target.namespace, e.id, "Pod", dict(e.target.labels), dict(e.target.ports)))
-    from helm_vnp.graph.engine.admin import is_admin
+    from helm_vnp.connectivity.admin import is_admin
     objects = []
     sources: dict[int, tuple] = {}
     for r in [release, *(extra or [])]:

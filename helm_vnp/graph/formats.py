@@ -48,7 +48,7 @@ def render_text(graph: dict) -> str:
 
 def render_json(graph: dict) -> str:
     """The graph with its schema version (schemas/graph.schema.json)."""
-    from helm_vnp.graph.outputs import SCHEMA_VERSIONS
+    from helm_vnp.connectivity.outputs import SCHEMA_VERSIONS
 
     return json.dumps({"schemaVersion": SCHEMA_VERSIONS["graph"], **graph}, indent=2, sort_keys=False) + "\n"
 

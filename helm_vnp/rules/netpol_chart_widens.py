@@ -71,7 +71,7 @@ def _example(selector) -> dict[str, str] | None:
 def _peer_pods(policy: dict, namespace: str, index: int):
     """(Workload, namespace name, namespace labels, description) for one pod each peer of ``policy``
     describes, outside the release."""
-    from helm_vnp.graph.engine.workloads import NS_NAME_LABEL, Workload
+    from helm_vnp.connectivity.workloads import NS_NAME_LABEL, Workload
     spec = policy.get("spec") if isinstance(policy.get("spec"), dict) else {}
     out = []
     for direction, key in (("ingress", "from"), ("egress", "to")):
@@ -104,9 +104,9 @@ def _peer_pods(policy: dict, namespace: str, index: int):
 def _opened(release: Release, generated: list[dict], policy: dict, index: int) -> list[str]:
     """``src => dst : connections`` for every connection ``policy`` adds to what ``generated`` allows,
     between the release's workloads and the rest of the world."""
-    from helm_vnp.graph.engine import compute
-    from helm_vnp.graph.engine.addresses import show
-    from helm_vnp.graph.engine.workloads import NS_NAME_LABEL, Workload, from_templates, namespace_labels
+    from helm_vnp.connectivity import compute
+    from helm_vnp.connectivity.addresses import show
+    from helm_vnp.connectivity.workloads import NS_NAME_LABEL, Workload, from_templates, namespace_labels
 
     members = from_templates(release.pods)
     if not members:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ipaddress
 import random
 
-from helm_vnp.graph.engine import Workload, compute
-from helm_vnp.graph.engine.conns import NONE
-from helm_vnp.graph.engine.diff import diff, render_connlist, render_csv, render_md, render_text
-from helm_vnp.graph.engine.explain import explain
+from helm_vnp.connectivity import Workload, compute
+from helm_vnp.connectivity.conns import NONE
+from helm_vnp.connectivity.diff import diff, render_connlist, render_csv, render_md, render_text
+from helm_vnp.connectivity.explain import explain
 
 NP = "networking.k8s.io/v1"
 V4, V6 = "0.0.0.0-255.255.255.255", "::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from helm_vnp.graph.outputs import schema
+from helm_vnp.connectivity.outputs import schema
 from tests.builders import container, deployment, network_policy, stream
 from tests.rules.rulekit import NETPOL_ON
 

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helm_vnp.base.errors import VnpError
-from helm_vnp.graph.engine import Workload, compute
-from helm_vnp.graph.engine.explain import explain
+from helm_vnp.connectivity import Workload, compute
+from helm_vnp.connectivity.explain import explain
 from tests.builders import container, deployment, stream
 from tests.graph.test_engine_semantics import V4, V6, namespace, policy, table
 

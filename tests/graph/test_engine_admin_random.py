@@ -20,7 +20,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helm_vnp.graph.engine import Workload, compute
+from helm_vnp.connectivity import Workload, compute
 from helm_vnp.k8s import netpol
 from tests.netpol.engine_nca import as_conn
 from tests.netpol.nca import OTHER_PROTOCOLS, PORT_PROTOCOLS, Conn

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helm_vnp.graph.engine import compute
-from helm_vnp.graph.engine.conns import NONE
-from helm_vnp.graph.engine.explain import explain
+from helm_vnp.connectivity import compute
+from helm_vnp.connectivity.conns import NONE
+from helm_vnp.connectivity.explain import explain
 from tests.builders import container, deployment, network_policy, stream
 from tests.graph.test_engine_semantics import DEFAULT, MYPROJECT, policy
 from tests.rules.rulekit import NETPOL_ON

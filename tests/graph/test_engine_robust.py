@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helm_vnp.graph.engine import Workload, compute
-from helm_vnp.graph.engine.connlist import render
-from helm_vnp.graph.engine.explain import explain
-from helm_vnp.graph.engine.workloads import named_ports, namespace_labels
+from helm_vnp.connectivity import Workload, compute
+from helm_vnp.connectivity.connlist import render
+from helm_vnp.connectivity.explain import explain
+from helm_vnp.connectivity.workloads import named_ports, namespace_labels
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 70000), st.floats(allow_nan=True), st.sampled_from(
     ["", "TCP", "UDP", "ICMP", "http", "80", "10.0.0.0/8", "::/0", "300.1.1.1/8", "In", "Exists", "app", "a"]))

@@ -3,8 +3,8 @@ on virtual machines; 004: namespace isolation and inter-namespace communication)
 documentation's canonical cases, each as the exact ``connlist`` lines (or the exact pair) it must give."""
 from __future__ import annotations
 
-from helm_vnp.graph.engine import Workload, compute
-from helm_vnp.graph.engine.connlist import render, rows
+from helm_vnp.connectivity import Workload, compute
+from helm_vnp.connectivity.connlist import render, rows
 
 NP = "networking.k8s.io/v1"
 

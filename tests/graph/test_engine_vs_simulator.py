@@ -9,7 +9,7 @@ import os
 
 from hypothesis import HealthCheck, given, settings
 
-from helm_vnp.graph.engine.conns import NONE
+from helm_vnp.connectivity.conns import NONE
 from helm_vnp.k8s import netpol
 from tests.netpol.engine_nca import as_conn, engine_of
 from tests.netpol.nca import _port_boundaries, simulate

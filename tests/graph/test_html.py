@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from helm_vnp.graph.engine import Workload, compute
-from helm_vnp.graph.engine import html as page
-from helm_vnp.graph.engine.conns import NONE
-from helm_vnp.graph.engine.explain import End, decide
+from helm_vnp.connectivity import Workload, compute
+from helm_vnp.connectivity import html as page
+from helm_vnp.connectivity.conns import NONE
+from helm_vnp.connectivity.explain import End, decide
 from tests.builders import container, deployment, network_policy, stream
 from tests.graph.test_engine_semantics import namespace, policy
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from helm_vnp.graph.outputs import SCHEMA_VERSIONS, schema
+from helm_vnp.connectivity.outputs import SCHEMA_VERSIONS, schema
 from tests.builders import container, deployment, network_policy, obj, service, stream
 from tests.rules.rulekit import NETPOL_ON
 
@@ -45,7 +45,7 @@ def test_the_schemas_are_valid_draft_2020_12(name):
     assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     jsonschema.Draft202012Validator.check_schema(s)
     assert s["properties"]["schemaVersion"]["const"] == SCHEMA_VERSIONS[name]
-    assert f"helm_vnp/graph/schemas/{name}.schema.json" in (REPO / "docs" / "connectivity.md").read_text()
+    assert f"helm_vnp/connectivity/schemas/{name}.schema.json" in (REPO / "docs" / "connectivity.md").read_text()
 
 
 def test_the_connection_set_is_one_definition():

@@ -1,4 +1,4 @@
-"""The connectivity engine (helm_vnp.graph.engine) against network-config-analyzer's answer, exactly.
+"""The connectivity engine (helm_vnp.connectivity) against network-config-analyzer's answer, exactly.
 
 ``compare_engine`` takes the same ``Cluster`` and ``NcaAnswer`` as ``tests/netpol/nca.py`` and checks every
 ordered pair of pods (the engine's connection set against NCA's, all ports, all protocols) and every pod
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 
-from helm_vnp.graph.engine import Workload, compute
-from helm_vnp.graph.engine.conns import ConnSet
+from helm_vnp.connectivity import Workload, compute
+from helm_vnp.connectivity.conns import ConnSet
 from tests.netpol.nca import NONE, OTHER_PROTOCOLS, PORT_PROTOCOLS, Cluster, Conn, NcaAnswer
 
 

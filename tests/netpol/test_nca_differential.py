@@ -76,7 +76,7 @@ def cluster_of(objects: list[dict], namespace: str, extra: tuple = (), declared:
 
 
 def assert_agree(cluster: Cluster, tmp_path: Path):
-    """Our lint simulator and the connectivity engine (helm_vnp.graph.engine) each agree with NCA on every pair."""
+    """Our lint simulator and the connectivity engine (helm_vnp.connectivity) each agree with NCA on every pair."""
     result = compare(cluster, tmp_path)
     assert not result.diffs, result.report()
     engine_diffs = compare_engine(cluster, result.answer)

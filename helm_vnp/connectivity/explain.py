@@ -14,11 +14,11 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
-from helm_vnp.graph.engine.addresses import network
-from helm_vnp.graph.engine.admin import ALLOW, DENY, PASS, Step, layered
-from helm_vnp.graph.engine.compute import Connectivity
-from helm_vnp.graph.engine.conns import ALL, NONE, PROTOCOLS, ConnSet
-from helm_vnp.graph.engine.policies import EGRESS, INGRESS, Rule
+from helm_vnp.connectivity.addresses import network
+from helm_vnp.connectivity.admin import ALLOW, DENY, PASS, Step, layered
+from helm_vnp.connectivity.compute import Connectivity
+from helm_vnp.connectivity.conns import ALL, NONE, PROTOCOLS, ConnSet
+from helm_vnp.connectivity.policies import EGRESS, INGRESS, Rule
 
 
 @dataclass

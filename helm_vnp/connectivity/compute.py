@@ -23,12 +23,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from helm_vnp.graph.engine.addresses import AddrSet, partition
-from helm_vnp.graph.engine.admin import ALLOW, Admin, compile_admin, layered
-from helm_vnp.graph.engine.conns import ALL, NONE, ConnSet
-from helm_vnp.graph.engine.labels import LabelIndex, members
-from helm_vnp.graph.engine.policies import EGRESS, INGRESS, Policy, Rule, compile_policies
-from helm_vnp.graph.engine.workloads import NS_NAME_LABEL, Workload
+from helm_vnp.connectivity.addresses import AddrSet, partition
+from helm_vnp.connectivity.admin import ALLOW, Admin, compile_admin, layered
+from helm_vnp.connectivity.conns import ALL, NONE, ConnSet
+from helm_vnp.connectivity.labels import LabelIndex, members
+from helm_vnp.connectivity.policies import EGRESS, INGRESS, Policy, Rule, compile_policies
+from helm_vnp.connectivity.workloads import NS_NAME_LABEL, Workload
 
 
 @dataclass

@@ -7,8 +7,8 @@ a workload with itself is not listed.
 """
 from __future__ import annotations
 
-from helm_vnp.graph.engine.addresses import show
-from helm_vnp.graph.engine.compute import Connectivity
+from helm_vnp.connectivity.addresses import show
+from helm_vnp.connectivity.compute import Connectivity
 
 
 def iter_rows(result: Connectivity):
@@ -83,8 +83,8 @@ def render_md(result: Connectivity) -> str:
 
 
 def render_html(result: Connectivity) -> str:
-    """One self-contained page: matrix, picture, per-pair detail, filter (``helm_vnp.graph.engine.html``)."""
-    from helm_vnp.graph.engine.html import render as page
+    """One self-contained page: matrix, picture, per-pair detail, filter (``helm_vnp.connectivity.html``)."""
+    from helm_vnp.connectivity.html import render as page
     return page(result)
 
 

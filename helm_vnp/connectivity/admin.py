@@ -34,11 +34,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from helm_vnp.base.errors import Problem, VnpError
-from helm_vnp.graph.engine.addresses import NOWHERE, AddrSet, ip_block, network
-from helm_vnp.graph.engine.conns import ALL, NONE, PROTOCOLS, ConnSet
-from helm_vnp.graph.engine.intervals import EMPTY, IntervalSet
-from helm_vnp.graph.engine.labels import LabelIndex
-from helm_vnp.graph.engine.policies import EGRESS, INGRESS, Rule
+from helm_vnp.connectivity.addresses import NOWHERE, AddrSet, ip_block, network
+from helm_vnp.connectivity.conns import ALL, NONE, PROTOCOLS, ConnSet
+from helm_vnp.connectivity.intervals import EMPTY, IntervalSet
+from helm_vnp.connectivity.labels import LabelIndex
+from helm_vnp.connectivity.policies import EGRESS, INGRESS, Rule
 
 GROUP = "policy.networking.k8s.io"
 API_VERSION = f"{GROUP}/v1alpha1"

@@ -4,14 +4,15 @@ Modules, bottom up: ``intervals`` (integer interval sets), ``conns`` (connection
 ``addresses`` (IPv4/IPv6 ranges, ipBlocks), ``labels`` (selectors as bitmasks over a population),
 ``workloads`` (the nodes), ``policies`` (NetworkPolicies compiled to masks and connection sets),
 ``compute`` (equivalence classes, the pairs, the outside ranges), ``connlist`` (netpol-analyzer's list
-format), ``explain`` (one pair, why), ``diff`` (two results compared: what an upgrade adds and removes).
-``of_release`` feeds it a ``Release``.  It imports nothing above ``helm_vnp.release`` (but the schema
-versions of ``helm_vnp.graph.outputs``).
+format), ``explain`` (one pair, why), ``diff`` (two results compared: what an upgrade adds and removes),
+``admin`` (AdminNetworkPolicy and the baseline), ``html`` (the offline page), ``outputs`` (the JSON outputs'
+schema versions and schemas).  ``of_release``/``of_scene`` feed it ``Release``s.  A layer of its own,
+below the lint rules (``netpol.chartWidens``) and the graph commands that share it.
 """
 from __future__ import annotations
 
-from helm_vnp.graph.engine.compute import Connectivity, compute
-from helm_vnp.graph.engine.workloads import Workload, from_templates, namespace_labels
+from helm_vnp.connectivity.compute import Connectivity, compute
+from helm_vnp.connectivity.workloads import Workload, from_templates, namespace_labels
 
 
 def of_release(release, extra=None, *, generated: bool = True) -> Connectivity:

@@ -8,7 +8,7 @@ is set only by rules without ports.  Printed the way netpol-analyzer's ``list`` 
 """
 from __future__ import annotations
 
-from helm_vnp.graph.engine.intervals import EMPTY, IntervalSet
+from helm_vnp.connectivity.intervals import EMPTY, IntervalSet
 
 PROTOCOLS = ("SCTP", "TCP", "UDP")  # alphabetical, as netpol-analyzer prints them
 PORTS = IntervalSet([(1, 65535)])

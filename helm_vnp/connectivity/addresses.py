@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from helm_vnp.graph.engine.intervals import EMPTY, IntervalSet
+from helm_vnp.connectivity.intervals import EMPTY, IntervalSet
 
 V4_ALL = IntervalSet([(0, 2 ** 32 - 1)])
 V6_ALL = IntervalSet([(0, 2 ** 128 - 1)])

@@ -16,4 +16,4 @@ def schema(name: str) -> dict:
 
     if name not in SCHEMA_VERSIONS:
         raise KeyError(name)
-    return json.loads((files("helm_vnp.graph") / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return json.loads((files("helm_vnp.connectivity") / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))

@@ -32,10 +32,10 @@ import json
 import math
 from pathlib import Path
 
-from helm_vnp.graph.engine.compute import Connectivity
-from helm_vnp.graph.engine.conns import ConnSet
-from helm_vnp.graph.engine.labels import members
-from helm_vnp.graph.engine.policies import EGRESS, INGRESS
+from helm_vnp.connectivity.compute import Connectivity
+from helm_vnp.connectivity.conns import ConnSet
+from helm_vnp.connectivity.labels import members
+from helm_vnp.connectivity.policies import EGRESS, INGRESS
 
 PICTURE_MAX = 50  # workloads drawn one by one; above: one node per namespace
 MATRIX_MAX = 150  # workloads in the matrix at once (the filter narrows a bigger release down)

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from helm_vnp.graph.engine.addresses import EVERYWHERE, NOWHERE, AddrSet, ip_block
-from helm_vnp.graph.engine.conns import ALL, NONE, PROTOCOLS, ConnSet
-from helm_vnp.graph.engine.intervals import EMPTY, IntervalSet
-from helm_vnp.graph.engine.labels import LabelIndex
+from helm_vnp.connectivity.addresses import EVERYWHERE, NOWHERE, AddrSet, ip_block
+from helm_vnp.connectivity.conns import ALL, NONE, PROTOCOLS, ConnSet
+from helm_vnp.connectivity.intervals import EMPTY, IntervalSet
+from helm_vnp.connectivity.labels import LabelIndex
 
 INGRESS, EGRESS = "Ingress", "Egress"
 

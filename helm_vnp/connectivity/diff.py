@@ -21,10 +21,10 @@ import bisect
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from helm_vnp.graph.engine.addresses import show
-from helm_vnp.graph.engine.compute import Connectivity
-from helm_vnp.graph.engine.conns import NONE, ConnSet
-from helm_vnp.graph.outputs import SCHEMA_VERSIONS
+from helm_vnp.connectivity.addresses import show
+from helm_vnp.connectivity.compute import Connectivity
+from helm_vnp.connectivity.conns import NONE, ConnSet
+from helm_vnp.connectivity.outputs import SCHEMA_VERSIONS
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 KEPT = "kept"
