@@ -39,7 +39,8 @@ STALE_TMP_SECONDS = 3600
 MAX_ENTRY_BYTES = 16 << 20
 # the top-level keys of a normalised config (helm_vnp.config.normalise.build)
 POLICY_KEYS = frozenset({"limitRange", "networkPolicy", "podSecurity", "podSecurityStandard", "podSecurityVersion",
-                         "resourceQuota", "selection", "unknownWorkloads", "workloadKinds"})
+                         "resourceQuota", "selection", "unknownWorkloads", "workloadKinds",
+                         "mapServices"})
 
 _told = False  # the untrusted-cache message is written once per process
 

@@ -17,6 +17,7 @@ from helm_vnp.base.names import (
     GENERATED_SOURCE,
     HOOK_ANNOTATION,
     INSTANCE_LABEL,
+    MAPPED_FROM_ANNOTATION,
     POSTRENDER_FILENAME_ANNOTATION,
     RELEASE_LABEL,
 )
@@ -43,13 +44,15 @@ class Result:
     ``generated``: vnp's objects as appended; ``warnings`` (``RenderWarning``s); ``workloads``: the
     pod-rendering docs; ``entry_points``: the entry points the release's objects declare."""
 
-    __slots__ = ("parts", "docs", "generated", "warnings", "workloads", "entry_points")
+    __slots__ = ("parts", "docs", "generated", "warnings", "workloads", "entry_points", "unapplied")
 
     def __init__(self, parts: list, docs: list, generated: list, warnings: list, workloads: list,
-                 entry_points: list = ()):
+                 entry_points: list = (), unapplied: list = ()):
         self.parts, self.docs, self.generated, self.warnings, self.workloads = (
             parts, docs, generated, warnings, workloads)
         self.entry_points = list(entry_points)  # what the release's objects declare, opened or blocked
+        # what the config asks for that vnp could not apply (generate.mapservices.Unapplied), when collected
+        self.unapplied = list(unapplied)
 
     @property
     def output(self) -> bytes:
@@ -59,7 +62,7 @@ class Result:
 
 # the kinds vnp generates: nothing else is ever taken for one of its objects
 GENERATED_KINDS = frozenset({("networking.k8s.io/v1", "NetworkPolicy"), ("v1", "ResourceQuota"),
-                             ("v1", "LimitRange")})
+                             ("v1", "LimitRange"), ("v1", "Service")})
 
 
 def is_generated(doc: Document, release: str | None = None) -> bool:
@@ -78,13 +81,17 @@ def is_generated(doc: Document, release: str | None = None) -> bool:
     if release is not None and owner[1] != release:
         return False
     name = doc.name
+    if doc.kind == "Service":  # a mapServices Service: named as the user maps it, marked by its annotation
+        return isinstance(name, str) and isinstance(doc.annotations.get(MAPPED_FROM_ANNOTATION), str)
     return isinstance(name, str) and (name == f"vnp-{owner[1]}" or name.startswith(f"vnp-{owner[1]}-"))
 
 
 def generates(policies: dict) -> bool:
     """Whether ``policies`` has vnp generate objects (a set that replaces its earlier one): with none
     enabled the post-renderer keeps every document, its own earlier objects included."""
-    return any((policies.get(key) or {}).get("enabled") for key in ("networkPolicy", "resourceQuota", "limitRange"))
+    mapped = policies.get("mapServices") or {}
+    return any((policies.get(key) or {}).get("enabled") for key in ("networkPolicy", "resourceQuota", "limitRange")) \
+        or bool(mapped.get("fromHost") or mapped.get("fromVirtual"))
 
 
 def infer_release(docs: list[Document]) -> str | None:
@@ -112,12 +119,15 @@ def infer_namespace(docs: list[Document]) -> str | None:
 
 def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
                 source: str = "<stdin>", docs: list[Document] | None = None, hooks_unseen: bool = False,
-                check_pod_security: bool = True, record: str | None = None) -> Result:
+                check_pod_security: bool = True, record: str | None = None,
+                collect_unapplied: bool = False) -> Result:
     """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,
     so what they have parsed is not parsed again.  ``hooks_unseen``: model Helm 3, which never hands
     hooks to a post-renderer (they stay unlabelled).  ``check_pod_security`` False: leave Pod Security
     to the linter's ``pss.*`` rules (the post-renderer stops at the first violating render).  ``record``: the
-    user's config input as JSON, written on the first generated object (``CONFIG_ANNOTATION``)."""
+    user's config input as JSON, written on the first generated object (``CONFIG_ANNOTATION``).
+    ``collect_unapplied``: what the config asks for and vnp cannot apply (a mapped Service, a chart policy to
+    confine) goes to ``Result.unapplied`` (lint) instead of failing the render."""
     if docs is None:
         docs = split(data, source)
     if release is None:
@@ -169,12 +179,32 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         return Result(_assemble(out_docs, []), out_docs, [], warnings, workloads)
     refs = _workload_refs(workloads, policies, warnings)
     entries = declared_entry_points(out_docs, policies, release, namespace)
-    generated = generate_all(policies, release, namespace, refs, entries)
+    mapping = _map_services(out_docs, workloads, policies, release, namespace)
+    generated = generate_all(policies, release, namespace, refs, entries, extra_egress=mapping.egress)
+    generated += mapping.policies
     generated += [_in_namespace(o, ns) for ns in isolate_in for o in generated if o["kind"] == "NetworkPolicy"]
+    generated += mapping.services
+    if mapping.unapplied and not collect_unapplied:
+        raise VnpError([Problem(u.message, path=u.path, hint=u.hint or None) for u in mapping.unapplied])
     if record and generated:
         meta = generated[0]["metadata"]
         meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}), CONFIG_ANNOTATION: record}.items()))
-    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries)
+    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries,
+                  mapping.unapplied)
+
+
+def _map_services(docs: list[Document], workloads: list[Document], policies: dict, release: str,
+                  namespace: str | None):
+    """``generate.mapservices.plan`` over the release's Services (parsed only when something is mapped)."""
+    from helm_vnp.generate.mapservices import Mapping, plan
+    mapped = policies.get("mapServices") or {}
+    if not mapped.get("fromHost") and not mapped.get("fromVirtual"):
+        return Mapping()
+    home = release_namespace(namespace, docs, workloads)
+    services = [d for d in docs if d.kind == "Service" and d.api_version == "v1"]
+    taken = {(d.namespace or home or "", d.name) for d in services if isinstance(d.name, str)}
+    parsed = [o for o in (d.obj_or_none for d in services) if isinstance(o, dict)]
+    return plan(policies, release, home, parsed, taken)
 
 
 # policies.networkPolicy.otherNamespaces: what the post-renderer does with pod creators rendered elsewhere
