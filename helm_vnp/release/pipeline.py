@@ -19,6 +19,7 @@ from helm_vnp.base.names import (
     INSTANCE_LABEL,
     MAPPED_FROM_ANNOTATION,
     POSTRENDER_FILENAME_ANNOTATION,
+    PROJECT_LABEL,
     RELEASE_LABEL,
 )
 from helm_vnp.helm import check_release_name
@@ -154,10 +155,19 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         seen = [d for d in chart_docs if not _unseen_hook(d, hooks_unseen)]
         warnings += refuse_unknown_workloads(seen, policies.get("unknownWorkloads") or "error", declared)
     out_docs = chart_docs
+    if policies["selection"] != "podLabel" and _isolating(policies) and policies["networkPolicy"].get("project"):
+        raise VnpError(Problem("project-scoped isolation labels the release's pods with the project, and "
+                               "selection: workloadSelectors labels nothing", path=f"{NETPOL_PATH}.project",
+                               hint="use policies.selection: podLabel (the default), or drop the project"))
     if policies["selection"] == "podLabel" and _isolating(policies):
         from helm_vnp.stream.labelling import label_documents
         targets = [d for d in workloads if not _unseen_hook(d, hooks_unseen)]
         out_docs, plain_jobs = label_documents(chart_docs, targets, release, declared)
+        project = policies["networkPolicy"].get("project") or ""
+        if project:  # project-scoped isolation: the same pod templates carry the project label too
+            labelled = {id(d): o for d, o in zip(chart_docs, out_docs)}
+            out_docs, _ = label_documents(out_docs, [labelled[id(d)] for d in targets], project, declared,
+                                          key=PROJECT_LABEL)
         if plain_jobs:
             warnings.append(RenderWarning(JOB_MESSAGE.format(subject="its pod template gets"), tuple(plain_jobs),
                                           JOB_MESSAGE.format(subject="their pod templates get")))
@@ -207,6 +217,7 @@ def _map_services(docs: list[Document], workloads: list[Document], policies: dic
     return plan(policies, release, home, parsed, taken)
 
 
+NETPOL_PATH = "policies.networkPolicy"
 # policies.networkPolicy.otherNamespaces: what the post-renderer does with pod creators rendered elsewhere
 OTHER_NAMESPACES_PATH = "policies.networkPolicy.otherNamespaces"
 OTHER_NAMESPACES_HINT = (
