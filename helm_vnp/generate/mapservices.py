@@ -35,6 +35,8 @@ class Unapplied:
     message: str
     path: str  # dotted config path, e.g. "mapServices.fromHost[0].to"
     hint: str = ""
+    file: str = ""  # the chart document it is about, when there is one (a policy to confine)
+    line: int = 0
 
 
 def _ref(ref: dict, home: str) -> str:

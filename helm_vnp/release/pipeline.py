@@ -176,6 +176,9 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
             warnings.append(RenderWarning(ON_DELETE_MESSAGE.format(subject="its pod template gets"), on_delete,
                                           ON_DELETE_MESSAGE.format(subject="their pod templates get")))
         workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
+    unapplied: list = []
+    if policies["networkPolicy"].get("confineChartPolicies"):
+        out_docs = _confine_chart_policies(out_docs, workloads, policies, release, namespace, unapplied)
     if check_pod_security and policies["podSecurityStandard"] not in ("", "privileged"):
         warnings += enforce_pod_security(workloads, policies)
     from helm_vnp.generate import generate_all
@@ -194,13 +197,47 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     generated += mapping.policies
     generated += [_in_namespace(o, ns) for ns in isolate_in for o in generated if o["kind"] == "NetworkPolicy"]
     generated += mapping.services
-    if mapping.unapplied and not collect_unapplied:
-        raise VnpError([Problem(u.message, path=u.path, hint=u.hint or None) for u in mapping.unapplied])
+    unapplied += mapping.unapplied
+    if unapplied and not collect_unapplied:
+        raise VnpError([Problem(u.message, path=None if u.file else u.path, file=u.file or None, line=u.line or None,
+                                hint=u.hint or None) for u in unapplied])
     if record and generated:
         meta = generated[0]["metadata"]
         meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}), CONFIG_ANNOTATION: record}.items()))
-    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries,
-                  mapping.unapplied)
+    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries, unapplied)
+
+
+CONFINE_PATH = "policies.networkPolicy.confineChartPolicies"
+
+
+def _confine_chart_policies(docs: list[Document], workloads: list[Document], policies: dict, release: str,
+                            namespace: str | None, unapplied: list) -> list[Document]:
+    """``stream.confine`` on every chart NetworkPolicy; what cannot be confined goes to ``unapplied`` (the
+    document passes unchanged there: the caller fails the render unless it collects them for lint)."""
+    from helm_vnp.generate.mapservices import Unapplied
+    from helm_vnp.stream.confine import confine, is_chart_policy
+    chart = [d for d in docs if is_chart_policy(d)]
+    if not chart:
+        return docs
+    home = release_namespace(namespace, docs, workloads)
+    why = ("the release's pods carry the release label only with networkPolicy.enabled and selection: podLabel"
+           if not (_isolating(policies) and policies["selection"] == "podLabel") else
+           "the release namespace is unknown (pass --namespace, VNP_NAMESPACE, or use the wrappers)"
+           if not home else "")
+    if why:
+        unapplied.append(Unapplied(f"cannot confine the chart's NetworkPolicies to the release: {why}", CONFINE_PATH,
+                                   hint="enable networkPolicy with selection: podLabel, or drop confineChartPolicies"))
+        return docs
+    out = []
+    for d in docs:
+        if is_chart_policy(d):
+            try:
+                d = confine(d, release, home)
+            except VnpError as exc:
+                unapplied += [Unapplied(p.message, CONFINE_PATH, p.hint or "", p.file or "", p.line or 0)
+                              for p in exc.problems]
+        out.append(d)
+    return out
 
 
 def _map_services(docs: list[Document], workloads: list[Document], policies: dict, release: str,

@@ -1,0 +1,104 @@
+"""policies.networkPolicy.confineChartPolicies: the chart's NetworkPolicies rewritten, as minimal text edits, so
+that their pod and namespace peers match only the release's pods (ipBlocks kept); proven on the decoded result,
+idempotent, fail closed on what the planner cannot edit safely."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helm_vnp.base.errors import VnpError
+from helm_vnp.base.names import RELEASE_LABEL
+from helm_vnp.k8s.netpol import Pod, allowed, policies_from
+from helm_vnp.release.pipeline import post_render
+from helm_vnp.stream import split
+from tests.rules.rulekit import policies_from as config
+
+INPUT = (Path(__file__).parent / "confine_input.yaml").read_text()
+ON = "policies:\n  networkPolicy:\n    enabled: true\n    confineChartPolicies: true\n"
+NS = "team-a"
+REL = {RELEASE_LABEL: "web"}
+
+
+def render(values: str = ON, text: str = INPUT, **kw):
+    policies, _ = config(values)
+    return post_render(text.encode(), policies, "web", NS, **kw)
+
+
+def chart_policy(result):
+    return next(d for d in result.docs if d.kind == "NetworkPolicy")
+
+
+def test_every_peer_is_confined_and_ip_blocks_are_kept():
+    spec = chart_policy(render()).obj["spec"]
+    peers = spec["ingress"][0]["from"]
+    assert peers[0]["podSelector"]["matchLabels"] == {RELEASE_LABEL: "web", "app": "client"}
+    assert peers[1] == {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": NS, "team": "ops"}},
+                        "podSelector": {"matchLabels": REL}}
+    assert peers[2]["namespaceSelector"] == {"matchLabels": {"kubernetes.io/metadata.name": NS}}
+    assert peers[3] == {"ipBlock": {"cidr": "10.0.0.0/8"}}
+    own = [{"podSelector": {"matchLabels": REL}}]
+    assert spec["ingress"][1] == {"ports": [{"port": 80}], "from": own} and spec["ingress"][2] == {"from": own}
+    assert spec["egress"][0]["to"] == own and spec["egress"][1]["to"] == [{"podSelector": {"matchLabels": REL}}]
+
+
+def test_only_the_peers_change_comments_and_order_stay():
+    out = chart_policy(render()).raw.decode()
+    assert "app: client   # the client" in out and "# Source: x/templates/np.yaml" in out
+    before = [line for line in INPUT.split("---")[0].splitlines()]
+    after = out.splitlines()
+    assert all(line in after for line in before if "{" not in line and "to: []" not in line)
+
+
+def test_the_chart_policy_then_opens_nothing_beyond_the_release():
+    """Seen alone (vnp's own policies left out), the confined chart policy admits release pods only."""
+    doc = chart_policy(render())
+    pols = policies_from([doc.obj], NS)
+    web = Pod(NS, {"app": "web", **REL})
+    assert allowed(pols, Pod(NS, {"app": "client", **REL}), web, 80)
+    assert not allowed(pols, Pod(NS, {"app": "client"}), web, 80)  # same labels, not the release's
+    assert not allowed(pols, Pod("ops", {"app": "prom", **REL}, {"team": "ops"}), web, 80)
+    assert allowed(pols, "10.1.2.3", web, 80)  # the ipBlock stays
+
+
+def test_idempotent_and_off_by_default():
+    first = render()
+    policies, _ = config(ON)
+    assert post_render(first.output, policies, "web", NS).output == first.output
+    untouched = render("policies:\n  networkPolicy:\n    enabled: true\n")
+    assert chart_policy(untouched).raw == split(INPUT.encode())[0].raw
+
+
+ANCHORED = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: anchored}
+spec:
+  podSelector: {}
+  ingress:
+  - from:
+    - podSelector: &peer
+        matchLabels: {app: a}
+  egress:
+  - to:
+    - podSelector: *peer
+"""
+
+
+def test_an_anchor_shared_between_peers_fails_closed_with_the_place():
+    with pytest.raises(VnpError) as exc:
+        render(text=ANCHORED)
+    [p] = exc.value.problems
+    assert "NetworkPolicy anchored" in p.message and "confine" in p.message and p.line
+
+
+def test_lint_collects_what_cannot_be_confined():
+    result = render(text=ANCHORED, collect_unapplied=True)
+    [u] = result.unapplied
+    assert u.path == "policies.networkPolicy.confineChartPolicies" and "anchored" in u.message
+    assert chart_policy(result).raw.decode() == ANCHORED  # passed unchanged
+
+
+def test_confining_needs_the_release_label():
+    with pytest.raises(VnpError) as exc:
+        render("policies:\n  networkPolicy:\n    confineChartPolicies: true\n  resourceQuota:\n    enabled: true\n")
+    assert "selection: podLabel" in exc.value.problems[0].message
