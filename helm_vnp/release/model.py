@@ -145,6 +145,9 @@ class Release:
     # the entry points the release's objects declare (``helm_vnp.generate.traffic.Entry``), opened or
     # blocked, as the post-render derived them; empty when isolation is off
     entry_points: list = field(default_factory=list)
+    # what the config asks for that vnp could not apply (``generate.mapservices.Unapplied``: a mapped Service, a
+    # chart policy to confine): the post-renderer fails on them, lint reports each as netpol.unapplied
+    unapplied: list = field(default_factory=list)
     rule_ids: tuple = ()  # every lint rule ID there is (disable annotations are checked against it)
     _pod_security: dict = field(default_factory=dict, repr=False, compare=False)  # see pod_security()
 

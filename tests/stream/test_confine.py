@@ -102,3 +102,11 @@ def test_confining_needs_the_release_label():
     with pytest.raises(VnpError) as exc:
         render("policies:\n  networkPolicy:\n    confineChartPolicies: true\n  resourceQuota:\n    enabled: true\n")
     assert "selection: podLabel" in exc.value.problems[0].message
+
+
+def test_lint_reports_the_policy_it_cannot_confine_as_netpol_unapplied():
+    from helm_vnp.rules import netpol_unapplied
+    from tests.rules.rulekit import context
+    release = context(ANCHORED, ON)
+    [f] = list(netpol_unapplied.check(release, {}))
+    assert f.severity == "error" and "anchored" in f.message and f.source.line
