@@ -202,3 +202,13 @@ def test_project_is_refused_with_workload_selectors():
     with pytest.raises(VnpError) as exc:
         render(PROJECT + "  selection: workloadSelectors\n")
     assert exc.value.problems[0].path == "policies.networkPolicy.project"
+
+
+def test_upgrades_keep_mapped_services_unless_removal_is_allowed():
+    from helm_vnp.commands.release_config import Deployed, refuse_removal
+    deployed = Deployed(render(FROM_HOST).output, "shop")
+    assert deployed.kinds == {"NetworkPolicy", "Service"}
+    refuse_removal(deployed, config(FROM_HOST)[0], "shop")  # the same config: nothing lost
+    with pytest.raises(VnpError) as exc:
+        refuse_removal(deployed, config("policies:\n  networkPolicy:\n    enabled: true\n")[0], "shop")
+    assert "Service" in exc.value.problems[0].message
