@@ -79,7 +79,8 @@ def confine(doc: Document, release: str, namespace: str) -> Document:
         reworded = []
         for p in exc.problems:  # the planner's words ("cannot add the ... label: why") said as a confinement
             if "cannot confine" not in p.message:
-                why = p.message.split(" label: ", 1)[-1]
+                why = p.message.split(" label: ", 1)[-1].replace("the pod template's metadata", "a selector") \
+                    .replace("the pod template's labels", "a selector's matchLabels").replace("pod template", "peer")
                 p = _fail(doc, why, p.line).problems[0]
             reworded.append(p)
         raise doc.error_in(VnpError(reworded)) from None
@@ -125,7 +126,7 @@ def _confine(doc: Document, release: str, namespace: str) -> Document:
                 edits += found
                 if "namespaceSelector" in peer:
                     found = plan_by_parser.plan(doc, base + ("namespaceSelector",), NAMESPACE_LABEL, namespace,
-                                                len(base) + 1, leaf="matchLabels", hint=HINT)
+                                                len(base), leaf="matchLabels", hint=HINT)
                     if found is None:
                         raise _fail(doc, f"spec.{direction}[{i}].{key}[{j}].namespaceSelector is not a mapping")
                     edits += found

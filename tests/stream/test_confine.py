@@ -110,3 +110,55 @@ def test_lint_reports_the_policy_it_cannot_confine_as_netpol_unapplied():
     release = context(ANCHORED, ON)
     [f] = list(netpol_unapplied.check(release, {}))
     assert f.severity == "error" and "anchored" in f.message and f.source.line
+
+
+def _random_policies(count: int, seed: int = 7):
+    """Chart NetworkPolicies of every peer shape (null, empty, labelled, expressions, a wrong release value,
+    another namespace), peerless rules, written as JSON, block YAML of several indentations, mixed flow, CRLF."""
+    import io
+    import json
+    import random
+
+    from ruamel.yaml import YAML
+    rnd = random.Random(seed)
+
+    def peer():
+        return rnd.choice([
+            {"ipBlock": {"cidr": "10.0.0.0/8"}},
+            {"podSelector": rnd.choice([{}, None, {"matchLabels": {"a": "b"}},
+                                        {"matchExpressions": [{"key": "x", "operator": "Exists"}]}])},
+            {"namespaceSelector": rnd.choice([{}, None, {"matchLabels": {"kubernetes.io/metadata.name": "other"}}])},
+            {"namespaceSelector": {}, "podSelector": {"matchLabels": {"z": "1"}}},
+            {"podSelector": {"matchLabels": {RELEASE_LABEL: "evil"}}},
+            {"namespaceSelector": {"matchLabels": {"t": "x"}}, "podSelector": {}}])
+
+    def rule(key):
+        r = rnd.choice([{key: [peer() for _ in range(rnd.randrange(1, 4))]}, {key: []}, {key: None}, {}])
+        return {**r, "ports": [{"port": 80}]} if rnd.random() < 0.5 else r
+
+    for n in range(count):
+        obj = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": f"p{n}"},
+               "spec": {"podSelector": {}, "ingress": [rule("from") for _ in range(rnd.randrange(3))],
+                        "egress": [rule("to") for _ in range(rnd.randrange(3))]}}
+        style = rnd.randrange(4)
+        if style == 0:
+            text = json.dumps(obj)
+        else:
+            y = YAML()
+            y.default_flow_style = None if style == 3 else False
+            y.indent(mapping=4 if style == 2 else 2, sequence=2 if style == 1 else 4, offset=0 if style == 1 else 2)
+            out = io.StringIO()
+            y.dump(obj, out)
+            text = out.getvalue()
+        yield obj, text.replace("\n", "\r\n") if rnd.random() < 0.2 else text
+
+
+def test_every_shape_is_confined_exactly_and_idempotently():
+    import json
+
+    from helm_vnp.stream.confine import confined
+    policies, _ = config(ON)
+    for obj, text in _random_policies(150):
+        result = post_render(text.encode(), policies, "web", NS)
+        assert chart_policy(result).obj == confined(json.loads(json.dumps(obj)), "web", NS), text
+        assert post_render(result.output, policies, "web", NS).output == result.output, text
