@@ -158,7 +158,19 @@ def test_every_shape_is_confined_exactly_and_idempotently():
 
     from helm_vnp.stream.confine import confined
     policies, _ = config(ON)
+    checked = 0
     for obj, text in _random_policies(150):
         result = post_render(text.encode(), policies, "web", NS)
         assert chart_policy(result).obj == confined(json.loads(json.dumps(obj)), "web", NS), text
         assert post_render(result.output, policies, "web", NS).output == result.output, text
+        # whatever the chart wrote, its policy now admits no pod outside the release (its ipBlocks stay)
+        confined_alone = policies_from([chart_policy(result).obj], NS)
+        target = Pod(NS, REL)
+        every_label = {"a": "b", "z": "1", "x": "y"}
+        for outsider in (Pod(NS, every_label), Pod("other", {**every_label, **REL}, {"t": "x"})):
+            if "Ingress" in confined_alone[0].types:
+                assert not allowed(confined_alone, outsider, target, 80), text
+            if "Egress" in confined_alone[0].types:
+                assert not allowed(confined_alone, target, outsider, 80), text
+        checked += "Ingress" in confined_alone[0].types and "Egress" in confined_alone[0].types
+    assert checked > 20  # the semantic check ran on many policies isolating both ways
