@@ -174,3 +174,32 @@ def test_every_shape_is_confined_exactly_and_idempotently():
                 assert not allowed(confined_alone, target, outsider, 80), text
         checked += "Ingress" in confined_alone[0].types and "Egress" in confined_alone[0].types
     assert checked > 20  # the semantic check ran on many policies isolating both ways
+
+
+WIDE = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: scrape}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from:
+    - namespaceSelector: {}
+"""
+
+
+def test_the_connectivity_engine_sees_the_confined_policy():
+    """netpol.chartWidens (on the engine) reports what the chart policy opens; once confined, nothing."""
+    from helm_vnp.rules import netpol_chart_widens
+    from tests.rules.rulekit import run
+    wide = run(netpol_chart_widens, WIDE, "policies:\n  networkPolicy:\n    enabled: true\n")
+    assert wide and all("scrape" in f.message for f in wide)
+    assert run(netpol_chart_widens, WIDE, ON) == []
