@@ -212,3 +212,22 @@ def test_upgrades_keep_mapped_services_unless_removal_is_allowed():
     with pytest.raises(VnpError) as exc:
         refuse_removal(deployed, config("policies:\n  networkPolicy:\n    enabled: true\n")[0], "shop")
     assert "Service" in exc.value.problems[0].message
+
+
+def test_the_generate_command_prints_the_mapped_service_and_refuses_what_it_cannot_map(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    binary = Path(sys.executable).parent / "helm-vnp"
+    values = tmp_path / "values.yaml"
+    values.write_text(FROM_HOST)
+    env = {"VNP_NO_CACHE": "1", "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([str(binary), "generate", "-f", str(values), "--release", "shop", "-n", NS],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "externalName: postgres.shared.svc.cluster.local" in proc.stdout
+    assert "kubernetes.io/metadata.name: shared" in proc.stdout
+    values.write_text(FROM_HOST.replace("to: team-a/db", "to: team-b/db"))
+    proc = subprocess.run([str(binary), "generate", "-f", str(values), "--release", "shop", "-n", NS],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 2 and proc.stdout == "" and "mapServices.fromHost[0].to" in proc.stderr
