@@ -30,3 +30,11 @@ HOOK_ANNOTATION = "helm.sh/hook"
 TEST_HOOKS = frozenset({"test", "test-success", "test-failure"})
 # The recommended label charts use for the release name (a convention, not a rule).
 INSTANCE_LABEL = "app.kubernetes.io/instance"
+
+# Project-scoped isolation (policies.networkPolicy.project): the label every pod of the release also carries,
+# vCluster Platform's own project label (the seed's example), so releases of one project reach each other.
+PROJECT_LABEL = "vcluster.io/project"
+# On a Service vnp generates for mapServices: the service it resolves to ("namespace/name").
+MAPPED_FROM_ANNOTATION = "vnp.helm-plugin.io/mapped-from"
+# On a chart NetworkPolicy rewritten by policies.networkPolicy.confineChartPolicies: what was confined.
+CONFINED_ANNOTATION = "vnp.helm-plugin.io/confined"

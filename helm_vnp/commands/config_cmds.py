@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from helm_vnp.base.errors import VnpError
+from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.commands.common import (
     NamespaceOpt,
     SetJsonOpt,
@@ -34,7 +34,15 @@ def generate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] 
         check_release_name(release)
         # generate and validate read only the flags given, not $VNP_VALUES
         loaded = load_config(read_stdin(values_input(values, set_, set_string, set_json, env=False)))
-        objs = generate_all(loaded.policies, release, namespace_or_env(namespace), [])
+        ns = namespace_or_env(namespace)
+        # mapServices against an empty release: fromHost Services and egress (ports only when the entry names
+        # them); a fromVirtual entry needs the release's Service, so it is refused here as the render would
+        from helm_vnp.generate.mapservices import plan
+        mapping = plan(loaded.policies, release, ns, [], set())
+        if mapping.unapplied:
+            raise VnpError([Problem(u.message, path=u.path, hint=u.hint or None) for u in mapping.unapplied])
+        objs = generate_all(loaded.policies, release, ns, [], extra_egress=mapping.egress)
+        objs += mapping.policies + mapping.services
     except VnpError as exc:
         raise fail(exc)
     for w in loaded.warnings:

@@ -102,7 +102,7 @@ def parse_helm_args(command: str, args: list[str], flags: tuple[set, set]) -> He
                 keys = [part.split("=", 1)[0].strip()
                         for part in ([value] if name == "--set-literal" else value.split(","))]
                 ours = [k for k in keys if k.replace("\\", "").split(".", 1)[0].split("[", 1)[0]
-                        in ("policies", "isolation")]
+                        in ("policies", "isolation", "mapServices")]
                 if ours:  # named by key only: the values are the chart's (and may be secrets)
                     raise VnpError(Problem(f"{name} {ours[0]}=…: helm vnp does not read {name}; set policies with "
                                            "-f, --set, --set-string or --set-json", path=name))

@@ -61,7 +61,9 @@ class Deployed:
 
 
 def generated_kinds(policies: dict) -> set[str]:
-    return {kind for key, kind in KIND_OF.items() if (policies.get(key) or {}).get("enabled")}
+    mapped = policies.get("mapServices") or {}
+    services = {"Service"} if mapped.get("fromHost") or mapped.get("fromVirtual") else set()
+    return {kind for key, kind in KIND_OF.items() if (policies.get(key) or {}).get("enabled")} | services
 
 
 def refuse_removal(deployed: Deployed, policies: dict, release: str) -> None:

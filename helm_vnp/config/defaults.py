@@ -46,6 +46,8 @@ DEFAULT_POLICIES = {
         "apiServer": {"peers": ANYWHERE, "ports": [443, 6443]},
         "exposedServices": "allow",
         "otherNamespaces": "refuse",
+        "project": "",
+        "confineChartPolicies": False,
         "monitoring": {"namespace": "monitoring"},
     },
     "resourceQuota": {

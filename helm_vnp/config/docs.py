@@ -81,7 +81,7 @@ def render_markdown() -> str:
            "Values come from `-f` files and `--set`/`--set-string`/`--set-json`, combined as Helm does "
            "(later files win, maps merge, lists are replaced, `--set` wins over files). "
            "A `null` removes a key together with its default, as with a chart's values.yaml.", ""]
-    for top in ("policies", "isolation"):
+    for top in ("policies", "mapServices", "isolation"):
         out += [f"## `{top}`", "", _resolve(root["properties"][top])["description"], "", HEADER]
         out += _rows(_resolve(root["properties"][top]), [top])
         out.append("")

@@ -17,7 +17,7 @@ from helm_vnp.config.merge import coalesce, merge_maps, strip_nulls
 from helm_vnp.config.result import LoadedConfig
 from helm_vnp.config.sources import Source, apply_set_flags, final_origins, parse_values_file
 
-OUR_KEYS = ("policies", "isolation")
+OUR_KEYS = ("policies", "isolation", "mapServices")  # mapServices: vCluster's top-level key
 
 
 def merged_values(files: Sequence[tuple[str, bytes]],
@@ -79,6 +79,7 @@ def load(files: Sequence[tuple[str, bytes]],
     coalesced = coalesce(policies_user, DEFAULT_POLICIES)
     coalesced.pop("centralAdmission", None)
     policies = normalise.build(coalesced)
+    policies["mapServices"] = normalise.map_services(stripped.get("mapServices"))
     user_rq = (policies_user or {}).get("resourceQuota") if isinstance(policies_user, dict) else None
     user_quota = user_rq.get("quota") if isinstance(user_rq, dict) and isinstance(user_rq.get("quota"), dict) else {}
     scope_errors, scope_warnings = quota_scopes.check(policies, user_quota, locate)
@@ -123,7 +124,7 @@ def _surrogates(doc: dict, locate) -> list[Problem]:
     from helm_vnp.config.paths import join
 
     out = []
-    stack = [([key], value) for key, value in doc.items() if key in ("policies", "isolation")]
+    stack = [([key], value) for key, value in doc.items() if key in OUR_KEYS]
     while stack:
         path, value = stack.pop()
         items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()

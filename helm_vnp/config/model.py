@@ -77,6 +77,9 @@ class NetworkPolicy(TypedDict):
     exposedServices: Literal["allow", "deny"]  # LoadBalancer/NodePort/externalIPs Services: open or refuse
     # pod creators rendered into another namespace: fail, generate the release's NetworkPolicies there too, or warn
     otherNamespaces: Literal["refuse", "isolate", "allow"]
+    # project-scoped isolation: pods also carry PROJECT_LABEL=project, same-project pods anywhere get in/out
+    project: str  # "" = none
+    confineChartPolicies: bool  # rewrite the chart's NetworkPolicies so their peers match only release pods
     monitoring: Monitoring
 
 
@@ -141,6 +144,17 @@ class ServiceAccountTokens(TypedDict):
     allow: list[str]  # ServiceAccount names that keep their token
 
 
+class ServiceRef(TypedDict):
+    namespace: str  # "" = the release namespace
+    name: str
+
+
+class MapServices(TypedDict):
+    fromHost: list[dict]  # {"from": ServiceRef, "to": ServiceRef, "ports": list[NetworkPolicyPort] | None}
+    fromVirtual: list[dict]  # {"from": ServiceRef, "to": ServiceRef}
+    clusterDomain: str  # suffix of each generated ExternalName
+
+
 class Policies(TypedDict):
     # how the release's pods are selected: "podLabel" (inject RELEASE_LABEL into every
     # pod template) or "workloadSelectors" (label nothing; use each workload's spec.selector)
@@ -158,6 +172,7 @@ class Policies(TypedDict):
     networkPolicy: NetworkPolicy
     resourceQuota: ResourceQuota
     limitRange: LimitRange
+    mapServices: MapServices  # vCluster's top-level mapServices key (not under policies in the values)
 
 
 # The one label vnp adds to every pod template the chart renders (value: release name).

@@ -126,6 +126,39 @@ def _traffic(np: dict) -> dict:
     }
 
 
+# -- project-scoped isolation, confined chart policies, mapped services (docs/services-and-projects.md) --------
+
+def _project_and_confine(np: dict) -> dict:
+    """``project`` (a ``vcluster.io/project`` entry of ``labels`` names it when unset: the seed's example config)
+    and ``confineChartPolicies``."""
+    from helm_vnp.base.names import PROJECT_LABEL
+    project = np.get("project")
+    if not project:
+        project = _map(np, "labels").get(PROJECT_LABEL) or ""
+    return {"project": str(project), "confineChartPolicies": np.get("confineChartPolicies") is True}
+
+
+def _split_ref(text: str) -> dict:
+    """``ns/name`` -> {"namespace": ns, "name": name}; a bare ``name`` has namespace "" (the release's)."""
+    ns, _, name = str(text).rpartition("/")
+    return {"namespace": ns, "name": name}
+
+
+def map_services(user) -> dict:
+    """The top-level ``mapServices`` block (validated) -> {"fromHost": [...], "fromVirtual": [...],
+    "clusterDomain": str}; each entry's ``from``/``to`` split into namespace and name, ``ports`` None when
+    not given (read from the Service, else all)."""
+    user = user if isinstance(user, dict) else {}
+    host = []
+    for e in user.get("fromHost") or []:
+        ports = e.get("ports")
+        host.append({"from": _split_ref(e["from"]), "to": _split_ref(e["to"]),
+                     "ports": None if ports is None else copy.deepcopy(list(ports))})
+    virtual = [{"from": _split_ref(e["from"]), "to": _split_ref(e["to"])} for e in user.get("fromVirtual") or []]
+    return {"fromHost": host, "fromVirtual": virtual,
+            "clusterDomain": str(user.get("clusterDomain") or "cluster.local")}
+
+
 def _workload_kind(entry: dict) -> dict:
     """One ``workloadKinds`` entry with both path keys present ("" for the one not set)."""
     return {"apiVersion": str(entry["apiVersion"]), "kind": str(entry["kind"]),
@@ -183,6 +216,7 @@ def build(p: dict) -> Policies:
             "workload": {"publicEgress": _public_egress(wl),
                          "ingress": _list(wl, "ingress"), "egress": _list(wl, "egress")},
             **_traffic(np),
+            **_project_and_confine(np),
         },
         "resourceQuota": {
             "enabled": resolve_enabled(rq.get("enabled"), lr.get("enabled")),

@@ -101,7 +101,7 @@ def parse_values_file(name: str, raw: bytes) -> tuple[Source | None, list[Proble
     return src, []
 
 
-OUR_TOP_KEYS = ("policies", "isolation")
+OUR_TOP_KEYS = ("policies", "isolation", "mapServices")
 
 
 def apply_set_flags(base: dict, flags: Sequence[tuple[str, str]]) -> tuple[dict, list[Source], list[Problem]]:

@@ -23,7 +23,7 @@ from helm_vnp.base import goyaml
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.config.paths import join
 
-OUR_TOP_KEYS = ("policies", "isolation")
+OUR_TOP_KEYS = ("policies", "isolation", "mapServices")
 # what YAML (and libyaml's marks) count as a line break; a capture group, so that split keeps them
 _LINE_BREAK = re.compile("(\r\n|[\r\n\x85\u2028\u2029])")
 
@@ -169,7 +169,7 @@ def _key_of(ev) -> str | None:
 
 def parse(name: str, text: str) -> Parsed:
     """``text`` (a values file named ``name``) -> Parsed; raises VnpError with located problems."""
-    found = locate(text) if ("policies" in text or "isolation" in text) else None
+    found = locate(text) if any(k in text for k in OUR_TOP_KEYS) else None
     parsed = Parsed()
     if found is not None:
         ours, top = found

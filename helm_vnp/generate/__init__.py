@@ -17,7 +17,8 @@ __all__ = ["generate_all"]
 
 
 def generate_all(
-    policies: Policies, release: str, namespace: str | None, workloads: Sequence[dict], entries: Sequence = ()
+    policies: Policies, release: str, namespace: str | None, workloads: Sequence[dict], entries: Sequence = (),
+    extra_egress: Sequence[dict] = (),
 ) -> list[dict]:
     """Every object to append, in order: NetworkPolicies (the fence, then one per entry point the
     release declares), ResourceQuota, LimitRange.
@@ -26,12 +27,13 @@ def generate_all(
     controllers; used only in ``workloadSelectors`` mode, where a ``None``
     selector means the workload cannot be selected and gets no policy (the
     caller reports it).  ``entries``: the entry points the release's objects declare
-    (``helm_vnp.generate.traffic.entry_points``); each opened one gets its policy.  ``namespace`` None
+    (``helm_vnp.generate.traffic.entry_points``); each opened one gets its policy.  ``extra_egress``: rules
+    the workload policy gets besides its own (``generate.mapservices``: towards mapped services).  ``namespace`` None
     leaves the namespace to Helm.
     Nothing enabled -> [].
     """
     return (
-        network_policies(policies, release, namespace, workloads)
+        network_policies(policies, release, namespace, workloads, extra_egress)
         + (traffic_policies(policies, release, namespace, entries)
            if entries and policies["networkPolicy"]["enabled"] else [])
         + resource_quota(policies, release, namespace)

@@ -15,7 +15,7 @@ import ipaddress
 from collections.abc import Sequence
 
 from helm_vnp.base.errors import Problem, VnpError
-from helm_vnp.base.names import REASON_ANNOTATION, RELEASE_LABEL
+from helm_vnp.base.names import PROJECT_LABEL, REASON_ANNOTATION, RELEASE_LABEL
 from helm_vnp.config.model import IPBLOCK_EXCEPT, Policies
 from helm_vnp.generate.meta import metadata, new_object, object_name
 
@@ -31,7 +31,8 @@ PLATFORM_PEER = {"podSelector": {"matchLabels": {"app": "loft"}}, "namespaceSele
 
 
 def network_policies(
-    policies: Policies, release: str, namespace: str | None, workloads: Sequence[dict]
+    policies: Policies, release: str, namespace: str | None, workloads: Sequence[dict],
+    extra_egress: Sequence[dict] = (),
 ) -> list[dict]:
     """Workload policy (or one per workload), then the control-plane policy if selected."""
     netpol = policies["networkPolicy"]
@@ -47,20 +48,31 @@ def network_policies(
     cp_selector = netpol["controlPlane"]["selector"]
     cp_peers = [{"podSelector": cp_selector}] if cp_selector else []
 
-    ingress = _rules("from", own, cp_peers) + netpol["workload"]["ingress"]
+    project = _project_peers(netpol)
+    ingress = _rules("from", own, cp_peers, project) + netpol["workload"]["ingress"]
     egress = (
-        _rules("to", own)
+        _rules("to", own, project)
         + _dns_rules(netpol["dns"])
         + _public_egress_rules(netpol["workload"]["publicEgress"])
         + _fallback_dns_rules(netpol["fallbackDns"])
         + _rules("to", cp_peers, ports=_tcp(CONTROL_PLANE_PORTS))
         + netpol["workload"]["egress"]
+        + list(extra_egress)
     )
 
     out = [_policy(netpol, release, namespace, name, sel, ingress, egress) for name, sel in targets]
     if cp_selector:
         out.append(_control_plane_policy(policies, release, namespace, cp_selector, own))
     return out
+
+
+def _project_peers(netpol: dict) -> list[dict]:
+    """``networkPolicy.project``: the pods of the same project in any namespace (the release's pods carry
+    ``PROJECT_LABEL`` too, so two releases of one project reach each other)."""
+    project = netpol.get("project") or ""
+    if not project:
+        return []
+    return [{"namespaceSelector": {}, "podSelector": {"matchLabels": {PROJECT_LABEL: project}}}]
 
 
 def _control_plane_policy(

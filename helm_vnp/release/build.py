@@ -27,11 +27,12 @@ def build_release(docs: list, policies: dict, name: str, namespace: str, *, hook
     if (netpol.get("otherNamespaces") or "refuse") == "refuse":
         modelled["networkPolicy"] = dict(netpol, otherNamespaces="ignore")
     result = post_render(b"", modelled, name, namespace, docs=chart_docs, hooks_unseen=hooks_unseen,
-                         check_pod_security=False)
+                         check_pod_security=False, collect_unapplied=True)
     out = [d for d in result.docs if not d.is_empty]  # an empty input still splits into one empty document
     if len(out) != len(chart_docs):  # a bug: the split of our own stream must match
         raise RuntimeError(f"post-render returned {len(out)} documents for {len(chart_docs)}")
     for doc, src in zip(out, chart_docs):
         doc.lint_source = src.lint_source
     return Release(name, namespace, policies, out, result.generated, render_warnings=list(result.warnings),
-                   entry_points=result.entry_points, notes=result.notes, **facts)
+                   entry_points=result.entry_points, notes=result.notes,
+                   unapplied=result.unapplied, **facts)

@@ -148,6 +148,9 @@ class Release:
     # what the opt-in mutations (hardening, nodeIsolation, serviceAccountTokens) left as the chart wrote
     # it (``release.mutations.Note``)
     notes: list = field(default_factory=list)
+    # what the config asks for that vnp could not apply (``generate.mapservices.Unapplied``: a mapped Service, a
+    # chart policy to confine): the post-renderer fails on them, lint reports each as netpol.unapplied
+    unapplied: list = field(default_factory=list)
     rule_ids: tuple = ()  # every lint rule ID there is (disable annotations are checked against it)
     _pod_security: dict = field(default_factory=dict, repr=False, compare=False)  # see pod_security()
 

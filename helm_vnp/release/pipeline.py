@@ -17,7 +17,9 @@ from helm_vnp.base.names import (
     GENERATED_SOURCE,
     HOOK_ANNOTATION,
     INSTANCE_LABEL,
+    MAPPED_FROM_ANNOTATION,
     POSTRENDER_FILENAME_ANNOTATION,
+    PROJECT_LABEL,
     RELEASE_LABEL,
 )
 from helm_vnp.helm import check_release_name
@@ -43,14 +45,16 @@ class Result:
     ``generated``: vnp's objects as appended; ``warnings`` (``RenderWarning``s); ``workloads``: the
     pod-rendering docs; ``entry_points``: the entry points the release's objects declare."""
 
-    __slots__ = ("parts", "docs", "generated", "warnings", "workloads", "entry_points", "notes")
+    __slots__ = ("parts", "docs", "generated", "warnings", "workloads", "entry_points", "notes", "unapplied")
 
     def __init__(self, parts: list, docs: list, generated: list, warnings: list, workloads: list,
-                 entry_points: list = (), notes: list = ()):
+                 entry_points: list = (), notes: list = (), unapplied: list = ()):
         self.parts, self.docs, self.generated, self.warnings, self.workloads = (
             parts, docs, generated, warnings, workloads)
         self.entry_points = list(entry_points)  # what the release's objects declare, opened or blocked
         self.notes = list(notes)  # ``release.mutations.Note``s: what a mutation left as the chart wrote it
+        # what the config asks for that vnp could not apply (generate.mapservices.Unapplied), when collected
+        self.unapplied = list(unapplied)
 
     @property
     def output(self) -> bytes:
@@ -60,7 +64,7 @@ class Result:
 
 # the kinds vnp generates: nothing else is ever taken for one of its objects
 GENERATED_KINDS = frozenset({("networking.k8s.io/v1", "NetworkPolicy"), ("v1", "ResourceQuota"),
-                             ("v1", "LimitRange")})
+                             ("v1", "LimitRange"), ("v1", "Service")})
 
 
 def is_generated(doc: Document, release: str | None = None) -> bool:
@@ -79,13 +83,17 @@ def is_generated(doc: Document, release: str | None = None) -> bool:
     if release is not None and owner[1] != release:
         return False
     name = doc.name
+    if doc.kind == "Service":  # a mapServices Service: named as the user maps it, marked by its annotation
+        return isinstance(name, str) and isinstance(doc.annotations.get(MAPPED_FROM_ANNOTATION), str)
     return isinstance(name, str) and (name == f"vnp-{owner[1]}" or name.startswith(f"vnp-{owner[1]}-"))
 
 
 def generates(policies: dict) -> bool:
     """Whether ``policies`` has vnp generate objects (a set that replaces its earlier one): with none
     enabled the post-renderer keeps every document, its own earlier objects included."""
-    return any((policies.get(key) or {}).get("enabled") for key in ("networkPolicy", "resourceQuota", "limitRange"))
+    mapped = policies.get("mapServices") or {}
+    return any((policies.get(key) or {}).get("enabled") for key in ("networkPolicy", "resourceQuota", "limitRange")) \
+        or bool(mapped.get("fromHost") or mapped.get("fromVirtual"))
 
 
 def infer_release(docs: list[Document]) -> str | None:
@@ -113,12 +121,15 @@ def infer_namespace(docs: list[Document]) -> str | None:
 
 def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
                 source: str = "<stdin>", docs: list[Document] | None = None, hooks_unseen: bool = False,
-                check_pod_security: bool = True, record: str | None = None) -> Result:
+                check_pod_security: bool = True, record: str | None = None,
+                collect_unapplied: bool = False) -> Result:
     """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,
     so what they have parsed is not parsed again.  ``hooks_unseen``: model Helm 3, which never hands
     hooks to a post-renderer (they stay unlabelled).  ``check_pod_security`` False: leave Pod Security
     to the linter's ``pss.*`` rules (the post-renderer stops at the first violating render).  ``record``: the
-    user's config input as JSON, written on the first generated object (``CONFIG_ANNOTATION``)."""
+    user's config input as JSON, written on the first generated object (``CONFIG_ANNOTATION``).
+    ``collect_unapplied``: what the config asks for and vnp cannot apply (a mapped Service, a chart policy to
+    confine) goes to ``Result.unapplied`` (lint) instead of failing the render."""
     if docs is None:
         docs = split(data, source)
     if release is None:
@@ -145,10 +156,19 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         seen = [d for d in chart_docs if not _unseen_hook(d, hooks_unseen)]
         warnings += refuse_unknown_workloads(seen, policies.get("unknownWorkloads") or "error", declared)
     out_docs = chart_docs
+    if policies["selection"] != "podLabel" and _isolating(policies) and policies["networkPolicy"].get("project"):
+        raise VnpError(Problem("project-scoped isolation labels the release's pods with the project, and "
+                               "selection: workloadSelectors labels nothing", path=f"{NETPOL_PATH}.project",
+                               hint="use policies.selection: podLabel (the default), or drop the project"))
     if policies["selection"] == "podLabel" and _isolating(policies):
         from helm_vnp.stream.labelling import label_documents
         targets = [d for d in workloads if not _unseen_hook(d, hooks_unseen)]
         out_docs, plain_jobs = label_documents(chart_docs, targets, release, declared)
+        project = policies["networkPolicy"].get("project") or ""
+        if project:  # project-scoped isolation: the same pod templates carry the project label too
+            labelled = {id(d): o for d, o in zip(chart_docs, out_docs)}
+            out_docs, _ = label_documents(out_docs, [labelled[id(d)] for d in targets], project, declared,
+                                          key=PROJECT_LABEL)
         if plain_jobs:
             warnings.append(RenderWarning(JOB_MESSAGE.format(subject="its pod template gets"), tuple(plain_jobs),
                                           JOB_MESSAGE.format(subject="their pod templates get")))
@@ -164,6 +184,9 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
             out_docs, policies, declared, namespace, unseen=[d for d in out_docs if _unseen_hook(d, hooks_unseen)],
             skip_tokens=not hooks_unseen and hooks_only(chart_docs))
         workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
+    unapplied: list = []
+    if policies["networkPolicy"].get("confineChartPolicies"):
+        out_docs = _confine_chart_policies(out_docs, workloads, policies, release, namespace, unapplied)
     if check_pod_security and policies["podSecurityStandard"] not in ("", "privileged"):
         warnings += enforce_pod_security(workloads, policies)
     from helm_vnp.generate import generate_all
@@ -174,17 +197,73 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         if isolate_in:
             _refuse_hook_other_namespaces(workloads, isolate_in)
         warnings.append(RenderWarning(HOOKS_ONLY_MESSAGE))
-        return Result(_assemble(out_docs, []), out_docs, [], warnings, workloads, notes=notes)
+        return Result(_assemble(out_docs, []), out_docs, [], warnings, workloads, notes=notes, unapplied=unapplied)
     refs = _workload_refs(workloads, policies, warnings)
     entries = declared_entry_points(out_docs, policies, release, namespace)
-    generated = generate_all(policies, release, namespace, refs, entries)
+    mapping = _map_services(out_docs, workloads, policies, release, namespace)
+    generated = generate_all(policies, release, namespace, refs, entries, extra_egress=mapping.egress)
+    generated += mapping.policies
     generated += [_in_namespace(o, ns) for ns in isolate_in for o in generated if o["kind"] == "NetworkPolicy"]
+    generated += mapping.services
+    unapplied += mapping.unapplied
+    if unapplied and not collect_unapplied:
+        raise VnpError([Problem(u.message, path=None if u.file else u.path, file=u.file or None, line=u.line or None,
+                                hint=u.hint or None) for u in unapplied])
     if record and generated:
         meta = generated[0]["metadata"]
         meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}), CONFIG_ANNOTATION: record}.items()))
-    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries, notes)
+    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries, notes,
+                  unapplied)
 
 
+CONFINE_PATH = "policies.networkPolicy.confineChartPolicies"
+
+
+def _confine_chart_policies(docs: list[Document], workloads: list[Document], policies: dict, release: str,
+                            namespace: str | None, unapplied: list) -> list[Document]:
+    """``stream.confine`` on every chart NetworkPolicy; what cannot be confined goes to ``unapplied`` (the
+    document passes unchanged there: the caller fails the render unless it collects them for lint)."""
+    from helm_vnp.generate.mapservices import Unapplied
+    from helm_vnp.stream.confine import confine, is_chart_policy
+    chart = [d for d in docs if is_chart_policy(d)]
+    if not chart:
+        return docs
+    home = release_namespace(namespace, docs, workloads)
+    why = ("the release's pods carry the release label only with networkPolicy.enabled and selection: podLabel"
+           if not (_isolating(policies) and policies["selection"] == "podLabel") else
+           "the release namespace is unknown (pass --namespace, VNP_NAMESPACE, or use the wrappers)"
+           if not home else "")
+    if why:
+        unapplied.append(Unapplied(f"cannot confine the chart's NetworkPolicies to the release: {why}", CONFINE_PATH,
+                                   hint="enable networkPolicy with selection: podLabel, or drop confineChartPolicies"))
+        return docs
+    out = []
+    for d in docs:
+        if is_chart_policy(d):
+            try:
+                d = confine(d, release, home)
+            except VnpError as exc:
+                unapplied += [Unapplied(p.message, CONFINE_PATH, p.hint or "", p.file or "", p.line or 0)
+                              for p in exc.problems]
+        out.append(d)
+    return out
+
+
+def _map_services(docs: list[Document], workloads: list[Document], policies: dict, release: str,
+                  namespace: str | None):
+    """``generate.mapservices.plan`` over the release's Services (parsed only when something is mapped)."""
+    from helm_vnp.generate.mapservices import Mapping, plan
+    mapped = policies.get("mapServices") or {}
+    if not mapped.get("fromHost") and not mapped.get("fromVirtual"):
+        return Mapping()
+    home = release_namespace(namespace, docs, workloads)
+    services = [d for d in docs if d.kind == "Service" and d.api_version == "v1"]
+    taken = {(d.namespace or home or "", d.name) for d in services if isinstance(d.name, str)}
+    parsed = [o for o in (d.obj_or_none for d in services) if isinstance(o, dict)]
+    return plan(policies, release, home, parsed, taken)
+
+
+NETPOL_PATH = "policies.networkPolicy"
 # policies.networkPolicy.otherNamespaces: what the post-renderer does with pod creators rendered elsewhere
 OTHER_NAMESPACES_PATH = "policies.networkPolicy.otherNamespaces"
 OTHER_NAMESPACES_HINT = (

@@ -38,6 +38,7 @@ RULE_MODULES = tuple(import_module(f"helm_vnp.rules.{name}") for name in (
     "netpol_opened",
     "netpol_peer_matches_nothing",
     "netpol_selects_nothing",
+    "netpol_unapplied",
     "netpol_unselected_pod",
     "quota_fit",
     "rbac_tenant_escape",

@@ -651,6 +651,30 @@ def vnp_label_cases() -> list[Case]:
     ]
 
 
+def mapping_cases() -> list[Case]:
+    """mapServices and confineChartPolicies on hostile input: a chart Service dressed as a mapped one but without
+    the mapping annotation stays the chart's; what cannot be mapped or confined fails closed, located."""
+    ours = f"    app.kubernetes.io/managed-by: helm-vnp\n    vnp.helm-plugin.io/release: {RELEASE}\n"
+    dressed = service("db").replace("metadata:\n  name: db\n", "metadata:\n  name: db\n  labels:\n" + ours)
+    mapped = _values("mapServices:\n  fromHost:\n    - {from: shared/postgres, to: cache}\n"
+                     "policies:\n  networkPolicy:\n    enabled: true\n")
+    anchored = ("# Source: chart/templates/np.yaml\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                "metadata:\n  name: shared-peer\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n"
+                "    - podSelector: &peer\n        matchLabels: {app: a}\n  egress:\n  - to:\n"
+                "    - podSelector: *peer\n")
+    data = stream(deployment(), anchored)
+    confine = _values("policies:\n  networkPolicy:\n    enabled: true\n    confineChartPolicies: true\n")
+    cls = "service mapping and confined chart policies"
+    return [
+        Case("mapped-service-lookalike", cls, stream(deployment(), dressed), "labelled", labelled=[0], values=mapped,
+             note="a chart Service with vnp's labels and no mapped-from annotation is the chart's: kept"),
+        Case("mapped-service-name-taken", cls, stream(deployment(), service("cache")), "error", values=mapped,
+             message="renders a Service ns/cache already", where="mapServices.fromHost[0].to"),
+        Case("confine-anchored-peer", cls, data, "error", values=confine,
+             message="cannot confine it to the release", where=f"<stdin>:{line_of(data, b'podSelector: &peer')}"),
+    ]
+
+
 # -- values file cases ---------------------------------------------------------------
 
 def _values(body: str) -> bytes:
@@ -983,8 +1007,8 @@ def big_cases() -> list[Case]:
 
 def build_cases(include_big: bool = False) -> list[Case]:
     cases = (syntax_cases() + encoding_cases() + key_cases() + resource_cases() + shape_cases() + json_cases()
-             + marker_cases() + secret_cases() + vnp_label_cases() + config_cases() + yaml11_cases()
-             + kubernetes_reading_cases() + mutation_cases())
+             + marker_cases() + secret_cases() + vnp_label_cases() + mapping_cases() + config_cases()
+             + yaml11_cases() + kubernetes_reading_cases() + mutation_cases())
     if include_big:
         cases += big_cases()
     names = [c.name for c in cases]

@@ -122,6 +122,8 @@ CASES = {
                                   "  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]\n", ""),
     "netpol.selectsNothing": (_deployment() + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
                               "metadata: {name: web}\nspec:\n  podSelector: {matchLabels: {app: wbe}}\n", ""),
+    "netpol.unapplied": (_deployment(), NETPOL + "mapServices:\n  fromHost:\n"
+                         "    - {from: shared/postgres, to: elsewhere/db}\n"),
     "netpol.unselectedPod": (_deployment() + _deployment("worker") + "---\napiVersion: networking.k8s.io/v1\n"
                              "kind: NetworkPolicy\nmetadata: {name: web}\nspec:\n"
                              "  podSelector: {matchLabels: {app: web}}\n", ""),

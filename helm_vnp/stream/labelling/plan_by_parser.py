@@ -11,9 +11,11 @@ from helm_vnp.stream.document import Document
 from helm_vnp.stream.labelling.edit import Edit, quote
 
 
-def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | None = None):
+def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | None = None, leaf: str = "labels",
+         hint: str = "use policies.selection: workloadSelectors for this chart"):
     """Edits that set the label in the labels of the mapping at ``path`` (str keys; int: a list index);
-    keys from index ``create_from`` on (default: the last) are added when missing; None: no such place."""
+    keys from index ``create_from`` on (default: the last) are added when missing; None: no such place.  ``leaf``:
+    the label map's key (``matchLabels`` for a selector, ``policies.networkPolicy.confineChartPolicies``)."""
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     from helm_vnp.base.yamlload import compose
@@ -29,7 +31,7 @@ def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | No
     def fail(why: str, node) -> VnpError:
         line = doc.line + node.start_mark.line if node is not None else doc.line
         return VnpError(Problem(f"{doc.kind} {doc.name}: cannot add the {key} label: {why}", file=doc.source,
-                                line=line, hint="use policies.selection: workloadSelectors for this chart"))
+                                line=line, hint=hint))
 
     create_from = len(path) - 1 if create_from is None else create_from
     node = root
@@ -51,19 +53,19 @@ def plan(doc: Document, path: tuple, key: str, value: str, create_from: int | No
         if child is None:
             if depth < create_from:
                 return None  # no pod template
-            return [_add_entry(node, pos, rest, _flow(rest[1:], entry), entry, fail)]
+            return [_add_entry(node, pos, rest, _flow(rest[1:], entry, leaf), entry, fail, leaf)]
         if _anchored(text, child, pos):
             raise fail(f"'{name}' carries a YAML anchor or alias", child)
         node = child
         if isinstance(node, ScalarNode) and depth >= create_from and _null(node):
-            flow = _flow(rest[1:], entry)
+            flow = _flow(rest[1:], entry, leaf)
             return [_replace(node, pos, " " + flow if node.start_mark.index == node.end_mark.index else flow)]
     if not isinstance(node, MappingNode):
         raise fail("the pod template's metadata is not a mapping", node)
-    _no_merge(node, fail, "labels")
-    labels = _get(node, "labels")
+    _no_merge(node, fail, leaf)
+    labels = _get(node, leaf)
     if labels is None:
-        return [_add_entry(node, pos, ("labels",), "{" + entry + "}", entry, fail)]
+        return [_add_entry(node, pos, (leaf,), "{" + entry + "}", entry, fail, leaf)]
     if isinstance(labels, ScalarNode):
         if _anchored(text, labels, pos):  # replacing it would drop the anchor its aliases need
             raise fail("the labels carry a YAML anchor or alias", labels)
@@ -191,6 +193,9 @@ def after_first_entry(mapping, pos: Positions, col: int) -> int | None:
     end = mapping.value[0][1].end_mark.index
     if end > 0 and text[end - 1] == "\n":
         return end
+    start = pos.line_start(end)
+    if start < end and not text[start:end].strip() and mapping.value[0][1].start_mark.line < text.count("\n", 0, start):
+        return start  # a nested block value ends where the next item's indentation does
     nl = text.find("\n", end)
     rest = text[end:len(text) if nl < 0 else nl].strip()
     if nl < 0 or (rest and not rest.startswith("#")):
@@ -198,10 +203,10 @@ def after_first_entry(mapping, pos: Positions, col: int) -> int | None:
     return nl + 1
 
 
-def _flow(keys: tuple, entry: str) -> str:
+def _flow(keys: tuple, entry: str, leaf: str = "labels") -> str:
     """``{"metadata": {"labels": {entry}}}`` for keys ("metadata",): the missing keys, then the labels."""
     text = "{" + entry + "}"
-    for name in reversed(keys + ("labels",)):
+    for name in reversed(keys + (leaf,)):
         text = "{" + f"{quote(name)}: {text}" + "}"
     return text
 
@@ -213,7 +218,7 @@ def _anchored_item(text: str, node) -> bool:
     return "&" in text[dash + 1:start] or text[start:start + 1] in ("&", "*")
 
 
-def _add_entry(mapping, pos, names: tuple, flow_value: str, entry: str, fail) -> Edit:
+def _add_entry(mapping, pos, names: tuple, flow_value: str, entry: str, fail, leaf: str = "labels") -> Edit:
     """Add ``names[0]`` to ``mapping``, holding the other ``names`` nested, then ``labels`` with ``entry``."""
     name = names[0]
     if mapping.flow_style or not mapping.value:
@@ -231,7 +236,7 @@ def _add_entry(mapping, pos, names: tuple, flow_value: str, entry: str, fail) ->
         if start is None:
             raise fail("the mapping's first key does not start its line", first_key)
     newline = "\r\n" if pos.text.find("\r\n") >= 0 else "\n"
-    keys = names if names[-1] == "labels" else names + ("labels",)
+    keys = names if names[-1] == leaf else names + (leaf,)
     text = "".join(f"{' ' * (col + 2 * i)}{k}:{newline}" for i, k in enumerate(keys))
     text += f"{' ' * (col + 2 * len(keys))}{entry}{newline}"
     return Edit(pos.byte(start), 0, text.encode("utf-8"))

@@ -26,7 +26,8 @@ def decoded(doc: Document):
     return doc.kubernetes_view(aliases=False)[0]
 
 
-def misplaced(doc: Document, release: str, declared: tuple = (), before: Document | None = None) -> Problem | None:
+def misplaced(doc: Document, release: str, declared: tuple = (), before: Document | None = None,
+              key: str = RELEASE_LABEL) -> Problem | None:
     """What keeps the release label of ``doc`` (labelled) from reaching its pods, or None.  With ``before``
     (the chart's document), the label must also be the only change Kubernetes sees: an edit that reaches
     further (into an anchored mapping an alias elsewhere repeats) is refused."""
@@ -48,13 +49,13 @@ def misplaced(doc: Document, release: str, declared: tuple = (), before: Documen
                                              for f in find_sources(obj, creator)]
     for where, meta in places:
         labels = meta.get("labels") if isinstance(meta, dict) else None
-        if not isinstance(labels, dict) or labels.get(RELEASE_LABEL) != release:
+        if not isinstance(labels, dict) or labels.get(key) != release:
             dotted = ".".join(str(p) for p in where) + ".labels"
             return _problem(doc, f"after labelling, {dotted} as Kubernetes decodes it does not carry "
-                                 f"{RELEASE_LABEL}={release}")
+                                 f"{key}={release}")
     if shared and before is not None and before is not doc:  # only an alias repeats an edit elsewhere
         prior = decoded(before)
-        if _unlabelled(obj, prior, [w for w, _ in places]) != prior:
+        if _unlabelled(obj, prior, [w for w, _ in places], key) != prior:
             return _problem(doc, "the label would change more than the pod template's labels (a YAML anchor "
                                  "shared with another place?)")
     doc.adopt_metadata(_metadata(obj))
@@ -70,7 +71,7 @@ def _unshared(value):
         return _ABSENT
 
 
-def _unlabelled(after, before, places: list):
+def _unlabelled(after, before, places: list, key_: str = RELEASE_LABEL):
     """``after`` with vnp's label taken back out of each place, and the ``labels``/``metadata`` mappings the
     labeller created removed (or put back to what ``before`` had there): equal to ``before`` exactly
     when the label was the only change."""
@@ -84,10 +85,10 @@ def _unlabelled(after, before, places: list):
                 break
             if key == "labels":
                 prior = was.get("labels") if isinstance(was, dict) else None
-                if isinstance(prior, dict) and RELEASE_LABEL in prior:
-                    parent["labels"][RELEASE_LABEL] = prior[RELEASE_LABEL]
+                if isinstance(prior, dict) and key_ in prior:
+                    parent["labels"][key_] = prior[key_]
                 else:
-                    parent["labels"].pop(RELEASE_LABEL, None)
+                    parent["labels"].pop(key_, None)
             if parent[key]:
                 break
             if isinstance(was, dict) and key in was:
