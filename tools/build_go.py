@@ -28,13 +28,19 @@ TOOLS = ("decoder", "cluster")
 COST = {"decoder": "about a minute", "cluster": "k8s.io/kubernetes: 15-30 minutes on 2 cores, 700 MB of modules"}
 
 
+# link flags per tool: the control plane reports the version it was built from (as the release binaries do)
+_VERSION = "k8s.io/component-base/version"
+LDFLAGS = {"cluster": f"-X {_VERSION}.gitVersion=v1.37.2 -X {_VERSION}.gitMajor=1 -X {_VERSION}.gitMinor=37 "
+                      f"-X {_VERSION}.gitTreeState=clean"}
+
+
 def go() -> str | None:
     return shutil.which("go") or next((p for p in ("/usr/local/go/bin/go",) if os.access(p, os.X_OK)), None)
 
 
 def source_hash(name: str) -> str:
     src = TESTINFRA / name
-    h = hashlib.sha256()
+    h = hashlib.sha256(LDFLAGS[name].encode() + b"\0" if name in LDFLAGS else b"")
     files = sorted(p for p in src.rglob("*") if p.is_file() and (p.suffix == ".go" or p.name in ("go.mod", "go.sum")))
     for p in files:
         h.update(str(p.relative_to(src)).encode() + b"\0" + p.read_bytes() + b"\0")
@@ -64,7 +70,8 @@ def build(name: str = "decoder", log=sys.stderr) -> Path:
     tmp = out.with_name(f".{out.name}.{os.getpid()}")
     print(f"building testinfra/{name} -> {out.relative_to(ROOT)} (a first build downloads modules and compiles: "
           f"{COST.get(name, 'minutes')})", file=log, flush=True)
-    proc = subprocess.Popen([exe, "build", "-v", "-trimpath", "-o", str(tmp), "."], cwd=TESTINFRA / name, env=env(),
+    proc = subprocess.Popen([exe, "build", "-v", "-trimpath", *(["-ldflags", LDFLAGS[name]] if name in LDFLAGS else []),
+                             "-o", str(tmp), "."], cwd=TESTINFRA / name, env=env(),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
     start, count, tail = time.monotonic(), 0, []
     for line in proc.stdout:  # -v names each package as it is compiled: a count every 100 is the progress

@@ -29,8 +29,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -145,9 +147,42 @@ func main() {
 	must(os.Rename(admin, p("kubeconfig")))
 	fmt.Printf("ready: %s (KUBECONFIG=%s)\n", server, p("kubeconfig"))
 
-	code := <-apiDone
-	etcd.Close()
+	// SIGTERM/SIGINT: kube-apiserver's own handler shuts it down (it drains requests and stops listening
+	// at once, but its Run may not return for a long while); the controllers stop with the process.
+	// Then etcd is closed.  Bounded: 30s for the API server, 10s for etcd.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	code := 0
+	select {
+	case code = <-apiDone:
+		fmt.Fprintln(os.Stderr, "cluster: kube-apiserver exited", code)
+	case <-sig:
+		fmt.Fprintln(os.Stderr, "cluster: stopping")
+		stopped := time.Now()
+		for {
+			select {
+			case code = <-apiDone:
+			case <-time.After(100 * time.Millisecond):
+				if time.Since(stopped) < 3*time.Second || listening(apiPort) {
+					if time.Since(stopped) < 30*time.Second {
+						continue
+					}
+					fmt.Fprintln(os.Stderr, "cluster: kube-apiserver did not stop within 30s")
+					code = 1
+				}
+			}
+			break
+		}
+	}
 	os.Remove(p("kubeconfig"))
+	closed := make(chan struct{})
+	go func() { etcd.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		fmt.Fprintln(os.Stderr, "cluster: etcd did not stop within 10s")
+	}
+	fmt.Fprintln(os.Stderr, "cluster: stopped")
 	os.Exit(code)
 }
 
@@ -285,6 +320,15 @@ func writeCerts(dir string) error {
 
 func writePEM(path, kind string, der []byte) error {
 	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600)
+}
+
+func listening(port int) bool {
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }
 
 func freePort() int {
