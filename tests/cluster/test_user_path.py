@@ -14,6 +14,7 @@ from tests.e2e.e2e_helpers import by_source, pod_metadata
 from tests.e2e.helmkit import DEMO_CHART, DEMO_VALUES, RELEASE_LABEL
 
 GENERATED = "helm-vnp/generated.yaml"
+MANAGED_BY = "app.kubernetes.io/managed-by"
 # what the API server and controllers write, and what differs between two namespaces
 _SERVER_META = ("uid", "resourceVersion", "creationTimestamp", "managedFields", "generation", "namespace")
 _SERVER_ANNOTATIONS = ("deployment.kubernetes.io/revision", "meta.helm.sh/release-namespace")
@@ -63,7 +64,12 @@ def generated_live(helm, kube: Kube, release: str, ns: str) -> list[dict]:
         got = kube.read(obj, ns)
         assert got is not None, f"generated {obj['kind']} {obj['metadata']['name']} was not created"
         assert got["metadata"]["labels"][RELEASE_LABEL] == release
+        # Helm writes its ownership label over the one vnp rendered (helm-vnp), on every object it applies
+        assert obj["metadata"]["labels"][MANAGED_BY] == "helm-vnp"
+        assert got["metadata"]["labels"][MANAGED_BY] == "Helm"
         for k, v in (obj["metadata"].get("labels") or {}).items():
+            if k == MANAGED_BY:
+                continue
             assert got["metadata"]["labels"].get(k) == v, f"{obj['kind']}: label {k}"
         live.append(got)
     return live
@@ -154,9 +160,12 @@ def test_helm_create_chart_equals_a_plain_install_but_for_the_label(helm, kube, 
         gen = by_kind(generated_live(helm, kube, "web", namespace))
         assert sorted(gen) == ["LimitRange", "NetworkPolicy", "ResourceQuota"]
         pods = wait_for(lambda: pods_of(kube, namespace, f"{RELEASE_LABEL}=web"), "the web pod")
-        # the LimitRange defaults the cluster wrote are the configured ones (the chart sets no resources)
+        # the LimitRange defaults the cluster wrote are vnp's (the chart sets no resources): the configured keys
+        # merged into vnp's defaults
+        item = gen["LimitRange"]["spec"]["limits"][0]
         res = pods[0]["spec"]["containers"][0]["resources"]
-        assert res == {"limits": {"cpu": "200m", "memory": "128Mi"}, "requests": {"cpu": "50m", "memory": "64Mi"}}
+        assert res == {"limits": item["default"], "requests": item["defaultRequest"]}
+        assert res["limits"]["cpu"] == "200m" and res["requests"]["memory"] == "64Mi"
         generated = manifest(helm, "web", namespace)[GENERATED]
         helm.run("uninstall", "web", "-n", namespace)
         for obj in generated:

@@ -40,6 +40,14 @@ CASES = [
                  'values.yaml:5: policies.networkPolicy.outgoingConnections.ipBlock.cidr: "10.0.0.1/8" is not a valid '
                  'CIDR: host bits must be zero (did you mean "10.0.0.0/8"?)',
                  id='cidr_host_bits'),
+    # found by tests/cluster: the v1.37 API server refuses IPv4-mapped IPv6 in an ipBlock (strict IP validation)
+    pytest.param('policies:\n  networkPolicy:\n    workload:\n      egress:\n        - to:\n            - ipBlock:\n'
+                 '                cidr: "::ffff:10.0.0.0/104"\n',
+                 'values.yaml:7: policies.networkPolicy.workload.egress[0].to[0].ipBlock.cidr: '
+                 '"::ffff:10.0.0.0/104" is an IPv4-mapped IPv6 address: the API server refuses it '
+                 '(Kubernetes 1.33+ validates IPs strictly); '
+                 'such traffic is IPv4 on the wire (write the IPv4 form, "10.0.0.0/8")',
+                 id='cidr_v4_mapped'),
     pytest.param('policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidr: everywhere\n',
                  'values.yaml:5: policies.networkPolicy.workload.publicEgress.cidr: "everywhere" is not a valid CIDR '
                  '(expected e.g. 10.0.0.0/8 or 2001:db8::/32)',
