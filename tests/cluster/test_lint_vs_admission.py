@@ -91,8 +91,10 @@ CASES = [
          {"limitRange": {**LIMITS, "max": {"cpu": "500m"}}}),
     Case("limitrange-min", [deployment("small", resources=res(mem="16Mi"))],
          {"limitRange": {**LIMITS, "min": {"memory": "32Mi"}}}),
-    Case("limitrange-ratio", [deployment("ratio", resources=res(cpu="100m", lcpu="800m"))],
-         {"limitRange": {**LIMITS, "maxLimitRequestRatio": {"cpu": "4"}}}),
+    # the config has no maxLimitRequestRatio: the chart renders its own LimitRange with one
+    Case("limitrange-ratio", [{"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "ratio"},
+                               "spec": {"limits": [{"type": "Container", "maxLimitRequestRatio": {"cpu": "4"}}]}},
+                              deployment("ratio", resources=res(cpu="100m", lcpu="800m"))]),
     Case("limitrange-defaulted-limit", [deployment("deflimit", resources={"requests": {"memory": "256Mi"}})],
          {"limitRange": LIMITS}),
     Case("limitrange-ok", [deployment("inside", resources=res())], {"limitRange": {**LIMITS, "max": {"cpu": "1"}}}),

@@ -48,6 +48,13 @@ CASES = [
                  '(Kubernetes 1.33+ validates IPs strictly); '
                  'such traffic is IPv4 on the wire (write the IPv4 form, "10.0.0.0/8")',
                  id='cidr_v4_mapped'),
+    # found by tests/cluster (hypothesis): a user default below vnp's default request made a LimitRange the API
+    # server refuses
+    pytest.param('policies:\n  resourceQuota:\n    enabled: true\n  limitRange:\n    default:\n      cpu: "0"\n',
+                 'values.yaml:6: policies.limitRange.default.cpu: default request value 100m is greater than default '
+                 'limit value 0: the API server refuses the LimitRange (set policies.limitRange.defaultRequest[cpu] '
+                 'too, or keep the order min <= defaultRequest <= default <= max)',
+                 id='limitrange_order'),
     pytest.param('policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidr: everywhere\n',
                  'values.yaml:5: policies.networkPolicy.workload.publicEgress.cidr: "everywhere" is not a valid CIDR '
                  '(expected e.g. 10.0.0.0/8 or 2001:db8::/32)',
