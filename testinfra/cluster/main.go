@@ -110,6 +110,7 @@ func main() {
 		"--service-account-key-file=" + p("sa.pub"), "--service-account-signing-key-file=" + p("sa.key"),
 		"--service-cluster-ip-range=10.96.0.0/16",
 		"--authorization-mode=RBAC",
+		"--allow-privileged=true", // as kubeadm and managed clusters run it: Pod Security decides, not this flag
 		"--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,PodSecurity",
 		"--v=0",
 	})
