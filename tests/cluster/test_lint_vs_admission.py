@@ -57,24 +57,29 @@ QUOTA = {"enabled": True, "quota": {"count/pods": "3", "requests.cpu": "1", "req
 LIMITS = {"enabled": True, "default": {"cpu": "200m", "memory": "128Mi"}, "defaultRequest": {"cpu": "100m",
                                                                                           "memory": "64Mi"}}
 
+# mode warn: vnp renders the violating workload (enforce would fail the render before the cluster sees it), so
+# the cluster's own admission decides; lint runs at the level with --pss-level (errors)
+PSS_BASELINE = {"podSecurityStandard": "baseline", "podSecurity": {"mode": "warn"}}
+PSS_RESTRICTED = {"podSecurityStandard": "restricted", "podSecurity": {"mode": "warn"}}
+
 CASES = [
     # Pod Security, each level (the namespace enforces it, vnp's config names it)
     Case("pss-baseline-privileged", [deployment("priv", security={"privileged": True}, resources=OK)],
-         {"podSecurityStandard": "baseline"}, "baseline"),
+         PSS_BASELINE, "baseline"),
     Case("pss-baseline-host", [deployment("host", resources=OK, pod={"hostNetwork": True, "hostPID": True})],
-         {"podSecurityStandard": "baseline"}, "baseline"),
+         PSS_BASELINE, "baseline"),
     Case("pss-baseline-caps-hostpath", [deployment("caps", resources=OK, security={
         "capabilities": {"add": ["NET_ADMIN"]}}, pod={"volumes": [{"name": "h", "hostPath": {"path": "/etc"}}]})],
-         {"podSecurityStandard": "baseline"}, "baseline"),
+         PSS_BASELINE, "baseline"),
     Case("pss-baseline-ok", [deployment("fine", resources=OK, security={"runAsUser": 0})],
-         {"podSecurityStandard": "baseline"}, "baseline"),
+         PSS_BASELINE, "baseline"),
     Case("pss-restricted-nothing-set", [deployment("bare", resources=OK)],
-         {"podSecurityStandard": "restricted"}, "restricted"),
+         PSS_RESTRICTED, "restricted"),
     Case("pss-restricted-partial", [deployment("partial", resources=OK, security={
         **RESTRICTED_SC, "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE", "CHOWN"]}, "runAsUser": 0})],
-         {"podSecurityStandard": "restricted"}, "restricted"),
+         PSS_RESTRICTED, "restricted"),
     Case("pss-restricted-ok", [deployment("good", resources=OK, security=RESTRICTED_SC)],
-         {"podSecurityStandard": "restricted"}, "restricted"),
+         PSS_RESTRICTED, "restricted"),
     # ResourceQuota overflow
     Case("quota-pods", [deployment("many", replicas=5, resources=OK)], {"resourceQuota": QUOTA}),
     Case("quota-cpu", [deployment("cpu", replicas=2, resources=res(cpu="700m"))], {"resourceQuota": QUOTA}),
@@ -111,10 +116,10 @@ def write_chart(root, case: Case):
     return chart, values
 
 
-def predicted(helm, chart, values, ns: str) -> set[tuple[str, str]]:
+def predicted(helm, chart, values, ns: str, pss: str) -> set[tuple[str, str]]:
     """(family, what) for each error lint reports: pss/limitrange -> the workload; quota -> the resource."""
     proc = helm.run("vnp", "lint", chart, "-f", values, "-n", ns, "--release", REL, "--format", "json",
-                    "--fail-on", "never")
+                    "--fail-on", "never", *(["--pss-level", pss] if pss else []))
     out = set()
     for f in json.loads(proc.stdout)["findings"]:
         if f["severity"] != "error" or not f["rule"].startswith(LINT_RULES):
@@ -170,6 +175,9 @@ def quoted(lint_proc) -> list[str]:
     for f in json.loads(lint_proc.stdout)["findings"]:
         if f["severity"] != "error":
             continue
+        if f["rule"].startswith("pss."):  # 'would violate PodSecurity "baseline:latest": privileged (...)'
+            m = re.search(r'PodSecurity ("[a-z]+:[a-z0-9.]+"): (.+)$', f["message"])
+            out += [f'PodSecurity {m.group(1)}', m.group(2)] if m else [f["message"]]
         if f["rule"] == "limitrange.fit":
             out += re.findall(r"((?:maximum|minimum) \S+ usage per \w+ is [^,\]]+(?:, but \w+ is [^,\];]+)?"
                               r"|\S+ max limit to request ratio per \w+ is [^,\]]+)", f["message"])
@@ -198,7 +206,7 @@ def test_lint_predicts_what_the_cluster_refuses(helm, kube, tmp_path, case, repo
     kube.create_namespace(ns, labels)
     try:
         chart, values = write_chart(tmp_path, case)
-        lint, lint_proc = predicted(helm, chart, values, ns)
+        lint, lint_proc = predicted(helm, chart, values, ns, case.pss)
         proc = helm.run("vnp", "install", REL, chart, "-f", values, "-n", ns, check=False)
         install_error = proc.stderr.decode(errors="replace") if proc.returncode else ""
         # the controllers create the pods; a refused one is retried with a FailedCreate event each time
@@ -212,7 +220,9 @@ def test_lint_predicts_what_the_cluster_refuses(helm, kube, tmp_path, case, repo
         agree = len(lint & cluster)
         AGREEMENT[case.name] = (agree if (lint or cluster) else 1, len(lint | cluster) or 1)
         assert lint == cluster, (f"lint predicts {sorted(lint)}, the cluster refused {sorted(cluster)}\n"
-                                 f"cluster messages: {messages}\nlint: {lint_proc.stdout.decode()[:3000]}")
+                                 f"cluster messages: {messages}\ninstall: {install_error[:1500]}\n"
+                                 f"events: {[(e['reason'], e['message'][:200]) for e in kube.events(ns)]}\n"
+                                 f"lint: {lint_proc.stdout.decode()[:3000]}")
         for text in quoted(lint_proc):
             assert any(text in m for m in messages), f"lint quotes {text!r}; the cluster said {messages}"
     finally:
