@@ -84,6 +84,7 @@ def load(files: Sequence[tuple[str, bytes]],
     scope_errors, scope_warnings = quota_scopes.check(policies, user_quota, locate)
     user_lr = (policies_user or {}).get("limitRange") if isinstance(policies_user, dict) else None
     scope_errors += limit_order.check(policies, user_lr if isinstance(user_lr, dict) else {}, locate)
+    scope_errors += limit_order.check_quota(policies, locate)
     if scope_errors:
         return None, _unique(sorted(scope_errors, key=order))
     warnings += scope_warnings

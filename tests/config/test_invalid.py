@@ -55,6 +55,21 @@ CASES = [
                  'limit value 0: the API server refuses the LimitRange (set policies.limitRange.defaultRequest[cpu] '
                  'too, or keep the order min <= defaultRequest <= default <= max)',
                  id='limitrange_order'),
+    # found the same way: resources a Container item cannot hold, counts that are not whole, overcommit
+    pytest.param('policies:\n  resourceQuota:\n    enabled: true\n  limitRange:\n    default:\n      storage: 1Gi\n',
+                 'values.yaml:6: policies.limitRange.default.storage: "storage": must be a standard resource for '
+                 'containers: the API server refuses the LimitRange (type Container)',
+                 id='limitrange_container_resource'),
+    pytest.param('policies:\n  resourceQuota:\n    enabled: true\n    quota:\n      pods: 100m\n',
+                 'values.yaml:5: policies.resourceQuota.quota.pods: pods: "100m" must be an integer: the API server '
+                 'refuses the ResourceQuota (a count of objects or of an extended resource)',
+                 id='quota_integer'),
+    pytest.param('policies:\n  limitRange:\n    enabled: true\n    defaultRequest:\n      nvidia.com/gpu: "0"\n'
+                 '    max:\n      nvidia.com/gpu: "1"\n',
+                 'values.yaml:5: policies.limitRange.defaultRequest["nvidia.com/gpu"]: default value 1 must equal to '
+                 'defaultRequest value 0 in nvidia.com/gpu: the API server refuses the LimitRange (it cannot be '
+                 'overcommitted)',
+                 id='limitrange_overcommit'),
     pytest.param('policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidr: everywhere\n',
                  'values.yaml:5: policies.networkPolicy.workload.publicEgress.cidr: "everywhere" is not a valid CIDR '
                  '(expected e.g. 10.0.0.0/8 or 2001:db8::/32)',
