@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HELM4   := .tools/bin/helm4
 HELMENV := HELM_DATA_HOME=$(CURDIR)/.tools/helm/data HELM_CONFIG_HOME=$(CURDIR)/.tools/helm/config HELM_CACHE_HOME=$(CURDIR)/.tools/helm/cache
 
-.PHONY: all venv tools oracle chromium lint test demo bench fuzz docs clean
+.PHONY: all venv tools oracle chromium cluster-bin cluster cluster-down lint test demo bench fuzz docs clean
 
 all: test
 
@@ -33,10 +33,23 @@ oracle:
 chromium:
 	@$(PY) tools/fetch_chromium.py >/dev/null || test $$? -eq 2
 
+# the Kubernetes control plane the tests under tests/cluster install into (testinfra/cluster: etcd,
+# kube-apiserver, kube-controller-manager v1.37.2 in one process); built once per source hash.
+# A cold build downloads ~700 MB of Go modules and compiles for minutes (it says so, with progress).
+cluster-bin:
+	@$(PY) tools/build_go.py cluster >/dev/null || test $$? -eq 2
+
+# start it in the background (state in .tools/cluster), wait until ready, print how to use it
+cluster:
+	@$(PY) tools/cluster.py up
+
+cluster-down:
+	@$(PY) tools/cluster.py down
+
 lint: venv
 	$(BIN)/ruff check .
 
-test: venv tools oracle chromium lint
+test: venv tools oracle chromium cluster-bin lint
 	$(BIN)/python -m pytest -q
 
 demo: venv tools

@@ -90,6 +90,18 @@ def postrender_path() -> None:
 
 
 app.command("lint")(lint.lint)
+
+
+@app.command("discover")
+def discover(namespace: str = typer.Option(None, "-n", "--namespace",
+                                           help="the release namespace (default: $HELM_NAMESPACE, else default)"),
+             context: str = typer.Option(None, "--kube-context", help="kubeconfig context to read"),
+             kubectl: str = typer.Option(None, "--kubectl",
+                                         help="kubectl binary (default: $KUBECTL, else kubectl on PATH)")) -> None:
+    """Read the current cluster (read-only, via kubectl) and print its settings as a commented values snippet."""
+    from helm_vnp.commands.discover import discover as run
+
+    run(namespace, context, kubectl)
 app.command("graph")(graph.graph)
 app.command("explain")(graph.explain)
 app.command("diff")(diff.diff)

@@ -1,4 +1,8 @@
-"""Build the Go test tools under ``testinfra/`` once: ``python tools/build_go.py [decoder]``.
+"""Build the Go test tools under ``testinfra/`` once: ``python tools/build_go.py [decoder] [cluster]``.
+
+``decoder`` is the Go YAML/JSON decoder the differential tests compare vnp with; ``cluster`` is a
+Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager v1.37.2 in one process) for
+the tests under tests/cluster.
 
 Each tool is built into ``.tools/go/bin/NAME-HASH`` where HASH covers its go.mod, go.sum and
 sources, so a changed source builds anew and an unchanged one never rebuilds (``.tools`` may be
@@ -13,12 +17,21 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTINFRA = ROOT / "testinfra"
 GO_HOME = ROOT / ".tools" / "go"
-TOOLS = ("decoder",)
+TOOLS = ("decoder", "cluster")
+# what the first build costs (module download and compile on 2 cores), said before it starts
+COST = {"decoder": "about a minute", "cluster": "k8s.io/kubernetes: 15-30 minutes on 2 cores, 700 MB of modules"}
+
+
+# link flags per tool: the control plane reports the version it was built from (as the release binaries do)
+_VERSION = "k8s.io/component-base/version"
+LDFLAGS = {"cluster": f"-X {_VERSION}.gitVersion=v1.37.2 -X {_VERSION}.gitMajor=1 -X {_VERSION}.gitMinor=37 "
+                      f"-X {_VERSION}.gitTreeState=clean"}
 
 
 def go() -> str | None:
@@ -27,7 +40,7 @@ def go() -> str | None:
 
 def source_hash(name: str) -> str:
     src = TESTINFRA / name
-    h = hashlib.sha256()
+    h = hashlib.sha256(LDFLAGS[name].encode() + b"\0" if name in LDFLAGS else b"")
     files = sorted(p for p in src.rglob("*") if p.is_file() and (p.suffix == ".go" or p.name in ("go.mod", "go.sum")))
     for p in files:
         h.update(str(p.relative_to(src)).encode() + b"\0" + p.read_bytes() + b"\0")
@@ -55,13 +68,22 @@ def build(name: str = "decoder", log=sys.stderr) -> Path:
         raise RuntimeError("go is not installed (needed to build the test oracle testinfra/%s)" % name)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}")
-    print(f"building testinfra/{name} -> {out.relative_to(ROOT)} (first build downloads modules and compiles "
-          f"k8s.io/api: about a minute)", file=log, flush=True)
-    proc = subprocess.run([exe, "build", "-trimpath", "-o", str(tmp), "."], cwd=TESTINFRA / name, env=env(),
-                          stdout=log, stderr=log)
-    if proc.returncode != 0:
+    print(f"building testinfra/{name} -> {out.relative_to(ROOT)} (a first build downloads modules and compiles: "
+          f"{COST.get(name, 'minutes')})", file=log, flush=True)
+    proc = subprocess.Popen([exe, "build", "-v", "-trimpath", *(["-ldflags", LDFLAGS[name]] if name in LDFLAGS else []),
+                             "-o", str(tmp), "."], cwd=TESTINFRA / name, env=env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    start, count, tail = time.monotonic(), 0, []
+    for line in proc.stdout:  # -v names each package as it is compiled: a count every 100 is the progress
+        count += 1
+        tail = (tail + [line])[-40:]
+        if count % 100 == 0:
+            print(f"  {name}: {count} packages compiled, {time.monotonic() - start:.0f}s", file=log, flush=True)
+    if proc.wait() != 0:
         tmp.unlink(missing_ok=True)
+        log.write("".join(tail))
         raise RuntimeError(f"go build of testinfra/{name} failed (exit {proc.returncode})")
+    print(f"  {name}: {count} packages, {time.monotonic() - start:.0f}s", file=log, flush=True)
     os.replace(tmp, out)  # atomic: a concurrent build of the same sources writes the same bytes
     print(f"built {out.relative_to(ROOT)}", file=log, flush=True)
     return out

@@ -9,8 +9,10 @@ from __future__ import annotations
 # vCluster's public egress exceptions plus 169.254.0.0/16 (link-local: cloud metadata).
 DEFAULT_PUBLIC_EXCEPT = ["100.64.0.0/10", "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12",
                          "192.168.0.0/16", "169.254.0.0/16"]
-# vCluster has no IPv6 entry; this keeps loopback, ULA, link-local and v4-mapped out.
-DEFAULT_EXTRA_IP_BLOCKS = [{"cidr": "::/0", "except": ["::1/128", "fc00::/7", "fe80::/10", "::ffff:0:0/96"]}]
+# vCluster has no IPv6 entry; this keeps loopback, ULA and link-local out.  Not ::ffff:0:0/96 (v4-mapped):
+# the API server refuses an IPv4-mapped range in an ipBlock (Kubernetes 1.33+, strict IP validation), and
+# such addresses never reach the wire as IPv6 (the kernel sends IPv4, which the IPv4 rule governs).
+DEFAULT_EXTRA_IP_BLOCKS = [{"cidr": "::/0", "except": ["::1/128", "fc00::/7", "fe80::/10"]}]
 
 # Every address, both families: where the API server may be when nobody said (see the README's
 # differences table) and who reaches a Service the chart exposes outside the cluster.

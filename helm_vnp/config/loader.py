@@ -11,7 +11,7 @@ import difflib
 from typing import Sequence
 
 from helm_vnp.base.errors import Problem
-from helm_vnp.config import legacy, normalise, quota_scopes
+from helm_vnp.config import legacy, limit_order, normalise, quota_scopes
 from helm_vnp.config.defaults import DEFAULT_POLICIES
 from helm_vnp.config.merge import coalesce, merge_maps, strip_nulls
 from helm_vnp.config.result import LoadedConfig
@@ -83,6 +83,9 @@ def load(files: Sequence[tuple[str, bytes]],
     user_rq = (policies_user or {}).get("resourceQuota") if isinstance(policies_user, dict) else None
     user_quota = user_rq.get("quota") if isinstance(user_rq, dict) and isinstance(user_rq.get("quota"), dict) else {}
     scope_errors, scope_warnings = quota_scopes.check(policies, user_quota, locate)
+    user_lr = (policies_user or {}).get("limitRange") if isinstance(policies_user, dict) else None
+    scope_errors += limit_order.check(policies, user_lr if isinstance(user_lr, dict) else {}, locate)
+    scope_errors += limit_order.check_quota(policies, locate)
     if scope_errors:
         return None, _unique(sorted(scope_errors, key=order))
     warnings += scope_warnings

@@ -21,6 +21,15 @@ def parse_cidr(text: str):
         return None
 
 
+def _v4_mapped(addr) -> bool:
+    return addr.version == 6 and addr.ipv4_mapped is not None
+
+
+def _V4_MAPPED(value: str, v4: str) -> tuple[str, str]:  # noqa: N802 - a message template
+    return (f'"{value}" is an IPv4-mapped IPv6 address: the API server refuses it (Kubernetes 1.33+ '
+            "validates IPs strictly); such traffic is IPv4 on the wire", f'write the IPv4 form, "{v4}"')
+
+
 def check_cidr(value: Any) -> Iterator[ValueProblem]:
     if not isinstance(value, str) or value == "":
         return
@@ -33,7 +42,10 @@ def check_cidr(value: Any) -> Iterator[ValueProblem]:
         yield [], f'"{value}" is not a CIDR: the /prefix length is missing', \
             f'did you mean "{value}/{addr.max_prefixlen}"?'
         return
-    if parse_cidr(value) is not None:
+    net = parse_cidr(value)
+    if net is not None:
+        if _v4_mapped(net.network_address):
+            yield [], *_V4_MAPPED(value, f"{net.network_address.ipv4_mapped}/{max(net.prefixlen - 96, 0)}")
         return
     try:
         loose = ipaddress.ip_network(value, strict=False)
@@ -73,9 +85,12 @@ def check_ip_address(value: Any) -> Iterator[ValueProblem]:
     if not isinstance(value, str) or value == "":
         return
     try:
-        ipaddress.ip_address(value)
+        addr = ipaddress.ip_address(value)
     except ValueError:
         yield [], f'"{value}" is not a valid IP address', None
+        return
+    if _v4_mapped(addr):
+        yield [], *_V4_MAPPED(value, str(addr.ipv4_mapped))
 
 
 def check_workload_kind(value: Any) -> Iterator[ValueProblem]:

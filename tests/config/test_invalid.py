@@ -40,6 +40,36 @@ CASES = [
                  'values.yaml:5: policies.networkPolicy.outgoingConnections.ipBlock.cidr: "10.0.0.1/8" is not a valid '
                  'CIDR: host bits must be zero (did you mean "10.0.0.0/8"?)',
                  id='cidr_host_bits'),
+    # found by tests/cluster: the v1.37 API server refuses IPv4-mapped IPv6 in an ipBlock (strict IP validation)
+    pytest.param('policies:\n  networkPolicy:\n    workload:\n      egress:\n        - to:\n            - ipBlock:\n'
+                 '                cidr: "::ffff:10.0.0.0/104"\n',
+                 'values.yaml:7: policies.networkPolicy.workload.egress[0].to[0].ipBlock.cidr: '
+                 '"::ffff:10.0.0.0/104" is an IPv4-mapped IPv6 address: the API server refuses it '
+                 '(Kubernetes 1.33+ validates IPs strictly); '
+                 'such traffic is IPv4 on the wire (write the IPv4 form, "10.0.0.0/8")',
+                 id='cidr_v4_mapped'),
+    # found by tests/cluster (hypothesis): a user default below vnp's default request made a LimitRange the API
+    # server refuses
+    pytest.param('policies:\n  resourceQuota:\n    enabled: true\n  limitRange:\n    default:\n      cpu: "0"\n',
+                 'values.yaml:6: policies.limitRange.default.cpu: default request value 100m is greater than default '
+                 'limit value 0: the API server refuses the LimitRange (set policies.limitRange.defaultRequest[cpu] '
+                 'too, or keep the order min <= defaultRequest <= default <= max)',
+                 id='limitrange_order'),
+    # found the same way: resources a Container item cannot hold, counts that are not whole, overcommit
+    pytest.param('policies:\n  resourceQuota:\n    enabled: true\n  limitRange:\n    default:\n      storage: 1Gi\n',
+                 'values.yaml:6: policies.limitRange.default.storage: "storage": must be a standard resource for '
+                 'containers: the API server refuses the LimitRange (type Container)',
+                 id='limitrange_container_resource'),
+    pytest.param('policies:\n  resourceQuota:\n    enabled: true\n    quota:\n      pods: 100m\n',
+                 'values.yaml:5: policies.resourceQuota.quota.pods: pods: "100m" must be an integer: the API server '
+                 'refuses the ResourceQuota (a count of objects or of an extended resource)',
+                 id='quota_integer'),
+    pytest.param('policies:\n  limitRange:\n    enabled: true\n    defaultRequest:\n      nvidia.com/gpu: "0"\n'
+                 '    max:\n      nvidia.com/gpu: "1"\n',
+                 'values.yaml:5: policies.limitRange.defaultRequest["nvidia.com/gpu"]: default value 1 must equal to '
+                 'defaultRequest value 0 in nvidia.com/gpu: the API server refuses the LimitRange (it cannot be '
+                 'overcommitted)',
+                 id='limitrange_overcommit'),
     pytest.param('policies:\n  networkPolicy:\n    workload:\n      publicEgress:\n        cidr: everywhere\n',
                  'values.yaml:5: policies.networkPolicy.workload.publicEgress.cidr: "everywhere" is not a valid CIDR '
                  '(expected e.g. 10.0.0.0/8 or 2001:db8::/32)',

@@ -6,7 +6,7 @@ import pytest
 from helm_vnp.config.defaults import DEFAULT_PUBLIC_EXCEPT
 from tests.config.helpers import errors, load
 
-V6 = {"cidr": "::/0", "except": ["::1/128", "fc00::/7", "fe80::/10", "::ffff:0:0/96"]}
+V6 = {"cidr": "::/0", "except": ["::1/128", "fc00::/7", "fe80::/10"]}
 
 
 def test_defaults_match_the_reference(tmp_path):
