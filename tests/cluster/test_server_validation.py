@@ -151,3 +151,23 @@ def test_schema_accepted_configs_pass_server_side_dry_run(kube, dry_ns, tmp_path
         return
     objs = generate_all(loaded.policies, "rel", NAMESPACE, [])
     dry_run_all(kube, objs, "config\n" + yaml.safe_dump(values))
+
+
+CORPUS_STREAMS = {"cert-manager.yaml": "cert-manager", "ingress-nginx.yaml": "ingress-nginx",
+                  "kube-prometheus-stack.yaml": "monitoring", "kube-prometheus-stack-with-crds.yaml": "monitoring"}
+EVERYTHING_ON = ("policies:\n  networkPolicy:\n    enabled: true\n  resourceQuota:\n    enabled: true\n"
+                 "  limitRange:\n    enabled: true\n")
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS_STREAMS))
+def test_generated_objects_of_the_corpus_pass_server_side_dry_run(kube, dry_ns, tmp_path, corpus, name):
+    """The real charts of ../shared/corpus post-rendered with isolation, quota and limits on: every object vnp
+    generates for them (the entry points they declare opened: webhooks, Ingress backends, scrapes) is one the
+    API server accepts."""
+    from helm_vnp.release.pipeline import post_render
+    loaded = load(tmp_path, EVERYTHING_ON)
+    result = post_render(corpus(name).read_bytes(), loaded.policies, "corpus", CORPUS_STREAMS[name],
+                         check_pod_security=False)
+    assert {o["kind"] for o in result.generated} >= {"NetworkPolicy", "ResourceQuota", "LimitRange"}, name
+    moved = [{**o, "metadata": {**o["metadata"], "namespace": NAMESPACE}} for o in result.generated]
+    dry_run_all(kube, moved, name)
