@@ -458,7 +458,7 @@ def _names(docs: list[Document]) -> str:
 
 
 _WORKLOAD_KIND = re.compile(
-    rb"""(?:^|[{,\s])["']?kind["']?[ \t]*:[ \t]*["']?(?:%s)["']?(?=[\s,}#]|$)"""
+    rb"""(?:^|[{,\s])["']?kind["']?[ \t]*:[ \t]*(?:[!&]\S*[ \t]+)*["']?(?:%s)["']?(?=[\s,}#]|$)"""
     % b"|".join(k.encode() for k in POD_METADATA_PATH), re.M)
 
 

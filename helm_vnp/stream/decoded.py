@@ -162,13 +162,17 @@ def _build(parser, aliases: bool = False):
 _MERGE = object()
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _STANDARD = "tag:yaml.org,2002:"
+# standard tags go-yaml v2 gives a meaning on a scalar (a type to check, base64, a date, a merge) or that name a
+# collection: the loader decides those; any other ``!!name`` is not resolved, the scalar stays its text
+_SPECIAL = frozenset({"str", "bool", "int", "float", "null", "binary", "timestamp", "merge", "map", "seq", "omap",
+                      "pairs", "set", "value", "yaml"})
 
 
 def _scalar(ev):
     """A scalar event's value: plain ones resolved by go-yaml v2's rules, quoted and block ones strings,
     ``!!str`` a string, ``!!bool``/``!!int``/``!!float``/``!!null`` the plain reading when it has that
-    type (else the loader reports the mismatch); a custom tag (``!foo``) the text, as go-yaml v2 gives it; any
-    other standard tag goes to the loader."""
+    type (else the loader reports the mismatch); a tag go-yaml v2 does not know (``!foo``, ``!!foo``) the
+    text, as it gives it; the other standard tags (``_SPECIAL``) go to the loader."""
     tag = ev.tag
     if tag is None or tag == "!":
         return ev.value if ev.style or tag == "!" else goyaml.resolve(ev.value)[1]
@@ -178,7 +182,7 @@ def _scalar(ev):
         found, value = goyaml.resolve(ev.value)
         if found == tag or (tag == goyaml.FLOAT and found == goyaml.INT):
             return float(value) if tag == goyaml.FLOAT else value
-    if not tag.startswith(_STANDARD):
-        return ev.value  # go-yaml v2 does not resolve a tag it does not know: the scalar's text, a string
+    if not tag.startswith(_STANDARD) or tag[len(_STANDARD):] not in _SPECIAL:
+        return ev.value  # go-yaml v2 does not resolve a tag it does not know (``!foo``, ``!!foo``): the text
     raise _Loader
 _NO_KEY = object()

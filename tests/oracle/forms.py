@@ -36,6 +36,9 @@ HEADS = {
     "explicit-key": "? apiVersion\n: {A}\n? kind\n: {K}\n",
     "escaped-kind": "apiVersion: {A}\nkind: \"\\x44eployment\"\n",
     "duplicate-kind": "apiVersion: {A}\nkind: ConfigMap\n\"kind\": {K}\n",
+    # a standard-looking tag go-yaml v2 does not know is not resolved: the value is its text (found by make fuzz)
+    "unknown-standard-tag-kind": "apiVersion: {A}\nkind: !!'str {K}\n",
+    "unknown-standard-tag-dup-key": "apiVersion: {A}\nkind: !!custom {K}\nextra: 1\nextra: 2\n",
 }
 # where the head goes among the top-level blocks
 PLACES = ("first", "after-metadata", "last")
