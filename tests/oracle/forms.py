@@ -38,7 +38,7 @@ HEADS = {
     "duplicate-kind": "apiVersion: {A}\nkind: ConfigMap\n\"kind\": {K}\n",
     # a standard-looking tag go-yaml v2 does not know is not resolved: the value is its text (found by make fuzz)
     "unknown-standard-tag-kind": "apiVersion: {A}\nkind: !!'str {K}\n",
-    "unknown-standard-tag-dup-key": "apiVersion: {A}\nkind: !!custom {K}\nextra: 1\nextra: 2\n",
+    "unknown-standard-tag-extra-twice": "apiVersion: {A}\nkind: !!custom {K}\nextra: 1\nextra: 2\n",
 }
 # where the head goes among the top-level blocks
 PLACES = ("first", "after-metadata", "last")
