@@ -35,10 +35,7 @@ def of_scene(releases, context=None, *, extra=None, generated: bool = True) -> C
         for o in r.objects:
             if o.generated and not generated:
                 continue
-            obj = o.obj
-            if o.kind == "NetworkPolicy":
-                meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-                obj = {**obj, "metadata": {**meta, "namespace": o.namespace}}
+            obj = o.placed if o.kind == "NetworkPolicy" else o.obj
             if o.doc is not None:
                 src = r.source(o.doc)
                 sources[id(obj)] = (src.file, src.line)

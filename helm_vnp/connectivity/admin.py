@@ -361,31 +361,36 @@ class Step:
     conn: ConnSet
 
 
-def layered(admin_rules, isolated: bool, np_conn, base_rules, matches, conn_of, trace: list | None = None) -> ConnSet:
-    """What one side allows: ``admin_rules`` (AdminNetworkPolicy rules in precedence order), then the
-    NetworkPolicies (``isolated``: some select the pod this way; ``np_conn()``: what their rules allow),
-    then ``base_rules`` (the baseline's, in order), then allow.  ``matches(rule)``: its peers match the
-    other end; ``conn_of(rule)``: the connections its ports name towards the destination.  ``trace``
-    receives a Step per decision (explain)."""
-    allowed = NONE
-    rest = ALL  # not decided by an Allow, Deny or Pass yet
-    passed = NONE
-    for r in admin_rules:
+def _first_match(rules, pending: ConnSet, matches, conn_of, layer: str, trace: list | None):
+    """Rules in precedence order, each deciding the part of ``pending`` it matches first: (allowed, passed,
+    still undecided)."""
+    allowed = passed = NONE
+    for r in rules:
+        if not pending:
+            break
         if not matches(r):
             continue
-        c = conn_of(r) & rest
+        c = conn_of(r) & pending
         if not c:
             continue
         if r.action == ALLOW:
             allowed = allowed | c
         elif r.action == PASS:
             passed = passed | c
-        rest = rest - c
+        pending = pending - c
         if trace is not None:
-            trace.append(Step("admin", r, r.action, c))
-        if not rest:
-            break
-    down = rest | passed
+            trace.append(Step(layer, r, r.action, c))
+    return allowed, passed, pending
+
+
+def layered(admin_rules, isolated: bool, np_conn, base_rules, matches, conn_of, trace: list | None = None) -> ConnSet:
+    """What one side allows: ``admin_rules`` (AdminNetworkPolicy rules in precedence order), then the
+    NetworkPolicies (``isolated``: some select the pod this way; ``np_conn()``: what their rules allow),
+    then ``base_rules`` (the baseline's, in order), then allow.  ``matches(rule)``: its peers match the
+    other end; ``conn_of(rule)``: the connections its ports name towards the destination.  ``trace``
+    receives a Step per decision (explain)."""
+    allowed, passed, rest = _first_match(admin_rules, ALL, matches, conn_of, "admin", trace)
+    down = rest | passed  # what no admin rule decided, and what one passed down
     if not down:
         return allowed
     if isolated:
@@ -395,19 +400,8 @@ def layered(admin_rules, isolated: bool, np_conn, base_rules, matches, conn_of, 
             if down - got:
                 trace.append(Step("netpol", None, DENY, down - got))
         return allowed | got
-    for r in base_rules:
-        if not matches(r):
-            continue
-        c = conn_of(r) & down
-        if not c:
-            continue
-        if r.action == ALLOW:
-            allowed = allowed | c
-        down = down - c
-        if trace is not None:
-            trace.append(Step("baseline", r, r.action, c))
-        if not down:
-            break
+    more, _, down = _first_match(base_rules, down, matches, conn_of, "baseline", trace)
+    allowed = allowed | more
     if down and trace is not None:
         trace.append(Step("default", None, ALLOW, down))
     return allowed | down

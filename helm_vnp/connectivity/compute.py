@@ -268,7 +268,7 @@ def compute(workloads: list[Workload], objects, namespaces: dict[str, dict] | No
                 if not r.addrs:
                     continue
                 conn = r.conn(dst_ports)
-                for k in _ranges_in(r.addrs, ranges, starts):
+                for k in ranges_in(r.addrs, ranges, starts):
                     out[k] = out[k] | conn
             cache[key] = out
         return cache[key]
@@ -290,7 +290,7 @@ def compute(workloads: list[Workload], objects, namespaces: dict[str, dict] | No
         if key not in admin_cache:
             for r in a_rules + b_rules:
                 if id(r) not in in_ranges:
-                    in_ranges[id(r)] = frozenset(_ranges_in(r.addrs, ranges, starts))
+                    in_ranges[id(r)] = frozenset(ranges_in(r.addrs, ranges, starts))
             out = []
             for k in range(len(ranges)):
                 out.append(layered(a_rules, e_isolated[c], lambda k=k: np_out[k], b_rules,
@@ -304,7 +304,7 @@ def compute(workloads: list[Workload], objects, namespaces: dict[str, dict] | No
                         admin)
 
 
-def _ranges_in(addrs: AddrSet, ranges: list, starts: list) -> list[int]:
+def ranges_in(addrs: AddrSet, ranges: list, starts: list) -> list[int]:
     """Indices of the (elementary) ranges inside ``addrs``; ``ranges`` is sorted by (version, lo) and
     ``starts`` are their (version, lo)."""
     out = []

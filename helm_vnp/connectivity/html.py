@@ -24,7 +24,6 @@ equivalence classes), so its size follows the classes and policies, not the work
 from __future__ import annotations
 
 import base64
-import bisect
 import hashlib
 import html
 import ipaddress
@@ -32,7 +31,7 @@ import json
 import math
 from pathlib import Path
 
-from helm_vnp.connectivity.compute import Connectivity
+from helm_vnp.connectivity.compute import Connectivity, ranges_in
 from helm_vnp.connectivity.conns import ConnSet
 from helm_vnp.connectivity.labels import members
 from helm_vnp.connectivity.policies import EGRESS, INGRESS
@@ -107,18 +106,6 @@ def describe(ranges: list[tuple[int, int, int]]) -> list[str]:
     return out
 
 
-def _covered(addrs, ranges: list, starts: list) -> list[int]:
-    """Indices of the engine's (elementary, sorted) outside ranges inside the AddrSet ``addrs``."""
-    out = []
-    for version, iv in ((4, addrs.v4), (6, addrs.v6)):
-        for lo, hi in iv.ranges:
-            k = bisect.bisect_left(starts, (version, lo))
-            while k < len(ranges) and ranges[k][0] == version and ranges[k][2] <= hi:
-                out.append(k)
-                k += 1
-    return out
-
-
 def range_groups(result: Connectivity) -> tuple[list[list[int]], list[list[int]]]:
     """The outside ranges grouped by the rules that cover them (a group's ranges are alike for every rule,
     so for every workload and direction): (groups of range indices, per rule the ranges it covers)."""
@@ -127,7 +114,7 @@ def range_groups(result: Connectivity) -> tuple[list[list[int]], list[list[int]]
     covering: list[list[int]] = [[] for _ in result.ranges]
     rule_ranges = []
     for k, r in enumerate(rules):
-        rs = _covered(r.addrs, result.ranges, starts) if r.addrs else []
+        rs = ranges_in(r.addrs, result.ranges, starts) if r.addrs else []
         rule_ranges.append(rs)
         for x in rs:
             covering[x].append(k)

@@ -87,3 +87,27 @@ def members(mask: int) -> list[int]:
         out.append(i)
         i = text.find("1", i + 1)
     return out
+
+
+def example_labels(selector) -> dict[str, str] | None:
+    """Labels a selector matches, to build a representative pod or namespace (``matchLabels``, the first
+    value of an ``In``, ``x`` for an ``Exists``); None when this construction cannot satisfy it (an ``In``
+    without values, a ``NotIn`` excluding a value it set).  Not a mapping (absent): {} (matches anything)."""
+    if not isinstance(selector, dict):
+        return {}
+    labels = {str(k): str(v) for k, v in (selector.get("matchLabels") or {}).items()} \
+        if isinstance(selector.get("matchLabels"), dict) else {}
+    for req in selector.get("matchExpressions") or []:
+        if not isinstance(req, dict):
+            continue
+        op, key = req.get("operator"), str(req.get("key"))
+        values = req.get("values") if isinstance(req.get("values"), list) else []
+        if op == "In":
+            if not values:
+                return None
+            labels.setdefault(key, str(values[0]))
+        elif op == "Exists":
+            labels.setdefault(key, "x")
+        elif op == "NotIn" and labels.get(key) in [str(v) for v in values]:
+            return None
+    return labels

@@ -57,6 +57,7 @@ def _peer_probe(peer: dict, namespace: str):
     podSelector requires; None when the peer names no such pod (a label-only namespace selector, every address)."""
     import ipaddress
 
+    from helm_vnp.connectivity.labels import example_labels
     from helm_vnp.k8s.netpol import NS_NAME_LABEL, Pod, peer_matches
 
     if isinstance(peer.get("ipBlock"), dict):
@@ -66,23 +67,15 @@ def _peer_probe(peer: dict, namespace: str):
             return None
         return None if net.prefixlen == 0 else str(net.network_address + (1 if net.num_addresses > 1 else 0))
 
-    def example(selector) -> dict | None:
-        if not isinstance(selector, dict):
-            return {}
-        labels = {str(k): str(v) for k, v in (selector.get("matchLabels") or {}).items()}
-        for req in selector.get("matchExpressions") or []:
-            if req.get("operator") == "In" and req.get("values"):
-                labels[str(req["key"])] = str(req["values"][0])
-            elif req.get("operator") == "Exists":
-                labels[str(req["key"])] = "x"
-        return labels
-
     ns = namespace
     if "namespaceSelector" in peer:
-        ns = example(peer["namespaceSelector"]).get(NS_NAME_LABEL)
+        ns = (example_labels(peer["namespaceSelector"]) or {}).get(NS_NAME_LABEL)
         if ns is None:
             return None
-    pod = Pod(ns, example(peer.get("podSelector")), None, {})
+    pod_labels = example_labels(peer.get("podSelector"))
+    if pod_labels is None:
+        return None
+    pod = Pod(ns, pod_labels, None, {})
     return pod if peer_matches(peer, namespace, pod) else None
 
 
@@ -148,8 +141,7 @@ def analyse(release: Release, extra=None) -> dict:
     for r in [release, *(extra or [])]:
         for o in r.objects:
             if o.kind == "NetworkPolicy":
-                meta = o.obj.get("metadata") if isinstance(o.obj.get("metadata"), dict) else {}
-                objects.append({**o.obj, "metadata": {**meta, "namespace": o.namespace}})
+                objects.append(o.placed)
             elif o.kind == "Namespace" or is_admin(o.obj):
                 objects.append(o.obj)
                 if o.doc is not None:

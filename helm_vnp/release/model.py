@@ -80,6 +80,13 @@ class Obj:
         return self.doc is None
 
     @property
+    def placed(self) -> dict:
+        """``obj`` with ``metadata.namespace`` written out (the release's when the chart left it unset): a
+        NetworkPolicy's peers without a namespaceSelector mean its own namespace, so an engine needs it."""
+        meta = self.obj.get("metadata") if isinstance(self.obj.get("metadata"), dict) else {}
+        return {**self.obj, "metadata": {**meta, "namespace": self.namespace}}
+
+    @property
     def test_hook(self) -> bool:
         """A ``helm test`` hook: created by ``helm test``, never by install or upgrade."""
         return bool(self.hooks) and self.hooks <= TEST_HOOKS

@@ -20,6 +20,7 @@ from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.k8s.pod_creators import creator_for, find_sources, show_path
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_pod_template, is_workload
 from helm_vnp.stream.document import Document
+from helm_vnp.stream.labelling.verify import value_at
 
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 DEFAULT_ID = 12345  # the seed's example UID/GID (vCluster's "running as non root" page)
@@ -130,7 +131,7 @@ def pod_specs(doc: Document, obj, declared: tuple) -> tuple[list[tuple[tuple, bo
     path = ("template", "metadata") if template else POD_METADATA_PATH.get(doc.kind or "")
     if path is not None and (template or is_workload(doc.kind, doc.api_version)):
         spec = path[:-1] + ("spec",)
-        parent = _at(obj, path[:-1])
+        parent = value_at(obj, path[:-1])
         return ([(spec, True)] if isinstance(parent, dict) and isinstance(parent.get("spec"), dict) else []), []
     creator = creator_for(doc.api_version, doc.kind, declared)
     specs, none = [], []
@@ -139,7 +140,7 @@ def pod_specs(doc: Document, obj, declared: tuple) -> tuple[list[tuple[tuple, bo
             none.append(found.where)
             continue
         where = found.metadata_path[:-1] + ("spec",)
-        if isinstance(_at(obj, where), dict):
+        if isinstance(value_at(obj, where), dict):
             specs.append((where, found.source.pod_spec))
     return specs, none
 
@@ -162,7 +163,7 @@ def _mutate_workload(doc: Document, hard: dict, node: dict, bound: set | None, d
                                               "the pods): vnp cannot set it there"))
     problems: list[Problem] = []
     for path, is_pod_spec in specs:
-        spec = _at(want, path)
+        spec = value_at(want, path)
         shown = show_path(path)
         if hard:
             if is_pod_spec:
@@ -381,18 +382,6 @@ def _no_token(spec: dict, bound: set, where: str) -> list[tuple]:
                  f"the chart sets {where}.automountServiceAccountToken: "
                  f"{_show(spec['automountServiceAccountToken'])}; vnp keeps it")]
     return []
-
-
-def _at(obj, path: tuple):
-    node = obj
-    for seg in path:
-        if isinstance(node, dict) and seg in node:
-            node = node[seg]
-        elif isinstance(node, list) and isinstance(seg, int) and seg < len(node):
-            node = node[seg]
-        else:
-            return None
-    return node
 
 
 def _show(value) -> str:

@@ -177,13 +177,14 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
             warnings.append(RenderWarning(ON_DELETE_MESSAGE.format(subject="its pod template gets"), on_delete,
                                           ON_DELETE_MESSAGE.format(subject="their pod templates get")))
         workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
-    from helm_vnp.release import mutations
     notes: list = []
-    if mutations.wanted(policies):
-        out_docs, notes = mutations.mutate_documents(
-            out_docs, policies, declared, namespace, unseen=[d for d in out_docs if _unseen_hook(d, hooks_unseen)],
-            skip_tokens=not hooks_unseen and hooks_only(chart_docs))
-        workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
+    if _mutations_configured(policies):
+        from helm_vnp.release.mutations import mutate_documents, wanted
+        if wanted(policies):
+            out_docs, notes = mutate_documents(
+                out_docs, policies, declared, namespace, unseen=[d for d in out_docs if _unseen_hook(d, hooks_unseen)],
+                skip_tokens=not hooks_unseen and hooks_only(chart_docs))
+            workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
     unapplied: list = []
     if policies["networkPolicy"].get("confineChartPolicies"):
         out_docs = _confine_chart_policies(out_docs, workloads, policies, release, namespace, unapplied)
@@ -200,12 +201,14 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         return Result(_assemble(out_docs, []), out_docs, [], warnings, workloads, notes=notes, unapplied=unapplied)
     refs = _workload_refs(workloads, policies, warnings)
     entries = declared_entry_points(out_docs, policies, release, namespace)
-    mapping = _map_services(out_docs, workloads, policies, release, namespace)
-    generated = generate_all(policies, release, namespace, refs, entries, extra_egress=mapping.egress)
-    generated += mapping.policies
+    mapping = _map_services(out_docs, workloads, policies, release, namespace)  # None: nothing mapped
+    generated = generate_all(policies, release, namespace, refs, entries,
+                             extra_egress=mapping.egress if mapping else ())
+    generated += mapping.policies if mapping else []
     generated += [_in_namespace(o, ns) for ns in isolate_in for o in generated if o["kind"] == "NetworkPolicy"]
-    generated += mapping.services
-    unapplied += mapping.unapplied
+    if mapping:
+        generated += mapping.services
+        unapplied += mapping.unapplied
     if unapplied and not collect_unapplied:
         raise VnpError([Problem(u.message, path=None if u.file else u.path, file=u.file or None, line=u.line or None,
                                 hint=u.hint or None) for u in unapplied])
@@ -249,13 +252,21 @@ def _confine_chart_policies(docs: list[Document], workloads: list[Document], pol
     return out
 
 
+def _mutations_configured(policies: dict) -> bool:
+    """Whether any opt-in mutation may be on (``release.mutations.wanted`` decides exactly): only then is
+    that module imported, since the post-renderer runs on every install."""
+    return bool((policies.get("hardening") or {}).get("enabled") or any((policies.get("nodeIsolation") or {}).values())
+                or (policies.get("serviceAccountTokens") or {}).get("disableAutomount"))
+
+
 def _map_services(docs: list[Document], workloads: list[Document], policies: dict, release: str,
                   namespace: str | None):
-    """``generate.mapservices.plan`` over the release's Services (parsed only when something is mapped)."""
-    from helm_vnp.generate.mapservices import Mapping, plan
+    """``generate.mapservices.plan`` over the release's Services; None when nothing is mapped (the module
+    is then not even imported: the post-renderer runs on every install)."""
     mapped = policies.get("mapServices") or {}
     if not mapped.get("fromHost") and not mapped.get("fromVirtual"):
-        return Mapping()
+        return None
+    from helm_vnp.generate.mapservices import plan
     home = release_namespace(namespace, docs, workloads)
     services = [d for d in docs if d.kind == "Service" and d.api_version == "v1"]
     taken = {(d.namespace or home or "", d.name) for d in services if isinstance(d.name, str)}

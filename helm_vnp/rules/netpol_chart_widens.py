@@ -45,32 +45,10 @@ OTHER_NAMESPACE = "another-namespace"  # a namespace no manifest labels: any ten
 SHOWN = 4  # connections named in a message; the rest are counted
 
 
-def _example(selector) -> dict[str, str] | None:
-    """Labels a selector matches (None: it matches nothing we can build, e.g. only NotIn/DoesNotExist on
-    every key is fine, an In with no values is not)."""
-    if not isinstance(selector, dict):
-        return {}
-    labels = {str(k): str(v) for k, v in (selector.get("matchLabels") or {}).items()} \
-        if isinstance(selector.get("matchLabels"), dict) else {}
-    for req in selector.get("matchExpressions") or []:
-        if not isinstance(req, dict):
-            continue
-        op, key = req.get("operator"), str(req.get("key"))
-        values = req.get("values") if isinstance(req.get("values"), list) else []
-        if op == "In":
-            if not values:
-                return None
-            labels.setdefault(key, str(values[0]))
-        elif op == "Exists":
-            labels.setdefault(key, "x")
-        elif op == "NotIn" and labels.get(key) in [str(v) for v in values]:
-            return None
-    return labels
-
-
 def _peer_pods(policy: dict, namespace: str, index: int):
     """(Workload, namespace name, namespace labels, description) for one pod each peer of ``policy``
     describes, outside the release."""
+    from helm_vnp.connectivity.labels import example_labels
     from helm_vnp.connectivity.workloads import NS_NAME_LABEL, Workload
     spec = policy.get("spec") if isinstance(policy.get("spec"), dict) else {}
     out = []
@@ -80,11 +58,11 @@ def _peer_pods(policy: dict, namespace: str, index: int):
             for p, peer in enumerate(peers if isinstance(peers, list) else []):
                 if not isinstance(peer, dict) or "ipBlock" in peer:
                     continue
-                pod_labels = _example(peer.get("podSelector"))
+                pod_labels = example_labels(peer.get("podSelector"))
                 if pod_labels is None:
                     continue
                 if "namespaceSelector" in peer:
-                    ns_labels = _example(peer.get("namespaceSelector"))
+                    ns_labels = example_labels(peer.get("namespaceSelector"))
                     if ns_labels is None:
                         continue
                     ns = ns_labels.get(NS_NAME_LABEL) or f"peer-{index}-{direction}-{r}-{p}"
@@ -165,9 +143,7 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
     for o in release.objects:
         if o.kind != "NetworkPolicy" or not o.api_version.startswith("networking.k8s.io/"):
             continue
-        meta = o.obj.get("metadata") if isinstance(o.obj.get("metadata"), dict) else {}
-        obj = {**o.obj, "metadata": {**meta, "namespace": o.namespace}}
-        (generated if o.generated else chart).append((o, obj))
+        (generated if o.generated else chart).append((o, o.placed))
     if not generated:
         return
     for index, (o, obj) in enumerate(chart):

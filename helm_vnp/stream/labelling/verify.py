@@ -42,10 +42,10 @@ def misplaced(doc: Document, release: str, declared: tuple = (), before: Documen
     if path is not None and is_workload(doc.kind, doc.api_version):
         # no pod template at all: nothing to label (the API server refuses such a workload); a template
         # without metadata is one whose pods would run unlabelled
-        places = [] if _at(obj, path[:-1]) is _ABSENT else [(path, _at(obj, path))]
+        places = [] if value_at(obj, path[:-1]) is ABSENT else [(path, value_at(obj, path))]
     else:
         creator = creator_for(doc.api_version, doc.kind, declared)
-        places = [] if creator is None else [(f.metadata_path, _at(obj, f.metadata_path))
+        places = [] if creator is None else [(f.metadata_path, value_at(obj, f.metadata_path))
                                              for f in find_sources(obj, creator)]
     for where, meta in places:
         labels = meta.get("labels") if isinstance(meta, dict) else None
@@ -68,7 +68,7 @@ def _unshared(value):
     try:
         return json.loads(json.dumps(value))
     except (RecursionError, ValueError, TypeError):  # too deep to compare: not proven, so refused
-        return _ABSENT
+        return ABSENT
 
 
 def _unlabelled(after, before, places: list, key_: str = RELEASE_LABEL):
@@ -76,11 +76,11 @@ def _unlabelled(after, before, places: list, key_: str = RELEASE_LABEL):
     labeller created removed (or put back to what ``before`` had there): equal to ``before`` exactly
     when the label was the only change."""
     out = _unshared(after)  # a deep copy would keep an alias's two places one object
-    for where in places if out is not _ABSENT else ():
+    for where in places if out is not ABSENT else ():
         for depth in range(len(where), len(where) - 2, -1):  # the labels, then the metadata holding them
             key = "labels" if depth == len(where) else where[-1]
-            parent = _at(out, where if depth == len(where) else where[:-1])
-            was = _at(before, where if depth == len(where) else where[:-1])
+            parent = value_at(out, where if depth == len(where) else where[:-1])
+            was = value_at(before, where if depth == len(where) else where[:-1])
             if not isinstance(parent, dict) or not isinstance(parent.get(key), dict):
                 break
             if key == "labels":
@@ -98,10 +98,11 @@ def _unlabelled(after, before, places: list, key_: str = RELEASE_LABEL):
     return out
 
 
-_ABSENT = object()
+ABSENT = object()
 
 
-def _at(obj, path: tuple):
+def value_at(obj, path: tuple):
+    """The value at ``path`` (str keys, int list indices) in decoded data, or ``ABSENT``."""
     node = obj
     for seg in path:
         if isinstance(node, dict) and seg in node:
@@ -109,7 +110,7 @@ def _at(obj, path: tuple):
         elif isinstance(node, list) and isinstance(seg, int) and seg < len(node):
             node = node[seg]
         else:
-            return _ABSENT
+            return ABSENT
     return node
 
 
