@@ -91,7 +91,9 @@ def run(data: bytes, opts: Options) -> tuple[bytes, list[str]]:
     from helm_vnp.release.pipeline import post_render
 
     loaded = load_config(opts.values)
-    result = post_render(data, loaded.policies, opts.release, opts.namespace, record=opts.record)
+    # Helm 3 runs the post-renderer itself and creates the objects in the order of its output
+    result = post_render(data, loaded.policies, opts.release, opts.namespace, record=opts.record,
+                         install_order=_parent_is_helm())
     # the `helm vnp` wrappers load the same config and print its warnings before Helm runs: not twice
     shown = os.environ.get(CONFIG_WARNINGS_SHOWN) == "1"
     warnings = [] if shown else [w.render() for w in loaded.warnings]

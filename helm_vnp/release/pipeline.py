@@ -122,14 +122,15 @@ def infer_namespace(docs: list[Document]) -> str | None:
 def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
                 source: str = "<stdin>", docs: list[Document] | None = None, hooks_unseen: bool = False,
                 check_pod_security: bool = True, record: str | None = None,
-                collect_unapplied: bool = False) -> Result:
+                collect_unapplied: bool = False, install_order: bool = False) -> Result:
     """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,
     so what they have parsed is not parsed again.  ``hooks_unseen``: model Helm 3, which never hands
     hooks to a post-renderer (they stay unlabelled).  ``check_pod_security`` False: leave Pod Security
     to the linter's ``pss.*`` rules (the post-renderer stops at the first violating render).  ``record``: the
     user's config input as JSON, written on the first generated object (``CONFIG_ANNOTATION``).
     ``collect_unapplied``: what the config asks for and vnp cannot apply (a mapped Service, a chart policy to
-    confine) goes to ``Result.unapplied`` (lint) instead of failing the render."""
+    confine) goes to ``Result.unapplied`` (lint) instead of failing the render.  ``install_order``: the consumer
+    creates objects in stream order (Helm 3): vnp's objects go where Helm's install order puts them."""
     if docs is None:
         docs = split(data, source)
     if release is None:
@@ -215,8 +216,8 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     if record and generated:
         meta = generated[0]["metadata"]
         meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}), CONFIG_ANNOTATION: record}.items()))
-    return Result(_assemble(out_docs, generated), out_docs, generated, warnings, workloads, entries, notes,
-                  unapplied)
+    return Result(_assemble(out_docs, generated, install_order), out_docs, generated, warnings, workloads, entries,
+                  notes, unapplied)
 
 
 CONFINE_PATH = "policies.networkPolicy.confineChartPolicies"
@@ -595,24 +596,58 @@ def _workload_refs(workloads: list[Document], policies: dict, warnings: list[Ren
     return refs
 
 
-def _assemble(docs: list[Document], generated: list[dict]) -> list[bytes]:
+# kinds Helm's install order puts before ResourceQuota/LimitRange or with them: vnp's objects go after these
+_LEADING_KINDS = frozenset({"PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange"})
+
+
+def _assemble(docs: list[Document], generated: list[dict], install_order: bool = False) -> list[bytes]:
+    """The output stream: the chart's documents byte for byte, and vnp's objects after them.
+
+    Helm 4 sorts the post-rendered stream into install order itself (its documents carry the
+    post-render filename annotation).  Helm 3 creates objects in stream order, so a workload ahead of
+    vnp's LimitRange and ResourceQuota would get first pods neither applies to: with ``install_order``
+    vnp's objects go where Helm's install order puts them, after the chart's leading Namespaces,
+    NetworkPolicies, quotas and limit ranges, before everything else.
+    """
     parts = [d.raw for d in docs]
     if not generated:
         return parts
     from helm_vnp.base.yamldump import dump
     helm4 = any(POSTRENDER_FILENAME_ANNOTATION.encode() in p for p in parts)
-    if parts and parts[-1] and not parts[-1].endswith(b"\n"):
-        parts.append(b"\n")
+    ours = []
     for obj in generated:
         if helm4:
             meta = obj["metadata"]
             ann = dict(meta.get("annotations") or {})
             ann[POSTRENDER_FILENAME_ANNOTATION] = GENERATED_SOURCE
             meta["annotations"] = dict(sorted(ann.items()))
-            parts.append(b"---\n" + dump(obj).encode("utf-8"))
+            ours.append(b"---\n" + dump(obj).encode("utf-8"))
         else:
-            parts.append(f"---\n# Source: {GENERATED_SOURCE}\n".encode() + dump(obj).encode("utf-8"))
-    return parts
+            ours.append(f"---\n# Source: {GENERATED_SOURCE}\n".encode() + dump(obj).encode("utf-8"))
+    at = _install_position(docs) if install_order and not helm4 else len(parts)
+    if at == len(parts):
+        if parts and parts[-1] and not parts[-1].endswith(b"\n"):
+            parts.append(b"\n")
+        return parts + ours
+    return parts[:at] + ours + parts[at:]
+
+
+def _install_position(docs: list[Document]) -> int:
+    """Where Helm 3's install order puts vnp's objects: before the first document of a kind that comes after
+    LimitRange.  Only before a document that opens with its own ``---`` line, after one that ends its last
+    line and holds no directive (a ``%`` line belongs to the document after it): else at the end."""
+    for i, doc in enumerate(docs):
+        if doc.kind in _LEADING_KINDS and doc.raw.strip():
+            continue
+        if not doc.raw.strip():
+            continue  # an empty segment (the stream's start, a lone comment): no object to order
+        if not doc.raw.startswith(b"---"):
+            return len(docs)
+        before = docs[i - 1].raw if i else b""
+        if (before and not before.endswith(b"\n")) or b"\n%" in b"\n" + before:
+            return len(docs)
+        return i
+    return len(docs)
 
 
 def enforce_pod_security(workloads: list[Document], policies: dict) -> list[RenderWarning]:

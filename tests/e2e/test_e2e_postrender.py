@@ -166,3 +166,23 @@ def test_idempotent_on_what_helm_feeds_the_postrenderer(helm, tmp_path, case):
     if helm.major >= 4:  # every document filed: the chart's under their own names, vnp's apart
         filed = re.findall(rf"{re.escape(FILENAME_ANNOTATION)}: '?([^'\n]+)'?", once.decode())
         assert filed.count(GENERATED) == 3 and len(filed) == len(load_all(once))
+
+
+# Helm's install order, the kinds vnp generates, and the ones that come after them
+_ORDER = ["Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "ServiceAccount", "Secret", "ConfigMap",
+          "Service", "Deployment", "StatefulSet", "Job", "CronJob"]
+
+
+def test_vnps_objects_come_before_the_workloads_on_both_helm_versions(helm):
+    """Helm 3 creates a release's objects in the order of the post-rendered stream: vnp's LimitRange and
+    ResourceQuota must exist before the first workload, or its first pods are admitted without them.  vnp puts
+    them there under Helm 3; Helm 4 sorts the stream into install order itself after post-rendering."""
+    objs = load_all(render(helm, DEMO_CHART, DEMO_VALUES).stdout)
+    ours = [i for i, o in enumerate(objs) if (o["metadata"].get("labels") or {}).get("app.kubernetes.io/managed-by")
+            == "helm-vnp"]
+    assert {objs[i]["kind"] for i in ours} >= {"NetworkPolicy", "ResourceQuota", "LimitRange"}
+    workloads = [i for i, o in enumerate(objs) if o["kind"] in ("Deployment", "StatefulSet", "CronJob", "Job")]
+    assert workloads and max(ours) < min(workloads), [o["kind"] for o in objs]
+    kinds = [o["kind"] for o in objs]
+    ranks = [_ORDER.index(k) for k in kinds if k in _ORDER]
+    assert ranks == sorted(ranks), f"not in Helm's install order: {kinds}"
