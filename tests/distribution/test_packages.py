@@ -134,6 +134,12 @@ def _check_installed(pipx, *, full: bool) -> None:
         return
     docs = run([pipx.bin_dir / "helm-vnp", "docs"], env=pipx.env).stdout.decode()
     assert docs == (REPO / "docs" / "rules" / "README.md").read_text()  # the rule index, from the installed rules
+    refused = run([pipx.bin_dir / "helm-vnp", "docs", "--write"], env=pipx.env, check=False)
+    assert refused.returncode == 2 and b"need --dir DIRECTORY outside a helm-vnp checkout" in refused.stderr
+    assert not list(pipx.home.rglob("docs/rules"))  # nothing written into site-packages
+    pages = pipx.home.parent / "rule-pages"
+    run([pipx.bin_dir / "helm-vnp", "docs", "--write", "--dir", pages], env=pipx.env)
+    assert sorted(p.name for p in pages.iterdir()) == sorted(p.name for p in (REPO / "docs" / "rules").iterdir())
     rendered = run([pipx.bin_dir / "vnp-postrender", "--release", "app", "-f", VALUES], env=pipx.env,
                    input=STREAM).stdout
     assert rendered.startswith(b"apiVersion: v1\nkind: ConfigMap\n")
