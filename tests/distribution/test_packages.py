@@ -95,7 +95,8 @@ def test_the_wheel_carries_the_package_data_and_nothing_else(dist):
         entry_points = whl.read(f"helm_vnp-{__version__}.dist-info/entry_points.txt").decode()
         metadata = whl.read(f"helm_vnp-{__version__}.dist-info/METADATA").decode()
     assert {n.split("/")[0] for n in names} == {"helm_vnp", f"helm_vnp-{__version__}.dist-info"}
-    assert "helm-vnp = helm_vnp.cli:main" in entry_points and "vnp-postrender = helm_vnp.postrender:main" in entry_points
+    assert "helm-vnp = helm_vnp.cli:main" in entry_points
+    assert "vnp-postrender = helm_vnp.postrender:main" in entry_points
     assert "Project-URL: Source, https://github.com/helm-vnp/helm-vnp" in metadata
     assert "License-Expression: Apache-2.0" in metadata
     assert dist.wheel.stat().st_size < 2_000_000
