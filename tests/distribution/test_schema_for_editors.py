@@ -114,3 +114,21 @@ def test_the_editors_recipe_yaml_blocks_are_valid_values():
     assert values, "docs/recipes/editors.md shows no values file"
     for block in values:
         assert list(Draft202012Validator(_schema()).iter_errors(YAML(typ="safe").load(block))) == [], block
+
+
+def test_the_one_check_draft07_editors_miss_is_the_one_the_recipe_names():
+    """docs/recipes/editors.md: an `endPort` without `port` (dependentSchemas, 2019-09+) is not flagged by
+    yaml-language-server's draft-07 rules; `helm-vnp validate` (and the post-renderer) refuse it."""
+    values = YAML(typ="safe").load("""\
+policies:
+  networkPolicy:
+    enabled: true
+    workload:
+      egress:
+        - to: [{ipBlock: {cidr: 10.0.0.0/8}}]
+          ports: [{protocol: TCP, endPort: 9000}]
+""")
+    paths = {".".join(map(str, e.absolute_path)) for e in Draft202012Validator(_schema()).iter_errors(values)}
+    assert "policies.networkPolicy.workload.egress.0.ports.0" in paths, paths
+    assert list(Draft7Validator(_schema()).iter_errors(values)) == []
+    assert "dependentSchemas" in (REPO / "docs" / "recipes" / "editors.md").read_text()
