@@ -139,6 +139,9 @@ def git_server(tmp_path_factory) -> GitServer:
     `git daemon` on 127.0.0.1 as git://127.0.0.1:PORT/helm-vnp."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
+    exec_path = subprocess.run(["git", "--exec-path"], capture_output=True, text=True).stdout.strip()
+    if not os.access(os.path.join(exec_path, "git-daemon"), os.X_OK):
+        pytest.skip(f"git daemon is not installed ({exec_path}/git-daemon; Debian: package git)")
     work = copy_tree(tmp_path_factory.mktemp("git-work") / "helm-vnp")
     git = ["git", "-c", "user.name=helm-vnp tests", "-c", "user.email=tests@example.invalid",
            "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]

@@ -209,3 +209,24 @@ helm4 template app ./chart -f values.yaml --post-renderer vnp-postrender {args} 
     helm4_plugins = home / ".local" / "share" / "helm4" / "plugins"
     assert sorted(os.listdir(helm3_plugins)) == ["helm-vnp"]
     assert sorted(os.listdir(helm4_plugins)) == ["helm-vnp", "vnp-postrender"]
+
+
+def test_helm4_installs_under_its_data_home_whatever_helm_plugins_says(tmp_path):
+    """The README's reason for an own HELM_DATA_HOME rather than an own HELM_PLUGINS (Helm 4.3.1; Helm 3 installs
+    into HELM_PLUGINS): should a Helm upgrade change this, the advice needs another look."""
+    source = tmp_path / "demo"
+    source.mkdir()
+    (source / "plugin.yaml").write_text('name: demo\nversion: 0.1.0\nusage: u\ndescription: d\ncommand: "true"\n')
+    for major in (3, 4):
+        helm = make_helm(major, tmp_path / f"h{major}")
+        own = tmp_path / f"own{major}"
+        own.mkdir()
+        helm.env["HELM_PLUGINS"] = str(own)
+        helm.run("plugin", "install", source)
+        data = helm.home / "data" / "plugins"
+        if major == 4:
+            assert os.listdir(own) == [] and os.listdir(data) == ["demo"]
+            assert b"demo" not in helm.run("plugin", "list").stdout  # installed where it is not loaded from
+        else:
+            assert os.listdir(own) == ["demo"] and os.listdir(data) == []
+            assert b"demo" in helm.run("plugin", "list").stdout
