@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HELM4   := .tools/bin/helm4
 HELMENV := HELM_DATA_HOME=$(CURDIR)/.tools/helm/data HELM_CONFIG_HOME=$(CURDIR)/.tools/helm/config HELM_CACHE_HOME=$(CURDIR)/.tools/helm/cache
 
-.PHONY: all venv tools oracle chromium cluster-bin cluster cluster-down lint test demo bench fuzz docs clean
+.PHONY: all venv tools oracle chromium cluster-bin cluster cluster-down lint test demo bench fuzz docs plugin-package clean
 
 all: test
 
@@ -69,6 +69,11 @@ fuzz: venv oracle
 docs: venv
 	$(BIN)/python -m helm_vnp.config.docs > docs/config.md
 	$(BIN)/helm-vnp docs --write
+
+# the Helm plugin archive dist/vnp-<version>.tgz, signed (dist/vnp-<version>.tgz.prov) with the GnuPG key KEY from
+# KEYRING (legacy format, default ~/.gnupg/secring.gpg); KEY unset: refused.  See docs/recipes/install.md.
+plugin-package: tools
+	$(PY) tools/package_plugin.py --key "$(KEY)" $(if $(KEYRING),--keyring "$(KEYRING)")
 
 clean:
 	rm -rf $(VENV) .tools .bench-venv build *.egg-info

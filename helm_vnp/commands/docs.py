@@ -7,7 +7,10 @@ from typing import Optional
 
 import typer
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "docs" / "rules"
+_CHECKOUT = Path(__file__).resolve().parents[2]
+# the repository's docs/rules, in a checkout only: an installed package (pipx, a wheel) has no docs/ beside it,
+# and --write must not create one inside site-packages
+DEFAULT_DIR = _CHECKOUT / "docs" / "rules" if (_CHECKOUT / "pyproject.toml").is_file() else None
 
 
 def docs(
@@ -19,8 +22,15 @@ def docs(
     from helm_vnp.report.ruledocs import pages
     from helm_vnp.rules.registry import all_rules
 
-    target = directory or DEFAULT_DIR
     wanted = pages(all_rules())
+    if not write and not check:
+        sys.stdout.write(wanted["README.md"])
+        raise typer.Exit(0)
+    target = directory or DEFAULT_DIR
+    if target is None:
+        sys.stderr.write("helm-vnp docs: --write and --check need --dir DIRECTORY outside a helm-vnp checkout "
+                         "(this helm-vnp is an installed package: it has no docs/rules of its own)\n")
+        raise typer.Exit(2)
     stale = sorted(n for n, text in wanted.items() if _read(target / n) != text)
     extra = sorted(p.name for p in target.glob("*.md") if p.name not in wanted) if target.is_dir() else []
     if write:
@@ -38,8 +48,7 @@ def docs(
             sys.stdout.write(f"no such rule any more: {target / name}\n")
         if stale or extra:
             sys.stdout.write("run `helm-vnp docs --write`\n")
-        raise typer.Exit(1 if stale or extra else 0)
-    sys.stdout.write(wanted["README.md"])
+    raise typer.Exit(1 if stale or extra else 0)
 
 
 def _read(path: Path) -> str | None:

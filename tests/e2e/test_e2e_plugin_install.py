@@ -49,7 +49,7 @@ def wheelhouse(tmp_path_factory) -> Path:
     house = tmp_path_factory.mktemp("wheelhouse")
     src = copy_repo(tmp_path_factory.mktemp("download") / "helm-vnp")
     proc = subprocess.run(["python3", "-m", "pip", "download", "-q", "--disable-pip-version-check", "-d", str(house),
-                           ".", "setuptools>=68"], cwd=src, capture_output=True, text=True, timeout=900)
+                           ".", "setuptools>=77"], cwd=src, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         pytest.fail(f"pip download (needs the network, as the first plugin install does) failed:\n{proc.stderr}")
     return house
