@@ -1,8 +1,8 @@
 """Run the commands an example folder's README lists, as written, and compare each with its expected output.
 
-A README line ``helm-vnp ARGS | diff - EXPECTED`` (in a ```sh block) is run from the repository root with this
-environment's ``helm-vnp`` (no shell: the arguments are split as a shell would split them) and its stdout must
-equal the file EXPECTED byte for byte."""
+A README line ``helm-vnp ARGS [< INPUT] | diff - EXPECTED`` (in a ```sh block) is run from the repository root
+with this environment's ``helm-vnp`` (no shell: the arguments are split as a shell would split them, INPUT is its
+standard input) and its stdout must equal the file EXPECTED byte for byte."""
 from __future__ import annotations
 
 import os
@@ -26,8 +26,13 @@ def readme_commands(folder: Path) -> list[tuple[list[str], Path]]:
 
 
 def run(argv: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
-    """``helm-vnp …`` (or ``vnp-postrender …``) from this environment, at the repository root."""
+    """``helm-vnp …`` (or ``vnp-postrender …``) from this environment, at the repository root; ``< FILE`` at the
+    end of argv is its standard input."""
+    stdin = ""
+    if len(argv) > 2 and argv[-2] == "<":
+        stdin = (REPO / argv[-1]).read_text()
+        argv = argv[:-2]
     exe = str(BIN / argv[0])
     base = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp"), "VNP_NO_CACHE": "1"}
     return subprocess.run([exe, *argv[1:]], cwd=REPO, capture_output=True, text=True, env={**base, **(env or {})},
-                          timeout=300)
+                          input=stdin, timeout=300)
