@@ -96,3 +96,19 @@ def test_the_docs_extra_and_the_test_extra_pin_the_same_mkdocs():
     docs = re.search(r"^docs = \[(.*)\]$", text, re.M).group(1)
     pins = re.findall(r'"([^"]+==[^"]+)"', docs)
     assert pins and all(f'"{pin}"' in text.split("\nfuzz =")[0] for pin in pins), pins
+
+
+def github_slug(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def test_links_from_the_docs_to_readme_anchors_exist():
+    """The site sends links to files outside docs/ to GitHub, where MkDocs cannot check their anchors: this does."""
+    readme = (REPO / "README.md").read_text()
+    anchors = {github_slug(h) for h in re.findall(r"^#+ (.+)$", readme, re.M)}
+    links = [(page, anchor) for page in (REPO / "docs").rglob("*.md")
+             for anchor in re.findall(r"\]\((?:\.\./)+README\.md#([^)]+)\)", page.read_text())]
+    assert links
+    assert [(str(p.relative_to(REPO)), a) for p, a in links if a not in anchors] == []
