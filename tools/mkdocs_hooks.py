@@ -49,9 +49,11 @@ def on_config(config, **kwargs):
             folder = SECTIONS.get(title)
             if folder is None:
                 continue
-            listed = set(items) if isinstance(items, list) else {items}
-            pages = [p for p in _pages(docs, folder) if p not in listed]
-            entry[title] = (list(items) if isinstance(items, list) else [items]) + pages
+            items = list(items) if isinstance(items, list) else [items]
+            listed = {i if isinstance(i, str) else next(iter(i.values())) for i in items}
+            # titled here: MkDocs titles a page it has not rendered yet after its file name
+            pages = [{title_of(docs / p): p} for p in _pages(docs, folder) if p not in listed]
+            entry[title] = items + pages
     return config
 
 
