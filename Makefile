@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HELM4   := .tools/bin/helm4
 HELMENV := HELM_DATA_HOME=$(CURDIR)/.tools/helm/data HELM_CONFIG_HOME=$(CURDIR)/.tools/helm/config HELM_CACHE_HOME=$(CURDIR)/.tools/helm/cache
 
-.PHONY: all venv tools oracle chromium cluster-bin cluster cluster-down lint test demo bench fuzz docs plugin-package clean
+.PHONY: all venv tools oracle chromium cluster-bin cluster cluster-down lint test demo bench fuzz docs docs-site plugin-package clean
 
 all: test
 
@@ -75,5 +75,9 @@ docs: venv
 plugin-package: tools
 	$(PY) tools/package_plugin.py --key "$(KEY)" $(if $(KEYRING),--keyring "$(KEYRING)")
 
+# the documentation site (mkdocs.yml, docs/) into site/; --strict: any warning fails the build
+docs-site: venv
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) .tools .bench-venv build *.egg-info
+	rm -rf site $(VENV) .tools .bench-venv build *.egg-info
