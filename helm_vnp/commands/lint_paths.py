@@ -139,6 +139,11 @@ def lint_paths(
     try:
         for path, kind in ((sarif, "sarif"), (junit, "junit")):
             if path:
+                try:  # a CI's report directory need not exist yet
+                    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+                except OSError as exc:
+                    raise VnpError(Problem(f"cannot create the directory of {path}: {exc.strerror or exc}",
+                                           path=f"--{kind}"))
                 write_output(render(kind, merged(reports)), path)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")

@@ -1,0 +1,59 @@
+"""What the integration tests share: the two test charts (one lints clean, one has an error), the real Helm
+binaries, the repository's own helm-vnp (the venv's console scripts) and a runner with a clean environment."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+CHARTS = HERE / "charts"
+GOOD, BAD = CHARTS / "good", CHARTS / "bad"
+TOOLS = REPO / ".tools" / "bin"
+VENV_BIN = Path(sys.executable).parent  # helm-vnp and vnp-postrender of the venv running the tests
+
+_SCRUB = ("HELM_", "VNP_", "PYTHON", "KUBECONFIG", "VIRTUAL_ENV", "GITHUB_", "INPUT_", "ARGOCD_", "PRE_COMMIT")
+
+
+def helm_path(major: int = 4) -> Path:
+    path = TOOLS / f"helm{major}"
+    if not os.access(path, os.X_OK):
+        pytest.skip(f"Helm {major} binary not found at {path} (run `make tools`)")
+    return path
+
+
+def clean_env(home: Path, helm_major: int = 4, **extra: str) -> dict:
+    """The environment a user's shell would have: helm (the real one) and helm-vnp on PATH, own Helm homes."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_SCRUB)}
+    bindir = home / "bin"
+    bindir.mkdir(parents=True, exist_ok=True)
+    if not (bindir / "helm").exists():
+        (bindir / "helm").symlink_to(helm_path(helm_major))
+    env["PATH"] = os.pathsep.join([str(bindir), str(VENV_BIN), env.get("PATH", "/usr/bin:/bin")])
+    for var, sub in (("HELM_DATA_HOME", "data"), ("HELM_CONFIG_HOME", "config"), ("HELM_CACHE_HOME", "cache")):
+        env[var] = str(home / "helm" / sub)
+    env["HOME"] = str(home)
+    env.update(extra)
+    return env
+
+
+def copy_chart(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest)
+    return dest
+
+
+def run(args, cwd: Path, env: dict, input: bytes | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([str(a) for a in args], cwd=cwd, env=env, input=input, capture_output=True, text=True,
+                          timeout=timeout, stdin=None if input is not None else subprocess.DEVNULL)
+
+
+def git(cwd: Path, *args: str, env: dict | None = None) -> str:
+    proc = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false",
+                           *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, f"git {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}{proc.stderr}"
+    return proc.stdout
