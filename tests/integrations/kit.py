@@ -57,3 +57,19 @@ def git(cwd: Path, *args: str, env: dict | None = None) -> str:
                            *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, f"git {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}{proc.stderr}"
     return proc.stdout
+
+
+def repo_snapshot(dest: Path) -> Path:
+    """The files of this repository a clone would have (tracked and new, not ignored; symlinks kept as links)."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, check=True,
+                            capture_output=True).stdout.decode().split("\0")
+    for rel in filter(None, listed):
+        src, out = REPO / rel, dest / rel
+        if not (src.is_symlink() or src.is_file()):
+            continue  # deleted in the working tree
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():
+            os.symlink(os.readlink(src), out)
+        else:
+            shutil.copy2(src, out)
+    return dest
