@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 
@@ -101,19 +100,3 @@ def test_hook_args_and_run_all_files(tmp_path, hooks_repo, pre_commit_home):
     assert "exit code: 2" in broken.stdout and "broken on purpose" in broken.stdout
     assert "Traceback" not in broken.stdout
 
-
-def test_try_repo_with_uncommitted_hook_changes(tmp_path, pre_commit_home):
-    """`pre-commit try-repo` on the working tree itself, as a hook author tries a change."""
-    if sys.platform == "win32":
-        pytest.skip("POSIX paths")
-    from tests.integrations.kit import REPO
-
-    repo = tmp_path / "work"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    copy_chart(BAD, repo / "charts" / "bad")
-    git(repo, "add", "-A")
-    env = env_for(tmp_path, pre_commit_home)
-    proc = run(["pre-commit", "try-repo", REPO, "vnp-lint", "--files", "charts/bad/Chart.yaml"], repo, env)
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "rbac.tenantEscape" in proc.stdout
