@@ -115,6 +115,8 @@ def lint_paths(
         targets = [(None, [p for p in paths or []])] if paths else []
     else:
         targets = [(chart, []) for chart in charts_of(paths or [])]
+    if paths and not targets:
+        sys.stderr.write(f"helm-vnp: none of the {len(paths)} path(s) is in a chart: nothing to lint\n")
     reports, worst = [], 0
     for chart, files in targets:
         extra = [os.path.join(chart, v) for v in chart_values or [] if chart and os.path.isfile(os.path.join(chart, v))]
