@@ -73,3 +73,17 @@ def repo_snapshot(dest: Path) -> Path:
         else:
             shutil.copy2(src, out)
     return dest
+
+
+def doc_blocks(page: Path) -> dict:
+    """The fenced code blocks of a docs page marked for testing (`<!-- test: NAME -->` on the line before the fence):
+    {NAME: code}; the tests run them as written."""
+    blocks: dict = {}
+    lines = page.read_text().splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        name = line.strip().removeprefix("<!-- test:").removesuffix("-->").strip()
+        if not line.strip().startswith("<!-- test:") or not lines[i + 1].startswith("```"):
+            continue
+        end = next(j for j in range(i + 2, len(lines)) if lines[j].startswith("```"))
+        blocks[name] = "".join(lines[i + 2:end])
+    return blocks
