@@ -6,9 +6,10 @@ subchart its values).  Paths in no chart are skipped, so a hook can be given eve
 need not exist: a file the commit deletes still names its chart.  With ``--rendered`` every path is a rendered
 manifest file or directory instead, and they are linted together as one stream.
 
-Each chart is linted on its own (its own ``helm template``); the text or github report of each goes to stdout,
-``--sarif FILE`` / ``--junit FILE`` hold every chart's findings in one file.  Exit status: 2 when any chart could
-not be linted (the others are still linted and reported), else 1 when a finding is at or above --fail-on, else 0.
+Each chart is linted on its own (its own ``helm template``); the text or github report of each goes to stdout;
+``--sarif FILE`` / ``--junit FILE`` / ``--codequality FILE`` hold every chart's findings in one file.  Exit status:
+2 when any chart could not be linted (the others are still linted and reported), else 1 when a finding is at or
+above --fail-on, else 0.
 """
 from __future__ import annotations
 
@@ -83,6 +84,8 @@ def lint_paths(
     fmt: str = typer.Option("text", "--format", help="stdout report: text or github (workflow annotations)"),
     sarif: Optional[str] = typer.Option(None, "--sarif", help="also write one SARIF file for every chart"),
     junit: Optional[str] = typer.Option(None, "--junit", help="also write one JUnit XML file for every chart"),
+    codequality: Optional[str] = typer.Option(
+        None, "--codequality", help="also write one GitLab Code Quality file for every chart"),
     fail_on: str = typer.Option("error", "--fail-on", help="exit 1 when a finding is at least: error, warning, never"),
     disable: Optional[List[str]] = typer.Option(
         None, "--disable", help="rule to skip: an ID, a family (pss) or a glob (netpol.*) (repeatable)"),
@@ -139,7 +142,7 @@ def lint_paths(
         worst = max(worst, exit_code(report, fail_on))
     sys.stdout.flush()
     try:
-        for path, kind in ((sarif, "sarif"), (junit, "junit")):
+        for path, kind in ((sarif, "sarif"), (junit, "junit"), (codequality, "codequality")):
             if path:
                 try:  # a CI's report directory need not exist yet
                     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

@@ -99,3 +99,19 @@ def test_rendered_mode_and_bad_usage(repo, tmp_path):
                        (["-f", "-"], "standard input")):
         proc = run(["helm-vnp", "lint-paths", "charts/good", *args], repo, env)
         assert proc.returncode == 2 and said in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_codequality_file_and_format(repo, tmp_path):
+    env = clean_env(tmp_path / "home")
+    proc = run(["helm-vnp", "lint-paths", "charts/bad", "charts/good", "--codequality", "cq.json"], repo, env)
+    assert proc.returncode == 1, proc.stderr
+    issues = json.loads((repo / "cq.json").read_text())
+    assert {(i["check_name"], i["severity"]) for i in issues} >= {("rbac.tenantEscape", "critical"),
+                                                                  ("scope.cluster", "major"),
+                                                                  ("netpol.unselectedPod", "info")}
+    assert all(set(i) == {"description", "check_name", "fingerprint", "severity", "location"} for i in issues)
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    one = run(["helm-vnp", "lint", "charts/bad", "--format", "codequality"], repo, env)
+    assert one.returncode == 1
+    assert [i["fingerprint"] for i in json.loads(one.stdout)] == [
+        i["fingerprint"] for i in issues if i["location"]["path"].startswith("charts/bad/")]

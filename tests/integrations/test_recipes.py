@@ -76,4 +76,12 @@ def test_gitlab_job_script_and_artifacts(tmp_path, chart, status):
     assert (failures > 0) == bool(status)
     for path in job["artifacts"]["paths"]:
         assert (project / path).exists()
+    issues = json.loads((project / job["artifacts"]["reports"]["codequality"]).read_text())
+    critical = [i for i in issues if i["severity"] == "critical"]
+    if status:
+        assert [(i["check_name"], i["location"]) for i in critical] == [
+            ("rbac.tenantEscape", {"path": "charts/web/templates/rbac.yaml", "lines": {"begin": 1}})]
+    else:
+        assert not critical and issues  # the good charts' info findings (netpol.unselectedPod)
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
     assert (project / "reports" / "helm-vnp.sarif").is_file()
