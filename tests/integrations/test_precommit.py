@@ -32,13 +32,13 @@ def pre_commit_home(tmp_path_factory):
     return tmp_path_factory.mktemp("pre-commit-home")  # one hook environment for the module's tests
 
 
-def scratch(tmp_path, hooks_repo, args: str = ""):
+def scratch(tmp_path, hooks_repo, args: str = "", hook: str = "vnp-lint"):
     src, rev = hooks_repo
     repo = tmp_path / "work"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {src}\n    rev: {rev}\n    hooks:\n      - id: vnp-lint\n{args}")
+        f"repos:\n  - repo: {src}\n    rev: {rev}\n    hooks:\n      - id: {hook}\n{args}")
     git(repo, "add", ".pre-commit-config.yaml")
     return repo
 
@@ -84,7 +84,7 @@ def test_hook_blocks_a_commit_of_a_bad_chart_and_lets_a_good_one_through(tmp_pat
 
 
 def test_hook_args_and_run_all_files(tmp_path, hooks_repo, pre_commit_home):
-    # the usual args: the bad chart's finding disabled by rule, failing on warnings
+    # the usual args: the bad chart's error disabled by rule; its remaining warning passes at --fail-on error
     repo = scratch(tmp_path, hooks_repo, "        args: [--disable, rbac.tenantEscape, --fail-on, error]\n")
     env = env_for(tmp_path, pre_commit_home)
     copy_chart(BAD, repo / "charts" / "bad")
@@ -100,3 +100,17 @@ def test_hook_args_and_run_all_files(tmp_path, hooks_repo, pre_commit_home):
     assert "exit code: 2" in broken.stdout and "broken on purpose" in broken.stdout
     assert "Traceback" not in broken.stdout
 
+
+
+def test_rendered_hook_lints_rendered_files_only(tmp_path, hooks_repo, pre_commit_home):
+    repo = scratch(tmp_path, hooks_repo, hook="vnp-lint-rendered")
+    env = env_for(tmp_path, pre_commit_home)
+    (repo / "deploy" / "rendered").mkdir(parents=True)
+    (repo / "deploy" / "rendered" / "admin.yaml").write_text(
+        (BAD / "templates" / "rbac.yaml").read_text().replace("{{ .Release.Name }}", "r"))
+    (repo / "other.yaml").write_text("- not\n- a kubernetes object\n")  # outside rendered/: not its business
+    git(repo, "add", "-A")
+    proc = run(["pre-commit", "run", "--all-files"], repo, env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "rbac.tenantEscape" in proc.stdout and "deploy/rendered/admin.yaml:1" in proc.stdout
+    assert "stream.yaml" not in proc.stdout and "other.yaml" not in proc.stdout
