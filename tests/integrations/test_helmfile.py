@@ -85,7 +85,7 @@ def test_helmfile_template_runs_the_post_renderer(tmp_path, major):
     helmfile = fetch_helmfile.binary()
     if not helmfile.exists():
         pytest.skip(f"no helmfile binary at {helmfile}: build it with `python tools/fetch_helmfile.py` (go build of "
-                    f"helmfile {fetch_helmfile.VERSION} from the Go module proxy, several minutes)")
+                    f"helmfile {fetch_helmfile.VERSION} from the Go module proxy: tens of minutes on 2 cores)")
     work = tmp_path / "example"
     shutil.copytree(EXAMPLE, work)
     env = helm_env(tmp_path, major)
