@@ -12,7 +12,7 @@ import sys
 import typer
 
 from helm_vnp import __version__
-from helm_vnp.commands import config_cmds, diff, docs, graph, lint
+from helm_vnp.commands import config_cmds, diff, docs, graph, lint, lint_paths
 
 app = typer.Typer(
     name="helm-vnp", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -90,6 +90,7 @@ def postrender_path() -> None:
 
 
 app.command("lint")(lint.lint)
+app.command("lint-paths")(lint_paths.lint_paths)
 
 
 @app.command("discover")

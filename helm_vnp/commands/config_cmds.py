@@ -23,8 +23,15 @@ from helm_vnp.commands.common import (
 def generate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] = SetOpt,
              set_string: Optional[List[str]] = SetStringOpt, set_json: Optional[List[str]] = SetJsonOpt,
              release: str = typer.Option(..., "--release", help="release name"),
-             namespace: Optional[str] = NamespaceOpt) -> None:
-    """Print only the objects vnp would add for this config (for review, GitOps and docs)."""
+             namespace: Optional[str] = NamespaceOpt,
+             check: Optional[str] = typer.Option(
+                 None, "--check", metavar="FILE",
+                 help="compare FILE with what would be printed: exit 0 when it is current, 1 (with a diff) when "
+                      "not, 2 on bad input; prints nothing else")) -> None:
+    """Print only the objects vnp would add for this config (for review, GitOps and docs).
+
+    With --check FILE: say whether FILE (committed output of this command) is current.
+    """
     from helm_vnp.base.yamldump import dump_all
     from helm_vnp.config import load_config
     from helm_vnp.generate import generate_all
@@ -47,7 +54,36 @@ def generate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] 
         raise fail(exc)
     for w in loaded.warnings:
         sys.stderr.write("warning: " + w.render() + "\n")
-    sys.stdout.write(dump_all(objs))
+    text = dump_all(objs)
+    if check is None:
+        sys.stdout.write(text)
+        return
+    raise typer.Exit(_check_current(check, text))
+
+
+def _check_current(path: str, text: str) -> int:
+    """0 when the file holds ``text`` exactly, else 1 with a unified diff (file -> now) on stdout; 2 unreadable."""
+    import difflib
+
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(64 * 1024 * 1024 + 1)
+    except OSError as exc:
+        raise fail(VnpError(Problem(f"cannot read {path}: {exc.strerror or exc}", path="--check",
+                                    expected="a file holding the output of `helm vnp generate`")))
+    try:
+        committed = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(VnpError(Problem(f"{path} is not UTF-8 text (byte {exc.start})", path="--check")))
+    if committed == text:
+        return 0
+    diff = difflib.unified_diff(committed.splitlines(keepends=True), text.splitlines(keepends=True),
+                                fromfile=f"{path} (committed)", tofile=f"{path} (generated now)")
+    for line in diff:
+        sys.stdout.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    sys.stderr.write(f"{path} is not current: regenerate it with the same `helm vnp generate` flags, "
+                     "without --check, and commit it\n")
+    return 1
 
 
 def validate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] = SetOpt,

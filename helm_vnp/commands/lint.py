@@ -36,7 +36,7 @@ def lint(
     rendered: Optional[List[str]] = typer.Option(
         None, "--rendered", help="lint rendered manifests instead of a chart: a file, a directory "
                                  "(*.yaml, *.yml, *.json, recursively) or '-' for stdin (repeatable)"),
-    fmt: str = typer.Option("text", "--format", help="text, json, sarif, junit or github"),
+    fmt: str = typer.Option("text", "--format", help="text, json, sarif, junit, github or codequality (GitLab)"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write the report to this file (atomically)"),
     fail_on: str = typer.Option("error", "--fail-on", help="exit 1 when a finding is at least: error, warning, never"),
     disable: Optional[List[str]] = typer.Option(

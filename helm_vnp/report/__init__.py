@@ -1,4 +1,5 @@
-"""Lint reports in five formats: text (people), json (tools), sarif (code scanning), junit (CI), github (annotations).
+"""Lint reports in six formats: text (people), json (tools), sarif (code scanning), junit (CI), github (annotations),
+codequality (GitLab merge requests).
 
 A formatter turns a report (``findings``, the enabled ``rules`` as
 ``LintRule``s, ``counts()``, ``release``, ``namespace``) into text; it knows
@@ -7,7 +8,7 @@ what a rule did not put in a message.  ``parts`` holds what several formats shar
 """
 from __future__ import annotations
 
-FORMATS = ("text", "json", "sarif", "junit", "github")
+FORMATS = ("text", "json", "sarif", "junit", "github", "codequality")
 
 
 def render(fmt: str, report, color: bool = False) -> str:
@@ -27,4 +28,7 @@ def render(fmt: str, report, color: bool = False) -> str:
     if fmt == "github":
         from helm_vnp.report.github import render_github
         return render_github(report)
+    if fmt == "codequality":
+        from helm_vnp.report.codequality import render_codequality
+        return render_codequality(report)
     raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
