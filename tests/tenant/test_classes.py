@@ -252,7 +252,8 @@ def test_with_an_allow_list_and_no_default_a_claim_or_ingress_must_name_a_class(
     ("^(fast|slow)-[0-9]+$", "fast-x", False),
 ])
 def test_regex_allow_lists(tmp_path, regex, name, ok):
-    values = f'policies:\n  tenant:\n    classes:\n      storageClasses: {{allowed: [standard], allowedRegex: "{regex}"}}\n'
+    values = ("policies:\n  tenant:\n    classes:\n"
+              f'      storageClasses: {{allowed: [standard], allowedRegex: "{regex}"}}\n')
     stream = CLAIM.replace("spec:\n", f"spec:\n  storageClassName: {name}\n")
     if ok:
         assert chart_output(render(tmp_path, stream, values)).decode() == stream
@@ -320,11 +321,14 @@ def test_custom_kinds_with_a_pod_spec_without_one_and_kubevirt(tmp_path):
     assert prom["spec"] == {}
     vmi = vm["spec"]["template"]["spec"]
     assert vmi["priorityClassName"] == "tenant-low" and "runtimeClassName" not in vmi
-    notes = sorted((n.doc.kind, n.feature) for n in result.notes)
-    assert notes == [("Prometheus", "tenant.priorityClass"), ("Prometheus", "tenant.runtimeClass"),
-                     ("Prometheus", "tenant.storageClass"), ("VirtualMachine", "tenant.runtimeClass"),
-                     ("VirtualMachine", "tenant.storageClass")]
-    assert all("cannot" in n.message or "not checked" in n.message for n in result.notes)
+    notes = sorted((n.doc.kind, n.path, n.message) for n in result.notes)
+    assert [n[:2] for n in notes] == [("Prometheus", "spec.podMetadata.labels"),
+                                      ("VirtualMachine", "spec.template.spec")]
+    assert notes[0][2].endswith("cannot check or set their runtimeClassName or priorityClassName or storage "
+                                "classes (volume claims)")
+    assert notes[1][2].endswith("cannot check or set its runtimeClassName or storage classes (volume claims) "
+                                "(the controller's)")
+    assert {n.feature for n in result.notes} == {"tenant.classes"}
 
 
 def test_a_declared_workload_kind_is_defaulted_and_checked(tmp_path):
@@ -515,3 +519,15 @@ def test_corpus_ingress_classes_are_found(corpus, name):
     found = [v for v in classes.check(docs, config, ()) if v.rule == "tenant.ingressClass"]
     assert len(found) == len(ingresses)
     assert [v.doc for v in found] == ingresses
+
+
+def test_a_merge_key_in_the_claim_spec_is_read_as_kubernetes_reads_it(tmp_path):
+    hidden = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec:\n" \
+             "  <<: {storageClassName: premium}\n  accessModes: [ReadWriteOnce]\n"
+    with pytest.raises(VnpError, match='StorageClass "premium" is not allowed'):
+        render(tmp_path, hidden, DEFAULTS)  # the class the merge key brings in is the claim's
+    plain = hidden.replace("storageClassName: premium", "volumeMode: Filesystem")
+    out = chart_output(render(tmp_path, plain, DEFAULTS))
+    assert added_lines(plain, out.decode()) == ["  storageClassName: standard"]
+    assert objects(out)[0]["spec"] == {"storageClassName": "standard", "volumeMode": "Filesystem",
+                                       "accessModes": ["ReadWriteOnce"]}

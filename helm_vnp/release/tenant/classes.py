@@ -185,18 +185,18 @@ def _sites(doc: Document, obj: dict, config: dict, declared: tuple) -> tuple[lis
         for where in none:
             for key in ("runtimeClasses", "priorityClasses", "storageClasses"):
                 unreachable.append((key, where, f"{kind} has no pod spec at {where} (its controller makes the "
-                                                f"pods): vnp cannot check or set its {GROUPS[key][1]}"))
+                                                "pods and their volumes): vnp cannot check or set their {}"))
         for path, is_pod_spec in specs:
             shown = show_path(path)
             if is_pod_spec:
                 sites.append(_Site("runtimeClasses", path))
             else:
-                unreachable.append(("runtimeClasses", shown, f"{shown} is not a PodSpec ({kind}): its runtime "
-                                                             "class is the controller's; vnp cannot check it"))
+                unreachable.append(("runtimeClasses", shown, f"{shown} is not a PodSpec ({kind}): vnp cannot check "
+                                                             "or set its {} (the controller's)"))
             sites.append(_Site("priorityClasses", path))
             if not is_pod_spec:
-                unreachable.append(("storageClasses", shown, f"{shown} is not a PodSpec ({kind}): the storage "
-                                                             "of its disks is not checked"))
+                unreachable.append(("storageClasses", shown, f"{shown} is not a PodSpec ({kind}): vnp cannot check "
+                                                             "or set its {} (the controller's)"))
                 continue
             volumes = value_at(obj, path + ("volumes",))
             for i, vol in enumerate(volumes if isinstance(volumes, list) else ()):
@@ -297,8 +297,16 @@ def apply_defaults(docs: list[Document], config: dict, declared: tuple) -> tuple
             except VnpError as exc:
                 raise doc.error_in(exc) from None
         out.append(doc)
-        notes += [Note(doc, GROUPS[key][0], path, why) for key, path, why in unreachable]
+        grouped: dict[tuple, list[str]] = {}
+        for key, path, why in unreachable:  # one note per place and message: the fields it cannot reach
+            grouped.setdefault((path, why), []).append(_NOUNS[key])
+        notes += [Note(doc, "tenant.classes", path, why.format(" or ".join(nouns)))
+                  for (path, why), nouns in grouped.items()]
     return out, notes
+
+
+_NOUNS = {"runtimeClasses": "runtimeClassName", "priorityClasses": "priorityClassName",
+          "storageClasses": "storage classes (volume claims)"}
 
 
 def _show(value) -> str:
