@@ -531,3 +531,22 @@ def test_a_merge_key_in_the_claim_spec_is_read_as_kubernetes_reads_it(tmp_path):
     assert added_lines(plain, out.decode()) == ["  storageClassName: standard"]
     assert objects(out)[0]["spec"] == {"storageClassName": "standard", "volumeMode": "Filesystem",
                                        "accessModes": ["ReadWriteOnce"]}
+
+
+def test_a_kind_vnp_does_not_know_that_holds_a_pod_template_is_noted(tmp_path):
+    stream = ("apiVersion: example.com/v1\nkind: Mystery\nmetadata: {name: m}\nspec:\n  pod:\n    spec:\n"
+              "      runtimeClassName: runc\n      containers: [{name: a, image: x}]\n")
+    result = render(tmp_path, stream, DEFAULTS)
+    assert chart_output(result).decode() == stream
+    (note,) = result.notes
+    assert note.doc.kind == "Mystery" and "policies.workloadKinds" in note.message and "classes" in note.message
+
+
+def test_non_string_classes_and_a_v1_pod_template(tmp_path):
+    stream = CLAIM.replace("spec:\n", "spec:\n  storageClassName: 5\n") + "---\n" + \
+        "apiVersion: v1\nkind: PodTemplate\nmetadata: {name: t}\ntemplate:\n  spec:\n" \
+        "    priorityClassName: [a]\n    containers: [{name: a, image: x}]\n"
+    with pytest.raises(VnpError) as err:
+        render(tmp_path, stream, DEFAULTS)
+    assert [(p.path, "is not a" in p.message) for p in err.value.problems] == [
+        ("spec.storageClassName", True), ("template.spec.priorityClassName", True)]

@@ -302,6 +302,11 @@ def apply_defaults(docs: list[Document], config: dict, declared: tuple) -> tuple
             grouped.setdefault((path, why), []).append(_NOUNS[key])
         notes += [Note(doc, "tenant.classes", path, why.format(" or ".join(nouns)))
                   for (path, why), nouns in grouped.items()]
+    if any(k in config for k in ("runtimeClasses", "priorityClasses", "storageClasses")):
+        from helm_vnp.release.unknown_workloads import unknown_workloads
+        notes += [Note(u.doc, "tenant.classes", "", f"{u.message}; vnp cannot check or set the classes of its pods "
+                                                    "either (declare the kind under policies.workloadKinds)")
+                  for u in unknown_workloads(out, declared)]
     return out, notes
 
 
