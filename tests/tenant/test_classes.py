@@ -11,6 +11,7 @@ import difflib
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -550,3 +551,23 @@ def test_non_string_classes_and_a_v1_pod_template(tmp_path):
         render(tmp_path, stream, DEFAULTS)
     assert [(p.path, "is not a" in p.message) for p in err.value.problems] == [
         ("spec.storageClassName", True), ("template.spec.priorityClassName", True)]
+
+
+IMPORT_PROBE = """
+import json, sys
+from helm_vnp.config import ValuesInput, load_config
+from helm_vnp.release.pipeline import post_render
+policies = load_config(ValuesInput([sys.argv[1]], env=False), use_cache=False).policies
+post_render(b"apiVersion: v1\\nkind: PersistentVolumeClaim\\nmetadata: {name: c}\\nspec: {}\\n", policies, "r", "team")
+print(json.dumps("helm_vnp.release.tenant.classes" in sys.modules))
+"""
+
+
+@pytest.mark.parametrize("values, imported", [("policies:\n  networkPolicy:\n    enabled: true\n", False),
+                                              (DEFAULTS, True)])
+def test_the_post_renderer_imports_the_classes_module_only_when_configured(tmp_path, values, imported):
+    path = tmp_path / "values.yaml"
+    path.write_text(values)
+    out = subprocess.run([sys.executable, "-c", IMPORT_PROBE, str(path)], capture_output=True, text=True, cwd=ROOT,
+                         check=True, env={"PYTHONPATH": str(ROOT), "VNP_NO_CACHE": "1", "PATH": "/usr/bin:/bin"})
+    assert out.stdout.strip() == ("true" if imported else "false")
