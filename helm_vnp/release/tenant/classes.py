@@ -159,28 +159,38 @@ def _set(key: str, value) -> bool:
     return value is not None and (value != "" or key in EMPTY_IS_A_VALUE)
 
 
-def relevant(doc: Document, declared: tuple) -> bool:
-    """Whether ``doc`` may name a class (read without parsing it)."""
+def _what(doc: Document, declared: tuple) -> str | None:
+    """What ``doc`` is for this group (read without parsing it): "claim", "ingress", "gateway", "pods" or None."""
     kind, version = doc.kind, doc.api_version or ""
     group = version.rsplit("/", 1)[0] if "/" in version else ""
-    return (kind == "PersistentVolumeClaim" and version == "v1") or (kind == "Ingress" and group in INGRESS_GROUPS) \
-        or (kind == "Gateway" and group == "gateway.networking.k8s.io") \
-        or is_pod_creator(doc.api_version, kind, declared) or is_pod_template(kind, doc.api_version)
+    if kind == "PersistentVolumeClaim" and version == "v1":
+        return "claim"
+    if kind == "Ingress" and group in INGRESS_GROUPS:
+        return "ingress"
+    if kind == "Gateway" and group == "gateway.networking.k8s.io":
+        return "gateway"
+    pods = is_pod_creator(doc.api_version, kind, declared) or is_pod_template(kind, doc.api_version)
+    return "pods" if pods else None
+
+
+def relevant(doc: Document, declared: tuple) -> bool:
+    """Whether ``doc`` may name a class (read without parsing it)."""
+    return not doc.is_empty and _what(doc, declared) is not None
 
 
 def _sites(doc: Document, obj: dict, config: dict, declared: tuple) -> tuple[list[_Site], list[tuple]]:
     """(the places in ``obj`` that name a configured class, (key, path, why) of those vnp cannot reach)."""
     from helm_vnp.release.mutations import pod_specs
-    kind = doc.kind
+    kind, what = doc.kind, _what(doc, declared)
     sites: list[_Site] = []
     unreachable: list[tuple] = []
-    if kind == "PersistentVolumeClaim":
+    if what == "claim":
         sites.append(_Site("storageClasses", ("spec",), ("metadata", "annotations")))
-    elif kind == "Ingress":
+    elif what == "ingress":
         sites.append(_Site("ingressClasses", ("spec",), ("metadata", "annotations")))
-    elif kind == "Gateway":
+    elif what == "gateway":
         sites.append(_Site("gatewayClasses", ("spec",)))
-    else:
+    elif what == "pods":
         specs, none = pod_specs(doc, obj, declared)
         for where in none:
             for key in ("runtimeClasses", "priorityClasses", "storageClasses"):
@@ -228,7 +238,7 @@ def check(docs: list[Document], config: dict, declared: tuple) -> list[Violation
     if not any(has_allow_list(config.get(k)) for k in GROUPS):
         return out
     for doc in docs:
-        if doc.is_empty or not relevant(doc, declared):
+        if not relevant(doc, declared):
             continue
         obj = _object(doc)
         if not isinstance(obj, dict):
@@ -272,7 +282,7 @@ def apply_defaults(docs: list[Document], config: dict, declared: tuple) -> tuple
     out, notes = [], []
     defaults = {k: (config.get(k) or {}).get("default") for k in GROUPS if isinstance(config.get(k), dict)}
     for doc in docs:
-        if doc.is_empty or not relevant(doc, declared):
+        if not relevant(doc, declared):
             out.append(doc)
             continue
         before = _object(doc)
