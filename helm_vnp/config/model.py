@@ -169,6 +169,7 @@ class Policies(TypedDict):
     hardening: Hardening
     nodeIsolation: NodeIsolation
     serviceAccountTokens: ServiceAccountTokens
+    tenant: dict  # policies.tenant as given ({}: not configured); release.tenant reads it
     networkPolicy: NetworkPolicy
     resourceQuota: ResourceQuota
     limitRange: LimitRange

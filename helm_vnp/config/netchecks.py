@@ -105,5 +105,16 @@ def check_workload_kind(value: Any) -> Iterator[ValueProblem]:
             "remove this entry"
 
 
+def check_class_list(value: Any) -> Iterator[ValueProblem]:
+    from helm_vnp.config.allowlist import check_class_list as check
+    yield from check(value)
+
+
+def check_node_isolation_classes(value: Any) -> Iterator[ValueProblem]:
+    from helm_vnp.config.allowlist import check_node_isolation_classes as check
+    yield from check(value)
+
+
 CHECKS = {"cidr": check_cidr, "ipBlock": check_ip_block, "portRange": check_port_range,
-          "ipAddress": check_ip_address, "workloadKind": check_workload_kind}
+          "ipAddress": check_ip_address, "workloadKind": check_workload_kind,
+          "classList": check_class_list, "nodeIsolationClasses": check_node_isolation_classes}

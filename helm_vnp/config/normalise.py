@@ -187,6 +187,17 @@ def _mutations(p: dict) -> dict:
     }
 
 
+def _tenant(p: dict) -> dict:
+    """``policies.tenant`` (helm-vnp extension) as given, schema-validated: {} when not configured, so that
+    the post-renderer imports nothing of it; ``mode`` defaults to enforce."""
+    t = _map(p, "tenant")
+    if not t:
+        return {}
+    out = copy.deepcopy(t)
+    out["mode"] = t.get("mode") or "enforce"
+    return out
+
+
 def build(p: dict) -> Policies:
     np = _map(p, "networkPolicy")
     cp = _map(np, "controlPlane")
@@ -203,6 +214,7 @@ def build(p: dict) -> Policies:
         "workloadKinds": [_workload_kind(e) for e in p.get("workloadKinds") or []],
         "unknownWorkloads": p.get("unknownWorkloads") or "error",
         **_mutations(p),
+        "tenant": _tenant(p),
         "networkPolicy": {
             "enabled": np.get("enabled") is True,
             "fallbackDns": np.get("fallbackDns") or "",

@@ -186,6 +186,10 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
                 out_docs, policies, declared, namespace, unseen=[d for d in out_docs if _unseen_hook(d, hooks_unseen)],
                 skip_tokens=not hooks_unseen and hooks_only(chart_docs))
             workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
+    if policies.get("tenant"):
+        out_docs = _tenant(out_docs, policies, declared, notes, warnings, check_pod_security,
+                           [d for d in out_docs if _unseen_hook(d, hooks_unseen)])
+        workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
     unapplied: list = []
     if policies["networkPolicy"].get("confineChartPolicies"):
         out_docs = _confine_chart_policies(out_docs, workloads, policies, release, namespace, unapplied)
@@ -251,6 +255,41 @@ def _confine_chart_policies(docs: list[Document], workloads: list[Document], pol
                               for p in exc.problems]
         out.append(d)
     return out
+
+
+def _tenant(docs: list[Document], policies: dict, declared: tuple, notes: list, warnings: list, check: bool,
+            unseen: list[Document]) -> list[Document]:
+    """``policies.tenant`` (issue 17), after the mutations (a class ``nodeIsolation`` set wins over a tenant
+    default): the classes group's defaults written, then its checks: ``mode: enforce`` refuses the render listing
+    every violation (file, dotted path), ``warn`` warns.  ``check`` False (lint): defaults only, the rules are
+    the linter's to report.  ``unseen``: hooks Helm 3 never hands over (left alone, noted)."""
+    tenant = policies.get("tenant") or {}
+    config = tenant.get("classes")
+    if not config:
+        return docs
+    from helm_vnp.release.mutations import Note
+    from helm_vnp.release.tenant import classes
+    skipped = {id(d) for d in unseen}
+    edited, found = classes.apply_defaults([d for d in docs if id(d) not in skipped], config, declared)
+    rest = iter(edited)
+    docs = [d if id(d) in skipped else next(rest) for d in docs]
+    notes += found
+    notes += [Note(d, "tenant.classes", "", "a Helm hook: Helm 3 does not hand hooks to a post-renderer, so vnp "
+                                            "cannot check or default its classes (Helm 4 does)")
+              for d in unseen if classes.relevant(d, declared)]
+    if not check:
+        return docs
+    violations = classes.check([d for d in docs if id(d) not in skipped], config, declared)
+    if not violations:
+        return docs
+    if tenant.get("mode") == "warn":
+        warnings += [RenderWarning(f"{v.path}: {v.message} [{v.rule}]", (v.doc,)) for v in violations]
+        return docs
+    raise VnpError([Problem(f"{v.doc.kind} {v.doc.name or '<unnamed>'}: {v.message} [{v.rule}]", path=v.path,
+                            file=v.doc.source_file or v.doc.source or None,
+                            line=None if v.doc.source_file else v.doc.object_line,
+                            hint="allow the class in policies.tenant.classes, or set policies.tenant.mode: warn"
+                            if i == len(violations) - 1 else None) for i, v in enumerate(violations)])
 
 
 def _mutations_configured(policies: dict) -> bool:
