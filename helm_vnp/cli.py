@@ -21,7 +21,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "generate": ("config_cmds", "generate", False),
     "validate": ("config_cmds", "validate", False),
     "schema": ("config_cmds", "schema", False),
-    "post-render": ("misc_cmds", "post_render", True),
+    "post-render": ("", "post_render", True),
     "template": ("misc_cmds", "template", True),
     "install": ("misc_cmds", "install", True),
     "upgrade": ("misc_cmds", "upgrade", True),
@@ -67,6 +67,16 @@ EXAMPLES: dict[str, list[str]] = {
 }
 
 
+PASSTHROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+
+
+def _post_render(ctx) -> None:
+    """The post-renderer (same as `vnp-postrender`): stream on stdin, stream with isolation on stdout."""
+    from helm_vnp.postrender import main as postrender_main
+
+    raise SystemExit(postrender_main(list(ctx.args)))
+
+
 def examples(name: str) -> str:
     """The examples block of a command's help (``\\b``: Click keeps its lines as they are)."""
     return "\b\nExamples:\n" + "".join(f"  {line}\n" for line in EXAMPLES[name])
@@ -98,12 +108,16 @@ def build_app(only: str | None = None):
     for name, (module, attr, passthrough) in COMMANDS.items():
         if only is not None and name != only:
             continue
-        mod = importlib.import_module(f"helm_vnp.commands.{module}")
-        if attr in ("template", "install", "upgrade"):
-            func = mod.wrapper(attr, examples(name).replace("\b\n", ""))
+        if not module:  # post-render: typer parses nothing (main calls the post-renderer itself; this is for help)
+            func = _post_render
+            func.__annotations__ = {"ctx": typer.Context, "return": None}
         else:
-            func = getattr(mod, attr)
-        settings = mod.PASSTHROUGH if passthrough else None
+            mod = importlib.import_module(f"helm_vnp.commands.{module}")
+            if attr in ("template", "install", "upgrade"):
+                func = mod.wrapper(attr, examples(name).replace("\b\n", ""))
+            else:
+                func = getattr(mod, attr)
+        settings = PASSTHROUGH if passthrough else None
         app.command(name, context_settings=settings, epilog=examples(name))(func)
     return app
 

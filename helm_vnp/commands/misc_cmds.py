@@ -1,5 +1,5 @@
-"""Thin command fronts that live nowhere else: the helm wrappers (template/install/upgrade), `post-render`,
-the plugin set-up commands, `discover` and `completion`.  Imported only when one of them runs (or for the
+"""Thin command fronts that live nowhere else: the helm wrappers (template/install/upgrade), the
+plugin set-up commands, `discover` and `completion`.  Imported only when one of them runs (or for the
 full command list: help and shell completion)."""
 from __future__ import annotations
 
@@ -7,15 +7,7 @@ import sys
 
 import typer
 
-PASSTHROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 SHELLS = ("bash", "zsh", "fish")
-
-
-def post_render(ctx: typer.Context) -> None:
-    """The post-renderer (same as `vnp-postrender`): stream on stdin, stream with isolation on stdout."""
-    from helm_vnp.postrender import main as postrender_main
-
-    raise typer.Exit(postrender_main(list(ctx.args)))
 
 
 def wrapper(command: str, examples: str):
