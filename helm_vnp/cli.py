@@ -185,3 +185,11 @@ def _fail(text: str) -> None:
     except (OSError, ValueError):
         pass
     os._exit(2)
+
+
+def __getattr__(name: str):
+    """``helm_vnp.cli.app``: the whole Typer app, built on first use (tests drive it with Typer's CliRunner)."""
+    if name == "app":
+        globals()["app"] = built = build_app()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

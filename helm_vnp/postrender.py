@@ -19,6 +19,12 @@ Helm 4: --post-renderer vnp-postrender --post-renderer-args=-f --post-renderer-a
         --post-renderer-args=--release=NAME
 Helm 3: --post-renderer vnp-postrender (on $PATH) with the same --post-renderer-args.
 Environment: VNP_VALUES (values files, separated by ':'), VNP_RELEASE, VNP_NAMESPACE.
+
+Examples:
+  helm install web ./chart --post-renderer vnp-postrender --post-renderer-args=-f \\
+       --post-renderer-args=values.yaml --post-renderer-args=--release=web
+  helm template web ./chart | vnp-postrender -f values.yaml --release web -n shop
+  helm template web ./chart | helm vnp post-render -f values.yaml --release web -n shop
 """
 
 # flag -> the attribute of Options.values (a ValuesInput) or, for release and namespace, of Options
