@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import Optional
 
 import typer
 
 from helm_vnp.base.errors import VnpError
-
-if TYPE_CHECKING:  # imported where used: every command line loads this module
-    from helm_vnp.config.values_input import ValuesInput
+from helm_vnp.commands.values_flags import read_stdin, values_input  # noqa: F401  (the commands import them here)
 
 ValuesOpt = typer.Option(None, "--values", "-f",
                          help="values file (repeatable; '-' for stdin); its `policies:` block is the config")
@@ -25,35 +23,6 @@ NamespaceOpt = typer.Option(None, "--namespace", "-n", help="release namespace (
 
 def namespace_or_env(namespace: Optional[str]) -> Optional[str]:
     return namespace or os.environ.get("HELM_NAMESPACE") or None
-
-
-def values_input(files: Optional[list[str]], sets: Optional[list[str]], set_strings: Optional[list[str]],
-                 set_jsons: Optional[list[str]], vnp_files: Optional[list[str]] = None,
-                 env: bool = True) -> ValuesInput:
-    """The values flags of a command as one ValuesInput (typer gives None for a flag not given);
-    standard input is not read yet (see ``read_stdin``)."""
-    from helm_vnp.config.values_input import ValuesInput
-
-    return ValuesInput(files or [], sets or [], set_strings or [], set_jsons or [], vnp_files or [], env=env)
-
-
-def read_stdin(values: ValuesInput, rendered: Sequence[str] = ()) -> ValuesInput:
-    """Read standard input into ``values.stdin`` when `-` is a -f file or a --rendered path (both read
-    the same bytes), and the values files that can be read only once into ``values.once`` (a pipe:
-    the config and ``helm template`` both read them); returns ``values``."""
-    from helm_vnp.base.errors import Problem
-    from helm_vnp.config.sources import TooLarge, read_limited
-
-    if values.reads_stdin or "-" in rendered:
-        try:  # only values: a rendered stream has no such limit
-            values.stdin = sys.stdin.buffer.read() if "-" in rendered else read_limited(sys.stdin.buffer)
-        except TooLarge as exc:
-            raise VnpError(Problem(f"standard input is {exc.strerror}", path="-f -"))
-        except OSError as exc:  # closed at start (see base.stdio)
-            raise VnpError(Problem(f"cannot read standard input: {exc.strerror or exc}",
-                                   path="--rendered -" if "-" in rendered else "-f -"))
-    values.read_once()
-    return values
 
 
 def fail(exc: VnpError) -> "typer.Exit":

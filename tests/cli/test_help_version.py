@@ -47,15 +47,28 @@ def test_version(argv, prog):
 HEAVY = ("typer", "click", "ruamel", "jsonschema", "rich")
 
 
+PROBE = """
+import json, sys
+sys.argv = ["helm-vnp", *json.loads(sys.argv[1])]
+from helm_vnp.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
 def _loaded_after(*argv: str) -> set[str]:
-    """The top-level packages imported by the CLI for ``argv``, read from ``-X importtime``."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "helm_vnp", *argv], capture_output=True,
-                          env=env(), stdin=subprocess.DEVNULL)
-    names = set()
-    for line in proc.stderr.decode().splitlines():
-        if line.startswith("import time:") and "|" in line:
-            names.add(line.rsplit("|", 1)[1].strip())
-    assert "helm_vnp.cli" in names, proc.stderr.decode()[-2000:]
+    """The modules the CLI has imported once it has run ``argv`` (in-process, read from sys.modules)."""
+    import json
+
+    proc = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv)], capture_output=True, env=env(),
+                          stdin=subprocess.DEVNULL, timeout=120)
+    line = proc.stderr.decode().rsplit("\nMODULES ", 1)
+    assert len(line) == 2, proc.stderr.decode()[-2000:]
+    names = set(json.loads(line[1]))
+    assert "helm_vnp.cli" in names
     return names
 
 
@@ -72,6 +85,14 @@ def test_a_command_loads_only_its_own_module():
     assert "jsonschema" not in loaded
 
 
+def test_validate_with_plain_flags_skips_typer(tmp_path):
+    values = tmp_path / "values.yaml"
+    values.write_text("policies:\n  networkPolicy:\n    enabled: true\n")
+    loaded = _loaded_after("validate", "-f", str(values), "--set=policies.resourceQuota.enabled=true")
+    assert "helm_vnp.config" in loaded and not {n for n in loaded if n.split(".")[0] in ("typer", "click")}
+    assert "typer" in _loaded_after("validate", "--help")  # anything else: Typer, with its help and messages
+
+
 def test_post_render_through_helm_vnp_skips_typer():
     loaded = _loaded_after("post-render", "--version")
     assert not {n for n in loaded if n.split(".")[0] in ("typer", "click")}
@@ -80,3 +101,17 @@ def test_post_render_through_helm_vnp_skips_typer():
 def test_unknown_command_is_a_usage_error():
     proc = run("lnt")
     assert proc.returncode == 2 and b"No such command" in proc.stderr
+
+
+@pytest.mark.parametrize("text, code", [("policies:\n  networkPolicy:\n    enabled: true\n", 0),
+                                        ("policies:\n  networkPolicy:\n    enabled: maybe\n", 1),
+                                        ("policies: [\n", 2)])
+def test_validate_quick_path_answers_as_typer_does(tmp_path, text, code):
+    values = tmp_path / "values.yaml"
+    values.write_text(text)
+    quick = run("validate", "-f", str(values))
+    typer_ = run("validate", f"-f{values}")  # a form only Typer parses
+    assert quick.returncode == code, quick.stderr
+    assert (quick.returncode, quick.stdout, quick.stderr) == (typer_.returncode, typer_.stdout, typer_.stderr)
+    missing = run("validate", "--values", str(tmp_path / "nope.yaml"))
+    assert missing.returncode == 2 and b"nope.yaml" in missing.stderr
