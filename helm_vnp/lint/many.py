@@ -61,6 +61,12 @@ def lint_many(jobs: list[tuple[str, LintOptions]],
     from helm_vnp.rules.registry import all_rules
 
     _JOBS[:] = jobs
+    if any(opts.chart is not None for _, opts in jobs):  # Helm's version, asked once for every worker
+        from helm_vnp.helm import helm_binary, helm_major
+        try:
+            helm_major(helm_binary())
+        except VnpError:
+            pass  # each chart input reports it
     results: list[Optional[InputResult]] = [None] * len(jobs)
     n = workers(len(jobs))
     try:
