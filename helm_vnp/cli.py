@@ -93,6 +93,7 @@ def build_app(only: str | None = None):
         completion_init()
     app = typer.Typer(name="helm-vnp", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                       pretty_exceptions_enable=False, help=HELP,
+                      context_settings={"help_option_names": ["-h", "--help"]},
                       epilog="Run `helm-vnp COMMAND --help` for a command's flags and examples.")
 
     def _version(value: bool) -> None:

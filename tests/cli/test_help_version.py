@@ -12,9 +12,10 @@ from helm_vnp.cli import COMMANDS
 from tests.cli.clikit import BIN, env, run
 
 
+@pytest.mark.parametrize("flag", ["--help", "-h"])
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_every_command_has_help_with_examples(name):
-    proc = run(name, "--help")
+def test_every_command_has_help_with_examples(name, flag):
+    proc = run(name, flag)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout.decode()
     assert "Examples:" in out and ("helm vnp " + name in out or "helm-vnp " + name in out), out
