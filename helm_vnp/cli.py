@@ -152,9 +152,9 @@ def main() -> None:
                 sys.exit(postrender_main(argv[1:]))
             if argv[:1] == ["validate"] and not completing:  # plain flags: no Typer (start-up, see benchmarks)
                 from helm_vnp.commands.values_flags import plain_validate_flags, validate_values
-                flags = plain_validate_flags(argv[1:])
-                if flags is not None:
-                    sys.exit(validate_values(*flags))
+                plain = plain_validate_flags(argv[1:])
+                if plain is not None:
+                    sys.exit(validate_values(*plain[0], verbose=plain[1]))
             only = argv[0] if argv and argv[0] in COMMANDS and not completing else None
             build_app(only)(prog_name="helm vnp" if os.environ.get("HELM_PLUGIN_NAME") == "vnp" else "helm-vnp",
                             complete_var=COMPLETE_VAR)

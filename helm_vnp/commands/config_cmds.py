@@ -51,11 +51,13 @@ def generate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] 
 
 
 def validate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] = SetOpt,
-             set_string: Optional[List[str]] = SetStringOpt, set_json: Optional[List[str]] = SetJsonOpt) -> None:
+             set_string: Optional[List[str]] = SetStringOpt, set_json: Optional[List[str]] = SetJsonOpt,
+             verbose: bool = typer.Option(False, "--verbose", "-v", help="also say on stderr what was checked")
+             ) -> None:
     """Validate the `policies:` config: every problem at once; exit 0 valid, 1 invalid, 2 unreadable input."""
     from helm_vnp.commands.values_flags import validate_values
 
-    raise typer.Exit(validate_values(values or [], set_ or [], set_string or [], set_json or []))
+    raise typer.Exit(validate_values(values or [], set_ or [], set_string or [], set_json or [], verbose))
 
 
 def schema() -> None:

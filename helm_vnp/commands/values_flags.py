@@ -40,10 +40,16 @@ def read_stdin(values: ValuesInput, rendered: Sequence[str] = ()) -> ValuesInput
     return values
 
 
-def validate_values(files: list[str], sets: list[str], set_strings: list[str], set_jsons: list[str]) -> int:
+def validate_values(files: list[str], sets: list[str], set_strings: list[str], set_jsons: list[str],
+                    verbose: bool = False) -> int:
     """`helm vnp validate`: every problem at once on stderr; 0 valid ("valid" on stdout), 1 invalid,
-    2 unreadable input.  Typer-free: ``helm_vnp.cli`` calls it directly for plain flags."""
+    2 unreadable input; ``verbose``: what was checked and how long it took, on stderr.  Typer-free:
+    ``helm_vnp.cli`` calls it directly for plain flags."""
+    import time
+
     from helm_vnp.config import check_values
+
+    start = time.perf_counter()
 
     try:  # standard input and pipes first: whether they can be read is known once they are read
         # generate and validate read only the flags given, not $VNP_VALUES
@@ -62,19 +68,29 @@ def validate_values(files: list[str], sets: list[str], set_strings: list[str], s
     for w in loaded.warnings:  # valid: problems are only warnings (ignored keys, legacy layouts)
         sys.stderr.write("warning: " + w.render() + "\n")
     sys.stdout.write("valid\n")
+    if verbose:
+        flags = len(sets) + len(set_strings) + len(set_jsons)
+        sys.stderr.write(f"checked {len(files)} values file{'' if len(files) == 1 else 's'}"
+                         + (f" ({', '.join(files)})" if files else "") + f" and {flags} --set flag"
+                         + ("" if flags == 1 else "s") + f" against the policies schema in "
+                         f"{time.perf_counter() - start:.3f} s\n")
     return 0
 
 
 VALIDATE_FLAGS = {"-f": 0, "--values": 0, "--set": 1, "--set-string": 2, "--set-json": 3}
 
 
-def plain_validate_flags(argv: list[str]) -> Optional[list[list[str]]]:
-    """``argv`` (after `validate`) as [files, sets, set_strings, set_jsons] when it holds only these flags in
-    their two plain forms (``--flag VALUE``, ``--flag=VALUE``; ``-f VALUE``); None for anything else (help, a
-    typo, ``-fVALUE``, ``--``): Typer parses those, with its messages."""
+def plain_validate_flags(argv: list[str]) -> Optional[tuple[list[list[str]], bool]]:
+    """``argv`` (after `validate`) as ([files, sets, set_strings, set_jsons], verbose) when it holds only these
+    flags in their two plain forms (``--flag VALUE``, ``--flag=VALUE``; ``-f VALUE``) and -v/--verbose; None for
+    anything else (help, a typo, ``-fVALUE``, ``--``): Typer parses those, with its messages."""
     out: list[list[str]] = [[], [], [], []]
+    verbose = False
     i = 0
     while i < len(argv):
+        if argv[i] in ("-v", "--verbose"):
+            verbose, i = True, i + 1
+            continue
         name, eq, value = argv[i].partition("=")
         if name not in VALIDATE_FLAGS or (eq and name == "-f"):
             return None
@@ -85,4 +101,4 @@ def plain_validate_flags(argv: list[str]) -> Optional[list[list[str]]]:
             value = argv[i]
         out[VALIDATE_FLAGS[name]].append(value)
         i += 1
-    return out
+    return out, verbose

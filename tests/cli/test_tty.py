@@ -63,3 +63,16 @@ def test_verbose_says_what_was_checked(two):
     assert " rules, " in lines[0] and lines[0].endswith(" s") and lines[-1].startswith("total ")
     single = run("lint", two[0], "--verbose")
     assert single.returncode == 0 and single.stderr.decode().startswith(f"checked {two[0]}: 1 objects")
+
+
+def test_validate_is_quiet_unless_verbose(tmp_path):
+    values = tmp_path / "values.yaml"
+    values.write_text("policies:\n  networkPolicy:\n    enabled: true\n")
+    quiet = run("validate", "-f", str(values))
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, b"valid\n", b"")
+    for form in (["-v"], ["--verbose"]):
+        loud = run("validate", "-f", str(values), *form)
+        assert loud.returncode == 0 and loud.stdout == b"valid\n"
+        assert loud.stderr.decode().startswith(f"checked 1 values file ({values}) and 0 --set flags")
+    typer_path = run("validate", f"-f{values}", "-v")  # a form only Typer parses: the same answer
+    assert typer_path.stderr.decode().startswith(f"checked 1 values file ({values})")
