@@ -104,3 +104,43 @@ def test_charts_and_rendered_files_together(inputs):
 def test_rendered_with_positional_inputs_is_refused(inputs):
     proc = run("lint", inputs[0], inputs[1], "--rendered", inputs[2])
     assert proc.returncode == 2 and b"not both" in proc.stderr
+
+
+FAKE_HELM = """#!/bin/sh
+echo "$*" >> "{log}"
+case "$1" in
+  version) echo "{version}" ;;
+  template) printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: c\\n' ;;
+  *) echo "unexpected: $*" >&2; exit 3 ;;
+esac
+"""
+
+
+def _fake_helm(tmp_path, version: str):
+    log = tmp_path / "helm.log"
+    helm = tmp_path / "helm"
+    helm.write_text(FAKE_HELM.format(log=log, version=version))
+    helm.chmod(0o755)
+    charts = []
+    for name in ("a", "b", "c"):
+        chart = tmp_path / name
+        chart.mkdir()
+        (chart / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: 0.1.0\n")
+        charts.append(str(chart))
+    return helm, log, charts
+
+
+def test_helm_version_is_asked_once_for_several_charts(tmp_path):
+    helm, log, charts = _fake_helm(tmp_path, "v4.1.0+gabc")
+    proc = run("lint", "--format", "json", *charts, HELM_BIN=str(helm))
+    assert proc.returncode == 0, proc.stderr
+    calls = [line.split()[0] for line in log.read_text().splitlines()]
+    assert sorted(calls) == ["template"] * 3 + ["version"]
+
+
+def test_an_unknown_helm_version_is_the_error_shown(tmp_path):
+    helm, log, charts = _fake_helm(tmp_path, "garbage")
+    proc = run("lint", charts[0], HELM_BIN=str(helm))
+    assert proc.returncode == 2 and b"cannot tell the version" in proc.stderr
+    several = run("lint", "--format", "json", *charts, HELM_BIN=str(helm))
+    assert several.returncode == 2 and several.stderr.decode().count("cannot tell the version") == 3
