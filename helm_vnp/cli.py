@@ -155,6 +155,11 @@ def main() -> None:
                 plain = plain_validate_flags(argv[1:])
                 if plain is not None:
                     sys.exit(validate_values(*plain[0], verbose=plain[1]))
+            if argv[:1] == ["lint"] and not completing:  # plain flags: no Typer either
+                from helm_vnp.commands.lint_run import plain_lint_flags, run_lint_command
+                keywords = plain_lint_flags(argv[1:])
+                if keywords is not None:
+                    sys.exit(run_lint_command(**keywords))
             only = argv[0] if argv and argv[0] in COMMANDS and not completing else None
             build_app(only)(prog_name="helm vnp" if os.environ.get("HELM_PLUGIN_NAME") == "vnp" else "helm-vnp",
                             complete_var=COMPLETE_VAR)

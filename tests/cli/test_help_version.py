@@ -116,3 +116,48 @@ def test_validate_quick_path_answers_as_typer_does(tmp_path, text, code):
     assert (quick.returncode, quick.stdout, quick.stderr) == (typer_.returncode, typer_.stdout, typer_.stderr)
     missing = run("validate", "--values", str(tmp_path / "nope.yaml"))
     assert missing.returncode == 2 and b"nope.yaml" in missing.stderr
+
+
+def test_lint_quick_parse_knows_every_lint_flag_typer_knows():
+    """The Typer-free parse of `lint` (commands.lint_run.LINT_FLAGS) and the Typer command declare the same flags."""
+    import click
+    import typer.main
+
+    from helm_vnp.cli import build_app
+    from helm_vnp.commands.lint_run import LINT_FLAGS
+
+    group = typer.main.get_command(build_app("lint"))
+    command = group.commands["lint"]
+    declared = {}
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name != "help":
+            kind = "flag" if param.is_flag else ("multi" if param.multiple else "one")
+            for name in param.opts + param.secondary_opts:
+                declared[name] = kind
+    assert declared == {name: kind for name, (_dest, kind) in LINT_FLAGS.items()}
+    assert [p.name for p in command.params if isinstance(p, click.Argument)] == ["charts"]
+
+
+def test_lint_with_plain_flags_skips_typer(tmp_path):
+    stream = tmp_path / "s.yaml"
+    stream.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
+    loaded = _loaded_after("lint", "--rendered", str(stream), "--format=json", "-o", str(tmp_path / "out.json"))
+    assert "helm_vnp.lint" in loaded and not {n for n in loaded if n.split(".")[0] in ("typer", "click")}
+    assert (tmp_path / "out.json").read_text().startswith("{")
+
+
+@pytest.mark.parametrize("args", [["--format", "json"], ["--format=sarif", "--fail-on", "warning"],
+                                  ["-n", "shop", "--release=web", "--disable", "pss", "-v"],
+                                  ["--pss-level", "baseline", "--set", "policies.networkPolicy.enabled=true"],
+                                  ["--list-rules"], ["--format", "nope"]])
+def test_lint_quick_path_answers_as_typer_does(tmp_path, args):
+    stream = tmp_path / "s.yaml"
+    stream.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n  template:\n"
+                      "    spec:\n      containers:\n      - name: c\n        image: x\n")
+    quick = run("lint", *args, str(stream))
+    typer_ = run("lint", *args, "--", str(stream))  # `--`: only Typer parses it
+    assert (quick.returncode, quick.stdout) == (typer_.returncode, typer_.stdout)
+    def untimed(err: bytes) -> list[bytes]:  # -v's lines carry times
+        return [line.rsplit(b" in ", 1)[0] if line.startswith(b"checked ") else line
+                for line in err.splitlines() if not line.startswith(b"total ")]
+    assert untimed(quick.stderr) == untimed(typer_.stderr)
