@@ -139,6 +139,11 @@ def tell_user(text: str, warning: bool = False) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # before any import
+        from helm_vnp import __version__
+        sys.stdout.write(f"vnp-postrender {__version__}\n")
+        sys.stdout.flush()
+        return 0
     from helm_vnp.base import stdio
     from helm_vnp.base.errors import VnpError, input_failure
 

@@ -97,6 +97,7 @@ def test_validate_with_plain_flags_skips_typer(tmp_path):
 def test_post_render_through_helm_vnp_skips_typer():
     loaded = _loaded_after("post-render", "--version")
     assert not {n for n in loaded if n.split(".")[0] in ("typer", "click")}
+    assert "helm_vnp.config" not in loaded  # the post-renderer answers --version before its own imports
 
 
 def test_unknown_command_is_a_usage_error():
