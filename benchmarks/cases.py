@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Union
 
 import peers
-from inputs import Input, corpus, empty, helm_create, synthetic_50mb
+from inputs import HELM4, Input, corpus, empty, helm_create, lint_charts, one_deployment, small_values, synthetic_50mb
 
 Argv = list[Union[str, Callable[[], list[str]]]]
 LABEL = b"vnp.helm-plugin.io/release: bench"
@@ -51,6 +51,22 @@ KUSTOMIZE: Argv = [peers.kustomize]
 LINT: Argv = [peers.ours("helm-vnp"), "lint", "--rendered", "{input}", "--format", "json"]
 CHECKOV: Argv = [peers.checkov, "--framework", "kubernetes", "--skip-download", "-f", "{input}",
                  "--quiet", "-o", "json", "--soft-fail"]
+FLOOR: Argv = [peers.ours("python"), "-c", "pass"]
+STARTUP = [
+    ("helm-vnp --version", [peers.ours("helm-vnp"), "--version"], None, True),
+    ("vnp-postrender --version", [peers.ours("vnp-postrender"), "--version"], None, False),
+    ("python -m helm_vnp --version", [peers.ours("python"), "-m", "helm_vnp", "--version"], None, False),
+    ("helm-vnp validate -f small", [peers.ours("helm-vnp"), "validate", "-f", "{input}"], small_values(), True),
+    ("helm-vnp lint --rendered small", [peers.ours("helm-vnp"), "lint", "--rendered", "{input}"], one_deployment(),
+     True),
+    ("helm-vnp --help", [peers.ours("helm-vnp"), "--help"], None, False),
+    ("helm-vnp lint --help", [peers.ours("helm-vnp"), "lint", "--help"], None, False),
+]
+# `helm vnp lint charts/*` (8 charts, in parallel) against `helm template` of each, one after the other
+LINT_MANY: Argv = ["env", f"HELM_BIN={HELM4}", peers.ours("helm-vnp"), "lint", "--format", "json", "--fail-on",
+                   "never", lint_charts]
+TEMPLATE_EACH: Argv = ["sh", "-c", 'for c; do "$0" template x "$c" >/dev/null || exit 1; done', str(HELM4),
+                       lint_charts]
 CORPUS = corpus("*.yaml") + corpus("postrender-input/*.yaml")
 KPS_CRDS = "kube-prometheus-stack-with-crds.yaml"
 
@@ -66,7 +82,11 @@ CASES: list[Case] = [
     # helm-vnp lint exits 1 when it has findings: that is a successful run.
     *[Case(f"lint/{i.name}", LINT, CHECKOV, i, target_ratio=0.1, ok_codes=(0, 1), peer_note=checkov_note)
       for i in corpus("*.yaml")],
-    Case("startup/helm-vnp --version", [peers.ours("helm-vnp"), "--version"], None, None),
+    # start-up against the bare interpreter (issue 18: within 2.5x for --version, validate, lint --rendered)
+    *[Case(f"startup/{name} vs python -c pass", argv, FLOOR, inp, target_ratio=2.5 if target else None,
+           ok_codes=(0, 1))
+      for name, argv, inp, target in STARTUP],
     Case("startup/vnp-postrender empty stream", POSTRENDER, None, empty()),
+    Case("lint/8 charts in parallel vs helm template each", LINT_MANY, TEMPLATE_EACH, None, target_ratio=1.2),
     Case("startup/python -c pass (floor)", [peers.ours("python"), "-c", "pass"], None, None),
 ]

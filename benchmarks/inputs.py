@@ -102,3 +102,44 @@ def contains(path: Path, needle: bytes, chunk: int = 1 << 20) -> bool:
                 return True
             tail = block[-len(needle):]
     return False
+
+
+SMALL_VALUES = b"policies:\n  networkPolicy:\n    enabled: true\n"
+ONE_DEPLOYMENT = b"""apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+"""
+
+
+def small_values() -> Input:
+    return Input("values.yaml (3 lines)", True, lambda: _cached("small-values.yaml", lambda p: p.write_bytes(
+        SMALL_VALUES)))
+
+
+def one_deployment() -> Input:
+    return Input("one Deployment", True, lambda: _cached("one-deployment.yaml", lambda p: p.write_bytes(
+        ONE_DEPLOYMENT)))
+
+
+REPO_CHARTS = ("examples/demo-chart", "tests/charts/vnp-hooks", "tests/charts/vnp-vms", "tests/lint/charts/web")
+
+
+def lint_charts() -> list[str]:
+    """The charts `helm vnp lint charts/*` is timed on: the repo's four and four `helm create` charts."""
+    if not HELM4.exists():
+        raise Skip(f"{HELM4} missing (run `make tools`)")
+    made = CACHE / "charts"
+    for i in range(4):
+        if not (made / f"create-{i}" / "Chart.yaml").exists():
+            made.mkdir(parents=True, exist_ok=True)
+            subprocess.run([str(HELM4), "create", str(made / f"create-{i}")], check=True, capture_output=True)
+    return [str(ROOT / c) for c in REPO_CHARTS] + [str(made / f"create-{i}") for i in range(4)]

@@ -52,7 +52,11 @@ def run_case(case: Case, warmup: int, runs: int) -> Result:
     except Skip as why:
         res.skipped = str(why)
         return res
-    cmds = [Cmd(*resolve(case.ours, path), ok_codes=case.ok_codes)]
+    try:
+        cmds = [Cmd(*resolve(case.ours, path), ok_codes=case.ok_codes)]
+    except Skip as why:
+        res.skipped = str(why)
+        return res
     if case.peer is not None:
         try:
             argv, stdin = resolve(case.peer, path)

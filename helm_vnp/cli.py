@@ -1,112 +1,129 @@
 """The `helm-vnp` / `helm vnp` command line: one small function per command.
 
-Commands live in ``helm_vnp.commands``; heavy imports happen inside them,
-so `--help` and `--version` stay fast.  The post-renderer has its own,
-lighter entry (``helm_vnp.postrender``); ``post-render`` here forwards to it.
+Start-up is kept near the bare interpreter's: ``main`` answers ``--version`` itself, the post-renderer
+(``post-render``) is called without Typer, and the Typer app is built with only the command being run (its
+module alone imported); help and shell completion build the whole app.  Commands live in
+``helm_vnp.commands``; heavy imports happen inside them.
 """
 from __future__ import annotations
 
 import os
 import sys
 
-import typer
-
 from helm_vnp import __version__
-from helm_vnp.commands import config_cmds, diff, docs, graph, lint, lint_paths
 
-app = typer.Typer(
-    name="helm-vnp", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    help="vCluster-grade isolation for any Helm release: NetworkPolicies, ResourceQuota, LimitRange and "
-         "Pod Security, injected by a post-renderer and checked by a linter.")
+HELP = ("vCluster-grade isolation for any Helm release: NetworkPolicies, ResourceQuota, LimitRange and "
+        "Pod Security, injected by a post-renderer and checked by a linter.")
+COMPLETE_VAR = "_HELM_VNP_COMPLETE"
+
+# name -> (module under helm_vnp.commands, function or wrapped helm command, passthrough arguments)
+COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "generate": ("config_cmds", "generate", False),
+    "validate": ("config_cmds", "validate", False),
+    "schema": ("config_cmds", "schema", False),
+    "post-render": ("", "post_render", True),
+    "template": ("misc_cmds", "template", True),
+    "install": ("misc_cmds", "install", True),
+    "upgrade": ("misc_cmds", "upgrade", True),
+    "install-postrenderer": ("misc_cmds", "install_postrenderer", False),
+    "postrender-path": ("misc_cmds", "postrender_path", False),
+    "lint": ("lint", "lint", False),
+    "lint-paths": ("lint_paths", "lint_paths", False),
+    "discover": ("misc_cmds", "discover", False),
+    "graph": ("graph", "graph", False),
+    "explain": ("graph", "explain", False),
+    "diff": ("diff", "diff", False),
+    "docs": ("docs", "docs", False),
+    "completion": ("misc_cmds", "completion", False),
+}
+
+EXAMPLES: dict[str, list[str]] = {
+    "generate": ["helm vnp generate --release web -n shop -f values.yaml",
+                 "helm vnp generate --release web --set policies.networkPolicy.enabled=true > vnp-objects.yaml"],
+    "validate": ["helm vnp validate -f values.yaml", "helm vnp validate -f values.yaml -f prod.yaml --set a.b=c",
+                 "cat values.yaml | helm vnp validate -f -"],
+    "schema": ["helm vnp schema > vnp.schema.json",
+               "# then in a values file: # yaml-language-server: $schema=./vnp.schema.json"],
+    "post-render": ["helm template web ./chart | helm vnp post-render --release web -n shop -f values.yaml"],
+    "template": ["helm vnp template web ./chart -n shop -f values.yaml"],
+    "install": ["helm vnp install web ./chart -n shop --create-namespace -f values.yaml"],
+    "upgrade": ["helm vnp upgrade web ./chart -n shop -f values.yaml --install"],
+    "install-postrenderer": ["helm vnp install-postrenderer",
+                             "helm install web ./chart --post-renderer vnp-postrender"],
+    "postrender-path": ['helm install web ./chart --post-renderer "$(helm vnp postrender-path)"'],
+    "lint": ["helm vnp lint ./chart -f values.yaml", "helm vnp lint charts/*            # several charts, in parallel",
+             "helm vnp lint --rendered manifests.yaml --format sarif -o vnp.sarif",
+             "helm template web ./chart | helm vnp lint --rendered -", "helm vnp lint ./chart -v   # timings too"],
+    "lint-paths": ["helm vnp lint-paths charts/web/templates/deploy.yaml charts/db/values.yaml   # each chart once",
+                   "helm vnp lint-paths --sarif vnp.sarif --format github $(git diff --name-only main)"],
+    "discover": ["helm vnp discover -n shop >> values.yaml"],
+    "graph": ["helm vnp graph ./chart -f values.yaml",
+              "helm vnp graph --rendered out.yaml --format html -o graph.html"],
+    "explain": ["helm vnp explain ./chart shop/web shop/db -f values.yaml",
+                "helm vnp explain --rendered out.yaml web 10.0.0.1"],
+    "diff": ["helm vnp diff ./chart-v1 ./chart-v2 -f values.yaml",
+             "helm vnp diff old.yaml new.yaml --fail-on-widen"],
+    "docs": ["helm vnp docs --check", "helm vnp docs --write"],
+    "completion": ["helm-vnp completion bash > ~/.local/share/bash-completion/completions/helm-vnp",
+                   "helm-vnp completion zsh > \"${fpath[1]}/_helm-vnp\"",
+                   "helm-vnp completion fish > ~/.config/fish/completions/helm-vnp.fish"],
+}
+
 
 PASSTHROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 
 
-def _version(value: bool) -> None:
-    if value:
-        sys.stdout.write(f"helm-vnp {__version__}\n")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                       help="print the version")) -> None:
-    """helm-vnp."""
-
-
-app.command("generate")(config_cmds.generate)
-app.command("validate")(config_cmds.validate)
-app.command("schema")(config_cmds.schema)
-
-
-@app.command("post-render", context_settings=PASSTHROUGH)
-def post_render(ctx: typer.Context) -> None:
+def _post_render(ctx) -> None:
     """The post-renderer (same as `vnp-postrender`): stream on stdin, stream with isolation on stdout."""
     from helm_vnp.postrender import main as postrender_main
 
-    raise typer.Exit(postrender_main(list(ctx.args)))
+    raise SystemExit(postrender_main(list(ctx.args)))
 
 
-def _wrapper(command: str):
-    def run(ctx: typer.Context) -> None:
-        from helm_vnp.base.errors import VnpError
-        from helm_vnp.commands.helm_wrap import run_wrapped
+def examples(name: str) -> str:
+    """The examples block of a command's help (``\\b``: Click keeps its lines as they are)."""
+    return "\b\nExamples:\n" + "".join(f"  {line}\n" for line in EXAMPLES[name])
 
-        if ctx.args[:1] in (["-h"], ["--help"]):
-            sys.stdout.write(f"usage: helm vnp {command} RELEASE CHART [any helm {command} flags]\n"
-                             f"Runs `helm {command}` with the vnp post-renderer attached; -f/--set/-n and the "
-                             "release name are passed to it too.\n")
+
+def build_app(only: str | None = None):
+    """The Typer app: every command, or only ``only`` (what one run needs: its module alone is imported)."""
+    import importlib
+
+    import typer
+
+    if COMPLETE_VAR in os.environ:  # Typer's completion classes answer in the form its scripts read
+        from typer.completion import completion_init
+        completion_init()
+    app = typer.Typer(name="helm-vnp", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                      pretty_exceptions_enable=False, help=HELP,
+                      context_settings={"help_option_names": ["-h", "--help"]},
+                      epilog="Run `helm-vnp COMMAND --help` for a command's flags and examples.")
+
+    def _version(value: bool) -> None:
+        if value:
+            sys.stdout.write(f"helm-vnp {__version__}\n")
             raise typer.Exit()
-        try:
-            code = run_wrapped(command, list(ctx.args))
-        except VnpError as exc:
-            sys.stderr.write(exc.render() + "\n")
-            raise typer.Exit(2)
-        raise typer.Exit(code)
-    run.__doc__ = f"`helm {command}` with the vnp post-renderer attached (values, release and namespace wired)."
-    return run
 
+    @app.callback()
+    def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                           help="print the version")) -> None:
+        """helm-vnp."""
 
-for _cmd in ("template", "install", "upgrade"):
-    app.command(_cmd, context_settings=PASSTHROUGH)(_wrapper(_cmd))
-
-
-@app.command("install-postrenderer")
-def install_postrenderer(force: bool = typer.Option(
-        False, "--force", help="install even though a Helm 3 on PATH reads the same plugin directory")) -> None:
-    """(Helm 4) register the bundled `vnp-postrender` plugin so `--post-renderer vnp-postrender` works."""
-    from helm_vnp.commands.plugin import install_postrenderer as run
-
-    raise typer.Exit(run(force))
-
-
-@app.command("postrender-path")
-def postrender_path() -> None:
-    """(Helm 3) print the post-renderer executable: --post-renderer "$(helm vnp postrender-path)"."""
-    from helm_vnp.commands.plugin import postrender_path as run
-
-    raise typer.Exit(run())
-
-
-app.command("lint")(lint.lint)
-app.command("lint-paths")(lint_paths.lint_paths)
-
-
-@app.command("discover")
-def discover(namespace: str = typer.Option(None, "-n", "--namespace",
-                                           help="the release namespace (default: $HELM_NAMESPACE, else default)"),
-             context: str = typer.Option(None, "--kube-context", help="kubeconfig context to read"),
-             kubectl: str = typer.Option(None, "--kubectl",
-                                         help="kubectl binary (default: $KUBECTL, else kubectl on PATH)")) -> None:
-    """Read the current cluster (read-only, via kubectl) and print its settings as a commented values snippet."""
-    from helm_vnp.commands.discover import discover as run
-
-    run(namespace, context, kubectl)
-app.command("graph")(graph.graph)
-app.command("explain")(graph.explain)
-app.command("diff")(diff.diff)
-app.command("docs")(docs.docs)
+    for name, (module, attr, passthrough) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        if not module:  # post-render: typer parses nothing (main calls the post-renderer itself; this is for help)
+            func = _post_render
+            func.__annotations__ = {"ctx": typer.Context, "return": None}
+        else:
+            mod = importlib.import_module(f"helm_vnp.commands.{module}")
+            if attr in ("template", "install", "upgrade"):
+                func = mod.wrapper(attr, examples(name).replace("\b\n", ""))
+            else:
+                func = getattr(mod, attr)
+        settings = PASSTHROUGH if passthrough else None
+        app.command(name, context_settings=settings, epilog=examples(name))(func)
+    return app
 
 
 def _terminated(signum, _frame) -> None:
@@ -114,6 +131,11 @@ def _terminated(signum, _frame) -> None:
 
 
 def main() -> None:
+    argv = sys.argv[1:]
+    if argv == ["--version"]:  # before anything else: no Typer, no Click
+        sys.stdout.write(f"helm-vnp {__version__}\n")
+        sys.stdout.flush()
+        return
     import signal
 
     from helm_vnp.base import stdio
@@ -125,9 +147,25 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")
         except (AttributeError, ValueError):
             pass
+    completing = COMPLETE_VAR in os.environ
     try:
         try:
-            app(prog_name="helm vnp" if os.environ.get("HELM_PLUGIN_NAME") == "vnp" else "helm-vnp")
+            if argv[:1] == ["post-render"] and not completing:  # the post-renderer parses its own flags
+                from helm_vnp.postrender import main as postrender_main
+                sys.exit(postrender_main(argv[1:]))
+            if argv[:1] == ["validate"] and not completing:  # plain flags: no Typer (start-up, see benchmarks)
+                from helm_vnp.commands.values_flags import plain_validate_flags, validate_values
+                plain = plain_validate_flags(argv[1:])
+                if plain is not None:
+                    sys.exit(validate_values(*plain[0], verbose=plain[1]))
+            if argv[:1] == ["lint"] and not completing:  # plain flags: no Typer either
+                from helm_vnp.commands.lint_run import plain_lint_flags, run_lint_command
+                keywords = plain_lint_flags(argv[1:])
+                if keywords is not None:
+                    sys.exit(run_lint_command(**keywords))
+            only = argv[0] if argv and argv[0] in COMMANDS and not completing else None
+            build_app(only)(prog_name="helm vnp" if os.environ.get("HELM_PLUGIN_NAME") == "vnp" else "helm-vnp",
+                            complete_var=COMPLETE_VAR)
         except SystemExit as exit_:
             if exit_.code == 130:  # Ctrl-C (Typer's code for it), perhaps while blocked writing: stop here
                 stdio.reader_left()
@@ -161,3 +199,11 @@ def _fail(text: str) -> None:
     except (OSError, ValueError):
         pass
     os._exit(2)
+
+
+def __getattr__(name: str):
+    """``helm_vnp.cli.app``: the whole Typer app, built on first use (tests drive it with Typer's CliRunner)."""
+    if name == "app":
+        globals()["app"] = built = build_app()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

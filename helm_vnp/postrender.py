@@ -19,6 +19,12 @@ Helm 4: --post-renderer vnp-postrender --post-renderer-args=-f --post-renderer-a
         --post-renderer-args=--release=NAME
 Helm 3: --post-renderer vnp-postrender (on $PATH) with the same --post-renderer-args.
 Environment: VNP_VALUES (values files, separated by ':'), VNP_RELEASE, VNP_NAMESPACE.
+
+Examples:
+  helm install web ./chart --post-renderer vnp-postrender --post-renderer-args=-f \\
+       --post-renderer-args=values.yaml --post-renderer-args=--release=web
+  helm template web ./chart | vnp-postrender -f values.yaml --release web -n shop
+  helm template web ./chart | helm vnp post-render -f values.yaml --release web -n shop
 """
 
 # flag -> the attribute of Options.values (a ValuesInput) or, for release and namespace, of Options
@@ -135,6 +141,11 @@ def tell_user(text: str, warning: bool = False) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # before any import
+        from helm_vnp import __version__
+        sys.stdout.write(f"vnp-postrender {__version__}\n")
+        sys.stdout.flush()
+        return 0
     from helm_vnp.base import stdio
     from helm_vnp.base.errors import VnpError, input_failure
 

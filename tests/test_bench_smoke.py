@@ -34,7 +34,9 @@ def test_smoke_run_writes_table(tmp_path):
     assert table in proc.stdout  # the same table went to stdout
     assert "- nproc: " in table and "- CPU: " in table and "- Python: " in table
     rows = _rows(table)
-    for name in ("postrender/helm-create", "startup/helm-vnp --version",
+    for name in ("postrender/helm-create", "startup/helm-vnp --version vs python -c pass",
+                 "startup/helm-vnp validate -f small vs python -c pass",
+                 "lint/8 charts in parallel vs helm template each",
                  "startup/vnp-postrender empty stream", "startup/python -c pass (floor)"):
         assert name in rows, f"{name} missing from:\n{table}"
     # the interpreter floor always runs: proves a time was taken, not just a row printed

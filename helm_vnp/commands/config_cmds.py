@@ -87,25 +87,13 @@ def _check_current(path: str, text: str) -> int:
 
 
 def validate(values: Optional[List[str]] = ValuesOpt, set_: Optional[List[str]] = SetOpt,
-             set_string: Optional[List[str]] = SetStringOpt, set_json: Optional[List[str]] = SetJsonOpt) -> None:
+             set_string: Optional[List[str]] = SetStringOpt, set_json: Optional[List[str]] = SetJsonOpt,
+             verbose: bool = typer.Option(False, "--verbose", "-v", help="also say on stderr what was checked")
+             ) -> None:
     """Validate the `policies:` config: every problem at once; exit 0 valid, 1 invalid, 2 unreadable input."""
-    from helm_vnp.config import check_values
+    from helm_vnp.commands.values_flags import validate_values
 
-    try:  # standard input and pipes first: whether they can be read is known once they are read
-        values_in = read_stdin(values_input(values, set_, set_string, set_json, env=False))
-    except VnpError as exc:
-        raise fail(exc)
-    unreadable = values_in.unreadable()
-    if unreadable:
-        sys.stderr.write(VnpError(unreadable).render() + "\n")
-        raise typer.Exit(2)
-    loaded, problems = check_values(values_in)
-    if loaded is None:  # invalid: problems are errors
-        sys.stderr.write(VnpError(problems).render() + "\n")
-        raise typer.Exit(1)
-    for w in loaded.warnings:  # valid: problems are only warnings (ignored keys, legacy layouts)
-        sys.stderr.write("warning: " + w.render() + "\n")
-    sys.stdout.write("valid\n")
+    raise typer.Exit(validate_values(values or [], set_ or [], set_string or [], set_json or [], verbose))
 
 
 def schema() -> None:

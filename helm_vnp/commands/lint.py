@@ -1,9 +1,7 @@
 """`helm vnp lint`: the command line of the linter (the work is in helm_vnp.lint, the formats in helm_vnp.report)."""
 from __future__ import annotations
 
-import os
-import sys
-from typing import TYPE_CHECKING, List, Optional
+from typing import List, Optional
 
 import typer
 
@@ -15,17 +13,14 @@ from helm_vnp.commands.common import (
     SetStringOpt,
     ValuesOpt,
     VnpValuesOpt,
-    read_stdin,
-    values_input,
-    write_output,
 )
-
-if TYPE_CHECKING:
-    from helm_vnp.config.values_input import ValuesInput
 
 
 def lint(
-    chart: Optional[str] = typer.Argument(None, help="chart to render with `helm template` (path, repo/chart or URL)"),
+    charts: Optional[List[str]] = typer.Argument(
+        None, help="charts to render with `helm template` (path, .tgz, repo/chart or URL) or rendered files "
+                   "(*.yaml, *.yml, *.json); several are linted in parallel, one release each, into one report",
+        metavar="[CHART]..."),
     values: Optional[List[str]] = ValuesOpt,
     vnp_values: Optional[List[str]] = VnpValuesOpt,
     sets: Optional[List[str]] = SetOpt,
@@ -52,60 +47,18 @@ def lint(
         None, "--lint-config", help="lint config file (disable, rules: {RULE: {OPTION: VALUE}}); default: the "
                                     "nearest .vnp-lint.yaml from the working directory up to the repository root"),
     list_rules: bool = typer.Option(False, "--list-rules", help="list every rule and exit"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="also say on stderr what was checked (inputs, "
+                                 "objects, rules) and how long each input took"),
 ) -> None:
     """Report what the cluster would refuse, and where isolation leaks, before install.
 
-    Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
+    Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.  With several inputs:
+    the worst of them; an input that cannot be linted is reported on stderr (exit 2) and the others still are.
+    Quiet on success: the report on stdout, nothing on stderr unless -v; a progress line on stderr only when
+    it is a terminal (never on a pipe, nor with TERM=dumb).
     """
-    from helm_vnp.base.errors import Problem, VnpError
-    from helm_vnp.report import FORMATS
+    from helm_vnp.commands.lint_run import run_lint_command
 
-    try:
-        if fmt not in FORMATS:
-            raise VnpError(Problem(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})", path="--format",
-                                   expected=", ".join(FORMATS)))
-        if fail_on not in ("error", "warning", "never"):
-            raise VnpError(Problem(f"invalid value {fail_on!r} (expected error, warning or never)", path="--fail-on",
-                                   expected="error, warning or never"))
-        if list_rules:
-            write_output(_rule_list(fmt), output)
-            raise typer.Exit(0)
-        code = _lint(chart, values_input(values, sets, set_strings, set_jsons, vnp_values), namespace, release,
-                     rendered or [], fmt, output, fail_on, disable or [], pss_level, rule_options or [], lint_config)
-    except VnpError as exc:
-        sys.stderr.write(exc.render() + "\n")
-        raise typer.Exit(2)
-    raise typer.Exit(code)
-
-
-def _lint(chart, values: ValuesInput, namespace, release, rendered, fmt, output, fail_on, disable,
-          pss_level, rule_options=(), lint_config=None) -> int:
-    from helm_vnp.lint import LintOptions, exit_code, run_lint
-    from helm_vnp.report import render
-
-    opts = LintOptions(chart=chart, rendered=rendered, values=read_stdin(values, rendered), namespace=namespace,
-                       release=release, disable=disable, pss_level=pss_level, rule_options=list(rule_options),
-                       lint_config=lint_config)
-    report = run_lint(opts)
-    color = fmt == "text" and output in (None, "-") and _tty_colour()
-    write_output(render(fmt, report, color), output)
-    return exit_code(report, fail_on)
-
-
-def _tty_colour() -> bool:
-    try:
-        return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    except (AttributeError, ValueError):
-        return False
-
-
-def _rule_list(fmt: str) -> str:
-    from helm_vnp.rules.registry import all_rules
-
-    entries = all_rules()
-    if fmt == "json":
-        import json
-        return json.dumps([{"id": r.id, "severity": r.severity, "summary": r.summary,
-                            "options": {o.name: o.default for o in r.options}} for r in entries], indent=2) + "\n"
-    width = max(len(r.id) for r in entries)
-    return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.summary}\n" for r in entries)
+    raise typer.Exit(run_lint_command(charts, values, vnp_values, sets, set_strings, set_jsons, namespace, release,
+                                      rendered, fmt, output, fail_on, disable, pss_level, rule_options, lint_config,
+                                      list_rules, verbose))

@@ -44,8 +44,17 @@ def helm_binary() -> str:
     return helm
 
 
+_MAJOR: dict[str, int] = {}  # helm path -> its major version: asked once per process (and before a fork)
+
+
 def helm_major(helm: str) -> int:
-    """The major version of ``helm`` (3 or 4), from ``helm version --short``."""
+    """The major version of ``helm`` (3 or 4), from ``helm version --short``; asked once per process."""
+    if helm not in _MAJOR:
+        _MAJOR[helm] = _ask_major(helm)
+    return _MAJOR[helm]
+
+
+def _ask_major(helm: str) -> int:
     import subprocess
 
     try:

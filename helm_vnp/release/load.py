@@ -56,8 +56,18 @@ def _chart_release(opts: LoadOptions, config, rule_ids: tuple) -> Release:
     from helm_vnp.helm import helm_binary, helm_major
     release = opts.release or DEFAULT_RELEASE
     namespace = opts.namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
-    hooks_unseen = helm_major(helm_binary()) < 4  # Helm 3 does not post-render hooks: they stay unlabelled
-    objects = read_objects([render_chart(opts.chart, release, namespace, opts.values)])
+    helm = helm_binary()
+    # `helm version` beside `helm template` (two Helm start-ups at once); its error, if any, is the one shown
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        major = pool.submit(helm_major, helm)
+        try:
+            rendered = render_chart(opts.chart, release, namespace, opts.values)
+        except BaseException:
+            major.result()
+            raise
+        hooks_unseen = major.result() < 4  # Helm 3 does not post-render hooks: they stay unlabelled
+    objects = read_objects([rendered])
     loaded, config_errors, config_warnings = config
     return build_release(objects.docs, loaded.policies, release, namespace, hooks_unseen=hooks_unseen,
                          origins=loaded.origins, invalid=objects.invalid, config_errors=config_errors,

@@ -8,6 +8,8 @@ _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 
 
 def render_text(report, color: bool = False) -> str:
+    if getattr(report, "inputs", None):  # several inputs: one section each, then the total
+        return _render_inputs(report, color)
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
 
@@ -31,3 +33,18 @@ def render_text(report, color: bool = False) -> str:
         lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
+
+
+def _render_inputs(report, color: bool) -> str:
+    out = []
+    for r in report.inputs:
+        out.append((f"{_BOLD}== {r.input}{_RESET}" if color else f"== {r.input}") + "\n")
+        if r.report is None:
+            first = r.error.splitlines()[0] if r.error else "error"
+            out.append(f"not linted: {first}\n\n")
+        else:
+            out.append(render_text(r.report, color) + "\n")
+    failed = sum(r.report is None for r in report.inputs)
+    out.append(f"total: {summary_line(report)}, {len(report.inputs)} inputs"
+               + (f", {failed} not linted" if failed else "") + "\n")
+    return "".join(out)
