@@ -34,7 +34,7 @@ def _bash_complete(script: str, *words: str) -> list[str]:
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 def test_bash_completes_commands_flags_and_shells(tmp_path):
     script = _script("bash", tmp_path)
-    assert _bash_complete(script, "li") == ["lint"]
+    assert _bash_complete(script, "li") == ["lint", "lint-paths"]
     assert _bash_complete(script, "lint", "--fo") == ["--format"]
     assert sorted(_bash_complete(script, "completion", "")) == ["bash", "fish", "zsh"]
     assert "explain" in _bash_complete(script, "")
@@ -55,7 +55,7 @@ def test_fish_script_is_valid_and_completes(tmp_path):
     proc = subprocess.run(["fish", "--no-config", "-c", f"source {script}; complete -C'helm-vnp li'"],
                           capture_output=True, env=env(PATH=path), timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert [line.split("\t")[0] for line in proc.stdout.decode().splitlines()] == ["lint"]
+    assert [line.split("\t")[0] for line in proc.stdout.decode().splitlines()] == ["lint", "lint-paths"]
 
 
 def test_unknown_shell_is_refused():
