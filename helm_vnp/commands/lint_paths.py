@@ -6,10 +6,10 @@ subchart its values).  Paths in no chart are skipped, so a hook can be given eve
 need not exist: a file the commit deletes still names its chart.  With ``--rendered`` every path is a rendered
 manifest file or directory instead, and they are linted together as one stream.
 
-Each chart is linted on its own (its own ``helm template``); the text or github report of each goes to stdout;
-``--sarif FILE`` / ``--junit FILE`` / ``--codequality FILE`` hold every chart's findings in one file.  Exit status:
-2 when any chart could not be linted (the others are still linted and reported), else 1 when a finding is at or
-above --fail-on, else 0.
+Each chart is linted on its own (its own ``helm template``), in parallel across cores as ``lint A B C`` does;
+the text or github report of each goes to stdout; ``--sarif FILE`` / ``--junit FILE`` / ``--codequality FILE``
+hold every chart's findings in one file.  Exit status: 2 when any chart could not be linted (the others are still
+linted and reported), else 1 when a finding is at or above --fail-on, else 0.
 """
 from __future__ import annotations
 
@@ -56,18 +56,6 @@ def charts_of(paths: List[str]) -> List[str]:
     return list(seen)
 
 
-def merged(reports: list):
-    """One LintReport holding every chart's findings (for SARIF and JUnit files)."""
-    from helm_vnp.lint import LintReport
-
-    rules = {r.id: r for report in reports for r in report.rules}
-    releases = sorted({r.release for r in reports})
-    namespaces = sorted({r.namespace for r in reports})
-    return LintReport(findings=[f for r in reports for f in r.findings], rules=[rules[k] for k in sorted(rules)],
-                      objects=sum(r.objects for r in reports), generated=sum(r.generated for r in reports),
-                      release=", ".join(releases), namespace=", ".join(namespaces))
-
-
 def lint_paths(
     paths: Optional[List[str]] = typer.Argument(None, help="files or directories; each names the chart it is in"),
     values: Optional[List[str]] = ValuesOpt,
@@ -99,7 +87,7 @@ def lint_paths(
     Exit status: 0 clean, 1 findings at or above --fail-on, 2 a chart could not be linted or bad usage.
     """
     from helm_vnp.base.errors import Problem, VnpError
-    from helm_vnp.lint import LintOptions, exit_code, run_lint
+    from helm_vnp.lint import LintOptions, exit_code
     from helm_vnp.report import render
 
     try:
@@ -120,7 +108,10 @@ def lint_paths(
         targets = [(chart, []) for chart in charts_of(paths or [])]
     if paths and not targets:
         sys.stderr.write(f"helm-vnp: none of the {len(paths)} path(s) is in a chart: nothing to lint\n")
-    reports, worst = [], 0
+    from helm_vnp.commands.lint_run import Progress
+    from helm_vnp.lint.many import lint_many
+
+    jobs = []
     for chart, files in targets:
         extra = [os.path.join(chart, v) for v in chart_values or [] if chart and os.path.isfile(os.path.join(chart, v))]
         opts = LintOptions(chart=chart, rendered=files, namespace=namespace, release=release,
@@ -128,18 +119,19 @@ def lint_paths(
                            disable=disable or [], pss_level=pss_level, rule_options=list(rule_options or []),
                            lint_config=lint_config)
         opts.values.read_once()
-        where = chart if chart is not None else "rendered manifests"
-        try:
-            report = run_lint(opts)
-        except VnpError as exc:
-            sys.stderr.write(f"{where}: cannot lint:\n{exc.render()}\n")
+        jobs.append((chart if chart is not None else "rendered manifests", opts))
+    with Progress(len(jobs)) as progress:  # the charts in parallel, as `lint A B C` does
+        report = lint_many(jobs, progress.step)
+    worst = 0
+    for result in report.inputs:
+        if result.report is None:
+            sys.stderr.write(f"{result.input}: cannot lint:\n{result.error}\n")
             worst = 2
             continue
-        reports.append(report)
-        if fmt == "text" and len(targets) > 1:
-            sys.stdout.write(f"==> {where}\n")
-        sys.stdout.write(render(fmt, report))
-        worst = max(worst, exit_code(report, fail_on))
+        if fmt == "text" and len(jobs) > 1:
+            sys.stdout.write(f"==> {result.input}\n")
+        sys.stdout.write(render(fmt, result.report))
+        worst = max(worst, exit_code(result.report, fail_on))
     sys.stdout.flush()
     try:
         for path, kind in ((sarif, "sarif"), (junit, "junit"), (codequality, "codequality")):
@@ -149,7 +141,7 @@ def lint_paths(
                 except OSError as exc:
                     raise VnpError(Problem(f"cannot create the directory of {path}: {exc.strerror or exc}",
                                            path=f"--{kind}"))
-                write_output(render(kind, merged(reports)), path)
+                write_output(render(kind, report), path)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")
         raise typer.Exit(2)
