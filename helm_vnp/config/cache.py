@@ -40,7 +40,7 @@ MAX_ENTRY_BYTES = 16 << 20
 # the top-level keys of a normalised config (helm_vnp.config.normalise.build)
 POLICY_KEYS = frozenset({"limitRange", "networkPolicy", "podSecurity", "podSecurityStandard", "podSecurityVersion",
                          "resourceQuota", "selection", "unknownWorkloads", "workloadKinds"}
-                        | {"hardening", "nodeIsolation", "serviceAccountTokens", "mapServices"})
+                        | {"hardening", "nodeIsolation", "serviceAccountTokens", "mapServices", "tenant"})
 
 _told = False  # the untrusted-cache message is written once per process
 

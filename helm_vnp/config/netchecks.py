@@ -105,5 +105,17 @@ def check_workload_kind(value: Any) -> Iterator[ValueProblem]:
             "remove this entry"
 
 
+def check_regex(value: Any) -> Iterator[ValueProblem]:
+    """A tenant rule's regular expression must compile (Python's ``re``; imported only here, when one is set)."""
+    if not isinstance(value, str) or value == "":
+        return
+    import re
+    try:
+        re.compile(value)
+    except (re.error, RecursionError, OverflowError) as exc:
+        why = getattr(exc, "msg", None) or type(exc).__name__
+        yield [], f"not a valid regular expression: {why}", "escape special characters with \\ (e.g. \\. for a dot)"
+
+
 CHECKS = {"cidr": check_cidr, "ipBlock": check_ip_block, "portRange": check_port_range,
-          "ipAddress": check_ip_address, "workloadKind": check_workload_kind}
+          "ipAddress": check_ip_address, "workloadKind": check_workload_kind, "regex": check_regex}

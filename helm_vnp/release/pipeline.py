@@ -122,14 +122,15 @@ def infer_namespace(docs: list[Document]) -> str | None:
 def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
                 source: str = "<stdin>", docs: list[Document] | None = None, hooks_unseen: bool = False,
                 check_pod_security: bool = True, record: str | None = None,
-                collect_unapplied: bool = False) -> Result:
+                collect_unapplied: bool = False, check_tenant: bool = True) -> Result:
     """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,
     so what they have parsed is not parsed again.  ``hooks_unseen``: model Helm 3, which never hands
     hooks to a post-renderer (they stay unlabelled).  ``check_pod_security`` False: leave Pod Security
     to the linter's ``pss.*`` rules (the post-renderer stops at the first violating render).  ``record``: the
     user's config input as JSON, written on the first generated object (``CONFIG_ANNOTATION``).
     ``collect_unapplied``: what the config asks for and vnp cannot apply (a mapped Service, a chart policy to
-    confine) goes to ``Result.unapplied`` (lint) instead of failing the render."""
+    confine) goes to ``Result.unapplied`` (lint) instead of failing the render.  ``check_tenant`` False: apply
+    ``policies.tenant``'s defaults but leave its checks to the linter's ``tenant.*`` rules."""
     if docs is None:
         docs = split(data, source)
     if release is None:
@@ -185,6 +186,13 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
                 out_docs, policies, declared, namespace, unseen=[d for d in out_docs if _unseen_hook(d, hooks_unseen)],
                 skip_tokens=not hooks_unseen and hooks_only(chart_docs))
             workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
+    if tenant_configured(policies):  # defaults after the other mutations, then the checks on what is written out
+        from helm_vnp.release import tenant
+        out_docs, tenant_notes = tenant.apply_defaults(out_docs, policies, declared)
+        notes += tenant_notes
+        workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
+        if check_tenant:
+            warnings += tenant.enforce([d for d in out_docs if not _unseen_hook(d, hooks_unseen)], policies, declared)
     unapplied: list = []
     if policies["networkPolicy"].get("confineChartPolicies"):
         out_docs = _confine_chart_policies(out_docs, workloads, policies, release, namespace, unapplied)
@@ -544,6 +552,12 @@ def refuse_hidden_workloads(doc: Document) -> None:
                         line=doc.object_line, hint="render each workload as a document of its own"))
     except VnpError as exc:
         raise doc.error_in(exc) from None
+
+
+def tenant_configured(policies: dict) -> bool:
+    """Whether ``policies.tenant`` sets a rule group (the tenant package is imported only then)."""
+    tenant = policies.get("tenant")
+    return isinstance(tenant, dict) and any(isinstance(v, dict) for k, v in tenant.items() if k != "mode")
 
 
 def _isolating(policies: dict) -> bool:
