@@ -52,14 +52,21 @@ def apply_defaults(docs: list, policies: dict, declared: tuple) -> tuple[list, l
 
 def violations(docs: list, policies: dict, declared: tuple, readable_only: bool = False) -> list[Violation]:
     """Every violation of every configured group, in document order (then group order).  ``readable_only`` (lint):
-    leave out documents that do not parse (the linter reports those on their own); otherwise such a document
-    fails the render, located."""
+    leave out documents that do not parse or hold a pod template that is not a mapping (the linter reports
+    those on their own); otherwise such a document fails the render, located."""
     objects = [d for d in docs if not d.is_empty and d.kind]
     if readable_only:
         objects = [d for d in objects if d.obj_or_none is not None]
     out: list[Violation] = []
     for group, config in _active(policies):
-        out += group.check(objects, config, declared)
+        if not readable_only:
+            out += group.check(objects, config, declared)
+            continue
+        for doc in objects:  # one by one: a pod template that is not a mapping leaves out that document only
+            try:
+                out += group.check([doc], config, declared)
+            except VnpError:
+                continue
     order = {id(d): i for i, d in enumerate(objects)}
     return sorted(out, key=lambda v: order.get(id(v.doc), -1))  # by document (stable: then group, then path)
 

@@ -136,8 +136,9 @@ def check(docs: list, config: dict, declared: tuple) -> list[Violation]:
             image = image.strip()
             ref = parse_image(image)
             if registries is not None and not registry_allowed(ref, registries):
+                shown = f"{image!r}" + (f" ({ref.normalised})" if ref.normalised != image else "")
                 out.append(Violation("tenant.imageRegistry", doc, where,
-                                     f"{who}: image {image!r} ({ref.normalised}) is from registry {ref.registry}, "
+                                     f"{who}: image {shown} is from registry {ref.registry}, "
                                      f"not an allowed one ({describe_allowed(registries)})"))
             if pull is not None:
                 policy = effective_pull_policy(container, image)
