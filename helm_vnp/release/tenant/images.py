@@ -111,9 +111,12 @@ def registry_allowed(ref: Reference, config: dict) -> bool:
 
 
 def _normalised_prefix(entry: str) -> str:
-    """An allowed prefix written as an image would be (``bitnami/``, ``nginx/``): normalised the same way."""
-    ref = parse_image(entry.rstrip("/") or "x")
-    return f"{ref.registry}/{ref.repository}/"
+    """An allowed prefix written as an image would be (``bitnami/``: docker.io/bitnami/; ``index.docker.io/x/``:
+    docker.io/x/), normalised the same way; a prefix is a path, never given ``library/``."""
+    first, _, rest = entry.partition("/")
+    if any(c in first for c in ".:") or first == "localhost" or first.lower() != first:
+        return (DEFAULT_REGISTRY if first == "index.docker.io" else first) + "/" + rest
+    return f"{DEFAULT_REGISTRY}/{entry}"
 
 
 def check(docs: list, config: dict, declared: tuple) -> list[Violation]:
