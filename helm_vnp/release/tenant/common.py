@@ -54,8 +54,16 @@ def checked(docs: list[Document], declared: tuple) -> list[Document]:
     return checked_documents(docs, declared)
 
 
+OPERATOR = "operator"  # the list name of what an operator's kind says of its pods' containers (see containers)
+
+
 def containers(doc: Document, obj, declared: tuple):
-    """(path, list name, container) of every container of every pod spec of ``doc``, in document order."""
+    """(path, list name, container) of every container of every pod spec of ``doc``, in document order.
+
+    A kind whose operator builds the pod itself (prometheus-operator's Prometheus, Alertmanager, ...: no PodSpec)
+    states its main container's image at ``spec.image`` (with ``spec.imagePullPolicy``) and containers merged
+    into the pod by name (``spec.containers``, ``spec.initContainers``): those come with the list name
+    ``OPERATOR`` (a merged entry may leave the image to the operator)."""
     from helm_vnp.stream.labelling.verify import value_at
     for spec_path in pod_spec_paths(doc, obj, declared):
         spec = value_at(obj, spec_path)
@@ -66,6 +74,24 @@ def containers(doc: Document, obj, declared: tuple):
             if isinstance(items, list):
                 for i, item in enumerate(items):
                     yield spec_path + (name, i), name, item
+    yield from _operator_containers(doc, obj, declared)
+
+
+def _operator_containers(doc: Document, obj, declared: tuple):
+    from helm_vnp.k8s.pod_creators import creator_for
+    creator = creator_for(doc.api_version, doc.kind, declared)
+    spec = obj.get("spec") if isinstance(obj, dict) else None
+    if creator is None or not isinstance(spec, dict) or not any(s.quota == "resources" for s in creator.sources):
+        return
+    if isinstance(spec.get("image"), str):
+        main = {"image": spec["image"]}  # nameless: the main container
+        if "imagePullPolicy" in spec:
+            main["imagePullPolicy"] = spec["imagePullPolicy"]
+        yield ("spec",), OPERATOR, main
+    for name in ("initContainers", "containers"):
+        items = spec.get(name)
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            yield ("spec", name, i), OPERATOR, item
 
 
 def pod_metadata_paths(doc: Document, obj, declared: tuple) -> list[tuple]:

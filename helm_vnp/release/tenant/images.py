@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from helm_vnp.release.tenant.base import TenantRule, Violation
-from helm_vnp.release.tenant.common import checked, containers, describe_allowed, dotted, regex, view
+from helm_vnp.release.tenant.common import OPERATOR, checked, containers, describe_allowed, dotted, regex, view
 
 KEY = "images"
 DEFAULT_REGISTRY = "docker.io"
@@ -14,8 +14,9 @@ _DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A
 
 RULES = (
     TenantRule("tenant.imageRegistry", "a container image from a registry the tenant may not pull from", """\
-A container (init, regular or ephemeral, of every pod-creating object vnp knows) whose image is not from a
-registry allowed by `policies.tenant.images.registries`. Capsule's `containerRegistries`.
+A container (init, regular or ephemeral, of every pod-creating object vnp knows; for prometheus-operator's
+kinds, `spec.image` and the containers they merge into their pods) whose image is not from a registry allowed
+by `policies.tenant.images.registries`. Capsule's `containerRegistries`.
 
 How the image is read: as the container runtime resolves it. No registry host (`nginx`, `bitnami/redis`) is
 `docker.io` (official images under `docker.io/library/`), `index.docker.io` is `docker.io`. An allowed entry
@@ -124,11 +125,12 @@ def check(docs: list, config: dict, declared: tuple) -> list[Violation]:
     registries, pull, digest = config.get("registries"), config.get("pullPolicy"), config.get("requireDigest")
     for doc in checked(docs, declared):
         obj = view(doc)
-        for path, _, container in containers(doc, obj, declared):
-            if not isinstance(container, dict):
-                continue
+        for path, list_name, container in containers(doc, obj, declared):
+            if not isinstance(container, dict) or (list_name == OPERATOR and "image" not in container):
+                continue  # an operator's merged container without an image keeps the operator's
             name = container.get("name")
-            who = f"container {name!r}" if isinstance(name, str) else "a container"
+            who = (f"container {name!r}" if isinstance(name, str) else
+                   "the main container" if list_name == OPERATOR else "a container")
             image = container.get("image")
             where = dotted(path + ("image",))
             if not isinstance(image, str) or not image.strip():

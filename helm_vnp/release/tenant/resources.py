@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helm_vnp.k8s.quantity import QuantityError, format_quantity, parse_quantity
 from helm_vnp.release.tenant.base import TenantRule, Violation
-from helm_vnp.release.tenant.common import checked, containers, dotted, view
+from helm_vnp.release.tenant.common import OPERATOR, checked, containers, dotted, view
 
 KEY = "resources"
 
@@ -65,7 +65,7 @@ def check(docs: list, config: dict, declared: tuple) -> list[Violation]:
     for doc in checked(docs, declared):
         obj = view(doc)
         for path, list_name, container in containers(doc, obj, declared):
-            if not isinstance(container, dict) or list_name == "ephemeralContainers":
+            if not isinstance(container, dict) or list_name in ("ephemeralContainers", OPERATOR):
                 continue
             name = container.get("name")
             who = f"container {name!r}" if isinstance(name, str) else "a container"
