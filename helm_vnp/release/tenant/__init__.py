@@ -84,6 +84,9 @@ def enforce(docs: list, policies: dict, declared: tuple) -> list[RenderWarning]:
         return []
     if (policies.get("tenant") or {}).get("mode") == "warn":
         return [RenderWarning(f"{v.rule}: {v.path}: {v.message}", (v.doc,)) for v in found]
+    from helm_vnp.release.tenant.common import field_line
+    # a chart template (``# Source:``, Helm 4's annotation) is named without a line (its lines are not the
+    # stream's); a stream without one is located at the offending field's line
     raise VnpError([Problem(describe(v), path=v.path, file=v.doc.source_file or v.doc.source or None,
-                            line=None if v.doc.source_file else v.doc.object_line,
+                            line=None if v.doc.source_file else field_line(v.doc, v.path) or v.doc.object_line,
                             hint=HINT if i == len(found) - 1 else None) for i, v in enumerate(found)])

@@ -35,6 +35,35 @@ def dotted(path) -> str:
     return out
 
 
+_TOKEN = re.compile(r'\["([^"]*)"\]|\[(\d+)\]|\.?([A-Za-z0-9_-]+)')
+
+
+def field_line(doc: Document, path: str) -> int | None:
+    """The stream line of the dotted ``path`` in ``doc`` (the deepest part of it the document writes: a missing
+    ``resources.requests`` points at the container), or None when the parser cannot follow it (an alias, a merge
+    key); only asked for documents with a violation."""
+    from helm_vnp.base.yamlload import compose
+    try:
+        node = compose(doc.raw.decode("utf-8"), doc.source, doc.line)
+    except Exception:
+        return None
+    best = node
+    for m in _TOKEN.finditer(path):
+        key, index, plain = m.groups()
+        child = None
+        if index is not None and getattr(node, "id", "") == "sequence":
+            i = int(index)
+            child = node.value[i] if i < len(node.value) else None
+        elif index is None and getattr(node, "id", "") == "mapping":
+            want = key if key is not None else plain
+            child = next((v for k, v in reversed(node.value) if getattr(k, "value", None) == want), None)
+        if child is None:
+            break
+        node = best = child
+    mark = getattr(best, "start_mark", None)
+    return None if mark is None else doc.line + mark.line
+
+
 def pod_spec_paths(doc: Document, obj, declared: tuple) -> list[tuple]:
     """The paths of the Kubernetes PodSpecs ``doc`` holds: the walker the mutations use
     (``release.mutations.pod_specs``: core workloads, v1 PodTemplates, registered and declared kinds).  A kind
@@ -159,4 +188,4 @@ def text(value) -> str | None:
 
 
 __all__ = ["CONTAINER_LISTS", "allowed", "checked", "containers", "describe_allowed", "describe_denied", "dotted",
-           "forbidden", "inside", "networks", "pod_metadata_paths", "pod_spec_paths", "text", "view"]
+           "forbidden", "inside", "networks", "pod_metadata_paths", "field_line", "pod_spec_paths", "text", "view"]
