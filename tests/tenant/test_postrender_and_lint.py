@@ -174,3 +174,11 @@ def test_a_rendered_stream_is_located_at_the_offending_field(bad_stream, tmp_pat
     code, _, err = postrender(stripped, "-f", str(EXAMPLE))
     line = int(re.search(r"<stdin>:(\d+): spec\.template\.spec\.initContainers\[0\]\.image: ", err).group(1))
     assert code == 2 and stripped.decode().splitlines()[line - 1].strip() == "image: busybox"
+
+
+def test_the_example_values_validate_and_set_every_group():
+    code, out, err = run_cli("validate", "-f", str(EXAMPLE))
+    assert code == 0, err
+    from helm_vnp.config import ValuesInput, load_config
+    tenant = load_config(ValuesInput([str(EXAMPLE)]), use_cache=False).policies["tenant"]
+    assert set(tenant) == {"mode", "services", "images", "ingress", "resources", "metadata"}
