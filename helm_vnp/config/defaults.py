@@ -29,7 +29,7 @@ DEFAULT_POLICIES = {
     "nodeIsolation": {"nodeSelector": {}, "tolerations": [], "runtimeClassName": "", "priorityClassName": "",
                       "override": False},
     "serviceAccountTokens": {"disableAutomount": False, "allow": []},
-    "tenant": {},  # policies.tenant: every rule off unless configured
+    "tenant": {"mode": "enforce"},  # every rule group off unless set
     "networkPolicy": {
         "enabled": False,
         "fallbackDns": "8.8.8.8",

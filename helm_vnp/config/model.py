@@ -174,6 +174,8 @@ class Policies(TypedDict):
     resourceQuota: ResourceQuota
     limitRange: LimitRange
     mapServices: MapServices  # vCluster's top-level mapServices key (not under policies in the values)
+    # tenant guardrails: {"mode": "enforce"|"warn", <group>: its validated config, ...}; a group absent is off
+    tenant: dict
 
 
 # The one label vnp adds to every pod template the chart renders (value: release name).

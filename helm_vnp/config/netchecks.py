@@ -115,6 +115,14 @@ def check_node_isolation_classes(value: Any) -> Iterator[ValueProblem]:
     yield from check(value)
 
 
+def check_regex(value: Any) -> Iterator[ValueProblem]:
+    """A tenant rule's regular expression: one both Python and Go's RE2 (what Capsule runs) read the same."""
+    from helm_vnp.config.allowlist import regex_problem
+    why = regex_problem(value)
+    if why:
+        yield [], why, "write a Go (RE2) regular expression; escape special characters with \\ (\\. for a dot)"
+
+
 CHECKS = {"cidr": check_cidr, "ipBlock": check_ip_block, "portRange": check_port_range,
-          "ipAddress": check_ip_address, "workloadKind": check_workload_kind,
+          "ipAddress": check_ip_address, "workloadKind": check_workload_kind, "regex": check_regex,
           "classList": check_class_list, "nodeIsolationClasses": check_node_isolation_classes}

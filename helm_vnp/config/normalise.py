@@ -187,14 +187,16 @@ def _mutations(p: dict) -> dict:
     }
 
 
-def _tenant(p: dict) -> dict:
-    """``policies.tenant`` (helm-vnp extension) as given, schema-validated: {} when not configured, so that
-    the post-renderer imports nothing of it; ``mode`` defaults to enforce."""
-    t = _map(p, "tenant")
-    if not t:
-        return {}
-    out = copy.deepcopy(t)
-    out["mode"] = t.get("mode") or "enforce"
+TENANT_GROUPS = ("services", "images", "classes", "ingress", "resources", "metadata")
+
+
+def tenant(t: dict) -> dict:
+    """``policies.tenant``: its mode and each rule group the user set (validated), as given; a group left
+    out (or set to null) is off.  ``{"mode": ...}`` alone: nothing is checked."""
+    out = {"mode": "warn" if t.get("mode") == "warn" else "enforce"}
+    for key in TENANT_GROUPS:
+        if isinstance(t.get(key), dict):
+            out[key] = copy.deepcopy(t[key])
     return out
 
 
@@ -214,7 +216,7 @@ def build(p: dict) -> Policies:
         "workloadKinds": [_workload_kind(e) for e in p.get("workloadKinds") or []],
         "unknownWorkloads": p.get("unknownWorkloads") or "error",
         **_mutations(p),
-        "tenant": _tenant(p),
+        "tenant": tenant(_map(p, "tenant")),
         "networkPolicy": {
             "enabled": np.get("enabled") is True,
             "fallbackDns": np.get("fallbackDns") or "",

@@ -12,8 +12,8 @@ def build_release(docs: list, policies: dict, name: str, namespace: str, *, hook
     generates any, as the post-renderer replaces them; kept as facts otherwise) and model the result;
     ``facts`` are the other ``Release`` fields (origins, invalid, config_errors, config_warnings, rule_ids).
 
-    Pod Security is left to the ``pss.*`` rules (the post-renderer stops at the first
-    violating render; the linter reports them all).  Each output document keeps its
+    Pod Security and the tenant checks are left to the ``pss.*`` and ``tenant.*`` rules (the post-renderer
+    stops at the first violating render; the linter reports them all).  Each output document keeps its
     input's ``lint_source``.
     """
     # with nothing to generate, vnp's objects in the input are what is in force: kept, as the post-renderer keeps them
@@ -27,7 +27,7 @@ def build_release(docs: list, policies: dict, name: str, namespace: str, *, hook
     if (netpol.get("otherNamespaces") or "refuse") == "refuse":
         modelled["networkPolicy"] = dict(netpol, otherNamespaces="ignore")
     result = post_render(b"", modelled, name, namespace, docs=chart_docs, hooks_unseen=hooks_unseen,
-                         check_pod_security=False, collect_unapplied=True)
+                         check_pod_security=False, collect_unapplied=True, check_tenant=False)
     out = [d for d in result.docs if not d.is_empty]  # an empty input still splits into one empty document
     if len(out) != len(chart_docs):  # a bug: the split of our own stream must match
         raise RuntimeError(f"post-render returned {len(out)} documents for {len(chart_docs)}")

@@ -222,6 +222,17 @@ class Release:
 
     # -- derived, computed once ------------------------------------------------------------------
     @cached_property
+    def tenant(self) -> list:
+        """The ``policies.tenant`` violations (``release.tenant.Violation``) of the chart's documents as written
+        out, every rule group's, computed once for all the ``tenant.*`` rules; none when no group is set."""
+        from helm_vnp.release.pipeline import tenant_configured
+        if not tenant_configured(self.policies or {}):
+            return []
+        from helm_vnp.release.tenant import violations
+        return violations(self.docs, self.policies, self.declared_kinds, readable_only=True)
+
+
+    @cached_property
     def objects(self) -> list[Obj]:
         """The chart's objects (parsed; CRDs read without their schemas), then vnp's."""
         out = []

@@ -122,7 +122,8 @@ def infer_namespace(docs: list[Document]) -> str | None:
 def post_render(data: bytes, policies: dict, release: str | None, namespace: str | None,
                 source: str = "<stdin>", docs: list[Document] | None = None, hooks_unseen: bool = False,
                 check_pod_security: bool = True, record: str | None = None,
-                collect_unapplied: bool = False, install_order: bool = False) -> Result:
+                collect_unapplied: bool = False, install_order: bool = False,
+                check_tenant: bool = True) -> Result:
     """Post-render ``data``; or, when ``docs`` is given (lint, graph), those already split documents,
     so what they have parsed is not parsed again.  ``hooks_unseen``: model Helm 3, which never hands
     hooks to a post-renderer (they stay unlabelled).  ``check_pod_security`` False: leave Pod Security
@@ -130,7 +131,9 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     user's config input as JSON, written on the first generated object (``CONFIG_ANNOTATION``).
     ``collect_unapplied``: what the config asks for and vnp cannot apply (a mapped Service, a chart policy to
     confine) goes to ``Result.unapplied`` (lint) instead of failing the render.  ``install_order``: the consumer
-    creates objects in stream order (Helm 3): vnp's objects go where Helm's install order puts them."""
+    creates objects in stream order (Helm 3): vnp's objects go where Helm's install order puts them.
+    ``check_tenant`` False: apply ``policies.tenant``'s defaults but leave its checks to the linter's ``tenant.*``
+    rules."""
     if docs is None:
         docs = split(data, source)
     if release is None:
@@ -186,10 +189,16 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
                 out_docs, policies, declared, namespace, unseen=[d for d in out_docs if _unseen_hook(d, hooks_unseen)],
                 skip_tokens=not hooks_unseen and hooks_only(chart_docs))
             workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
-    if policies.get("tenant"):
-        out_docs = _tenant(out_docs, policies, declared, notes, warnings, check_pod_security,
-                           [d for d in out_docs if _unseen_hook(d, hooks_unseen)])
+    if tenant_configured(policies):  # defaults after the other mutations, then the checks on what is written out
+        from helm_vnp.release import tenant
+        unseen = {id(d) for d in out_docs if _unseen_hook(d, hooks_unseen)}  # Helm 3's hooks: left alone, noted
+        edited, tenant_notes = tenant.apply_defaults([d for d in out_docs if id(d) not in unseen], policies, declared)
+        rest = iter(edited)
+        out_docs = [d if id(d) in unseen else next(rest) for d in out_docs]
+        notes += tenant_notes + tenant.hook_notes([d for d in out_docs if id(d) in unseen], policies, declared)
         workloads = [d for d in out_docs if is_pod_creator(d.api_version, d.kind, declared)]
+        if check_tenant:
+            warnings += tenant.enforce([d for d in out_docs if id(d) not in unseen], policies, declared)
     unapplied: list = []
     if policies["networkPolicy"].get("confineChartPolicies"):
         out_docs = _confine_chart_policies(out_docs, workloads, policies, release, namespace, unapplied)
@@ -255,41 +264,6 @@ def _confine_chart_policies(docs: list[Document], workloads: list[Document], pol
                               for p in exc.problems]
         out.append(d)
     return out
-
-
-def _tenant(docs: list[Document], policies: dict, declared: tuple, notes: list, warnings: list, check: bool,
-            unseen: list[Document]) -> list[Document]:
-    """``policies.tenant`` (issue 17), after the mutations (a class ``nodeIsolation`` set wins over a tenant
-    default): the classes group's defaults written, then its checks: ``mode: enforce`` refuses the render listing
-    every violation (file, dotted path), ``warn`` warns.  ``check`` False (lint): defaults only, the rules are
-    the linter's to report.  ``unseen``: hooks Helm 3 never hands over (left alone, noted)."""
-    tenant = policies.get("tenant") or {}
-    config = tenant.get("classes")
-    if not config:
-        return docs
-    from helm_vnp.release.mutations import Note
-    from helm_vnp.release.tenant import classes
-    skipped = {id(d) for d in unseen}
-    edited, found = classes.apply_defaults([d for d in docs if id(d) not in skipped], config, declared)
-    rest = iter(edited)
-    docs = [d if id(d) in skipped else next(rest) for d in docs]
-    notes += found
-    notes += [Note(d, "tenant.classes", "", "a Helm hook: Helm 3 does not hand hooks to a post-renderer, so vnp "
-                                            "cannot check or default its classes (Helm 4 does)")
-              for d in unseen if classes.relevant(d, declared)]
-    if not check:
-        return docs
-    violations = classes.check([d for d in docs if id(d) not in skipped], config, declared)
-    if not violations:
-        return docs
-    if tenant.get("mode") == "warn":
-        warnings += [RenderWarning(f"{v.path}: {v.message} [{v.rule}]", (v.doc,)) for v in violations]
-        return docs
-    raise VnpError([Problem(f"{v.doc.kind} {v.doc.name or '<unnamed>'}: {v.message} [{v.rule}]", path=v.path,
-                            file=v.doc.source_file or v.doc.source or None,
-                            line=None if v.doc.source_file else v.doc.object_line,
-                            hint="allow the class in policies.tenant.classes, or set policies.tenant.mode: warn"
-                            if i == len(violations) - 1 else None) for i, v in enumerate(violations)])
 
 
 def _mutations_configured(policies: dict) -> bool:
@@ -584,6 +558,12 @@ def refuse_hidden_workloads(doc: Document) -> None:
                         line=doc.object_line, hint="render each workload as a document of its own"))
     except VnpError as exc:
         raise doc.error_in(exc) from None
+
+
+def tenant_configured(policies: dict) -> bool:
+    """Whether ``policies.tenant`` sets a rule group (the tenant package is imported only then)."""
+    tenant = policies.get("tenant")
+    return isinstance(tenant, dict) and any(isinstance(v, dict) for k, v in tenant.items() if k != "mode")
 
 
 def _isolating(policies: dict) -> bool:

@@ -3,14 +3,15 @@
 The modules are imported at the top of this file, so a rule module that does
 not import is an error at once (in the tests, on the first lint), never a rule
 that silently goes missing.  The Pod Security family is declared in one place,
-``helm_vnp.rules.pod_security``, from the checks table of the engine.
+``helm_vnp.rules.pod_security``, from the checks table of the engine; the tenant family in
+``helm_vnp.rules.tenant``, from the rule groups of ``helm_vnp.release.tenant``.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from importlib import import_module
 
-from helm_vnp.rules import pod_security
+from helm_vnp.rules import pod_security, tenant
 from helm_vnp.rules.rule import LintRule, matches_any
 from helm_vnp.rules.rule import unknown_patterns as unknown
 
@@ -54,7 +55,7 @@ RULE_MODULES = tuple(import_module(f"helm_vnp.rules.{name}") for name in (
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[LintRule, ...]:
     """All rules sorted by ID; raises ValueError if two rules claim one ID (a bug)."""
-    entries = [LintRule.from_module(m) for m in RULE_MODULES] + list(pod_security.RULES)
+    entries = [LintRule.from_module(m) for m in RULE_MODULES] + list(pod_security.RULES) + list(tenant.RULES)
     seen: dict[str, LintRule] = {}
     for entry in entries:
         if entry.id in seen:

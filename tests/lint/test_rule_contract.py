@@ -58,6 +58,11 @@ spec:
         procMount: Unmasked
 """
 
+_TENANT = "policies:\n  tenant:\n"
+_SVC = "---\napiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n{spec}  ports: [{{port: 80}}]\n"
+_INGRESS = ("---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec:\n"
+            "  rules: [{host: '*.evil.example.org'}]\n")
+
 # rule ID -> (stream, values): the rule's own example, in a default run (no lint flags)
 CASES = {
     "config.apiServerPeers": (_deployment(), NETPOL + "    controlPlane:\n"
@@ -143,6 +148,37 @@ CASES = {
     "service.selectsNothing": (_deployment() + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
                                "  selector: {app: wbe}\n  ports: [{port: 80}]\n", ""),
     "stream.yaml": ("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {a: b\ndata: {}\n", ""),
+    **{f"tenant.{name}": case for name, case in {
+        "serviceType": (_SVC.format(spec="  type: NodePort\n"),
+                        _TENANT + "    services: {allowedTypes: [ClusterIP]}\n"),
+        "serviceExternalIPs": (_SVC.format(spec="  externalIPs: [1.2.3.4]\n"),
+                               _TENANT + "    services: {externalIPs: {allowed: [10.0.0.0/8]}}\n"),
+        "serviceSourceRanges": (_SVC.format(spec="  type: LoadBalancer\n  loadBalancerSourceRanges: [0.0.0.0/0]\n"),
+                                _TENANT + "    services: {loadBalancerSourceRanges: {allowed: [10.0.0.0/8]}}\n"),
+        "serviceLoadBalancerClass": (_SVC.format(spec="  type: LoadBalancer\n  loadBalancerClass: example.com/lb\n"),
+                                     _TENANT + "    services: {loadBalancerClasses: {allowed: [internal]}}\n"),
+        "serviceMetadata": (_SVC.format(spec="").replace("name: web}", "name: web, labels: {pool: x}}"),
+                            _TENANT + "    services: {forbiddenLabels: {denied: [pool]}}\n"),
+        "imageRegistry": (_deployment(), _TENANT + "    images: {registries: {allowed: [registry.example.com]}}\n"),
+        "imagePullPolicy": (_deployment(), _TENANT + "    images: {pullPolicy: {allowed: [IfNotPresent]}}\n"),
+        "imageDigest": (_deployment(), _TENANT + "    images: {requireDigest: true}\n"),
+        "ingressHostname": (_INGRESS, _TENANT + "    ingress: {hostnames: {allowed: [shop.example.com]}}\n"),
+        "wildcardHostname": (_INGRESS, _TENANT + "    ingress: {allowWildcardHostnames: false}\n"),
+        "resourceRequests": (_deployment(), _TENANT + "    resources: {requireRequests: [cpu]}\n"),
+        "resourceLimits": (_deployment(), _TENANT + "    resources: {requireLimits: [memory]}\n"),
+        "resourceRatio": (_deployment().replace("image: nginx\n", "image: nginx\n          resources: "
+                                                "{requests: {cpu: 100m}, limits: {cpu: '1'}}\n"),
+                          _TENANT + "    resources: {maxLimitRequestRatio: {cpu: '4'}}\n"),
+        "resourceMax": (_deployment().replace("image: nginx\n", "image: nginx\n          resources: "
+                                              "{limits: {memory: 8Gi}}\n"),
+                        _TENANT + "    resources: {max: {memory: 4Gi}}\n"),
+        "forbiddenLabel": (_deployment(labels=", platform.example.com/trusted: 'true'"),
+                           _TENANT + "    metadata: {forbiddenLabels: {deniedRegex: ^platform\\.example\\.com/}}\n"),
+        "forbiddenAnnotation": (_deployment(annotations="{backup.example.com/skip: 'true'}"),
+                                _TENANT + "    metadata: {forbiddenAnnotations: {denied: [backup.example.com/skip]}}"
+                                "\n"),
+        "requiredLabel": (_deployment(), _TENANT + "    metadata: {requiredLabels: {team: '*'}}\n"),
+    }.items()},
     "workload.unknownKind": ("---\napiVersion: example.com/v1\nkind: Worker\nmetadata: {name: w}\nspec:\n"
                              "  template:\n    spec:\n      containers: [{name: w, image: w}]\n", NETPOL),
 }

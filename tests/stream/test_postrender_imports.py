@@ -1,5 +1,5 @@
 """The post-renderer runs on every `helm install`: the opt-in features' modules (release.mutations,
-generate.mapservices) are imported only when their config is on."""
+generate.mapservices, release.tenant) are imported only when their config is on."""
 from __future__ import annotations
 
 import json
@@ -16,7 +16,7 @@ policies = load_config(ValuesInput([sys.argv[1]], env=False), use_cache=False).p
 doc = (b"apiVersion: apps/v1\\nkind: Deployment\\nmetadata: {name: web}\\nspec:\\n  template:\\n"
        b"    spec: {containers: [{name: c, image: x}]}\\n")
 post_render(doc, policies, "r", "team")
-OPT_IN = ("helm_vnp.release.mutations", "helm_vnp.generate.mapservices")
+OPT_IN = ("helm_vnp.release.mutations", "helm_vnp.generate.mapservices", "helm_vnp.release.tenant")
 print(json.dumps(sorted(m for m in OPT_IN if m in sys.modules)))
 """
 
@@ -38,3 +38,11 @@ def test_each_feature_imports_its_module(tmp_path):
     assert loaded(tmp_path, on + "  hardening:\n    enabled: true\n") == ["helm_vnp.release.mutations"]
     mapped = on + "mapServices:\n  fromHost:\n    - from: shared/postgres\n      to: team/db\n"
     assert loaded(tmp_path, mapped) == ["helm_vnp.generate.mapservices"]
+
+
+def test_tenant_checks_import_their_package_only_when_a_group_is_set(tmp_path):
+    on = "policies:\n  networkPolicy:\n    enabled: true\n"
+    assert loaded(tmp_path, on + "  tenant:\n    mode: warn\n") == []  # a mode alone checks nothing
+    # the image checks read pod specs with the mutations' walker (release.mutations.pod_specs)
+    assert loaded(tmp_path, on + "  tenant:\n    images:\n      requireDigest: false\n") == [
+        "helm_vnp.release.mutations", "helm_vnp.release.tenant"]
