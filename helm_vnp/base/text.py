@@ -15,3 +15,13 @@ def unseen_pods_note(makers) -> str:
     more = f" and {len(makers) - 3} more" if len(makers) > 3 else ""
     return (f" (the release also renders custom resources, {shown}{more}, whose controllers may create pods vnp "
             "does not see: if the selector is meant for those, this is expected)")
+
+
+def brief_json(value) -> str:
+    """A value as JSON for a message, cut to 80 characters (what the chart set, without flooding the message)."""
+    import json
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -17,6 +17,7 @@ import copy
 from dataclasses import dataclass
 
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.base.text import brief_json
 from helm_vnp.k8s.pod_creators import creator_for, find_sources, show_path
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_pod_template, is_workload
 from helm_vnp.stream.document import Document
@@ -201,7 +202,7 @@ def _mutate_account(doc: Document, bound: set):
         chart = before["automountServiceAccountToken"]
         if chart is not False:
             return doc, [("serviceAccountTokens", "automountServiceAccountToken",
-                          f"the chart sets automountServiceAccountToken: {_show(chart)} on this ServiceAccount; "
+                          f"the chart sets automountServiceAccountToken: {brief_json(chart)} on this ServiceAccount; "
                           "vnp keeps it")]
         return doc, []
     want = dict(before, automountServiceAccountToken=False)
@@ -228,8 +229,8 @@ def _harden(spec: dict, values: dict, where: str) -> list[tuple]:
                 if name not in ctx:
                     ctx[name] = target
                 elif not _agrees(name, ctx[name], value):
-                    notes.append((f"{ctx_path}.{name}", f"the chart sets {ctx_path}.{name}: {_show(ctx[name])} "
-                                                        f"(hardening would set {_show(target)}); vnp keeps it"))
+                    notes.append((f"{ctx_path}.{name}", f"the chart sets {ctx_path}.{name}: {brief_json(ctx[name])} "
+                                                        f"(hardening would set {brief_json(target)}); vnp keeps it"))
             _unensure(spec, "securityContext", was)
         else:
             notes.append((ctx_path, f"{ctx_path} is not a mapping; vnp leaves it"))
@@ -254,7 +255,7 @@ def _harden_container(c: dict, fields: dict, cpath: str, pod_fields: dict) -> li
     for name in ("runAsNonRoot", "runAsUser", "seccompProfile"):  # a container's own value wins over the pod's
         if name in pod_fields and isinstance(ctx, dict) and name in ctx \
                 and not _agrees(name, ctx[name], pod_fields[name]):
-            notes.append((f"{cpath}.{name}", f"the chart sets {cpath}.{name}: {_show(ctx[name])}, which wins over "
+            notes.append((f"{cpath}.{name}", f"the chart sets {cpath}.{name}: {brief_json(ctx[name])}, which wins over "
                                              "the pod's; vnp keeps it"))
     if not fields:
         return notes
@@ -263,7 +264,7 @@ def _harden_container(c: dict, fields: dict, cpath: str, pod_fields: dict) -> li
         if "allowPrivilegeEscalation" not in ctx:
             ctx["allowPrivilegeEscalation"] = False
         elif ctx["allowPrivilegeEscalation"] is not False:
-            chart = _show(ctx["allowPrivilegeEscalation"])
+            chart = brief_json(ctx["allowPrivilegeEscalation"])
             notes.append((f"{cpath}.allowPrivilegeEscalation",
                            f"the chart sets {cpath}.allowPrivilegeEscalation: {chart}; vnp keeps it"))
     if fields.get("dropAllCapabilities"):
@@ -276,7 +277,7 @@ def _harden_container(c: dict, fields: dict, cpath: str, pod_fields: dict) -> li
             caps["drop"] = ["ALL"]
         elif not (isinstance(caps["drop"], list) and "ALL" in caps["drop"]):
             notes.append((f"{cpath}.capabilities.drop", f"the chart sets {cpath}.capabilities.drop: "
-                                                        f"{_show(caps['drop'])} without ALL; vnp keeps it"))
+                                                        f"{brief_json(caps['drop'])} without ALL; vnp keeps it"))
     _unensure(c, "securityContext", was)
     return notes
 
@@ -322,8 +323,8 @@ def _place(doc: Document, spec: dict, node: dict, where: str, is_pod_spec: bool,
         if override:
             return
         problems.append(Problem(
-            f"{doc.kind} {doc.name or '<unnamed>'}: {path}: the chart sets {_show(chart)}, {config} sets "
-            f"{_show(value)}", file=doc.source, line=doc.object_line, path=path,
+            f"{doc.kind} {doc.name or '<unnamed>'}: {path}: the chart sets {brief_json(chart)}, {config} sets "
+            f"{brief_json(value)}", file=doc.source, line=doc.object_line, path=path,
             hint="set policies.nodeIsolation.override: true to replace the chart's value, or change the config"))
 
     selector = node.get("nodeSelector") or {}
@@ -380,14 +381,5 @@ def _no_token(spec: dict, bound: set, where: str) -> list[tuple]:
     if spec["automountServiceAccountToken"] is not False:
         return [(f"{where}.automountServiceAccountToken",
                  f"the chart sets {where}.automountServiceAccountToken: "
-                 f"{_show(spec['automountServiceAccountToken'])}; vnp keeps it")]
+                 f"{brief_json(spec['automountServiceAccountToken'])}; vnp keeps it")]
     return []
-
-
-def _show(value) -> str:
-    import json
-    try:
-        text = json.dumps(value)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."

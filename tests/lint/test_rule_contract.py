@@ -178,6 +178,18 @@ CASES = {
                                 _TENANT + "    metadata: {forbiddenAnnotations: {denied: [backup.example.com/skip]}}"
                                 "\n"),
         "requiredLabel": (_deployment(), _TENANT + "    metadata: {requiredLabels: {team: '*'}}\n"),
+        "runtimeClass": (_deployment(pod_spec="      runtimeClassName: kata\n"),
+                         _TENANT + "    classes: {runtimeClasses: {allowed: [gvisor]}}\n"),
+        "priorityClass": (_deployment(pod_spec="      priorityClassName: system-cluster-critical\n"),
+                          _TENANT + "    classes: {priorityClasses: {allowedRegex: ^tenant-}}\n"),
+        "storageClass": ("---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n"
+                         "  storageClassName: fast\n  accessModes: [ReadWriteOnce]\n"
+                         "  resources: {requests: {storage: 1Gi}}\n",
+                         _TENANT + "    classes: {storageClasses: {allowed: [standard]}}\n"),
+        "ingressClass": (_INGRESS, _TENANT + "    classes: {ingressClasses: {allowed: [internal]}}\n"),
+        "gatewayClass": ("---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\n"
+                         "spec:\n  gatewayClassName: public\n  listeners: [{name: http, port: 80, protocol: HTTP}]\n",
+                         _TENANT + "    classes: {gatewayClasses: {allowed: [internal]}}\n"),
     }.items()},
     "workload.unknownKind": ("---\napiVersion: example.com/v1\nkind: Worker\nmetadata: {name: w}\nspec:\n"
                              "  template:\n    spec:\n      containers: [{name: w, image: w}]\n", NETPOL),

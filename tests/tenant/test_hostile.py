@@ -61,8 +61,8 @@ def test_a_workload_inside_a_list_is_refused_before_any_tenant_check():
 
 @pytest.mark.parametrize("policy, message", [
     ('{"tenant": {"images": {"registries": {"allowedRegex": "(unclosed"}}}}',
-     "policies.tenant.images.registries.allowedRegex: not a valid regular expression: missing ), unterminated "
-     "subpattern"),
+     "policies.tenant.images.registries.allowedRegex: invalid regular expression '(unclosed': missing ), "
+     "unterminated subpattern"),
     ('{"tenant": {"services": {"externalIPs": {"allowed": ["10.0.0.1/8"]}}}}',
      'policies.tenant.services.externalIPs.allowed[0]: "10.0.0.1/8" is not a valid CIDR'),
     ('{"tenant": {"resources": {"max": {"cpu": "lots"}}}}',

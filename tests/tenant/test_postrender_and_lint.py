@@ -45,8 +45,10 @@ EXPECTED = {
     ("tenant.wildcardHostname", "Ingress shop-web", "spec.tls[0].hosts[0]"),
     ("tenant.ingressHostname", "HTTPRoute shop-api", "spec.hostnames[0]"),
 }
-# rules the example's chart does not break: requireDigest is off in the example
-NOT_IN_CHART = {"tenant.imageDigest"}
+# rules the example's chart does not break: requireDigest is off in the example; the classes group has its own
+# charts and tests (tests/tenant/test_classes.py)
+NOT_IN_CHART = {"tenant.imageDigest", "tenant.runtimeClass", "tenant.priorityClass", "tenant.storageClass",
+                "tenant.ingressClass", "tenant.gatewayClass"}
 _LINE = re.compile(r"^  - (?P<file>[^:]+): (?P<path>.+?): (?P<obj>\w+ [\w-]+): (?P<rule>tenant\.\w+): ", re.M)
 
 

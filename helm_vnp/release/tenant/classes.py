@@ -29,6 +29,7 @@ from __future__ import annotations
 import copy
 
 from helm_vnp.base.errors import VnpError
+from helm_vnp.base.text import brief_json
 from helm_vnp.config.allowlist import allows, describe, has_allow_list
 from helm_vnp.k8s.pod_creators import is_pod_creator, show_path
 from helm_vnp.k8s.workloads import is_pod_template
@@ -256,9 +257,9 @@ def check(docs: list[Document], config: dict, declared: tuple) -> list[Violation
             found = site.values(obj)
             for path, value in found:
                 if not isinstance(value, str):
-                    out.append(Violation(rule, doc, path, f"{_show(value)} is not a {noun} name ({where})"))
+                    out.append(Violation(rule, doc, path, f"{brief_json(value)} is not a {noun} name ({where})"))
                 elif not allows(spec, value):
-                    out.append(Violation(rule, doc, path, f"{noun} {_show(value)} is not allowed ({where})"))
+                    out.append(Violation(rule, doc, path, f"{noun} {brief_json(value)} is not allowed ({where})"))
             if not found and site.key in NEEDS_A_CLASS:
                 out.append(Violation(rule, doc, show_path(site.parent + (field,)), _unnamed(site.key, where)))
     return out
@@ -322,12 +323,3 @@ def apply_defaults(docs: list[Document], config: dict, declared: tuple) -> tuple
 
 _NOUNS = {"runtimeClasses": "runtimeClassName", "priorityClasses": "priorityClassName",
           "storageClasses": "storage classes (volume claims)"}
-
-
-def _show(value) -> str:
-    import json
-    try:
-        text = json.dumps(value)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
