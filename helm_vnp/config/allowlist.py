@@ -22,8 +22,8 @@ def has_allow_list(spec: Any) -> bool:
     return isinstance(spec, dict) and ("allowed" in spec or bool(spec.get("allowedRegex")))
 
 
-@functools.lru_cache(maxsize=64)
-def _compiled(pattern: str) -> re.Pattern | None:
+@functools.lru_cache(maxsize=256)
+def compiled(pattern: str) -> re.Pattern | None:
     try:
         return re.compile(pattern)
     except (re.error, RecursionError, OverflowError):
@@ -49,13 +49,18 @@ def regex_problem(pattern: Any) -> str | None:
 
 def allows(spec: Any, name: str) -> bool:
     """Whether the allow list ``spec`` allows the class ``name`` (no list: any name)."""
-    if not has_allow_list(spec):
+    return not has_allow_list(spec) or listed(spec, name)
+
+
+def listed(spec: dict, value: str, fold: bool = False) -> bool:
+    """Whether ``value`` is one of ``allowed`` or matches ``allowedRegex`` (anywhere, as Go's MatchString);
+    ``fold``: exact entries compared ignoring case (hostnames).  Neither given: nothing is listed."""
+    names = [str(x) for x in spec.get("allowed") or ()]
+    if value in names or (fold and value.lower() in (x.lower() for x in names)):
         return True
-    if name in (spec.get("allowed") or ()):
-        return True
-    pattern = spec.get("allowedRegex") or ""
-    compiled = _compiled(pattern) if pattern and regex_problem(pattern) is None else None
-    return compiled is not None and compiled.search(name) is not None
+    pattern = str(spec.get("allowedRegex") or "")
+    rx = compiled(pattern) if pattern and regex_problem(pattern) is None else None
+    return rx is not None and rx.search(value) is not None
 
 
 def describe(spec: Any) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from functools import lru_cache
 
 from helm_vnp.base.errors import VnpError
 from helm_vnp.stream.document import Document
@@ -128,28 +127,23 @@ def pod_metadata_paths(doc: Document, obj, declared: tuple) -> list[tuple]:
     return [path[:-1] + ("metadata",) for path in pod_spec_paths(doc, obj, declared)]
 
 
-@lru_cache(maxsize=256)
 def regex(pattern: str):
-    """The compiled pattern (validated by the schema; "" matches nothing)."""
-    return re.compile(pattern) if pattern else None
+    """The compiled pattern (validated by the schema; "" matches nothing): one cache with the classes group."""
+    from helm_vnp.config.allowlist import compiled
+    return compiled(pattern) if pattern else None
 
 
 def allowed(value: str, spec: dict, fold: bool = False) -> bool:
     """Capsule's AllowedListSpec: one of ``allowed`` or matching ``allowedRegex`` (anywhere in the value, as Go's
-    regexp.MatchString); ``fold``: compare exact values ignoring case (hostnames)."""
-    listed = [str(x) for x in spec.get("allowed") or ()]
-    if value in listed or (fold and value.lower() in (x.lower() for x in listed)):
-        return True
-    rx = regex(str(spec.get("allowedRegex") or ""))
-    return bool(rx and rx.search(value))
+    regexp.MatchString); ``fold``: compare exact values ignoring case (hostnames).  The classes group's matcher."""
+    from helm_vnp.config.allowlist import listed
+    return listed(spec, value, fold)
 
 
 def forbidden(key: str, spec: dict) -> bool:
     """Capsule's ForbiddenListSpec: one of ``denied`` or matching ``deniedRegex``."""
-    if key in [str(x) for x in spec.get("denied") or ()]:
-        return True
-    rx = regex(str(spec.get("deniedRegex") or ""))
-    return bool(rx and rx.search(key))
+    from helm_vnp.config.allowlist import listed
+    return listed({"allowed": spec.get("denied"), "allowedRegex": spec.get("deniedRegex")}, key)
 
 
 def describe_allowed(spec: dict) -> str:
