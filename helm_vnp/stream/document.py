@@ -225,8 +225,10 @@ class Document:
         start = nl + 1
         nxt = _NEXT_TOP.search(raw, start)
         end = len(raw) if nxt is None else nxt.start() + 1
-        if not lines_are_structure(raw, start, end):
-            return ASK_PARSER  # a multi-line quote, a tab, an anchor...: the parser reads the metadata
+        if not lines_are_structure(raw, self.body_start, end):
+            # a multi-line quote, a tab, an anchor... in the metadata or before it (a quoted scalar opened above
+            # can hold a decoy ``metadata:`` line): the parser reads the metadata
+            return ASK_PARSER
         lines = block_lines.lines_of(raw[:end], start)
         if lines is ASK_PARSER:
             return ASK_PARSER

@@ -217,6 +217,15 @@ RAW = {
     "raw-namespace-after-cr-comment": _DEP.format(META="  # c\r  namespace: hidden\n").encode(),
     # `---#` ends a document for Kubernetes' YAMLReader (and Helm's SplitManifests), not for YAML: after a
     # comment-only chunk, vnp reads one scalar document, Kubernetes a Deployment (unlabelled, hostNetwork)
+    # a multi-line single-quoted scalar above the object's only `metadata:` line holds it: Kubernetes reads no
+    # name (found by `make fuzz`); vnp's line scan of the metadata read the decoy's name until it proved the lines
+    # above the metadata too
+    "raw-top-metadata-in-quote": (
+        b'---\n# Source: chart/templates/cfg.yVersion: v1\nkind: ConfigM'
+        b'ap\nmetadata:\n  na`e: cfg\ndata:\n  k: v\n---\n# Source: chart/te'
+        b"mplates/web.yaml\napiVersion: v1\nkind: Pod\nmetadada: '\nmetada"
+        b"ta:\n  name: web\npec:\n  containult}  labels:\n    decoy: x\n  '"
+        b'\nspec:\n  containult}\n'),
     "raw-separator-hash": b'# c\n---#\n{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},'
                           b'"spec":{"template":{"metadata":{"labels":{"app":"d"}},"spec":{"hostNetwork":true,'
                           b'"containers":[{"name":"c","image":"i"}]}}}}\n',

@@ -8,7 +8,8 @@ from helm_vnp.stream.document import Document
 
 @dataclass(frozen=True)
 class Violation:
-    """``rule`` (``tenant.<name>``) broken by ``doc`` at the dotted ``path`` (``spec.template.spec.containers[0].image``)."""  # noqa: E501
+    """``rule`` (``tenant.<name>``) broken by ``doc`` at the dotted ``path``
+    (``spec.template.spec.containers[0].image``)."""
     rule: str
     doc: Document
     path: str
