@@ -9,7 +9,6 @@ from helm_vnp.base.errors import VnpError
 from helm_vnp.stream.document import Document
 
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
 def view(doc: Document):
@@ -22,16 +21,9 @@ def view(doc: Document):
 
 def dotted(path) -> str:
     """A concrete path as messages write it: ``spec.template.spec.containers[0].image``; a key that is not a
-    plain word is bracketed and quoted (``metadata.labels["example.com/team"]``)."""
-    out = ""
-    for seg in path:
-        if isinstance(seg, int):
-            out += f"[{seg}]"
-        elif _PLAIN_KEY.match(seg):
-            out += f".{seg}" if out else seg
-        else:
-            out += f'["{seg}"]'
-    return out
+    plain word is bracketed and quoted (``metadata.labels["example.com/team"]``), as config paths are."""
+    from helm_vnp.config.paths import join
+    return join(path)
 
 
 _TOKEN = re.compile(r'\["([^"]*)"\]|\[(\d+)\]|\.?([A-Za-z0-9_-]+)')
@@ -148,20 +140,20 @@ def forbidden(key: str, spec: dict) -> bool:
 
 def describe_allowed(spec: dict) -> str:
     """``allowed: a, b; allowedRegex: ^x`` for messages (``nothing is allowed`` when both are empty)."""
-    parts = []
-    if spec.get("allowed"):
-        parts.append("allowed: " + ", ".join(str(x) for x in spec["allowed"]))
-    if spec.get("allowedRegex"):
-        parts.append(f"allowedRegex: {spec['allowedRegex']}")
-    return "; ".join(parts) or "nothing is allowed"
+    return _list_text(spec, "allowed") or "nothing is allowed"
 
 
 def describe_denied(spec: dict) -> str:
+    """``denied: a, b; deniedRegex: ^x`` for messages."""
+    return _list_text(spec, "denied")
+
+
+def _list_text(spec: dict, key: str) -> str:
     parts = []
-    if spec.get("denied"):
-        parts.append("denied: " + ", ".join(str(x) for x in spec["denied"]))
-    if spec.get("deniedRegex"):
-        parts.append(f"deniedRegex: {spec['deniedRegex']}")
+    if spec.get(key):
+        parts.append(f"{key}: " + ", ".join(str(x) for x in spec[key]))
+    if spec.get(key + "Regex"):
+        parts.append(f"{key}Regex: {spec[key + 'Regex']}")
     return "; ".join(parts)
 
 
