@@ -656,14 +656,11 @@ def _install_position(docs: list[Document]) -> int:
     LimitRange.  Only before a document that opens with its own ``---`` line, after one that ends its last
     line and holds no directive (a ``%`` line belongs to the document after it): else at the end."""
     for i, doc in enumerate(docs):
-        if doc.kind in _LEADING_KINDS and doc.raw.strip():
+        if not doc.raw.strip() or doc.kind in _LEADING_KINDS:  # empty segments order nothing
             continue
-        if not doc.raw.strip():
-            continue  # an empty segment (the stream's start, a lone comment): no object to order
-        if not doc.raw.startswith(b"---"):
-            return len(docs)
         before = docs[i - 1].raw if i else b""
-        if (before and not before.endswith(b"\n")) or b"\n%" in b"\n" + before:
+        if not doc.raw.startswith(b"---") or (before and not before.endswith(b"\n")) \
+                or before.startswith(b"%") or b"\n%" in before:
             return len(docs)
         return i
     return len(docs)

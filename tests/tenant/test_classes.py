@@ -181,9 +181,9 @@ def test_legacy_annotations_name_the_class_no_default_is_added(tmp_path):
         render(tmp_path, stream.replace("ingress.class: public", "ingress.class: internal")
                .replace("storage-class: fast", "storage-class: premium"), DEFAULTS)
     text = str(err.value)
-    assert ('metadata.annotations.kubernetes.io/ingress.class: Ingress web: tenant.ingressClass: IngressClass '
+    assert ('metadata.annotations["kubernetes.io/ingress.class"]: Ingress web: tenant.ingressClass: IngressClass '
             '"internal"') in text
-    assert 'metadata.annotations.volume.beta.kubernetes.io/storage-class' in text and '"premium"' in text
+    assert 'metadata.annotations["volume.beta.kubernetes.io/storage-class"]' in text and '"premium"' in text
 
 
 def test_without_an_allow_list_only_the_default_is_injected(tmp_path):

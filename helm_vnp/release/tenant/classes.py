@@ -31,15 +31,16 @@ import copy
 from helm_vnp.base.errors import VnpError
 from helm_vnp.base.text import brief_json
 from helm_vnp.config.allowlist import allows, describe, has_allow_list
-from helm_vnp.k8s.pod_creators import is_pod_creator, show_path
+from helm_vnp.generate.traffic import CLASS_ANNOTATION as INGRESS_ANNOTATION
+from helm_vnp.k8s.pod_creators import is_pod_creator
 from helm_vnp.k8s.workloads import is_pod_template
 from helm_vnp.release.tenant.base import TenantRule, Violation
+from helm_vnp.release.tenant.common import dotted, view
 from helm_vnp.stream.document import Document
 from helm_vnp.stream.labelling.verify import value_at
 
 KEY = "classes"
 CONFIG_PATH = "policies.tenant.classes"
-INGRESS_ANNOTATION = "kubernetes.io/ingress.class"
 STORAGE_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 
 # config key -> (rule, field, what the class is called in messages)
@@ -105,7 +106,7 @@ RULES = (
         "internal one, would expose the tenant's Services where they must not be.",
         "Set an allowed `ingressClassName` (and drop the annotation), or configure a `default`.",
         "policies:\n  tenant:\n    classes:\n      ingressClasses: {allowed: [public], default: public}\n"
-        "# refused: metadata.annotations.kubernetes.io/ingress.class: internal\n")),
+        "# refused: metadata.annotations[\"kubernetes.io/ingress.class\"]: internal\n")),
     TenantRule("tenant.gatewayClass", "a Gateway names a GatewayClass the tenant does not allow", _doc(
         "Every Gateway (`gateway.networking.k8s.io`) must name a `spec.gatewayClassName` allowed by "
         "`policies.tenant.classes.gatewayClasses`. The field is required by the Gateway API: there is no "
@@ -140,10 +141,10 @@ class _Site:
         out = []
         parent = value_at(obj, self.parent)
         if isinstance(parent, dict) and self.field in parent and _set(self.key, parent[self.field]):
-            out.append((show_path(self.parent + (self.field,)), parent[self.field]))
+            out.append((dotted(self.parent + (self.field,)), parent[self.field]))
         ann = value_at(obj, self.annotations) if self.annotations else None
         if isinstance(ann, dict) and self.legacy in ann:
-            out.append((show_path(self.annotations) + "." + self.legacy, ann[self.legacy]))
+            out.append((dotted(self.annotations + (self.legacy,)), ann[self.legacy]))
         return out
 
     def open_for_default(self, obj) -> dict | None:
@@ -198,7 +199,7 @@ def _sites(doc: Document, obj: dict, config: dict, declared: tuple) -> tuple[lis
                 unreachable.append((key, where, f"{kind} has no pod spec at {where} (its controller makes the "
                                                 "pods and their volumes): vnp cannot check or set their {}"))
         for path, is_pod_spec in specs:
-            shown = show_path(path)
+            shown = dotted(path)
             if is_pod_spec:
                 sites.append(_Site("runtimeClasses", path))
             else:
@@ -224,14 +225,6 @@ def _sites(doc: Document, obj: dict, config: dict, declared: tuple) -> tuple[lis
     return [s for s in sites if s.key in config], [u for u in unreachable if u[0] in config]
 
 
-def _object(doc: Document):
-    from helm_vnp.stream.patching import kubernetes_object
-    try:
-        return kubernetes_object(doc)
-    except VnpError as exc:
-        raise doc.error_in(exc) from None
-
-
 def check(docs: list[Document], config: dict, declared: tuple) -> list[Violation]:
     """Every class the documents name that ``config`` (``policies.tenant.classes``) does not allow, and every
     claim, Ingress or Gateway naming none where an allow list says which; in document order."""
@@ -241,7 +234,7 @@ def check(docs: list[Document], config: dict, declared: tuple) -> list[Violation
     for doc in docs:
         if not relevant(doc, declared):
             continue
-        obj = _object(doc)
+        obj = view(doc)
         if not isinstance(obj, dict):
             continue
         try:
@@ -261,7 +254,7 @@ def check(docs: list[Document], config: dict, declared: tuple) -> list[Violation
                 elif not allows(spec, value):
                     out.append(Violation(rule, doc, path, f"{noun} {brief_json(value)} is not allowed ({where})"))
             if not found and site.key in NEEDS_A_CLASS:
-                out.append(Violation(rule, doc, show_path(site.parent + (field,)), _unnamed(site.key, where)))
+                out.append(Violation(rule, doc, dotted(site.parent + (field,)), _unnamed(site.key, where)))
     return out
 
 
@@ -286,7 +279,7 @@ def apply_defaults(docs: list[Document], config: dict, declared: tuple) -> tuple
         if not relevant(doc, declared):
             out.append(doc)
             continue
-        before = _object(doc)
+        before = view(doc)
         if not isinstance(before, dict):
             out.append(doc)
             continue

@@ -16,7 +16,10 @@ def view(doc: Document):
     expanded), after the strict parse, which refuses duplicate keys, bad YAML and alias bombs, located: a
     value hidden by a YAML trick is either read as the API server reads it or the render fails."""
     from helm_vnp.stream.patching import kubernetes_object
-    return kubernetes_object(doc)
+    try:
+        return kubernetes_object(doc)
+    except VnpError as exc:
+        raise doc.error_in(exc) from None
 
 
 def dotted(path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from helm_vnp.k8s.services import spec_of
 from helm_vnp.release.tenant.base import TenantRule, Violation
 from helm_vnp.release.tenant.common import (
     allowed,
@@ -79,8 +80,7 @@ def check(docs: list, config: dict, declared: tuple) -> list[Violation]:
         obj = view(doc)
         if not isinstance(obj, dict):
             continue
-        spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-        out += _check_one(doc, obj, spec, config)
+        out += _check_one(doc, obj, spec_of(obj), config)
     return out
 
 
