@@ -7,7 +7,6 @@ coalescing onto the defaults (a null deletes), normalisation into ``model.Polici
 """
 from __future__ import annotations
 
-import difflib
 from typing import Sequence
 
 from helm_vnp.base.errors import Problem
@@ -103,6 +102,7 @@ def _near_misses(values: dict, sources: list[Source]) -> list[Problem]:
     for key in keys:
         if key in OUR_KEYS:
             continue
+        import difflib  # only for a suggestion: not on every start
         close = difflib.get_close_matches(key, OUR_KEYS, n=1, cutoff=0.8)
         if close:
             file, line = next((s.top.get(key) or s.origins[key] for s in reversed(sources)

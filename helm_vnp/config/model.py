@@ -6,7 +6,8 @@ this shape, with every default filled in, so generators and checks never look
 at raw user keys and never care which layout the user wrote.
 
 Plain dicts (TypedDict) rather than classes: they are what the generators
-emit and what ``helm-vnp config --dump`` prints, and they cost nothing to import.
+emit and what ``helm-vnp config --dump`` prints.  The rest of vnp imports this module only for type
+checkers (``TYPE_CHECKING``): building its TypedDicts costs a few milliseconds of every start.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ class IPBlock(TypedDict):
     except_: list[str]  # key is "except" in the dict; see IPBLOCK_EXCEPT
 
 
-IPBLOCK_EXCEPT = "except"
+IPBLOCK_EXCEPT = "except"  # also helm_vnp.config.normalise.IPBLOCK_EXCEPT (this module is for type checkers only)
 
 
 class PublicEgress(TypedDict):

@@ -6,10 +6,14 @@ in), so it reads as its zero value: false, "", [] or {} — as in a Helm templat
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from helm_vnp.config.defaults import DNS_PRESETS, INGRESS_CONTROLLER_PRESETS, monitoring_preset
-from helm_vnp.config.model import IPBLOCK_EXCEPT, Policies
+
+if TYPE_CHECKING:
+    from helm_vnp.config.model import Policies
+
+IPBLOCK_EXCEPT = "except"  # an ipBlock's key that is a Python keyword (``model.IPBlock.except_``)
 
 
 def _map(d: Any, key: str) -> dict:

@@ -6,7 +6,6 @@ keyword with ``x-vnp-messages`` and the expected value described by ``x-vnp-expe
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import math
@@ -159,6 +158,7 @@ def _translate(err, locate) -> list[tuple[Problem, bool]]:
         allowed = sorted(schema.get("properties", {}))
         out = []
         for key in sorted(k for k in inst if k not in schema.get("properties", {})):
+            import difflib  # only for a suggestion: not on every start
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f'did you mean "{close[0]}"?' if close else "allowed keys: " + ", ".join(allowed)
             out.append(mk(f'unknown key "{key}"', seg=path + [key], expected="one of " + ", ".join(allowed),

@@ -7,11 +7,14 @@ input, so the post-rendered stream is stable across runs and diffs cleanly.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from helm_vnp.config.model import Policies
 from helm_vnp.generate.limitrange import limit_range
 from helm_vnp.generate.networkpolicy import network_policies, traffic_policies
 from helm_vnp.generate.resourcequota import resource_quota
+
+if TYPE_CHECKING:
+    from helm_vnp.config.model import Policies
 
 __all__ = ["generate_all"]
 

@@ -5,8 +5,12 @@ requests and limits itself; vCluster deploys the two together for that reason.
 """
 from __future__ import annotations
 
-from helm_vnp.config.model import Policies
+from typing import TYPE_CHECKING
+
 from helm_vnp.generate.meta import metadata, new_object, object_name, quantities
+
+if TYPE_CHECKING:
+    from helm_vnp.config.model import Policies
 
 FIELDS = ("default", "defaultRequest", "min", "max")
 

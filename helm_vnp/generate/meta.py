@@ -6,7 +6,6 @@ never override: the post-renderer finds (and replaces) its own objects by them.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 
 from helm_vnp.base.names import GENERATED_BY_LABEL, GENERATED_BY_VALUE, RELEASE_LABEL
@@ -27,6 +26,7 @@ def object_name(*parts: str) -> str:
     name = "-".join(("vnp",) + parts)
     if len(name) <= MAX_NAME and _SUBDOMAIN.fullmatch(name):
         return name
+    import hashlib  # only for a name cut down (hashlib costs ~4 ms of every start)
     digest = hashlib.sha256(name.encode()).hexdigest()[:_HASH_LEN]
     if not _SUBDOMAIN.fullmatch(name):
         name = re.sub(r"[^a-z0-9-]+", "-", name.lower())

@@ -13,11 +13,15 @@ from __future__ import annotations
 import copy
 import ipaddress
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.base.names import PROJECT_LABEL, REASON_ANNOTATION, RELEASE_LABEL
-from helm_vnp.config.model import IPBLOCK_EXCEPT, Policies
+from helm_vnp.config.normalise import IPBLOCK_EXCEPT
 from helm_vnp.generate.meta import metadata, new_object, object_name
+
+if TYPE_CHECKING:
+    from helm_vnp.config.model import Policies
 
 API_VERSION = "networking.k8s.io/v1"
 KIND = "NetworkPolicy"

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
-from helm_vnp.config.model import Policies
 from helm_vnp.generate.meta import metadata, new_object, object_name, quantities
+
+if TYPE_CHECKING:
+    from helm_vnp.config.model import Policies
 
 
 def resource_quota(policies: Policies, release: str, namespace: str | None) -> list[dict]:

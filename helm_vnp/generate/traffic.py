@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from helm_vnp.base.names import RELEASE_LABEL
 from helm_vnp.k8s import services as svc
+from helm_vnp.k8s.ingress import CLASS_ANNOTATION, DEFAULT_CLASS_ANNOTATION
 from helm_vnp.k8s.rbac import BINDING_KINDS as RBAC_BINDING_KINDS
 from helm_vnp.k8s.rbac import RBAC_GROUP, ROLE_KINDS, service_account_bindings
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload, pod_template, selector_of
@@ -39,8 +40,6 @@ KINDS = frozenset(("Service", "Ingress", "IngressClass", "APIService", "CustomRe
                   + ROUTE_KINDS + WEBHOOK_KINDS + MONITOR_KINDS)
 # what says which pods call the API server: parsed only when the release binds a ServiceAccount
 CALLER_KINDS = frozenset(("ServiceAccount",) + tuple(POD_METADATA_PATH))
-DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
-CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 NETPOL = "policies.networkPolicy"
 
 

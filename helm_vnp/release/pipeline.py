@@ -204,7 +204,6 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         out_docs = _confine_chart_policies(out_docs, workloads, policies, release, namespace, unapplied)
     if check_pod_security and policies["podSecurityStandard"] not in ("", "privileged"):
         warnings += enforce_pod_security(workloads, policies)
-    from helm_vnp.generate import generate_all
     if not hooks_unseen and hooks_only(chart_docs):
         # Helm 4.2's `separate` post-render strategy: this is the hooks' pass; the rest of the release
         # comes in a pass of its own, and vnp's objects are generated there, once
@@ -216,8 +215,11 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
     refs = _workload_refs(workloads, policies, warnings)
     entries = declared_entry_points(out_docs, policies, release, namespace)
     mapping = _map_services(out_docs, workloads, policies, release, namespace)  # None: nothing mapped
-    generated = generate_all(policies, release, namespace, refs, entries,
-                             extra_egress=mapping.egress if mapping else ())
+    generated = []  # nothing enabled: what generate_all answers, without importing the generators
+    if any(policies[k]["enabled"] for k in GENERATED_KEYS):
+        from helm_vnp.generate import generate_all
+        generated = generate_all(policies, release, namespace, refs, entries,
+                                 extra_egress=mapping.egress if mapping else ())
     generated += mapping.policies if mapping else []
     generated += [_in_namespace(o, ns) for ns in isolate_in for o in generated if o["kind"] == "NetworkPolicy"]
     if mapping:
@@ -231,6 +233,10 @@ def post_render(data: bytes, policies: dict, release: str | None, namespace: str
         meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}), CONFIG_ANNOTATION: record}.items()))
     return Result(_assemble(out_docs, generated, install_order), out_docs, generated, warnings, workloads, entries,
                   notes, unapplied)
+
+
+# the policies keys whose ``enabled`` makes ``generate.generate_all`` append something
+GENERATED_KEYS = ("networkPolicy", "resourceQuota", "limitRange")
 
 
 CONFINE_PATH = "policies.networkPolicy.confineChartPolicies"

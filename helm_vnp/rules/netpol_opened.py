@@ -60,11 +60,12 @@ NARROW = (" (every address, the default: set policies.networkPolicy.apiServer.pe
 
 
 def check(release: Release, options: dict) -> Iterable[Finding]:
+    opened = [e for e in release.entry_points if e.opened]
+    if not opened:
+        return
     from helm_vnp.config.defaults import ANYWHERE
     from helm_vnp.generate.networkpolicy import traffic_policy_name
-    for e in release.entry_points:
-        if not e.opened:
-            continue
+    for e in opened:
         o = release.declaring(e)
         if o is None:
             continue
