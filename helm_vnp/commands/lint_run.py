@@ -93,11 +93,15 @@ def _lint(charts, values: ValuesInput, namespace, release, rendered, fmt, output
           pss_level, rule_options=(), lint_config=None, verbose=False) -> int:
     import time
 
-    from helm_vnp.lint import LintOptions, exit_code, run_lint
-    from helm_vnp.report import render
-
     start = time.perf_counter()
     values = read_stdin(values, rendered)
+    ahead = None
+    if len(charts) > 1 and not rendered:  # Helm renders the charts while the linter loads (lint.many)
+        from helm_vnp.helm.ahead import start_renders
+        ahead = start_renders([c for c in charts if not _rendered_file(c)], values, release, namespace)
+
+    from helm_vnp.lint import LintOptions, exit_code, run_lint
+    from helm_vnp.report import render
 
     def options(chart, rendered_paths):
         return LintOptions(chart=chart, rendered=rendered_paths, values=values, namespace=namespace,
@@ -116,7 +120,7 @@ def _lint(charts, values: ValuesInput, namespace, release, rendered, fmt, output
 
     jobs = [(c, options(None, [c]) if _rendered_file(c) else options(c, [])) for c in charts]
     with Progress(len(jobs)) as progress:
-        report = lint_many(jobs, progress.step)
+        report = lint_many(jobs, progress.step, ahead)
     for r in report.inputs:
         if r.report is None:
             sys.stderr.write((r.error if r.input in r.error else f"{r.input}: {r.error}") + "\n")

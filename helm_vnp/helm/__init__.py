@@ -55,11 +55,21 @@ def helm_major(helm: str) -> int:
 
 
 def _ask_major(helm: str) -> int:
+    return major_of(helm, start_version(helm))
+
+
+def start_version(helm: str):
+    """``helm version --short`` started now (``major_of`` reads it)."""
+    from helm_vnp.helm.runs import Started
+    return Started([helm, "version", "--short"])
+
+
+def major_of(helm: str, run) -> int:
+    """The major version ``run`` (``start_version``) printed; remembered for this process."""
     import subprocess
 
     try:
-        raw = subprocess.run([helm, "version", "--short"], capture_output=True, timeout=60,
-                             stdin=subprocess.DEVNULL).stdout
+        raw = run.finish(60)[1]
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise VnpError(Problem(f"cannot run {helm}: {getattr(exc, 'strerror', None) or exc}"))
     # bytes, not text: a HELM_BIN that prints something other than UTF-8 is a message, not a traceback
@@ -68,6 +78,7 @@ def _ask_major(helm: str) -> int:
     if not (major.isascii() and major.isdigit()):
         raise VnpError(Problem(f"cannot tell the version of {helm} (`{helm} version --short` printed {out[:80]!r})",
                                expected="Helm 3 or 4, printing a version such as v4.0.0"))
+    _MAJOR[helm] = int(major)
     return int(major)
 
 
@@ -119,6 +130,16 @@ def plugin_dirs() -> list[Path]:
     return [Path(p) for p in plugins_path().split(os.pathsep) if p]
 
 
+def template_target(release: str | None, namespace: str | None) -> tuple[str, str]:
+    """(release, namespace) vnp renders a chart as: the given ones, else ``release`` and ``$HELM_NAMESPACE``
+    (Helm sets it for a plugin) or ``default``."""
+    return release or DEFAULT_RELEASE, namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
+
+
+DEFAULT_RELEASE = "release"
+DEFAULT_NAMESPACE = "default"
+
+
 def template(helm: str, chart: str, release: str, namespace: str, flags: Sequence[str] = (),
              given: dict[str, bytes] | None = None) -> bytes:
     """``helm template RELEASE CHART --namespace NS FLAGS...`` -> the rendered stream.
@@ -126,34 +147,72 @@ def template(helm: str, chart: str, release: str, namespace: str, flags: Sequenc
     ``flags``: the values flags (``ValuesInput.helm_flags``); a ``--values F`` whose F is in ``given``
     (``-``, a pipe vnp read already: ``ValuesInput.given``) is handed to helm as a private temporary
     file holding those bytes.  No ``--include-crds``: the post-renderer never sees a chart's ``crds/``
-    either.
+    either.  A run handed over by ``use_rendered`` (the same arguments) is answered from it.
     """
-    import subprocess
+    ahead = _RENDERED.pop(template_key(helm, chart, release, namespace, flags, given or {}), None)
+    result = rendered(chart, start_template(helm, chart, release, namespace, flags, given)) if ahead is None else ahead
+    if isinstance(result, bytes):
+        return result
+    raise VnpError(result)
+
+
+def start_template(helm: str, chart: str, release: str, namespace: str, flags: Sequence[str] = (),
+                   given: dict[str, bytes] | None = None):
+    """``template``'s ``helm template`` started now (``rendered`` reads it)."""
     import tempfile
 
+    from helm_vnp.helm.runs import Started
+
     given = given or {}
-    with tempfile.TemporaryDirectory(prefix="vnp-lint-") as tmp:
-        args = [helm, "template", release, chart, "--namespace", namespace]
-        previous = None
-        for arg in flags:
-            if previous == "--values" and arg in given:
-                path = os.path.join(tmp, f"values-{len(args)}.yaml")
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(given[arg])
-                arg = path
-            args.append(arg)
-            previous = arg
-        try:
-            proc = subprocess.run(args, capture_output=True, stdin=subprocess.DEVNULL, timeout=TEMPLATE_TIMEOUT)
-        except OSError as exc:
-            raise VnpError(Problem(f"cannot run {helm}: {exc.strerror or exc}")) from None
-        except subprocess.TimeoutExpired:
-            raise VnpError(Problem(f"`helm template` of {chart} did not finish within {TEMPLATE_TIMEOUT} s")) from None
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip() or f"exit status {proc.returncode}"
-        raise VnpError(Problem(f"`helm template` failed: {err}", file=chart))
-    return proc.stdout
+    tmp = tempfile.TemporaryDirectory(prefix="vnp-lint-")
+    args = [helm, "template", release, chart, "--namespace", namespace]
+    previous = None
+    for arg in flags:
+        if previous == "--values" and arg in given:
+            path = os.path.join(tmp.name, f"values-{len(args)}.yaml")
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(given[arg])
+            arg = path
+        args.append(arg)
+        previous = arg
+    return Started(args, tmp.cleanup)
+
+
+def rendered(chart: str, run) -> "bytes | list[Problem]":
+    """The stream ``run`` (``start_template``) rendered, or the problems of its failure."""
+    import subprocess
+
+    helm = run.args[0]
+    try:
+        code, out, err = run.finish(TEMPLATE_TIMEOUT)
+    except OSError as exc:
+        return [Problem(f"cannot run {helm}: {exc.strerror or exc}")]
+    except subprocess.TimeoutExpired:
+        return [Problem(f"`helm template` of {chart} did not finish within {TEMPLATE_TIMEOUT} s")]
+    if code != 0:
+        text = err.decode("utf-8", "replace").strip() or f"exit status {code}"
+        return [Problem(f"`helm template` failed: {text}", file=chart)]
+    return out
+
+
+# `helm template` runs done ahead by this process's parent (``lint A B C``: it renders while its workers lint),
+# by their arguments: the stream, or the problems of the failed run; each is taken once, by ``template``
+_RENDERED: dict[tuple, "bytes | list[Problem]"] = {}
+
+
+def template_key(helm: str, chart: str, release: str, namespace: str, flags: Sequence[str],
+                 given: dict[str, bytes]) -> tuple:
+    """What identifies a ``template`` call (``use_rendered``)."""
+    return helm, chart, release, namespace, tuple(flags), tuple(sorted(given.items()))
+
+
+def use_rendered(key: tuple, result: "bytes | list[Problem]", major: int | None = None) -> None:
+    """Hand this process a ``rendered`` result for the ``template`` call ``key`` (``template_key``), and the
+    major version of its helm when known."""
+    _RENDERED[key] = result
+    if major is not None:
+        _MAJOR[key[0]] = major
 
 
 def get_values(helm: str, release: str, namespace: str | None) -> bytes | None:

@@ -14,15 +14,13 @@ from dataclasses import dataclass, field
 from helm_vnp.base.errors import VnpError
 from helm_vnp.config import check_values
 from helm_vnp.config.values_input import ValuesInput
+from helm_vnp.helm import DEFAULT_NAMESPACE, DEFAULT_RELEASE, template_target
 from helm_vnp.release.attribution import one_release
 from helm_vnp.release.build import build_release
 from helm_vnp.release.documents import read_objects
 from helm_vnp.release.inputs import render_chart, rendered_inputs
 from helm_vnp.release.model import Release
 from helm_vnp.release.pipeline import infer_namespace, infer_release, is_generated
-
-DEFAULT_RELEASE = "release"
-DEFAULT_NAMESPACE = "default"
 
 
 @dataclass
@@ -52,10 +50,14 @@ def load_release(opts: LoadOptions, rule_ids: tuple = ()) -> Release:
                              objects.invalid, rule_ids)
 
 
+def chart_target(opts: LoadOptions) -> tuple[str, str]:
+    """(release, namespace) the chart is rendered as."""
+    return template_target(opts.release, opts.namespace)
+
+
 def _chart_release(opts: LoadOptions, config, rule_ids: tuple) -> Release:
     from helm_vnp.helm import helm_binary, helm_major
-    release = opts.release or DEFAULT_RELEASE
-    namespace = opts.namespace or os.environ.get("HELM_NAMESPACE") or DEFAULT_NAMESPACE
+    release, namespace = chart_target(opts)
     helm = helm_binary()
     # `helm version` beside `helm template` (two Helm start-ups at once); its error, if any, is the one shown
     from concurrent.futures import ThreadPoolExecutor

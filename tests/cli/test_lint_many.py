@@ -144,3 +144,36 @@ def test_an_unknown_helm_version_is_the_error_shown(tmp_path):
     assert proc.returncode == 2 and b"cannot tell the version" in proc.stderr
     several = run("lint", "--format", "json", *charts, HELM_BIN=str(helm))
     assert several.returncode == 2 and several.stderr.decode().count("cannot tell the version") == 3
+
+
+RENDERING_HELM = """#!/bin/sh
+case "$1" in
+  version) echo v4.1.0 ;;
+  template)
+    chart=$3
+    shift 5
+    values=""
+    while [ $# -gt 0 ]; do
+      if [ "$1" = "--values" ]; then values="$values$(cat "$2")"; shift; fi
+      shift
+    done
+    echo "$(basename "$chart") values=[$values]" >> "{log}"
+    case "$chart" in */b) echo "b cannot render" >&2; exit 1 ;; esac
+    printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: %s\\n' "$(basename "$chart")" ;;
+esac
+"""
+
+
+def test_charts_are_rendered_ahead_each_once_with_its_own_outcome(tmp_path):
+    """The parent renders the charts ahead while the workers lint: each chart is rendered once, with the values
+    read from stdin handed to every render, and a failed render is its own input's error only."""
+    helm, log, charts = _fake_helm(tmp_path, "v4.1.0")
+    helm.write_text(RENDERING_HELM.format(log=log))
+    proc = run("lint", "--format", "json", "-f", "-", *charts, stdin=b"policies: {}\n", HELM_BIN=str(helm))
+    assert proc.returncode == 2, proc.stderr
+    assert sorted(log.read_text().splitlines()) == [f"{n} values=[policies: {{}}]" for n in ("a", "b", "c")]
+    stderr = proc.stderr.decode()
+    assert stderr.count("`helm template` failed: b cannot render") == 1 and charts[1] in stderr
+    entries = json.loads(proc.stdout)["summary"]["inputs"]
+    assert [(e["input"], e.get("objects"), "b cannot render" in e.get("error", "")) for e in entries] == \
+        [(charts[0], 1, False), (charts[1], None, True), (charts[2], 1, False)]
