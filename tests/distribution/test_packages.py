@@ -99,6 +99,9 @@ def test_the_wheel_carries_the_package_data_and_nothing_else(dist):
     assert "vnp-postrender = helm_vnp.postrender:main" in entry_points
     assert "Project-URL: Source, https://github.com/helm-vnp/helm-vnp" in metadata
     assert "License-Expression: Apache-2.0" in metadata
+    assert "License-File: LICENSE" in metadata
+    license_file = f"helm_vnp-{__version__}.dist-info/licenses/LICENSE"
+    assert license_file in names and (REPO / "LICENSE").read_text().lstrip().startswith("Apache License")
     assert dist.wheel.stat().st_size < 2_000_000
 
 
@@ -108,7 +111,7 @@ def test_the_sdist_holds_what_a_build_needs_and_nothing_huge(dist):
     with tarfile.open(dist.sdist) as tar:
         members = {m.name[len(root) + 1:]: m for m in tar.getmembers() if m.name.startswith(root + "/")}
         schema = tar.extractfile(f"{root}/helm_vnp/config/vnp.schema.json").read()
-    for rel in [*PACKAGE_DATA, "pyproject.toml", "README.md", "schema/vnp.schema.json", "docs/config.md",
+    for rel in [*PACKAGE_DATA, "pyproject.toml", "README.md", "LICENSE", "schema/vnp.schema.json", "docs/config.md",
                 "docs/rules/README.md"]:
         assert rel in members, rel
     assert members["helm_vnp/config/vnp.schema.json"].isfile()  # the link is a real file in the sdist
