@@ -135,3 +135,32 @@ def test_graph_models_which_helm_labels_hooks(helm):
     assert code == 0, err
     edges = [e for e in json.loads(out)["edges"] if e["from"] == "Deployment/r-web" and e["to"] == "Pod/r-test"]
     assert edges and all(e["allowed"] for e in edges) == ("helm4" in helm)
+
+
+SUB_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: {{ .Chart.Name }}}
+spec:
+  containers: [{name: c, image: x, securityContext: {privileged: true}}]
+"""
+
+
+def test_subchart_findings_point_at_its_directory_whatever_it_is_called(helm, tmp_path, monkeypatch):
+    """Helm names a subchart's templates by the chart's name (or the alias the parent gives it), not by its
+    directory under charts/: a finding still points at the file that exists (``charts/redis-17/...``)."""
+    parent = tmp_path / "umbrella"
+    (parent / "templates").mkdir(parents=True)
+    (parent / "Chart.yaml").write_text("apiVersion: v2\nname: umbrella\nversion: 0.1.0\ndependencies:\n"
+                                       "- {name: redis, version: 0.1.0, alias: cache}\n"
+                                       "- {name: worker, version: 0.1.0}\n")
+    for directory, name in (("redis-17", "redis"), ("worker", "worker")):
+        sub = parent / "charts" / directory
+        (sub / "templates").mkdir(parents=True)
+        (sub / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: 0.1.0\n")
+        (sub / "templates" / "pod.yaml").write_text("# the pod\n" + SUB_POD)
+    monkeypatch.chdir(tmp_path)
+    report = lint_json("umbrella", "--pss-level", "baseline", env={"HELM_BIN": helm})
+    where = sorted((f["object"]["name"], f["source"]["file"], f["source"]["line"])
+                   for f in report["findings"] if f["rule"] == "pss.privileged")
+    assert where == [("cache", "umbrella/charts/redis-17/templates/pod.yaml", 2),
+                     ("worker", "umbrella/charts/worker/templates/pod.yaml", 2)]
