@@ -110,6 +110,7 @@ def graph(
     workload/address range, with the exact ports.
     """
     from helm_vnp.base.errors import Problem, VnpError
+    from helm_vnp.commands.output import Progress
     from helm_vnp.connectivity.connlist import RENDERERS as ENGINE_RENDERERS
     from helm_vnp.graph.analysis import analyse
     from helm_vnp.graph.formats import RENDERERS
@@ -122,18 +123,25 @@ def graph(
         if no_generated and fmt not in ENGINE_RENDERERS:
             raise VnpError(Problem(f"--no-generated needs an exact format ({', '.join(ENGINE_RENDERERS)}): "
                                    f"--format {fmt} judges the release as installed", path="--no-generated"))
-        scene = _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered,
-                       whole=fmt in ENGINE_RENDERERS, cluster=cluster or [])
-        extra = cluster_objects(cluster, namespace)
-        if fmt in ENGINE_RENDERERS:  # the connectivity engine: every pair, exact (helm_vnp.connectivity)
-            from helm_vnp.connectivity import of_scene
-            result = of_scene(scene.releases, scene.context, extra=extra, generated=not no_generated)
+        with Progress(2) as progress:  # a large graph takes seconds: its steps on a terminal's stderr (cleared)
+            progress.step(0, 2, "reading and post-rendering")
+            scene = _scene(chart, values, vnp_values, sets, set_strings, set_jsons, namespace, release, rendered,
+                           whole=fmt in ENGINE_RENDERERS, cluster=cluster or [])
+            extra = cluster_objects(cluster, namespace)
+            pods = sum(len(r.pods) for r in [*scene.releases, *([scene.context] if scene.context else []), *extra])
+            progress.step(1, 2, f"connectivity of {pods:,} pod templates")
+            if fmt in ENGINE_RENDERERS:  # the connectivity engine: every pair, exact (helm_vnp.connectivity)
+                from helm_vnp.connectivity import of_scene
+                result = of_scene(scene.releases, scene.context, extra=extra, generated=not no_generated)
+            else:  # one release against probes for the rest of the world
+                analysis = analyse(scene.releases[0], extra)
+        if fmt in ENGINE_RENDERERS:
             for warning in result.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
             from helm_vnp.connectivity.connlist import STREAMS
             write_output((STREAMS.get(fmt) or ENGINE_RENDERERS[fmt])(result), output)
-        else:  # one release against probes for the rest of the world
-            write_output(RENDERERS[fmt](analyse(scene.releases[0], extra)), output)
+        else:
+            write_output(RENDERERS[fmt](analysis), output)
     except VnpError as exc:
         sys.stderr.write(exc.render() + "\n")
         raise typer.Exit(2)

@@ -108,7 +108,7 @@ def lint_paths(
         targets = [(chart, []) for chart in charts_of(paths or [])]
     if paths and not targets:
         sys.stderr.write(f"helm-vnp: none of the {len(paths)} path(s) is in a chart: nothing to lint\n")
-    from helm_vnp.commands.lint_run import Progress
+    from helm_vnp.commands.output import Progress
     from helm_vnp.lint.many import lint_many
 
     jobs = []

@@ -1,5 +1,5 @@
-"""`helm vnp lint` without Typer: the run (``run_lint_command``), its progress line and colour choice, and the
-quick parse of plain flags that lets ``helm_vnp.cli`` skip Typer (``plain_lint_flags``; ``commands.lint``
+"""`helm vnp lint` without Typer: the run (``run_lint_command``; its progress line and colour: ``commands.output``),
+and the quick parse of plain flags that lets ``helm_vnp.cli`` skip Typer (``plain_lint_flags``; ``commands.lint``
 declares the same flags for Typer, and a test keeps the two the same)."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Optional
 
-from helm_vnp.commands.output import write_output
+from helm_vnp.commands.output import Progress, colour_ok, write_output
 from helm_vnp.commands.values_flags import read_stdin, values_input
 
 if TYPE_CHECKING:
@@ -148,50 +148,6 @@ def _say_checked(entries, start: float, jobs: int) -> None:
                          f"{len(report.findings)} findings in {seconds:.2f} s\n")
     sys.stderr.write(f"total {time.perf_counter() - start:.2f} s" + (f" on {jobs} workers" if jobs > 1 else "")
                      + "\n")
-
-
-class Progress:
-    """`[####------] 3/10 charts/web` on stderr, rewritten in place: only on a terminal (not a pipe, not
-    TERM=dumb), cleared when done; no colour, no escape sequence."""
-
-    def __init__(self, total: int, stream=None):
-        self.stream = stream if stream is not None else sys.stderr
-        self.total = total
-        self.on = total > 1 and progress_ok(self.stream)
-        self.width = 0
-
-    def __enter__(self):
-        if self.on:
-            self._show(0, "")
-        return self
-
-    def step(self, finished: int, total: int, name: str) -> None:
-        if self.on:
-            self._show(finished, name)
-
-    def _show(self, finished: int, name: str) -> None:
-        filled = 20 * finished // self.total
-        text = f"[{'#' * filled}{'-' * (20 - filled)}] {finished}/{self.total} {name}"[:79]
-        self.stream.write("\r" + text.ljust(self.width))
-        self.width = max(self.width, len(text))
-        self.stream.flush()
-
-    def __exit__(self, *exc) -> None:
-        if self.on and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-
-
-def colour_ok(stream) -> bool:
-    """Colour: on a terminal, TERM not dumb, NO_COLOR unset or empty (https://no-color.org)."""
-    return progress_ok(stream) and not os.environ.get("NO_COLOR")
-
-
-def progress_ok(stream) -> bool:
-    try:
-        return stream.isatty() and os.environ.get("TERM") != "dumb"
-    except (AttributeError, ValueError):
-        return False
 
 
 def _rule_list(fmt: str) -> str:

@@ -1,4 +1,5 @@
-"""Writing a command's output: to stdout, or to a file atomically.  Typer-free (the quick paths use it)."""
+"""Writing a command's output: to stdout, or to a file atomically; colour and the progress line, only on a terminal.
+Typer-free (the quick paths use it)."""
 from __future__ import annotations
 
 import os
@@ -56,3 +57,47 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+class Progress:
+    """`[####------] 3/10 charts/web` on stderr, rewritten in place: only on a terminal (not a pipe, not
+    TERM=dumb), cleared when done; no colour, no escape sequence."""
+
+    def __init__(self, total: int, stream=None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.total = total
+        self.on = total > 1 and progress_ok(self.stream)
+        self.width = 0
+
+    def __enter__(self):
+        if self.on:
+            self._show(0, "")
+        return self
+
+    def step(self, finished: int, total: int, name: str) -> None:
+        if self.on:
+            self._show(finished, name)
+
+    def _show(self, finished: int, name: str) -> None:
+        filled = 20 * finished // self.total
+        text = f"[{'#' * filled}{'-' * (20 - filled)}] {finished}/{self.total} {name}"[:79]
+        self.stream.write("\r" + text.ljust(self.width))
+        self.width = max(self.width, len(text))
+        self.stream.flush()
+
+    def __exit__(self, *exc) -> None:
+        if self.on and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+
+
+def colour_ok(stream) -> bool:
+    """Colour: on a terminal, TERM not dumb, NO_COLOR unset or empty (https://no-color.org)."""
+    return progress_ok(stream) and not os.environ.get("NO_COLOR")
+
+
+def progress_ok(stream) -> bool:
+    try:
+        return stream.isatty() and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False

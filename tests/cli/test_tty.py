@@ -76,3 +76,16 @@ def test_validate_is_quiet_unless_verbose(tmp_path):
         assert loud.stderr.decode().startswith(f"checked 1 values file ({values}) and 0 --set flags")
     typer_path = run("validate", f"-f{values}", "-v")  # a form only Typer parses: the same answer
     assert typer_path.stderr.decode().startswith(f"checked 1 values file ({values})")
+
+
+@pytest.mark.parametrize("fmt", ["connlist", "json"])
+def test_graph_shows_its_steps_on_a_terminal_only(two, fmt):
+    """A large graph takes seconds: its steps (reading, connectivity of N pod templates) on a terminal's stderr,
+    cleared before the output; nothing on a pipe, and the output is the same either way."""
+    code, out, err = run_with_tty(["graph", "--rendered", two[0], "--rendered", two[1], "--format", fmt],
+                                  tty_stdout=False, tty_stderr=True)
+    assert code == 0, err
+    assert b"0/2 reading and post-rendering" in err and b"1/2 connectivity of 2 pod templates" in err
+    assert err.endswith(b"\r") and ESC not in err  # cleared with spaces
+    proc = run("graph", "--rendered", two[0], "--rendered", two[1], "--format", fmt)
+    assert proc.returncode == 0 and proc.stderr == b"" and proc.stdout == out
