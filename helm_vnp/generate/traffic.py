@@ -19,9 +19,8 @@ Pure: parsed objects in, entries out, in a stable order.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from helm_vnp.base.names import RELEASE_LABEL
+from helm_vnp.base.record import field, record
 from helm_vnp.k8s import services as svc
 from helm_vnp.k8s.rbac import BINDING_KINDS as RBAC_BINDING_KINDS
 from helm_vnp.k8s.rbac import RBAC_GROUP, ROLE_KINDS, service_account_bindings
@@ -44,7 +43,7 @@ CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 NETPOL = "policies.networkPolicy"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One way into the release that one of its objects declares."""
     category: str  # INGRESS, ROUTE, API_SERVER, EXPOSED, SCRAPE

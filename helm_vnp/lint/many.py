@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from helm_vnp.base.errors import VnpError
+from helm_vnp.base.record import field, record
 from helm_vnp.lint import LintOptions, LintReport, run_lint
 
 
-@dataclass
+@record
 class InputResult:
     input: str  # the argument as given
     report: Optional[LintReport] = None  # None: the input could not be linted
@@ -25,7 +25,7 @@ class InputResult:
     seconds: float = 0.0
 
 
-@dataclass
+@record
 class ManyReport(LintReport):
     """One report over several inputs: findings in argument order (each input's in its own order)."""
     inputs: list = field(default_factory=list)  # InputResult per argument

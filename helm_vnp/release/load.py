@@ -9,9 +9,9 @@ refuse it.  Lint, graph and every later command start here.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from helm_vnp.base.errors import VnpError
+from helm_vnp.base.record import field, record
 from helm_vnp.config import check_values
 from helm_vnp.config.values_input import ValuesInput
 from helm_vnp.release.attribution import one_release
@@ -25,7 +25,7 @@ DEFAULT_RELEASE = "release"
 DEFAULT_NAMESPACE = "default"
 
 
-@dataclass
+@record
 class LoadOptions:
     chart: str | None = None
     rendered: list[str] = field(default_factory=list)
@@ -84,7 +84,7 @@ def _rendered_release(docs: list, release: str, opts: LoadOptions, config, inval
                          config_errors=config_errors, config_warnings=config_warnings, rule_ids=tuple(rule_ids))
 
 
-@dataclass
+@record
 class Scene:
     """What graph, explain and diff analyse: the releases (each post-rendered with the config, as installed)
     and the objects that stand for the rest of the cluster (``context``: kept as they are, nothing
