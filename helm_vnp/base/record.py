@@ -154,13 +154,18 @@ def _head(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _is(annotation, cls, module, target) -> bool:
-    """Is ``annotation`` ``module.target`` (for ClassVar: also ``ClassVar[...]``), as ``dataclasses`` decides?"""
+def _is(annotation, cls, module, target, strict: bool = False) -> bool:
+    """Is ``annotation`` ``module.target`` (or ``target[...]``), as ``dataclasses`` decides?  ``strict``: also
+    where ``dataclasses`` does not see it (``"mod.Target[...]"`` without ``Target`` imported), to refuse it."""
     if module is None:
         return False
     marker = getattr(module, target)
+
+    def hit(value) -> bool:
+        return value is marker or type(value) is marker or getattr(value, "__origin__", None) is marker
+
     if not isinstance(annotation, str):
-        return annotation is marker or type(annotation) is marker or getattr(annotation, "__origin__", None) is marker
+        return hit(annotation)
     prefix, name = _head(annotation)
     if name is None:
         return False
@@ -169,8 +174,7 @@ def _is(annotation, cls, module, target) -> bool:
         return False
     # as dataclasses does, the name is looked up in the class's module even after a prefix
     # ("typing.ClassVar[int]" is a ClassVar only where ClassVar is imported too)
-    value = namespace.get(name)
-    return value is marker or type(value) is marker or getattr(value, "__origin__", None) is marker
+    return hit(namespace.get(name)) or (strict and prefix is not None and hit(getattr(module, name, None)))
 
 
 def _process(cls, frozen: bool, slots: bool):
@@ -189,7 +193,7 @@ def _process(cls, frozen: bool, slots: bool):
     dataclasses = sys.modules.get("dataclasses")  # InitVar and KW_ONLY exist only if someone imported it
     annotations = cls.__dict__.get("__annotations__", {})
     for name, annotation in annotations.items():
-        if _is(annotation, cls, dataclasses, "KW_ONLY") or _is(annotation, cls, dataclasses, "InitVar"):
+        if _is(annotation, cls, dataclasses, "KW_ONLY", True) or _is(annotation, cls, dataclasses, "InitVar", True):
             raise TypeError(f"{cls.__name__}.{name}: InitVar and KW_ONLY are not supported by helm_vnp.base.record")
         default = getattr(cls, name, MISSING)
         if isinstance(default, Field):
