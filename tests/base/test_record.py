@@ -124,7 +124,8 @@ def declare(dataclass, field):
 
     return {
         "Plain": (Plain, [(1,), (1, "y"), (1, "x", [2]), (2, "x", [], (1,))]),
-        "Frozen": (Frozen, [("n",), ("n", {"a": "1"}), ("n", {}, "other note"), ("n", {}, "", "t"), ("m", {}, "", "s", 2)]),
+        "Frozen": (Frozen, [("n",), ("n", {"a": "1"}), ("n", {}, "other note"), ("n", {}, "", "t"),
+                            ("m", {}, "", "s", 2)]),
         "OwnHash": (OwnHash, [(1,), (2,)]),
         "FrozenOwnHash": (FrozenOwnHash, [(1,), (2,)]),
         "OwnMethods": (OwnMethods, [(1,), (1, 3), (2,)]),
