@@ -4,7 +4,8 @@ Why it exists (issue 18, start-up): ``import dataclasses`` imports ``inspect`` (
 ``tokenize``, ``linecache``...), about 10 ms, and ``@dataclass`` runs several ``exec`` per class; with some 40
 classes on the path of ``helm-vnp lint --rendered`` that was a good part of its start-up.  This module imports
 only ``sys`` and ``_thread`` (both already loaded by the interpreter) and generates each class's methods with
-ONE ``exec``.
+ONE ``exec`` (``__init__``, ``__eq__``, ``__hash__``; ``__repr__`` and the frozen ``__setattr__``/``__delattr__``
+are closures).
 
 What it supports, with the semantics of ``dataclasses`` (Python 3.11), and nothing else:
 
@@ -245,12 +246,12 @@ def _process(cls, frozen: bool, slots: bool):
 
 
 def _methods(cls, flds: list[Field], frozen: bool, own, explicit_hash: bool, post_init: bool) -> None:
-    """Write the source of every method the class needs and run it with one ``exec``."""
+    """Set the methods the class needs: ``__init__``, ``__eq__`` and ``__hash__`` (the ones on hot paths) from
+    source written here and run with one ``exec``; ``__repr__`` and the frozen ``__setattr__``/``__delattr__``
+    are closures (compiling them would cost more than they ever run)."""
     names = [f.name for f in flds]
     me = "__record_self__" if "self" in names else "self"
-    ns = {"__record_cls__": cls, "__record_set__": object.__setattr__, "__record_factory__": _FACTORY,
-          "__record_frozen_error__": FrozenInstanceError, "__record_running__": set(),
-          "__record_ident__": get_ident, "__name__": cls.__module__}
+    ns = {"__record_set__": object.__setattr__, "__record_factory__": _FACTORY, "__name__": cls.__module__}
     params, body = [me], []
     for f in flds:
         if f.default_factory is not MISSING:
@@ -264,48 +265,32 @@ def _methods(cls, flds: list[Field], frozen: bool, own, explicit_hash: bool, pos
         else:
             params.append(f.name)
             value = f.name
-        body.append(f"    __record_set__({me}, {f.name!r}, {value})" if frozen else f"    {me}.{f.name} = {value}")
+        body.append(f" __record_set__({me},{f.name!r},{value})" if frozen else f" {me}.{f.name}={value}")
     if post_init:
-        body.append(f"    {me}.__post_init__()")
-    made = []
-    src = []
+        body.append(f" {me}.__post_init__()")
+    made, src = [], []
     if "__init__" not in own:
         made.append("__init__")
-        src += [f"def __init__({', '.join(params)}):", *(body or ["    pass"])]
+        src += [f"def __init__({','.join(params)}):", *(body or [" pass"])]
+    if "__eq__" not in own:
+        compared = [f.name for f in flds if f.compare]
+        made.append("__eq__")
+        src += ["def __eq__(self,other):",
+                " if other.__class__ is self.__class__:",
+                f"  return {_tuple('self', compared)}=={_tuple('other', compared)}",
+                " return NotImplemented"]
+    if frozen and not explicit_hash:
+        hashed = [f.name for f in flds if (f.compare if f.hash is None else f.hash)]
+        made.append("__hash__")
+        src += ["def __hash__(self):", f" return hash({_tuple('self', hashed)})"]
+    if src:
+        exec("\n".join(src), ns)  # the source is ours, built from identifiers
     if "__repr__" not in own:
         made.append("__repr__")
-        shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in flds if f.repr)
-        src += ["def __repr__(self):",
-                "    key = (id(self), __record_ident__())",
-                "    if key in __record_running__:",
-                "        return '...'",
-                "    __record_running__.add(key)",
-                "    try:",
-                f"        return self.__class__.__qualname__ + f'({shown})'",
-                "    finally:",
-                "        __record_running__.discard(key)"]
-    compared = [f.name for f in flds if f.compare]
-    if "__eq__" not in own:
-        made.append("__eq__")
-        src += ["def __eq__(self, other):",
-                "    if other.__class__ is self.__class__:",
-                f"        return {_tuple('self', compared)} == {_tuple('other', compared)}",
-                "    return NotImplemented"]
+        ns["__repr__"] = _repr([f.name for f in flds if f.repr])
     if frozen:
         made += ["__setattr__", "__delattr__"]
-        src += ["def __setattr__(self, name, value):",
-                f"    if type(self) is __record_cls__ or name in {tuple(names)!r}:",
-                "        raise __record_frozen_error__(f'cannot assign to field {name!r}')",
-                "    super(__record_cls__, self).__setattr__(name, value)",
-                "def __delattr__(self, name):",
-                f"    if type(self) is __record_cls__ or name in {tuple(names)!r}:",
-                "        raise __record_frozen_error__(f'cannot delete field {name!r}')",
-                "    super(__record_cls__, self).__delattr__(name)"]
-        if not explicit_hash:
-            hashed = [f.name for f in flds if (f.compare if f.hash is None else f.hash)]
-            made.append("__hash__")
-            src += ["def __hash__(self):", f"    return hash({_tuple('self', hashed)})"]
-    exec("\n".join(src), ns)  # the source is ours, built from identifiers
+        ns["__setattr__"], ns["__delattr__"] = _frozen(cls, frozenset(names))
     for name in made:
         fn = ns[name]
         fn.__qualname__ = f"{cls.__qualname__}.{name}"
@@ -314,6 +299,39 @@ def _methods(cls, flds: list[Field], frozen: bool, own, explicit_hash: bool, pos
         cls.__init__.__annotations__ = {**{f.name: f.type for f in flds}, "return": None}
     if not frozen and not explicit_hash:
         cls.__hash__ = None
+
+
+def _repr(shown: list[str]):
+    """``Class(a=1, b='x')`` of the fields shown; ``...`` for a record met again while showing it."""
+    running = set()
+
+    def __repr__(self):
+        key = (id(self), get_ident())
+        if key in running:
+            return "..."
+        running.add(key)
+        try:
+            return self.__class__.__qualname__ + "(" + ", ".join([f"{n}={getattr(self, n)!r}" for n in shown]) + ")"
+        finally:
+            running.discard(key)
+
+    return __repr__
+
+
+def _frozen(cls, names: frozenset):
+    """A frozen record's ``__setattr__`` and ``__delattr__``: a field cannot change, nor anything on the class
+    itself (a subclass may set its own attributes), as ``dataclasses`` decides."""
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return __setattr__, __delattr__
 
 
 def _tuple(obj: str, names: list[str]) -> str:
