@@ -202,6 +202,8 @@ def behaviour(cls, arg_sets, api) -> dict:
         if "__slots__" not in cls.__dict__:  # Python 3.11's slotted frozen dataclass fails here (its __setattr__
             # names the class before slots rebuilt it); a record lets the subclass set its own attribute
             row["set other attribute"] = _outcome(lambda: setattr(Sub(*arg_sets[i]), "extra", 1))
+            row["set other attribute on the class"] = _outcome(lambda: setattr(cls(*arg_sets[i]), "extra", 1))
+            row["del other attribute on the class"] = _outcome(lambda: delattr(cls(*arg_sets[i]), "extra"))
         if fields(cls):
             row["replace"] = repr(replace(y, **{name: 9}))
             row["replace unknown"] = _outcome(lambda: replace(y, nope=1))
