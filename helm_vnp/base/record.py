@@ -13,17 +13,19 @@ What it supports, with the semantics of ``dataclasses`` (Python 3.11), and nothi
   (``TypeError`` at decoration), so nobody silently gets other semantics than they asked for;
 - fields from the class's own annotations in order, after the fields of record bases (a subclass may
   redefine one); ``ClassVar`` annotations (also as strings under ``from __future__ import annotations``,
-  resolved in the class's module as ``dataclasses`` does) are not fields; ``InitVar``/``KW_ONLY`` are refused;
+  resolved in the class's module as ``dataclasses`` does, even its quirk: ``"typing.ClassVar[int]"`` is a
+  ClassVar only where ``ClassVar`` itself is imported too) are not fields; ``InitVar``/``KW_ONLY`` are refused;
 - ``field(default=, default_factory=, repr=, hash=, compare=)``; a mutable default (an unhashable one) is
   refused as ``dataclasses`` refuses it; a field without default after one with a default is refused;
 - ``__init__`` (defaults; a factory called once per instance; ``__post_init__()`` called if defined),
   ``__repr__`` (``...`` on recursion), ``__eq__`` (same class only, field tuples, else ``NotImplemented``),
-  ``__hash__`` (frozen: hash of the compared fields whose ``hash`` is not False; not frozen: ``None``;
-  a ``__hash__`` written in the class body is kept), ``__match_args__``; a method written in the class body
-  (``__init__``, ``__repr__``, ``__eq__``) is kept, as ``dataclasses`` keeps it;
+  ``__hash__`` (frozen: hash of the fields with ``hash=True``, or with ``compare`` where ``hash`` is None;
+  not frozen: ``None``; a ``__hash__`` written in the class body is kept), ``__match_args__``; a method
+  written in the class body (``__init__``, ``__repr__``, ``__eq__``) is kept, as ``dataclasses`` keeps it;
 - frozen: assigning or deleting a field raises ``FrozenInstanceError`` (an ``AttributeError``);
   frozen and non-frozen records do not inherit from each other;
-- slots: the class is rebuilt with ``__slots__`` of its fields (no ``__dict__``, no ``__weakref__``);
+- slots: the class is rebuilt with ``__slots__`` of its fields (no ``__dict__``, no ``__weakref__``); unlike
+  Python 3.11's, its frozen ``__setattr__`` names the rebuilt class (a subclass can set its own attributes);
 - ``fields(record or instance)``, ``replace(instance, **changes)``.
 
 Not a stdlib dataclass: ``dataclasses.is_dataclass``/``fields``/``asdict`` do not see records (the class
