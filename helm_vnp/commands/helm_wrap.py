@@ -17,11 +17,11 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from helm_vnp.base import stdio
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.base.record import field, record
 from helm_vnp.commands.release_config import ALLOW_REMOVAL_FLAG, Deployed, config_input, record_of, refuse_removal
 from helm_vnp.config.values_input import ValuesInput, env_values
 from helm_vnp.helm import (
@@ -40,7 +40,7 @@ VNP_VALUES_FLAG = "--vnp-values"
 _UNREAD_SETS = ("--set-literal", "--set-file")
 
 
-@dataclass
+@record
 class HelmCall:
     command: str
     args: list[str]

@@ -9,15 +9,15 @@ space of both families into the disjoint ranges every policy's blocks agree on, 
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 
+from helm_vnp.base.record import record
 from helm_vnp.connectivity.intervals import EMPTY, IntervalSet
 
 V4_ALL = IntervalSet([(0, 2 ** 32 - 1)])
 V6_ALL = IntervalSet([(0, 2 ** 128 - 1)])
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AddrSet:
     """A set of addresses of both families."""
     v4: IntervalSet = EMPTY

@@ -31,9 +31,8 @@ refused with its file, line and dotted path: netpol-analyzer refuses the whole i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.base.record import field, record
 from helm_vnp.connectivity.addresses import NOWHERE, AddrSet, ip_block, network
 from helm_vnp.connectivity.conns import ALL, NONE, PROTOCOLS, ConnSet
 from helm_vnp.connectivity.intervals import EMPTY, IntervalSet
@@ -48,7 +47,7 @@ MIN_PRIORITY, MAX_PRIORITY = 0, 1000
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
 
-@dataclass
+@record
 class AdminPolicy:
     kind: str  # ANP or BANP
     name: str
@@ -64,7 +63,7 @@ class AdminPolicy:
         return f"AdminNetworkPolicy {self.name} (priority {self.priority})"
 
 
-@dataclass
+@record
 class Admin:
     """The admin policies of an input: AdminNetworkPolicies by precedence, the baseline (or None)."""
     anps: list = field(default_factory=list)
@@ -352,7 +351,7 @@ def compile_admin(objects, pods: LabelIndex, ns_index: LabelIndex, ns_names, ns_
     return out
 
 
-@dataclass
+@record
 class Step:
     """One decision on one side: a rule (or the layer) and the connections it decided."""
     layer: str  # "admin", "netpol", "baseline", "default"

@@ -21,8 +21,8 @@ subjects and rule peers join the class signature, and each side of a class pair 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 
+from helm_vnp.base.record import field, record
 from helm_vnp.connectivity.addresses import AddrSet, partition
 from helm_vnp.connectivity.admin import ALLOW, Admin, compile_admin, layered
 from helm_vnp.connectivity.conns import ALL, NONE, ConnSet
@@ -31,7 +31,7 @@ from helm_vnp.connectivity.policies import EGRESS, INGRESS, Policy, Rule, compil
 from helm_vnp.connectivity.workloads import NS_NAME_LABEL, Workload
 
 
-@dataclass
+@record
 class Connectivity:
     """The answer: class-level results and the expansion to workloads (``pairs``, ``external``)."""
     workloads: list[Workload]

@@ -18,9 +18,9 @@ form, ``render_csv``, ``render_md``).
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 from functools import lru_cache
 
+from helm_vnp.base.record import field, record
 from helm_vnp.connectivity.addresses import show
 from helm_vnp.connectivity.compute import Connectivity
 from helm_vnp.connectivity.conns import NONE, ConnSet
@@ -30,7 +30,7 @@ ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 KEPT = "kept"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Change:
     """One pair whose connections differ.  An end is a workload (``ns/name[Kind]``) or an address range
     (``a-b``); ``*_status`` says whether a workload end is on both sides (kept), or added or removed."""
@@ -70,7 +70,7 @@ class Change:
         }
 
 
-@dataclass
+@record
 class Side:
     """What the report says of one input: its release, namespace and workloads."""
     release: str = ""
@@ -81,7 +81,7 @@ class Side:
         return {"release": self.release, "namespace": self.namespace, "workloads": self.workloads}
 
 
-@dataclass
+@record
 class Diff:
     changes: list[Change]
     workloads_added: list[str]

@@ -12,8 +12,8 @@ NetworkPolicies make of what was handed down, then the BaselineAdminNetworkPolic
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
 
+from helm_vnp.base.record import field, record
 from helm_vnp.connectivity.addresses import network
 from helm_vnp.connectivity.admin import ALLOW, DENY, PASS, Step, layered
 from helm_vnp.connectivity.compute import Connectivity
@@ -21,7 +21,7 @@ from helm_vnp.connectivity.conns import ALL, NONE, PROTOCOLS, ConnSet
 from helm_vnp.connectivity.policies import EGRESS, INGRESS, Rule
 
 
-@dataclass
+@record
 class End:
     """One end of the question: a workload (``index``) or an address (``address``)."""
     label: str
@@ -29,7 +29,7 @@ class End:
     address: tuple | None = None  # (version, integer)
 
 
-@dataclass
+@record
 class Side:
     direction: str  # "Egress" (of the source) or "Ingress" (of the destination)
     pod: str
@@ -74,7 +74,7 @@ def _step_text(st: Step) -> str:
     return f"{st.rule.label} {verb[st.action]}: {st.conn}"
 
 
-@dataclass
+@record
 class Explanation:
     src: End
     dst: End

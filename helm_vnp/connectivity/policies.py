@@ -17,8 +17,7 @@ What each field means, as the API reference and the API server's defaulting say:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from helm_vnp.base.record import field, record
 from helm_vnp.connectivity.addresses import EVERYWHERE, NOWHERE, AddrSet, ip_block
 from helm_vnp.connectivity.conns import ALL, NONE, PROTOCOLS, ConnSet
 from helm_vnp.connectivity.intervals import EMPTY, IntervalSet
@@ -27,7 +26,7 @@ from helm_vnp.connectivity.labels import LabelIndex
 INGRESS, EGRESS = "Ingress", "Egress"
 
 
-@dataclass
+@record
 class Rule:
     """One ingress or egress rule: the peers it admits and the traffic it allows."""
     policy: Policy
@@ -62,7 +61,7 @@ class Rule:
         return f"{self.policy.namespace}/{self.policy.name} {self.direction.lower()}[{self.index}]"
 
 
-@dataclass
+@record
 class Policy:
     name: str
     namespace: str

@@ -7,13 +7,14 @@ Namespace manifest carries only the label the API server sets on every namespace
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterable, Mapping
+
+from helm_vnp.base.record import field, record
 
 NS_NAME_LABEL = "kubernetes.io/metadata.name"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Workload:
     namespace: str
     name: str

@@ -18,9 +18,9 @@ vnp cannot apply is an ``Unapplied`` (the post-renderer raises them all at once,
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 
 from helm_vnp.base.names import MAPPED_FROM_ANNOTATION, REASON_ANNOTATION, RELEASE_LABEL
+from helm_vnp.base.record import record
 from helm_vnp.generate.meta import metadata, new_object, object_name
 from helm_vnp.k8s import services as svc
 
@@ -29,7 +29,7 @@ ALLOWED_OUTSIDE = ("isolate", "allow")
 OTHER_NAMESPACES = "policies.networkPolicy.otherNamespaces"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unapplied:
     """One mapping (or rewrite) the config asks for that vnp could not apply: why, and where in the config."""
     message: str

@@ -19,9 +19,8 @@ Pure: parsed objects in, entries out, in a stable order.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from helm_vnp.base.names import RELEASE_LABEL
+from helm_vnp.base.record import field, record
 from helm_vnp.k8s import services as svc
 from helm_vnp.k8s.ingress import CLASS_ANNOTATION, DEFAULT_CLASS_ANNOTATION
 from helm_vnp.k8s.rbac import BINDING_KINDS as RBAC_BINDING_KINDS
@@ -43,7 +42,7 @@ CALLER_KINDS = frozenset(("ServiceAccount",) + tuple(POD_METADATA_PATH))
 NETPOL = "policies.networkPolicy"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One way into the release that one of its objects declares."""
     category: str  # INGRESS, ROUTE, API_SERVER, EXPOSED, SCRAPE

@@ -7,7 +7,7 @@ guessed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from helm_vnp.base.record import record
 
 NAMESPACED = "Namespaced"
 CLUSTER = "Cluster"
@@ -86,7 +86,7 @@ def group_of(api_version: str | None) -> str:
     return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KindInfo:
     plural: str
     scope: str  # NAMESPACED, CLUSTER or UNKNOWN

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from dataclasses import dataclass, field
 from typing import Iterable, Mapping
+
+from helm_vnp.base.record import field, record
 
 NS_NAME_LABEL = "kubernetes.io/metadata.name"
 INGRESS, EGRESS = "Ingress", "Egress"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pod:
     namespace: str
     labels: Mapping = field(default_factory=dict, hash=False)
@@ -37,7 +38,7 @@ class Pod:
 Peer = "Pod | str"  # a pod, or an address outside the cluster
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Policy:
     name: str
     namespace: str
@@ -154,7 +155,7 @@ def port_matches(ports, port: int, protocol: str, target: Pod | None) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Verdict:
     allowed: bool
     isolated: bool  # some policy selects the pod in this direction

@@ -23,10 +23,10 @@ Every entry's ``cite`` names the upstream API type it was written from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.base.record import field, record
 
 ANY = "*"
 SEGMENT = re.compile(r"^(\*|[A-Za-z0-9_-]+)\Z")
@@ -48,7 +48,7 @@ def show_path(path) -> str:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PodSource:
     """One place in an object that makes pods (see the module docstring)."""
     template: str = ""
@@ -71,7 +71,7 @@ class PodSource:
         return len(self.metadata_pattern) - 1 - self.create
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PodCreator:
     group: str
     kind: str
@@ -256,7 +256,7 @@ def creator_for(api_version: str | None, kind: str | None, declared: tuple = ())
 
 # -- reading an object -----------------------------------------------------------------------------------
 
-@dataclass
+@record
 class Found:
     """One concrete place of a source in one object."""
     source: PodSource

@@ -12,7 +12,7 @@ cannot grant a cluster-scoped resource (a ClusterRole can).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from helm_vnp.base.record import record
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 WRITE_VERBS = ("create", "update", "patch", "delete", "deletecollection")
@@ -20,7 +20,7 @@ WRITE_VERBS = ("create", "update", "patch", "delete", "deletecollection")
 UNNAMED_VERBS = ("create", "deletecollection", "list", "watch")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Grant:
     """One thing a rule grants: ``verbs`` (as the rule names them, ``*`` kept) on ``group``/``resource``;
     ``names`` the resourceNames it is limited to (empty: every object)."""

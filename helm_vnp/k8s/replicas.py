@@ -18,10 +18,10 @@ retries add more); a CronJob keeps ``successfulJobsHistoryLimit`` (default 3) fi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from helm_vnp.base.record import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Count:
     pods: int  # running at once
     how: str  # short explanation for messages, e.g. "maxReplicas 10 of HPA web"

@@ -18,9 +18,9 @@ max(sum of app containers + sidecars (init containers with
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 
+from helm_vnp.base.record import field, record
 from helm_vnp.k8s.quantity import QuantityError, parse_quantity
 
 CONTAINER, POD, PVC = "Container", "Pod", "PersistentVolumeClaim"
@@ -37,7 +37,7 @@ def _quantities(mapping) -> dict[str, Fraction]:
     return out
 
 
-@dataclass
+@record
 class LimitItem:
     """One ``spec.limits[]`` entry of a LimitRange, defaulted like the API server does."""
     type: str
@@ -70,7 +70,7 @@ def limit_items(limit_range: dict) -> list[LimitItem]:
     return items
 
 
-@dataclass
+@record
 class Effective:
     """One container after defaulting; ``defaulted`` names what the LimitRange filled in."""
     name: str

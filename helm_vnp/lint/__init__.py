@@ -11,10 +11,9 @@ Formats live in ``helm_vnp.report``; this package knows nothing of them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.base.names import DISABLE_ANNOTATION
+from helm_vnp.base.record import field, record
 from helm_vnp.release.load import LoadOptions, load_release
 from helm_vnp.release.model import ObjectRef, Release, Source
 from helm_vnp.rules.rule import SEVERITY_ORDER, Finding, matches_any
@@ -22,7 +21,7 @@ from helm_vnp.rules.rule import SEVERITY_ORDER, Finding, matches_any
 PSS_LEVELS = ("baseline", "restricted")
 
 
-@dataclass
+@record
 class LintOptions(LoadOptions):
     """What to lint (``LoadOptions``) and how: rules to skip, the Pod Security level, rule options."""
     disable: list[str] = field(default_factory=list)
@@ -31,7 +30,7 @@ class LintOptions(LoadOptions):
     lint_config: str | None = None  # --lint-config FILE; else .vnp-lint.yaml found from the working directory
 
 
-@dataclass
+@record
 class LintReport:
     findings: list[Finding]
     rules: list  # the enabled LintRules, sorted by ID

@@ -9,14 +9,14 @@ values) is one ``InputResult`` with its message; the others are still linted.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from helm_vnp.base.errors import VnpError
+from helm_vnp.base.record import field, record
 from helm_vnp.lint import LintOptions, LintReport, run_lint
 
 
-@dataclass
+@record
 class InputResult:
     input: str  # the argument as given
     report: Optional[LintReport] = None  # None: the input could not be linted
@@ -24,7 +24,7 @@ class InputResult:
     seconds: float = 0.0
 
 
-@dataclass
+@record
 class ManyReport(LintReport):
     """One report over several inputs: findings in argument order (each input's in its own order)."""
     inputs: list = field(default_factory=list)  # InputResult per argument

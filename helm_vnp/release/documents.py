@@ -12,9 +12,8 @@ CustomResourceDefinition bodies (megabytes in real charts) are never parsed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from helm_vnp.base.errors import VnpError
+from helm_vnp.base.record import field, record
 from helm_vnp.release.chart_files import ChartFiles
 from helm_vnp.release.model import Invalid, ObjectRef, Source
 from helm_vnp.stream import Document, split
@@ -22,7 +21,7 @@ from helm_vnp.stream import Document, split
 CRD_KIND = "CustomResourceDefinition"
 
 
-@dataclass
+@record
 class Input:
     name: str  # the file as the user knows it ("-" input is "<stdin>")
     data: bytes
@@ -30,7 +29,7 @@ class Input:
     chart_dir: str | None = None  # the local chart directory, as given (to find the template files)
 
 
-@dataclass
+@record
 class Objects:
     docs: list[Document] = field(default_factory=list)
     invalid: list[Invalid] = field(default_factory=list)  # documents nobody can read

@@ -9,9 +9,9 @@ refuse it.  Lint, graph and every later command start here.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from helm_vnp.base.errors import VnpError
+from helm_vnp.base.record import field, record
 from helm_vnp.config import check_values
 from helm_vnp.config.values_input import ValuesInput
 from helm_vnp.helm import DEFAULT_NAMESPACE, DEFAULT_RELEASE, template_target
@@ -23,7 +23,7 @@ from helm_vnp.release.model import Release
 from helm_vnp.release.pipeline import infer_namespace, infer_release, is_generated
 
 
-@dataclass
+@record
 class LoadOptions:
     chart: str | None = None
     rendered: list[str] = field(default_factory=list)
@@ -86,7 +86,7 @@ def _rendered_release(docs: list, release: str, opts: LoadOptions, config, inval
                          config_errors=config_errors, config_warnings=config_warnings, rule_ids=tuple(rule_ids))
 
 
-@dataclass
+@record
 class Scene:
     """What graph, explain and diff analyse: the releases (each post-rendered with the config, as installed)
     and the objects that stand for the rest of the cluster (``context``: kept as they are, nothing

@@ -11,18 +11,18 @@ passed through string-keyed options and nothing is attached to it later.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from helm_vnp.base.errors import Problem
 from helm_vnp.base.names import GENERATED_SOURCE, HOOK_ANNOTATION, TEST_HOOKS
+from helm_vnp.base.record import field, record
 from helm_vnp.k8s.kinds import CLUSTER, crd_index, scope_of
 from helm_vnp.k8s.workloads import is_workload, pod_template
 from helm_vnp.release.warnings import RenderWarning
 from helm_vnp.stream.document import Document, str_map
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ObjectRef:
     """Which object a finding is about (all empty: about no object, e.g. the config)."""
     apiVersion: str = ""
@@ -38,14 +38,14 @@ class ObjectRef:
         return f"{self.kind} {ns}{self.name}".strip()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     """Where to point a reader: a file (chart template, rendered file, values file) and a 1-based line."""
     file: str = ""
     line: int = 0  # 0: unknown
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Invalid:
     """A document of the input that cannot be read as a Kubernetes object (it is not YAML, not a
     mapping, or hides a workload where vnp cannot label it)."""
@@ -55,7 +55,7 @@ class Invalid:
     listed: bool = False  # a list holding workloads: refused by the post-renderer, its items still read
 
 
-@dataclass
+@record
 class Obj:
     """One object of the release: a chart document, or an object vnp generates (``doc`` None)."""
     obj: dict
@@ -95,7 +95,7 @@ class Obj:
         return f"{self.kind} {self.name}"
 
 
-@dataclass
+@record
 class PodTemplate:
     """The pods one object of the release creates: its pod template after post-render (vnp's label
     included), as the pod's labels and spec.  A custom kind (``k8s.pod_creators``) may have several,
@@ -136,7 +136,7 @@ class PodTemplate:
         return Pod(self.owner.namespace, self.labels, None, ports)
 
 
-@dataclass
+@record
 class Release:
     """Everything known about one release before install."""
     name: str

@@ -14,9 +14,9 @@ say what was left as the chart wrote it and why (the ``mutation.notApplied`` lin
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.base.record import record
 from helm_vnp.base.text import brief_json
 from helm_vnp.k8s.pod_creators import creator_for, find_sources, show_path
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_pod_template, is_workload
@@ -37,7 +37,7 @@ LINUX_ONLY = frozenset({"runAsUser", "runAsGroup", "fsGroup", "seccompProfile", 
                         "dropAllCapabilities"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Note:
     """Something a mutation left as the chart wrote it: ``doc`` (the output document), ``feature``
     (``hardening``, ``nodeIsolation``, ``serviceAccountTokens``), the dotted ``path`` and why."""

@@ -9,9 +9,9 @@ pods, a Job's succeeded ones and a CronJob's kept runs included) stay apart.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 
+from helm_vnp.base.record import field, record
 from helm_vnp.release.model import Obj, PodTemplate, Release
 
 # ``pods`` is not one of them: it counts pods not yet finished, ``count/pods`` all pods
@@ -34,7 +34,7 @@ def is_pod_key(key: str) -> bool:
     return key in ("count/pods", "pods") or key.startswith(POD_RESOURCES) and key != "requests.storage"
 
 
-@dataclass
+@record
 class Contributor:
     label: str  # "Deployment web"
     usage: dict = field(default_factory=dict)  # normalised key -> Fraction

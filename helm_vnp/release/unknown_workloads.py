@@ -11,9 +11,8 @@ Argo Rollout whose ``spec.workloadRef`` names a Deployment that is not part of t
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.base.record import record
 from helm_vnp.k8s.kinds import BUILTIN, group_of
 from helm_vnp.k8s.pod_creators import (
     NO_PODS_GROUPS,
@@ -30,7 +29,7 @@ HINT = ("declare the kind under policies.workloadKinds (apiVersion, kind, and po
         "vnp labels and checks its pods, or accept the risk with policies.unknownWorkloads: warn (or ignore)")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unknown:
     """One object whose pods vnp cannot see into, and why."""
     doc: Document

@@ -21,9 +21,9 @@ an error (exit 2) that says where it was written and what is expected.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from helm_vnp.base.errors import Problem, VnpError
+from helm_vnp.base.record import field, record
 from helm_vnp.rules.rule import LintRule, Option, matches_any
 
 CONFIG_NAMES = (".vnp-lint.yaml", ".vnp-lint.yml")
@@ -32,7 +32,7 @@ _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Setting:
     """One ``pattern.option = value`` as the user wrote it, and where."""
     pattern: str
@@ -43,7 +43,7 @@ class Setting:
     path: str = FLAG
 
 
-@dataclass
+@record
 class LintConfig:
     """What a lint config file says: rules to disable and option settings."""
     file: str | None = None

@@ -21,9 +21,9 @@ post-renderer enforces).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
 
+from helm_vnp.base.record import record
 from helm_vnp.k8s.podsecurity import CHECKS, Check, warning_message
 from helm_vnp.release.model import Release
 from helm_vnp.release.podsecurity import exemption_for
@@ -34,7 +34,7 @@ LEVEL = Option("level", str, "", "lint at this level, findings as errors (`--pss
                "`policies.podSecurityStandard`, else restricted as warnings", choices=("", "baseline", "restricted"))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Setting:
     level: str
     version: str

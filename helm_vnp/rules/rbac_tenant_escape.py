@@ -75,9 +75,9 @@ injection, CRDs) once, outside the tenant's release.  Accept it knowingly with
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
 
+from helm_vnp.base.record import record
 from helm_vnp.release.model import Release
 from helm_vnp.rules.rule import Finding, Rule
 
@@ -89,7 +89,7 @@ MUTATING = ("mutatingwebhookconfigurations", "mutatingadmissionpolicies", "mutat
 VALIDATING = ("validatingwebhookconfigurations", "validatingadmissionpolicies", "validatingadmissionpolicybindings")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Danger:
     """Grants of ``verbs`` on (group, resource) ``targets`` that enable ``what``; ``reach``: the scopes in
     which the grant means an escape (a Role reaches only its namespace)."""

@@ -9,10 +9,10 @@ nothing of output formats.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any, Callable, Iterable, Literal
 
+from helm_vnp.base.record import field, record
 from helm_vnp.release.model import ObjectRef, Release, Source
 
 Severity = Literal["error", "warning", "info"]
@@ -20,7 +20,7 @@ SEVERITIES = ("info", "warning", "error")
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     rule: str
     severity: Severity
@@ -42,7 +42,7 @@ class Finding:
         return d
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Option:
     """One setting of a rule: ``type`` is bool, int, float or str; ``choices`` limits a str;
     ``minimum``/``maximum`` bound a number (``exclusive_minimum`` excludes the bound)."""
@@ -67,7 +67,7 @@ class Option:
         return f"{what}; default {self.default!r}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     id: str  # stable, e.g. "pss.privileged", "quota.fit"
     severity: Severity  # what a default run reports at most (a rule may report less, never more)
@@ -78,7 +78,7 @@ class Rule:
 Check = Callable[[Release, dict], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LintRule:
     """A rule as the registry lists it: its declaration, its check and its documentation."""
     rule: Rule

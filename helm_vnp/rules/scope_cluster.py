@@ -28,9 +28,9 @@ the cluster-wide parts once, or accept it knowingly by putting
 """
 from __future__ import annotations
 
-import dataclasses
 from typing import Iterable
 
+from helm_vnp.base.record import replace
 from helm_vnp.release.model import Release
 from helm_vnp.rules.rule import Finding, Rule
 
@@ -49,7 +49,7 @@ def check(release: Release, options: dict) -> Iterable[Finding]:
             yield Finding(RULE.id, RULE.severity,
                           f"{o.kind} {o.name} is cluster-scoped{why}: it lives outside namespace "
                           f"{release.namespace}, its effect is cluster-wide, and installing it needs rights "
-                          "beyond the namespace", dataclasses.replace(release.ref_of(o), namespace=""),
+                          "beyond the namespace", replace(release.ref_of(o), namespace=""),
                           release.source(o.doc))
         elif info.scope == UNKNOWN:
             yield Finding(RULE.id, "info",

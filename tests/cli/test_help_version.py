@@ -145,6 +145,19 @@ def test_lint_with_plain_flags_skips_typer(tmp_path):
     loaded = _loaded_after("lint", "--rendered", str(stream), "--format=json", "-o", str(tmp_path / "out.json"))
     assert "helm_vnp.lint" in loaded and not {n for n in loaded if n.split(".")[0] in ("typer", "click")}
     assert (tmp_path / "out.json").read_text().startswith("{")
+    assert not loaded & {"dataclasses", "inspect"}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_lint_rendered_skips_dataclasses_and_inspect(tmp_path, fmt):
+    """``import dataclasses`` (with ``inspect``, ``ast``, ``dis``...) cost ~10 ms of every start-up (issue 18):
+    helm_vnp declares its records with helm_vnp.base.record."""
+    stream = tmp_path / "s.yaml"
+    stream.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n  template:\n"
+                      "    spec:\n      containers:\n      - name: c\n        image: x\n")
+    loaded = _loaded_after("lint", "--rendered", str(stream), f"--format={fmt}")
+    assert "helm_vnp.lint" in loaded and "helm_vnp.base.record" in loaded
+    assert not loaded & {"dataclasses", "inspect", "ast", "dis", "tokenize"}
 
 
 @pytest.mark.parametrize("args", [["--format", "json"], ["--format=sarif", "--fail-on", "warning"],

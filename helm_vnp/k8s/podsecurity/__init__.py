@@ -11,8 +11,9 @@ server's rejection text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
+
+from helm_vnp.base.record import record
 
 from . import (
     allow_privilege_escalation,
@@ -56,7 +57,7 @@ _MODULES = (
 CHECKS: list[Check] = sorted((m.CHECK for m in _MODULES), key=lambda c: (c.level != "baseline", c.id))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Violation:
     """One failed check, with the API server's reason and detail text."""
 

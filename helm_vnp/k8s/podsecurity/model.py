@@ -7,14 +7,15 @@ anything beyond the check modules themselves.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable, Literal
+
+from helm_vnp.base.record import field, record
 
 Level = Literal["baseline", "restricted"]
 Version = tuple[int, int]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CheckResult:
     """What one check says about one pod.
 
@@ -34,7 +35,7 @@ ALLOWED = CheckResult(allowed=True)
 CheckPodFn = Callable[[dict, dict], CheckResult]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VersionedCheck:
     """One implementation of a check, in force from ``min_version`` until the next one.
 
@@ -47,7 +48,7 @@ class VersionedCheck:
     overrides: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Check:
     """A declared check: upstream ID, level, implementations oldest first, docs."""
 

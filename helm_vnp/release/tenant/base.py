@@ -1,12 +1,11 @@
 """What a tenant rule reports: one violation, located."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from helm_vnp.base.record import record
 from helm_vnp.stream.document import Document
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Violation:
     """``rule`` (``tenant.<name>``) broken by ``doc`` at the dotted ``path``
     (``spec.template.spec.containers[0].image``)."""
@@ -16,7 +15,7 @@ class Violation:
     message: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TenantRule:
     """A lint rule's declaration: ID, one-line summary, and its documentation (Markdown: what, why, fix, example)."""
     id: str

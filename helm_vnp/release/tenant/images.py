@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from helm_vnp.base.record import record
 from helm_vnp.release.tenant.base import TenantRule, Violation
 from helm_vnp.release.tenant.common import OPERATOR, checked, containers, describe_allowed, dotted, regex, view
 
@@ -49,7 +49,7 @@ With `policies.tenant.images.requireDigest: true`, a container whose image carri
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reference:
     """An image reference as the runtime resolves it (distribution/reference ParseNormalizedNamed)."""
     registry: str
