@@ -138,6 +138,8 @@ class _Reader:
         return value, self.skip(i + 1)
 
     def sequence(self, i: int, col: int, depth: int):
+        if depth > MAX_DEPTH:
+            _decline()
         out = []
         while True:
             value, j = self.after_indicator(i, col + 1, col, depth, False)
@@ -156,6 +158,8 @@ class _Reader:
         return out, j
 
     def mapping(self, i: int, col: int, depth: int):
+        if depth > MAX_DEPTH:
+            _decline()
         out: dict = {}
         raw_keys: set = set()
         while True:
