@@ -26,8 +26,9 @@ The subset (anything else, and anything doubtful, is declined):
 * scalars on one line: plain ones not starting with an indicator (``-`` only before a non-space,
   as in ``-1``) and holding no ``: `` nor a trailing ``:``; single-quoted (``''``); double-quoted
   with the escapes ``\\\\ \\" \\/ \\n \\t \\r \\0 \\xXX \\uXXXX \\UXXXXXXXX`` (no surrogate);
-  ``{}``; one-line flow sequences of quoted scalars and of plain ones made of letters, digits
-  and ``_./-`` (``["a", b]``; no trailing comma, nothing nested); no anchor, alias or tag;
+  one-line flow collections (``[]``, ``{}``, ``["a", b]``, ``{name: x, ports: [{port: 80}]}``) of
+  quoted scalars and plain ones made of letters, digits and ``_./-``, keys followed by ``: ``, no
+  trailing comma, no comment inside; no anchor, alias or tag;
 * literal block scalars ``|`` and ``|-`` after ``key:`` or ``-`` (no ``|+``, no folded ``>``, no
   indentation indicator), ending with a line break; a line holding only spaces beyond the
   content's indentation is declined.
@@ -313,12 +314,7 @@ def _inline_scalar(s: str):
             _decline()
         return value
     if c in "{[":
-        if s[:2] == "{}":
-            value, end = {}, 2
-        elif c == "[":
-            value, end = _flow_sequence(s)
-        else:
-            _decline()
+        value, end = _flow(s, 0, 0)
         rest = s[end:]
         if rest and (rest[0] != " " or not (rest.strip(" ") == "" or rest.lstrip(" ")[0] == "#")):
             _decline()
@@ -333,43 +329,71 @@ def _inline_scalar(s: str):
     return value
 
 
-def _flow_sequence(s: str):
-    """A one-line flow sequence of scalars at the start of ``s`` (``["a", 'b', c1]``, ``[]``):
-    (value, index after its ``]``).  Plain items only of ``_FLOW_PLAIN`` characters; no trailing comma."""
-    out: list = []
+def _flow(s: str, i: int, depth: int):
+    """A one-line flow collection starting at ``s[i]`` (``[`` or ``{``): (value, index after its end).
+    Items are quoted scalars, plain ones made of ``_FLOW_PLAIN`` characters only, or flow collections;
+    a mapping's keys are scalars followed by ``: ``.  No trailing comma, no comment, no empty entry."""
+    if depth > MAX_DEPTH:
+        _decline()
+    is_map = s[i] == "{"
+    close = "}" if is_map else "]"
+    out: dict | list = {} if is_map else []
+    raw_keys: set = set()
     n = len(s)
-    i = 1
+    i += 1
     while i < n and s[i] == " ":
         i += 1
-    if s[i:i + 1] == "]":
+    if s[i:i + 1] == close:
         return out, i + 1
     while True:
-        c = s[i:i + 1]
-        if c == '"' or c == "'":
-            value, end = _double(s[i:]) if c == '"' else _single(s[i:])
-            i += end
+        if is_map:
+            raw, i = _flow_scalar(s, i)
+            if raw is None or raw in raw_keys or s[i:i + 2] != ": ":
+                _decline()
+            raw_keys.add(raw)
+            key = goyaml.json_key(raw)
+            if key in out:
+                _decline()
+            i += 2
+            while i < n and s[i] == " ":
+                i += 1
+        if s[i:i + 1] in ("[", "{"):
+            value, i = _flow(s, i, depth + 1)
         else:
-            k = i
-            while k < n and s[k] in _FLOW_PLAIN:
-                k += 1
-            text = s[i:k]
-            if not text or text[0] in "-." and (len(text) == 1 or text[1] not in _FLOW_PLAIN):
-                _decline()
-            tag, value = goyaml.resolve(text)
-            if tag == goyaml.MERGE:
-                _decline()
-            i = k
-        out.append(value)
+            value, i = _flow_scalar(s, i)
+        if is_map:
+            out[key] = value
+        else:
+            out.append(value)
         while i < n and s[i] == " ":
             i += 1
         c = s[i:i + 1]
-        if c == "]":
+        if c == close:
             return out, i + 1
         if c != ",":
             _decline()
         i += 1
         while i < n and s[i] == " ":
             i += 1
+
+
+def _flow_scalar(s: str, i: int):
+    """A scalar inside a flow collection at ``s[i]``: (value, index after it)."""
+    c = s[i:i + 1]
+    if c == '"' or c == "'":
+        value, end = _double(s[i:]) if c == '"' else _single(s[i:])
+        return value, i + end
+    n = len(s)
+    k = i
+    while k < n and s[k] in _FLOW_PLAIN:
+        k += 1
+    text = s[i:k]
+    if not text or text[0] in "-." and (len(text) == 1 or text[1] not in _FLOW_PLAIN):
+        _decline()
+    tag, value = goyaml.resolve(text)
+    if tag == goyaml.MERGE:
+        _decline()
+    return value, k
 
 
 def _single(s: str):

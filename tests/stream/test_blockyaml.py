@@ -129,6 +129,9 @@ ACCEPTED = [
     ("no newline at end: x", {"no newline at end": "x"}),
     ("a: =\n", {"a": "="}),
     ("[a, 'b']\n", ["a", "b"]),
+    ("m: {name: ops, labels: {team: ops}, k: [1, {a: [true, null]}], '0': \"x\"}\n",
+     {"m": {"name": "ops", "labels": {"team": "ops"}, "k": [1, {"a": [True, None]}], "0": "x"}}),
+    ("- {a: 1}\n- [b, [c, []]]\n- {}\n", [{"a": 1}, ["b", ["c", []]], {}]),
     ("- " * 50 + "x\n", None),
 ]
 
@@ -154,10 +157,12 @@ DECLINED_TEXTS = [
     "a: 1\na: 2\n", "1: a\n'1': b\n", "true: a\n1: b\n", "null: a\n", "a:\tb\n", "a: b\r\nc: d\r\n",
     "\ufeffa: 1\n", "a: \x00\n", "a: \x07\n", "a: b\u2028c\n", "a: b\x85c\n", "a: x\n  continued\n",
     "a: >\n  folded\n", "a: |+\n  keep\n", "a: |2\n   x\n", "a: |\n  x", "a: 'multi\n  line'\n",
-    'a: "multi\n  line"\n', 'a: "\\q"\n', 'a: "\\ud800"\n', "a: {b: 1}\n", "a: [b, [c]]\n", "a: [b,]\n",
+    'a: "multi\n  line"\n', 'a: "\\q"\n', 'a: "\\ud800"\n', "a: [b,]\n",
     "a: b: c\n", "a: - b\n", "a:\n- b\nc: d\n  e: f\n", "---\na: 1\n---\nb: 2\n", "a: 1\n...\n",
     "- a\nb: 1\n", "a: 1\n b: 2\n", "a: |\n  x\n   \n  y\n", "a: '' x\n", "a: `x`\n", "a: @x\n",
-    "a: |\n    \n  x\n", "- " * 60 + "x\n", "a: x #\n  b\n", "{a: 1}\n",
+    "a: |\n    \n  x\n", "- " * 60 + "x\n", "a: x #\n  b\n",
+    '{"a":1}\n', "{a: 1, a: 2}\n", "{1: a, true: b}\n", "{a}\n", "{a: }\n", "[a: b]\n", "[a, # c\n b]\n",
+    "{a: x:y}\n", "{a: 1}: b\n", "[a] x\n", "{<<: {a: 1}}\n", "{null: 1}\n", "[" * 60 + "]" * 60 + "\n",
 ]
 
 
@@ -222,7 +227,9 @@ def render(v, draw, indent: str = "", width: int = 2) -> list[str]:
             if "\n" in key:
                 key = json.dumps(k)
             comment = " # c" if draw(st.integers(0, 9)) == 0 else ""
-            if isinstance(x, (dict, list)) and x:
+            if isinstance(x, (dict, list)) and x and draw(st.integers(0, 3)) == 0:
+                out.append(f"{indent}{key}: {_flow_text(x, draw)}{comment}")
+            elif isinstance(x, (dict, list)) and x:
                 out.append(f"{indent}{key}:{comment}")
                 inner = indent if isinstance(x, list) and draw(st.booleans()) else indent + pad
                 out.extend(render(x, draw, inner, width))
@@ -233,7 +240,9 @@ def render(v, draw, indent: str = "", width: int = 2) -> list[str]:
     if isinstance(v, list) and v:
         out = []
         for x in v:
-            if isinstance(x, (dict, list)) and x and draw(st.booleans()):
+            if isinstance(x, (dict, list)) and x and draw(st.integers(0, 3)) == 0:
+                out.append(f"{indent}- {_flow_text(x, draw)}")
+            elif isinstance(x, (dict, list)) and x and draw(st.booleans()):
                 inner = render(x, draw, indent + pad, width)
                 first = inner[0][len(indent) + width:]
                 out.append(f"{indent}-{' ' * (width - 1)}{first}")
@@ -247,6 +256,20 @@ def render(v, draw, indent: str = "", width: int = 2) -> list[str]:
             out.insert(draw(st.integers(0, len(out))), indent + "# a comment")
         return out
     return [indent + _leaf(v, draw, indent)]
+
+
+def _flow_text(x, draw) -> str:
+    """``x`` as a one-line flow collection, scalars plain or quoted (plain ones possibly wrong)."""
+    if isinstance(x, dict):
+        return "{" + ", ".join(f"{_flow_text(k, draw)}: {_flow_text(v, draw)}" for k, v in x.items()) + "}"
+    if isinstance(x, list):
+        return "[" + ", ".join(_flow_text(v, draw) for v in x) + "]"
+    style = draw(st.integers(0, 3))
+    if style == 0 or not isinstance(x, str):
+        return json.dumps(x)
+    if style == 1:
+        return "'" + x.replace("'", "''") + "'" if "\n" not in x else json.dumps(x)
+    return x if "\n" not in x else json.dumps(x)
 
 
 def _leaf(x, draw, indent: str) -> str:
