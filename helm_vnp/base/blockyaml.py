@@ -11,9 +11,9 @@ of milliseconds to import and set up) out of ``lint --rendered``.
 
 The subset (anything else, and anything doubtful, is declined):
 
-* characters: printable ones and ``\\n`` line breaks only (no tab, CR, NEL, LS/PS, BOM, NUL or
-  other control character); at most ``MAX_CHARS`` characters (larger documents stay on libyaml,
-  which is faster on them);
+* characters: those ``str.isprintable`` accepts and ``\\n`` line breaks (no tab, CR, NEL, LS/PS,
+  BOM, NUL, other control or format character, no space other than U+0020); at most
+  ``MAX_CHARS`` characters (larger documents stay on libyaml, as fast on them);
 * blank lines, comment lines and `` #`` comments after a node; one leading ``---`` line (with
   nothing or a comment after it); no other line may start with ``---``, ``...`` or ``%``;
 * block mappings and block sequences: ``key: value``, ``key:`` with the value on the following
@@ -41,7 +41,6 @@ DECLINED = object()  # outside the subset: use the full loader
 MAX_CHARS = 64 * 1024
 MAX_DEPTH = 50
 
-_BAD = None  # compiled on first use: characters outside the subset
 _PLAIN_START_BAD = frozenset("?:,[]{}#&*!|>'\"%@`")
 _SIMPLE_ESCAPES = {"\\": "\\", '"': '"', "/": "/", "n": "\n", "t": "\t", "r": "\r", "0": "\x00"}
 _HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
@@ -55,14 +54,10 @@ class _Decline(Exception):
 
 def decode(text: str):
     """The document ``text`` as plain data, or ``DECLINED``.  Never raises."""
-    global _BAD
     try:
-        if len(text) > MAX_CHARS:
-            return DECLINED
-        if _BAD is None:
-            import re
-            _BAD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-        if _BAD.search(text):
+        # str.isprintable refuses every character YAML does not print (controls, NEL, LS/PS, surrogates,
+        # U+FFFE/U+FFFF) and some it does (tab, CR, BOM, non-ASCII spaces, format characters): all declined
+        if len(text) > MAX_CHARS or not text.replace("\n", " ").isprintable():
             return DECLINED
         return _Reader(text).document()
     except Exception:  # _Decline, and anything unforeseen (never an error from here)
