@@ -1,11 +1,13 @@
-"""Run the fuzz targets for a bounded time: ``fuzz/run.py --seconds N [--target postrender|decoder|all]``.
+"""Run the fuzz targets for a bounded time: ``fuzz/run.py --seconds N [--target postrender|decoder|blockyaml|all]``.
 
 ``postrender`` (the default): fuzz/postrender_target.py, seeded (once per seed) in
 ``fuzz/.work/corpus`` with real rendered streams from ../shared/corpus cut into documents, the
 repo's test charts rendered by the pinned Helm if present, and small synthetic streams.
 ``decoder``: fuzz/decoder_target.py, vnp against the Go decoder oracle (testinfra/decoder), seeded
 in ``fuzz/.work/decoder-corpus`` with the hand-written hostile forms of tests/oracle/forms.py.
-``all`` (``make fuzz``): both, each for N seconds, then the hypothesis properties of
+``blockyaml``: fuzz/blockyaml_target.py, the ruamel-free block YAML reader against the ruamel
+readers, seeded in ``fuzz/.work/blockyaml-corpus`` with the corpus's documents.
+``all`` (``make fuzz``): the three, each for N seconds, then the hypothesis properties of
 tests/oracle at random (VNP_ORACLE_EXAMPLES, default 2000).  libFuzzer runs through atheris in a
 subprocess; executions and findings are printed per target.  Exit status: 0 no finding, 1 a crash
 (or timeout/oom artifact) or a failing property, 2 atheris missing.
@@ -104,6 +106,16 @@ def seed_decoder(corpus: str) -> None:
         _write_seed(corpus, data, pick=None)
 
 
+def seed_blockyaml(corpus: str) -> None:
+    os.makedirs(corpus, exist_ok=True)
+    if os.listdir(corpus):
+        return
+    streams = [open(p, "rb").read() for p in sorted(glob.glob(os.path.join(SHARED_INPUTS, "*.yaml")))]
+    for data in SYNTHETIC + streams + _rendered_charts():
+        for doc in _documents(data):
+            _write_seed(corpus, doc, pick=None)
+
+
 def fuzz(target: str, corpus: str, crashes: str, seconds: int, log_path: str, findings: str | None = None) -> int:
     """Run one atheris target; print its executions and findings; 1 on a finding.  ``findings``: the directory
     where the decoder target records its broken checks by class (and goes on)."""
@@ -168,7 +180,7 @@ def properties(examples: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=int, default=60)
-    ap.add_argument("--target", choices=("postrender", "decoder", "all"), default="postrender")
+    ap.add_argument("--target", choices=("postrender", "decoder", "blockyaml", "all"), default="postrender")
     ap.add_argument("--work", default=WORK, help="corpus and crash directory (default fuzz/.work)")
     args = ap.parse_args(argv)
     try:
@@ -182,6 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         seed(corpus)
         status |= fuzz("postrender", corpus, os.path.join(args.work, "crashes"), args.seconds,
                        os.path.join(args.work, "last-run.log"))
+    if args.target in ("blockyaml", "all"):
+        corpus = os.path.join(args.work, "blockyaml-corpus")
+        seed_blockyaml(corpus)
+        status |= fuzz("blockyaml", corpus, os.path.join(args.work, "blockyaml-crashes"), args.seconds,
+                       os.path.join(args.work, "last-blockyaml-run.log"))
     if args.target in ("decoder", "all"):
         sys.path.insert(0, REPO)
         from tests.oracle import decoder

@@ -132,7 +132,15 @@ def _compose(y, text: str, file: str, line: int):
 
 
 def load(text: str, file: str = "", line: int = 1):
-    """The document as plain Python data."""
+    """The document as plain Python data.  Block-style documents of the subset that
+    ``helm_vnp.base.blockyaml`` reads (most rendered ones) are read there, without ruamel."""
+    from helm_vnp.base.blockyaml import DECLINED, decode
+    data = decode(text)
+    return load_full(text, file, line) if data is DECLINED else data
+
+
+def load_full(text: str, file: str = "", line: int = 1):
+    """``load`` by ruamel alone (what ``blockyaml`` must agree with)."""
     node = compose(text, file, line)
     if node is None:
         return None

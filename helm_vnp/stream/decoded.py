@@ -47,7 +47,16 @@ def _parser(text: str, pure: bool = False):
 def decode(text: str, file: str = "", line: int = 1, aliases: bool = False):
     """The first document of ``text`` as plain data, or NEEDS_LOADER.  Raises VnpError when
     the text is not YAML (the message names file and line, never the text).  ``aliases``: read anchors
-    and aliases too (an alias shares its anchor's object), where a caller only reads the result."""
+    and aliases too (an alias shares its anchor's object), where a caller only reads the result.
+    A document of ``helm_vnp.base.blockyaml``'s subset is read there (the same data, without ruamel)."""
+    from helm_vnp.base.blockyaml import DECLINED
+    from helm_vnp.base.blockyaml import decode as read_block
+    data = read_block(text)
+    return decode_events(text, file, line, aliases) if data is DECLINED else data
+
+
+def decode_events(text: str, file: str = "", line: int = 1, aliases: bool = False):
+    """``decode`` from the parser's events alone (what ``blockyaml`` must agree with)."""
     for pure in (False, True):  # libyaml first (fast); what it refuses, the pure parser reads again
         try:
             return _build(_parser(text, pure), aliases)

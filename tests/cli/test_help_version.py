@@ -160,6 +160,83 @@ def test_lint_rendered_skips_dataclasses_and_inspect(tmp_path, fmt):
     assert not loaded & {"dataclasses", "inspect", "ast", "dis", "tokenize"}
 
 
+def test_lint_of_an_ordinary_rendered_file_loads_no_ruamel(tmp_path):
+    """Block-style documents are read by base.blockyaml: ruamel (tens of ms to import) stays unloaded."""
+    stream = tmp_path / "s.yaml"
+    stream.write_text(ORDINARY_STREAM)
+    loaded = _loaded_after("lint", "--rendered", str(stream))
+    assert "helm_vnp.lint" in loaded and "helm_vnp.base.blockyaml" in loaded
+    assert not {n for n in loaded if n.startswith(("ruamel", "_ruamel"))}
+    loaded = _loaded_after("lint", "--rendered", str(stream), "--set", "policies.networkPolicy.enabled=true")
+    assert not {n for n in loaded if n.startswith(("ruamel", "_ruamel"))}
+    stream.write_text(ORDINARY_STREAM.replace("replicas: 1", "replicas: &r 1"))  # an anchor: ruamel reads it
+    assert "ruamel.yaml" in _loaded_after("lint", "--rendered", str(stream))
+
+
+ORDINARY_STREAM = """\
+---
+# Source: demo/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: demo
+  labels:
+    app.kubernetes.io/name: demo
+    helm.sh/chart: demo-0.1.0
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: demo
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: demo
+      annotations:
+        checksum/config: 0123abc # a comment
+    spec:
+      securityContext: {}
+      containers:
+        - name: demo
+          image: "nginx:1.25"
+          args: ["--port", '80', -v]
+          ports:
+            - name: http
+              containerPort: 80
+              protocol: TCP
+          env:
+          - name: A
+            value: 'it''s'
+          resources: {}
+---
+# Source: demo/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: demo
+spec:
+  type: ClusterIP
+  ports:
+  - port: 80
+    targetPort: http
+  selector:
+    app.kubernetes.io/name: demo
+---
+# Source: demo/templates/cm.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: demo
+data:
+  config.yaml: |
+    a: 1
+    # comment
+  script.sh: |-
+    #!/bin/sh
+    echo "hi"
+"""
+
+
 @pytest.mark.parametrize("args", [["--format", "json"], ["--format=sarif", "--fail-on", "warning"],
                                   ["-n", "shop", "--release=web", "--disable", "pss", "-v"],
                                   ["--pss-level", "baseline", "--set", "policies.networkPolicy.enabled=true"],
