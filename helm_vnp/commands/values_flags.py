@@ -3,11 +3,13 @@ read once: without Typer, so the quick paths of ``helm_vnp.cli`` can use them to
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Optional, Sequence
 
 from helm_vnp.base.errors import VnpError
 
+TYPE_CHECKING = False  # typing's, without importing typing on every start (type checkers read the name)
 if TYPE_CHECKING:
+    from typing import Optional, Sequence
+
     from helm_vnp.config.values_input import ValuesInput
 
 

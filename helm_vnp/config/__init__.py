@@ -5,11 +5,13 @@ Schema are only imported when the disk cache misses.
 """
 from __future__ import annotations
 
-from typing import Sequence
-
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.config.result import LoadedConfig
 from helm_vnp.config.values_input import ValuesInput, env_values
+
+TYPE_CHECKING = False  # typing's, without importing typing on every start (type checkers read the name)
+if TYPE_CHECKING:
+    from typing import Sequence
 
 __all__ = ["LoadedConfig", "ValuesInput", "load_config", "check_values", "schema_text", "env_values"]
 

@@ -20,13 +20,16 @@ off (issue 13). What is read is therefore trusted only as far as it must be:
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
 import sys
-from pathlib import Path
-from typing import Sequence
+
+from helm_vnp.base.digest import sha256_hex
+
+TYPE_CHECKING = False  # typing's, without importing typing on every start (type checkers read the name)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 FORMAT = "vnp-config-cache/3"
 
@@ -45,7 +48,7 @@ POLICY_KEYS = frozenset({"limitRange", "networkPolicy", "podSecurity", "podSecur
 _told = False  # the untrusted-cache message is written once per process
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """Where entries live; None if disabled (``VNP_NO_CACHE=1``) or there is no home to put them in.
 
     ``$VNP_CACHE_DIR``, else ``helm-vnp`` under Helm's cache home computed as Helm does
@@ -58,23 +61,23 @@ def cache_dir() -> Path | None:
     if os.environ.get("VNP_NO_CACHE") == "1":
         return None
     if os.environ.get("VNP_CACHE_DIR"):
-        return Path(os.environ["VNP_CACHE_DIR"])
+        return os.environ["VNP_CACHE_DIR"]
     helm = os.environ.get("HELM_CACHE_HOME", "")
     if os.path.isabs(helm):
-        return Path(helm) / "helm-vnp"
+        return os.path.join(helm, "helm-vnp")
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     if os.path.isabs(xdg):
-        return Path(xdg) / "helm" / "helm-vnp"
+        return os.path.join(xdg, "helm", "helm-vnp")
     home = os.path.expanduser("~")  # $HOME, else the passwd entry; "~" itself when neither exists
     if not os.path.isabs(home) or home == "/":
         return None
-    return Path(home) / ".cache" / "helm" / "helm-vnp"
+    return os.path.join(home, ".cache", "helm", "helm-vnp")
 
 
 def code_fingerprint() -> bytes:
     """Name, size and mtime of every module that turns values into the config (this package): a
     changed loader or default (a `helm plugin update` keeps the version) is never served stale."""
-    here = Path(__file__).resolve().parent
+    here = os.path.dirname(os.path.realpath(__file__))
     parts = []
     for entry in sorted(os.scandir(here), key=lambda e: e.name):
         if entry.name.endswith((".py", ".json")):
@@ -84,7 +87,7 @@ def code_fingerprint() -> bytes:
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256_hex(data)
 
 
 def key_inputs(version: str, schema: bytes, files: Sequence[tuple[str, bytes]],
@@ -130,7 +133,7 @@ def _untrusted(st: os.stat_result) -> str:
     return ""
 
 
-def _open_dir(directory: Path) -> int | None:
+def _open_dir(directory: str) -> int | None:
     """A descriptor of the cache directory if it exists and can be trusted; None otherwise (said once)."""
     try:
         fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
@@ -148,7 +151,7 @@ def _open_dir(directory: Path) -> int | None:
     return fd
 
 
-def _read_entry(dir_fd: int, directory: Path, name: str) -> bytes | None:
+def _read_entry(dir_fd: int, directory: str, name: str) -> bytes | None:
     """An entry's bytes if it is a regular file this user owns and only this user can write."""
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
@@ -158,7 +161,7 @@ def _read_entry(dir_fd: int, directory: Path, name: str) -> bytes | None:
         st = os.fstat(fd)
         why = "not a regular file" if not stat.S_ISREG(st.st_mode) else _untrusted(st)
         if why:
-            _tell(f"the config cache entry {directory / name} is ignored: it is {why}",
+            _tell(f"the config cache entry {os.path.join(directory, name)} is ignored: it is {why}",
                   "the config is recomputed and the entry replaced")
             return None
         if st.st_size > MAX_ENTRY_BYTES:
@@ -219,16 +222,16 @@ def read(key: str, inputs: dict | None = None) -> dict | None:
 
 
 def _checksum(config) -> str:
-    return hashlib.sha256(json.dumps(config, separators=(",", ":"), ensure_ascii=False).encode("utf-8",
-                                                                                             "surrogatepass")).hexdigest()
+    return sha256_hex(json.dumps(config, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass"))
 
 
-def _private_dir(directory: Path) -> int | None:
+def _private_dir(directory: str) -> int | None:
     """The cache directory, created 0700 when missing, as a trusted descriptor (None: not usable)."""
-    if not directory.exists():
+    if not os.path.exists(directory):
         try:
-            directory.parent.mkdir(parents=True, exist_ok=True)
-            directory.mkdir(mode=0o700)
+            if os.path.dirname(directory):
+                os.makedirs(os.path.dirname(directory), exist_ok=True)
+            os.mkdir(directory, 0o700)
         except FileExistsError:
             pass  # another process made it meanwhile: checked below like any other
         except OSError:
@@ -268,7 +271,7 @@ def write(key: str, config: dict, inputs: dict | None = None) -> None:
         os.close(dir_fd)
 
 
-def prune(directory: int | Path, keep: int | None = None) -> None:
+def prune(directory: int | str, keep: int | None = None) -> None:
     """Keep the ``keep`` most recently used entries and drop stale temp files.  Runs on a miss only
     (after writing), so the warm path never pays for it; errors (a concurrent prune) are ignored.
     ``directory``: a descriptor of it (or its path)."""

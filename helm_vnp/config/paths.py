@@ -5,9 +5,12 @@ One spelling everywhere: problems, ``LoadedConfig.origins`` and tests all use it
 from __future__ import annotations
 
 import re
-from typing import Iterable, Union
 
-Segment = Union[str, int]
+TYPE_CHECKING = False  # typing's, without importing typing on every start (type checkers read the name)
+if TYPE_CHECKING:
+    from typing import Iterable
+
+Segment = str | int
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+\Z")
 
 

@@ -7,10 +7,13 @@ that set it, so a problem can always say where the bad value came from.
 from __future__ import annotations
 
 import os
-from typing import Any, Sequence
 
 from helm_vnp.base.errors import Problem
 from helm_vnp.config.paths import join
+
+TYPE_CHECKING = False  # typing's, without importing typing on every start (type checkers read the name)
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 Origin = tuple  # (source name, line or None)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from helm_vnp.base.digest import sha256_hex
 from helm_vnp.base.names import GENERATED_BY_LABEL, GENERATED_BY_VALUE, RELEASE_LABEL
 
 MAX_NAME = 253  # DNS-1123 subdomain, the name rule of NetworkPolicy, ResourceQuota, LimitRange
@@ -26,8 +27,7 @@ def object_name(*parts: str) -> str:
     name = "-".join(("vnp",) + parts)
     if len(name) <= MAX_NAME and _SUBDOMAIN.fullmatch(name):
         return name
-    import hashlib  # only for a name cut down (hashlib costs ~4 ms of every start)
-    digest = hashlib.sha256(name.encode()).hexdigest()[:_HASH_LEN]
+    digest = sha256_hex(name.encode())[:_HASH_LEN]
     if not _SUBDOMAIN.fullmatch(name):
         name = re.sub(r"[^a-z0-9-]+", "-", name.lower())
     return f"{name[: MAX_NAME - _HASH_LEN - 1].rstrip('-.')}-{digest}"

@@ -96,17 +96,17 @@ def test_cache_dir_follows_helm_and_xdg(monkeypatch, tmp_path):
     for name in ("VNP_NO_CACHE", "VNP_CACHE_DIR", "HELM_CACHE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "helm" / "helm-vnp"
+    assert cache.cache_dir() == str(tmp_path / "home" / ".cache" / "helm" / "helm-vnp")
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
-    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "helm" / "helm-vnp"
+    assert cache.cache_dir() == str(tmp_path / "home" / ".cache" / "helm" / "helm-vnp")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache.cache_dir() == tmp_path / "xdg" / "helm" / "helm-vnp"
+    assert cache.cache_dir() == str(tmp_path / "xdg" / "helm" / "helm-vnp")
     monkeypatch.setenv("HELM_CACHE_HOME", "rel")
-    assert cache.cache_dir() == tmp_path / "xdg" / "helm" / "helm-vnp"
+    assert cache.cache_dir() == str(tmp_path / "xdg" / "helm" / "helm-vnp")
     monkeypatch.setenv("HELM_CACHE_HOME", str(tmp_path / "helmcache"))
-    assert cache.cache_dir() == tmp_path / "helmcache" / "helm-vnp"
+    assert cache.cache_dir() == str(tmp_path / "helmcache" / "helm-vnp")
     monkeypatch.setenv("VNP_CACHE_DIR", str(tmp_path / "mine"))
-    assert cache.cache_dir() == tmp_path / "mine"
+    assert cache.cache_dir() == str(tmp_path / "mine")
     for name in ("VNP_CACHE_DIR", "HELM_CACHE_HOME", "XDG_CACHE_HOME", "HOME"):
         monkeypatch.delenv(name)
     monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # no HOME, no passwd entry
