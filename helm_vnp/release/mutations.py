@@ -18,10 +18,10 @@ import copy
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.base.record import record
 from helm_vnp.base.text import brief_json
+from helm_vnp.base.tree import value_at
 from helm_vnp.k8s.pod_creators import creator_for, find_sources, show_path
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_pod_template, is_workload
 from helm_vnp.stream.document import Document
-from helm_vnp.stream.labelling.verify import value_at
 
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 DEFAULT_ID = 12345  # the seed's example UID/GID (vCluster's "running as non root" page)

@@ -601,7 +601,7 @@ def _workload_refs(workloads: list[Document], policies: dict, warnings: list[Ren
                                    expected="a name"))
         creator = None if is_workload(d.kind, d.api_version) else creator_for(d.api_version, d.kind, declared)
         if creator is not None:  # a custom kind: its pods' labels, when there is one set of them to read
-            from helm_vnp.stream.labelling import sources_in
+            from helm_vnp.stream.pod_sources import sources_in
             try:
                 label_sets = [f.labels for f in sources_in(d, creator) if f.labels]
             except VnpError as exc:

@@ -12,7 +12,7 @@ from helm_vnp.k8s.pod_creators import creator_for, is_pod_creator
 from helm_vnp.k8s.podsecurity import evaluate_pod
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_pod_template, is_workload, pod_template
 from helm_vnp.stream.document import Document
-from helm_vnp.stream.labelling import sources_in
+from helm_vnp.stream.pod_sources import sources_in
 
 
 def checked_documents(docs: list[Document], declared: tuple = ()) -> list[Document]:

@@ -30,6 +30,7 @@ import copy
 
 from helm_vnp.base.errors import VnpError
 from helm_vnp.base.text import brief_json
+from helm_vnp.base.tree import value_at
 from helm_vnp.config.allowlist import allows, describe, has_allow_list
 from helm_vnp.k8s.ingress import CLASS_ANNOTATION as INGRESS_ANNOTATION
 from helm_vnp.k8s.pod_creators import is_pod_creator
@@ -37,7 +38,6 @@ from helm_vnp.k8s.workloads import is_pod_template
 from helm_vnp.release.tenant.base import TenantRule, Violation
 from helm_vnp.release.tenant.common import dotted, view
 from helm_vnp.stream.document import Document
-from helm_vnp.stream.labelling.verify import value_at
 
 KEY = "classes"
 CONFIG_PATH = "policies.tenant.classes"

@@ -87,7 +87,7 @@ def containers(doc: Document, obj, declared: tuple):
     states its main container's image at ``spec.image`` (with ``spec.imagePullPolicy``) and containers merged
     into the pod by name (``spec.containers``, ``spec.initContainers``): those come with the list name
     ``OPERATOR`` (a merged entry may leave the image to the operator)."""
-    from helm_vnp.stream.labelling.verify import value_at
+    from helm_vnp.base.tree import value_at
     for spec_path in pod_spec_paths(doc, obj, declared):
         spec = value_at(obj, spec_path)
         if not isinstance(spec, dict):

@@ -59,7 +59,7 @@ def check(docs: list, config: dict, declared: tuple) -> list[Violation]:
         labels, annotations = doc.labels, doc.annotations  # as Kubernetes decodes them
         out += _forbidden(doc, ("metadata",), labels, annotations, labels_spec, ann_spec, ())
         if id(doc) in templates:
-            from helm_vnp.stream.labelling.verify import value_at
+            from helm_vnp.base.tree import value_at
             obj = view(doc)
             for path in pod_metadata_paths(doc, obj, declared):
                 meta = value_at(obj, path)

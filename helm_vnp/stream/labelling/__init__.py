@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.base.names import HOOK_ANNOTATION, RELEASE_LABEL
-from helm_vnp.k8s.pod_creators import creator_for, find_sources
+from helm_vnp.k8s.pod_creators import creator_for
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
 from helm_vnp.stream.document import Document
 from helm_vnp.stream.labelling import plan_by_indent, plan_by_lines
 from helm_vnp.stream.labelling.edit import apply
 from helm_vnp.stream.labelling.verify import decoded, misplaced
 from helm_vnp.stream.line_proof import has_unprintable, lines_are_structure
+from helm_vnp.stream.pod_sources import sources_in
 from helm_vnp.stream.scalars import ASK_PARSER
 
 
@@ -99,15 +100,6 @@ def plan(doc: Document, release: str, declared: tuple = (), fast: bool = True, p
             raise VnpError(Problem(f"{doc.kind} {doc.name}: two of its pod templates share text (a YAML alias?): "
                                    "vnp cannot label them separately", file=doc.source, line=doc.object_line))
     return edits
-
-
-def sources_in(doc: Document, creator) -> list:
-    """``k8s.pod_creators.find_sources`` of the document, its errors located at the object."""
-    try:
-        return find_sources(doc.obj, creator)
-    except VnpError as exc:
-        raise VnpError([Problem(**{**p.as_dict(), "file": doc.source, "line": doc.object_line})
-                        for p in exc.problems]) from None
 
 
 def plan_path(doc: Document, path: tuple, release: str, create_from: int | None = None, fast: bool = True,

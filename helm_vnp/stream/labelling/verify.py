@@ -16,6 +16,7 @@ import json
 
 from helm_vnp.base.errors import Problem
 from helm_vnp.base.names import RELEASE_LABEL
+from helm_vnp.base.tree import ABSENT, value_at
 from helm_vnp.k8s.pod_creators import creator_for, find_sources
 from helm_vnp.k8s.workloads import POD_METADATA_PATH, is_workload
 from helm_vnp.stream.document import Document, str_map
@@ -98,20 +99,6 @@ def _unlabelled(after, before, places: list, key_: str = RELEASE_LABEL):
     return out
 
 
-ABSENT = object()
-
-
-def value_at(obj, path: tuple):
-    """The value at ``path`` (str keys, int list indices) in decoded data, or ``ABSENT``."""
-    node = obj
-    for seg in path:
-        if isinstance(node, dict) and seg in node:
-            node = node[seg]
-        elif isinstance(node, list) and isinstance(seg, int) and seg < len(node):
-            node = node[seg]
-        else:
-            return ABSENT
-    return node
 
 
 def _metadata(obj: dict) -> dict:
