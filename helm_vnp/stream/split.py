@@ -45,9 +45,37 @@ def _not_a_marker(data: bytes, at: int, source: str) -> VnpError:
                             hint="put a space after '---' (`--- # comment`) or indent the line"))
 
 
+# C0 controls but tab and line breaks, and DEL: YAML forbids them anywhere in a stream (C1 controls: _C1)
+_CONTROL = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
+
+
+def _control_char(data: bytes, source: str) -> VnpError | None:
+    """A character YAML forbids anywhere in a stream (a C0 or C1 control but tab and line breaks, DEL): Kubernetes'
+    reader refuses the stream where it meets one, and whether it meets one past a document's end depends on how
+    far its scanner has read ahead, which vnp's edits move.  Refused wherever it is, with its line."""
+    import re
+
+    if len(data.translate(None, _CONTROL)) == len(data):
+        if data.isascii():
+            return None
+        found = re.search(rb"\xc2[\x80-\x84\x86-\x9f]", data)  # C1 controls but NEL (a line break) in UTF-8
+    else:
+        found = re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", data)
+    if found is None:
+        return None
+    char = found.group().decode("utf-8", "replace")
+    return VnpError(Problem(f"a control character (U+{ord(char):04X}) YAML forbids: Kubernetes refuses a stream "
+                            "holding one wherever its reader meets it; vnp refuses it anywhere",
+                            file=source, line=data.count(b"\n", 0, found.start()) + 1,
+                            hint="remove it from the chart (a template printing binary data: b64enc it)"))
+
+
 def split(data: bytes, source: str = "") -> list[Document]:
     """Split ``data`` into documents; ``source`` names the file in messages.  Raises VnpError at a line
-    that starts with ``---`` but is not a document marker."""
+    that starts with ``---`` but is not a document marker, and at a control character YAML forbids."""
+    bad = _control_char(data, source)
+    if bad is not None:
+        raise bad
     starts = _markers(data, b"---", source)
     ends = _markers(data, b"...")
     cuts = starts

@@ -133,13 +133,28 @@ def _assert_already_labelled(doc, release: str, i: int) -> None:
 _NOT_A_MARKER = re.compile(rb"^---[^ \t\r\n]", re.M)
 
 
+def first_control(data: bytes) -> int | None:
+    """Where the first character YAML forbids anywhere is: a C0 control but tab, LF and CR, DEL, or a C1
+    control but NEL written in UTF-8 (``\\xc2\\x80``-``\\xc2\\x9f``)."""
+    for i, b in enumerate(data):
+        if (b < 0x20 and b not in (0x09, 0x0a, 0x0d)) or b == 0x7f:
+            return i
+        if b == 0xc2 and i + 1 < len(data) and 0x80 <= data[i + 1] <= 0x9f and data[i + 1] != 0x85:
+            return i
+    return None
+
+
 def split_or_refused(data: bytes, source: str):
-    """``split(data)``, or None when it refused, rightly, a '---' line that is not a marker (Kubernetes reads
-    a separator there, YAML text): the refusal names the first such line."""
+    """``split(data)``, or None when it refused, rightly, a control character YAML forbids (Kubernetes refuses
+    the stream where its reader meets one) or a '---' line that is not a marker (Kubernetes reads a separator
+    there, YAML text): the refusal names the first control character's line, else the first such line."""
+    control = first_control(data)
     bad = _NOT_A_MARKER.search(data)
-    if bad is None:
+    if control is None and bad is None:
         return split(data, source)
     with pytest.raises(VnpError) as exc:
         split(data, source)
-    assert exc.value.problems[0].line == data.count(b"\n", 0, bad.start()) + 1
+    at = control if control is not None else bad.start()
+    assert exc.value.problems[0].line == data.count(b"\n", 0, at) + 1
+    assert ("control character" in exc.value.problems[0].message) == (control is not None)
     return None
