@@ -60,7 +60,9 @@ class Ahead:
 
 def start_renders(charts: list[str], values, release: str | None, namespace: str | None) -> Ahead | None:
     """``Ahead`` for these charts (``values``: the ``ValuesInput`` of every chart input), one more at a time than
-    there are cores; None without a helm binary (each chart input then says so)."""
+    there are cores; None without charts, or without a helm binary (each chart input then says so)."""
+    if not charts:
+        return None
     try:
         helm = helm_binary()
     except VnpError:

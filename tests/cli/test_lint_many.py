@@ -177,3 +177,11 @@ def test_charts_are_rendered_ahead_each_once_with_its_own_outcome(tmp_path):
     entries = json.loads(proc.stdout)["summary"]["inputs"]
     assert [(e["input"], e.get("objects"), "b cannot render" in e.get("error", "")) for e in entries] == \
         [(charts[0], 1, False), (charts[1], None, True), (charts[2], 1, False)]
+
+
+def test_rendered_files_alone_run_no_helm(inputs, tmp_path):
+    """Several rendered files: nothing to render, so no Helm runs at all (not even `helm version`)."""
+    helm, log, _ = _fake_helm(tmp_path, "v4.1.0")
+    proc = run("lint", "--format", "json", *inputs[:2], HELM_BIN=str(helm))
+    assert proc.returncode == 0, proc.stderr
+    assert not log.exists()
