@@ -16,10 +16,9 @@ from typing import Literal, TypedDict
 
 class IPBlock(TypedDict):
     cidr: str
-    except_: list[str]  # key is "except" in the dict; see IPBLOCK_EXCEPT
+    except_: list[str]  # key is "except" in the dict: helm_vnp.config.normalise.IPBLOCK_EXCEPT
 
 
-IPBLOCK_EXCEPT = "except"  # also helm_vnp.config.normalise.IPBLOCK_EXCEPT (this module is for type checkers only)
 
 
 class PublicEgress(TypedDict):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 # Characters YAML forbids anywhere (C0 controls but tab and line breaks, DEL): the parser reports them.
-_CONTROL = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
+CONTROL = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _UNICODE_BREAK = re.compile(rb"\xc2\x85|\xe2\x80[\xa8\xa9]")
 
@@ -37,7 +37,12 @@ def other_line_breaks(raw: bytes) -> bool:
 def has_unprintable(raw: bytes) -> bool:
     """A character YAML forbids or a line break the line readers do not split on.  Each test runs
     at C speed (one regex alternation would cost ~10x more: this is on the path of every workload)."""
-    return len(raw.translate(None, _CONTROL)) != len(raw) or other_line_breaks(raw)
+    return has_control(raw) or other_line_breaks(raw)
+
+
+def has_control(raw: bytes) -> bool:
+    """A C0 control YAML forbids (but tab and line breaks), or DEL, in ``raw``: at C speed."""
+    return len(raw.translate(None, CONTROL)) != len(raw)
 
 
 # Keys the labelling path and the head scan look for: written quoted they could hide a duplicate

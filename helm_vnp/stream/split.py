@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from helm_vnp.base.errors import Problem, VnpError
 from helm_vnp.stream.document import Document
+from helm_vnp.stream.line_proof import has_control
 
 _AFTER = frozenset(b" \t\r\n")
 
@@ -45,17 +46,13 @@ def _not_a_marker(data: bytes, at: int, source: str) -> VnpError:
                             hint="put a space after '---' (`--- # comment`) or indent the line"))
 
 
-# C0 controls but tab and line breaks, and DEL: YAML forbids them anywhere in a stream (C1 controls: _C1)
-_CONTROL = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
-
-
 def _control_char(data: bytes, source: str) -> VnpError | None:
     """A character YAML forbids anywhere in a stream (a C0 or C1 control but tab and line breaks, DEL): Kubernetes'
     reader refuses the stream where it meets one, and whether it meets one past a document's end depends on how
     far its scanner has read ahead, which vnp's edits move.  Refused wherever it is, with its line."""
     import re
 
-    if len(data.translate(None, _CONTROL)) == len(data):
+    if not has_control(data):
         if data.isascii():
             return None
         found = re.search(rb"\xc2[\x80-\x84\x86-\x9f]", data)  # C1 controls but NEL (a line break) in UTF-8
